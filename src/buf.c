@@ -1,0 +1,105 @@
+/* buf.c — the growable byte buffer every stage writes into (ft_buf). Its owner frees it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+int ft_buf_reserve(ft_buf *b, size_t extra)
+{
+    if (b->cap - b->len >= extra)
+        return 0;
+    if (extra > SIZE_MAX / 2 - b->len)
+        return -1;
+    size_t want = b->len + extra;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < want)
+        cap *= 2;
+    char *p = realloc(b->data, cap);
+    if (!p)
+        return -1;
+    b->data = p;
+    b->cap = cap;
+    return 0;
+}
+
+int ft_buf_append(ft_buf *b, const void *p, size_t n)
+{
+    if (n == 0)
+        return 0;
+    if (ft_buf_reserve(b, n))
+        return -1;
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    return 0;
+}
+
+int ft_buf_putc(ft_buf *b, char c)
+{
+    if (ft_buf_reserve(b, 1))
+        return -1;
+    b->data[b->len++] = c;
+    return 0;
+}
+
+int ft_buf_put_cp(ft_buf *b, uint32_t cp)
+{
+    unsigned char s[4];
+    size_t n;
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        cp = FT_REPLACEMENT;
+    if (cp < 0x80) {
+        s[0] = (unsigned char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        s[0] = (unsigned char)(0xC0 | (cp >> 6));
+        s[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        s[0] = (unsigned char)(0xE0 | (cp >> 12));
+        s[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        s[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        s[0] = (unsigned char)(0xF0 | (cp >> 18));
+        s[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+        s[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        s[3] = (unsigned char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    return ft_buf_append(b, s, n);
+}
+
+int ft_buf_vprintf(ft_buf *b, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int need = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (need < 0 || ft_buf_reserve(b, (size_t)need + 1))
+        return -1;
+    vsnprintf(b->data + b->len, (size_t)need + 1, fmt, ap);
+    b->len += (size_t)need;
+    return 0;
+}
+
+int ft_buf_printf(ft_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = ft_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+void ft_buf_clear(ft_buf *b)
+{
+    b->len = 0;
+}
+
+void ft_buf_free(ft_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}

@@ -1,0 +1,516 @@
+/* cli.c — the fixtext command: reads files or standard input, hands the bytes to libfixtext through
+ * its public API only, and writes the result (or per-line reports) where the options say.
+ * Exit status follows GNU conventions: 0 ok, 1 --check found lines to change, 2 trouble. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli_options.h"
+#include "fixtext.h"
+
+#define READ_SIZE (256u << 10)
+#define OUT_BUFFER (256u << 10)
+
+enum { EXIT_OK = 0, EXIT_CHECK_FAILED = 1, EXIT_TROUBLE = 2 };
+
+/* Buffered writer over a file descriptor. Records the first error; later writes are dropped. */
+typedef struct output {
+    int fd;
+    const char *name; /* for messages: NULL means standard output */
+    char *buf;        /* OUT_BUFFER bytes, owned */
+    size_t len;
+    int err;          /* errno of the first failed write */
+} output;
+
+static int write_all(output *o, const char *p, size_t len)
+{
+    while (!o->err && len > 0) {
+        ssize_t n = write(o->fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            o->err = n < 0 ? errno : EIO;
+        else
+            p += n, len -= (size_t)n;
+    }
+    return o->err ? -1 : 0;
+}
+
+static int output_flush(output *o)
+{
+    int rc = write_all(o, o->buf, o->len);
+    o->len = 0;
+    return rc;
+}
+
+static int output_write(void *opaque, const char *data, size_t len)
+{
+    output *o = opaque;
+    if (o->err)
+        return -1;
+    if (len > OUT_BUFFER - o->len) {
+        if (output_flush(o))
+            return -1;
+        if (len >= OUT_BUFFER) /* large pieces go straight out */
+            return write_all(o, data, len);
+    }
+    memcpy(o->buf + o->len, data, len);
+    o->len += len;
+    return 0;
+}
+
+static int output_printf(output *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int output_printf(output *o, const char *fmt, ...)
+{
+    char line[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return -1;
+    return output_write(o, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+}
+
+static int discard_write(void *opaque, const char *data, size_t len)
+{
+    (void)opaque, (void)data, (void)len;
+    return 0;
+}
+
+/* What the line callback needs while one input is processed. */
+typedef struct run {
+    const cli_config *cfg;
+    output *out;          /* the text or --detect records */
+    const char *label;    /* the input's name in messages */
+    int show_label;       /* several inputs: records carry the file name */
+    unsigned long long changed_lines, lines;
+} run;
+
+/* Writes s as a JSON string (quotes included). */
+static void json_string(FILE *f, output *o, const char *s)
+{
+    char tmp[8];
+    const char *p = s ? s : "";
+#define PUT(str, n) (f ? (void)fwrite(str, 1, n, f) : (void)output_write(o, str, n))
+    PUT("\"", 1);
+    for (; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '"' || c == '\\') {
+            tmp[0] = '\\', tmp[1] = (char)c;
+            PUT(tmp, 2);
+        } else if (c < 0x20) {
+            int n = snprintf(tmp, sizeof tmp, "\\u%04x", c);
+            PUT(tmp, (size_t)n);
+        } else {
+            PUT(p, 1);
+        }
+    }
+    PUT("\"", 1);
+#undef PUT
+}
+
+static void print_detect_record(run *r, const fixtext_line_info *info)
+{
+    output *o = r->out;
+    if (r->cfg->detect == CLI_FORMAT_JSON) {
+        output_printf(o, "{");
+        if (r->show_label) {
+            output_printf(o, "\"file\":");
+            json_string(NULL, o, r->label);
+            output_printf(o, ",");
+        }
+        output_printf(o, "\"line\":%llu,\"encoding\":", (unsigned long long)info->number);
+        json_string(NULL, o, info->encoding);
+        output_printf(o, ",\"score\":%.3f,\"runner_up\":", info->score);
+        if (info->runner_up)
+            json_string(NULL, o, info->runner_up);
+        else
+            output_printf(o, "null");
+        output_printf(o, ",\"runner_up_score\":%.3f,\"script\":", info->runner_up_score);
+        json_string(NULL, o, info->script ? info->script : "none");
+        output_printf(o, "%s}\n", info->partial ? ",\"partial\":true" : "");
+        return;
+    }
+    if (r->show_label)
+        output_printf(o, "%s:", r->label);
+    output_printf(o, "%llu\t%s\t%.3f\t%s\t%.3f\t%s%s\n", (unsigned long long)info->number,
+                  info->encoding ? info->encoding : "-", info->score,
+                  info->runner_up ? info->runner_up : "-", info->runner_up_score,
+                  info->script ? info->script : "none", info->partial ? "\tpartial" : "");
+}
+
+static void print_explanation(run *r, const fixtext_line_info *info)
+{
+    if (!info->changed || !info->explain)
+        return;
+    if (r->cfg->explain == CLI_FORMAT_JSON) {
+        fputs("{\"file\":", stderr);
+        json_string(stderr, NULL, r->label);
+        fprintf(stderr, ",\"line\":%llu,\"encoding\":", (unsigned long long)info->number);
+        json_string(stderr, NULL, info->encoding);
+        fputs(",\"explain\":", stderr);
+        json_string(stderr, NULL, info->explain);
+        fprintf(stderr,
+                ",\"invalid_sequences\":%u,\"mojibake_spans\":%u,\"entities_decoded\":%u,"
+                "\"c1_fixed\":%u,\"pinyin_removed\":%u,\"shifted_fixed\":%u,"
+                "\"shifted_reported\":%u,\"converted_spans\":%u}\n",
+                info->invalid_sequences, info->mojibake_spans, info->entities_decoded,
+                info->c1_fixed, info->pinyin_removed, info->shifted_fixed, info->shifted_reported,
+                info->converted_spans);
+        return;
+    }
+    if (r->show_label)
+        fprintf(stderr, "%s:", r->label);
+    fprintf(stderr, "%llu: %s\n", (unsigned long long)info->number,
+            info->explain[0] ? info->explain : "changed");
+}
+
+static void print_warnings(run *r, const fixtext_line_info *info)
+{
+    if (r->cfg->quiet || !info->warnings)
+        return;
+    if (info->warnings & FIXTEXT_WARN_BINARY)
+        fprintf(stderr, "fixtext: %s:%llu: warning: binary data (NUL or control bytes)\n",
+                r->label, (unsigned long long)info->number);
+    if (info->warnings & FIXTEXT_WARN_TRUNCATED)
+        fprintf(stderr, "fixtext: %s:%llu: warning: truncated multi-byte sequence\n", r->label,
+                (unsigned long long)info->number);
+}
+
+/* The write callback: the text of every line goes to the run's output. */
+static int run_write(void *opaque, const char *data, size_t len)
+{
+    run *r = opaque;
+    return output_write(r->out, data, len);
+}
+
+static int on_line(void *opaque, const fixtext_line_info *info)
+{
+    run *r = opaque;
+    if (!info->partial) {
+        r->lines++;
+        r->changed_lines += info->changed != 0;
+    }
+    print_warnings(r, info);
+    if (r->cfg->detect)
+        print_detect_record(r, info);
+    if (r->cfg->explain)
+        print_explanation(r, info);
+    return r->out && r->out->err ? -1 : 0;
+}
+
+/* Feeds one open input to the context. Returns 0, or EXIT_TROUBLE after saying why; *fatal is set
+ * when the output failed, so that no further input is worth reading. */
+static int feed_fd(fixtext *ft, int fd, const char *label, int interactive, char *buf, int *fatal)
+{
+    int status = EXIT_OK;
+    for (;;) {
+        ssize_t n = read(fd, buf, READ_SIZE);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            fprintf(stderr, "fixtext: %s: %s\n", label, strerror(errno));
+            status = EXIT_TROUBLE;
+            break; /* keep what was read: it still goes out below */
+        }
+        if (n == 0)
+            break;
+        if (fixtext_feed(ft, buf, (size_t)n)) {
+            *fatal = 1;
+            return EXIT_TROUBLE;
+        }
+        /* A short read from a pipe or terminal: write what is complete now, for editors and
+         * interactive pipelines, instead of waiting for a full batch. */
+        if (interactive && (size_t)n < READ_SIZE && fixtext_flush(ft)) {
+            *fatal = 1;
+            return EXIT_TROUBLE;
+        }
+    }
+    if (fixtext_finish(ft)) {
+        *fatal = 1;
+        return EXIT_TROUBLE;
+    }
+    return status;
+}
+
+static int open_input(const char *path, const char **label)
+{
+    if (strcmp(path, "-") == 0) {
+        *label = "standard input";
+        return STDIN_FILENO;
+    }
+    *label = path;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        fprintf(stderr, "fixtext: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "fixtext: %s: Is a directory\n", path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int is_interactive(int fd)
+{
+    struct stat st;
+    return fstat(fd, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
+static void report_output_error(const output *o)
+{
+    if (o->name)
+        fprintf(stderr, "fixtext: %s: %s\n", o->name, strerror(o->err));
+    else
+        fprintf(stderr, "fixtext: write error: %s\n", strerror(o->err));
+}
+
+static void report_check(const run *r)
+{
+    if (r->changed_lines)
+        fprintf(stderr, "fixtext: %s: %llu of %llu lines would change\n", r->label,
+                r->changed_lines, r->lines);
+}
+
+/* All inputs to one output (stdout or -o FILE). */
+static int process_to_output(const cli_config *cfg, fixtext *ft, output *out, char *buf,
+                             int *any_changed)
+{
+    static char *stdin_only[] = {"-"};
+    char **files = cfg->nfiles ? cfg->files : stdin_only;
+    int nfiles = cfg->nfiles ? cfg->nfiles : 1;
+    int status = EXIT_OK, fatal = 0;
+    int text_out = !cfg->check && !cfg->detect;
+    for (int i = 0; i < nfiles && !fatal; i++) {
+        run r = {cfg, out, NULL, nfiles > 1, 0, 0};
+        int fd = open_input(files[i], &r.label);
+        if (fd < 0) {
+            status = EXIT_TROUBLE;
+            continue;
+        }
+        fixtext_set_output(ft, text_out ? run_write : discard_write, on_line, &r);
+        int rc = feed_fd(ft, fd, r.label, is_interactive(fd), buf, &fatal);
+        if (fd != STDIN_FILENO)
+            close(fd);
+        if (rc)
+            status = EXIT_TROUBLE;
+        if (cfg->check)
+            report_check(&r);
+        *any_changed |= r.changed_lines != 0;
+    }
+    if (output_flush(out) || out->err) {
+        report_output_error(out);
+        return EXIT_TROUBLE;
+    }
+    if (fatal) {
+        fprintf(stderr, "fixtext: %s\n", fixtext_error(ft));
+        return EXIT_TROUBLE;
+    }
+    return status;
+}
+
+/* Rewrites one file through a temporary file in the same directory and a rename, so the original
+ * is either untouched or wholly replaced. */
+static int rewrite_in_place(const cli_config *cfg, fixtext *ft, const char *path, char *buf,
+                            char *outbuf, int *fatal)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        fprintf(stderr, "fixtext: %s: %s\n", path, strerror(errno));
+        return EXIT_TROUBLE;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        fprintf(stderr, "fixtext: %s: not a regular file\n", path);
+        return EXIT_TROUBLE;
+    }
+    const char *label;
+    int in = open_input(path, &label);
+    if (in < 0)
+        return EXIT_TROUBLE;
+
+    size_t plen = strlen(path);
+    char *dircopy = strdup(path);
+    char *tmpname = malloc(plen + 32);
+    if (!dircopy || !tmpname) {
+        free(dircopy), free(tmpname), close(in);
+        fprintf(stderr, "fixtext: %s: %s\n", path, strerror(ENOMEM));
+        return EXIT_TROUBLE;
+    }
+    snprintf(tmpname, plen + 32, "%s/.fixtext-XXXXXX", dirname(dircopy));
+    free(dircopy);
+    int tmpfd = mkstemp(tmpname);
+    if (tmpfd < 0) {
+        fprintf(stderr, "fixtext: %s: cannot create temporary file: %s\n", path, strerror(errno));
+        free(tmpname), close(in);
+        return EXIT_TROUBLE;
+    }
+
+    output out = {tmpfd, path, outbuf, 0, 0};
+    run r = {cfg, &out, label, 0, 0, 0};
+    fixtext_set_output(ft, run_write, on_line, &r);
+    int status = feed_fd(ft, in, label, 0, buf, fatal);
+    close(in);
+    if (output_flush(&out) || out.err) {
+        fprintf(stderr, "fixtext: %s: %s\n", path, strerror(out.err));
+        status = EXIT_TROUBLE;
+    } else if (*fatal) {
+        fprintf(stderr, "fixtext: %s: %s\n", path, fixtext_error(ft));
+        status = EXIT_TROUBLE;
+    }
+    if (status == EXIT_OK) {
+        if (fchmod(tmpfd, st.st_mode & 07777) != 0 || fsync(tmpfd) != 0) {
+            fprintf(stderr, "fixtext: %s: %s\n", path, strerror(errno));
+            status = EXIT_TROUBLE;
+        }
+        if (fchown(tmpfd, st.st_uid, st.st_gid) != 0) {
+            /* Not the owner: the file becomes ours, as with sed -i. */
+        }
+    }
+    if (close(tmpfd) != 0 && status == EXIT_OK) {
+        fprintf(stderr, "fixtext: %s: %s\n", path, strerror(errno));
+        status = EXIT_TROUBLE;
+    }
+    if (status == EXIT_OK && cfg->backup_suffix) {
+        size_t blen = plen + strlen(cfg->backup_suffix) + 1;
+        char *backup = malloc(blen);
+        if (!backup) {
+            status = EXIT_TROUBLE;
+        } else {
+            snprintf(backup, blen, "%s%s", path, cfg->backup_suffix);
+            if ((unlink(backup) != 0 && errno != ENOENT) || link(path, backup) != 0) {
+                fprintf(stderr, "fixtext: %s: cannot make backup: %s\n", backup, strerror(errno));
+                status = EXIT_TROUBLE;
+            }
+            free(backup);
+        }
+    }
+    if (status == EXIT_OK && rename(tmpname, path) != 0) {
+        fprintf(stderr, "fixtext: %s: %s\n", path, strerror(errno));
+        status = EXIT_TROUBLE;
+    }
+    if (status != EXIT_OK)
+        unlink(tmpname);
+    free(tmpname);
+    return status;
+}
+
+static void print_stats(const fixtext_stats *s)
+{
+    fprintf(stderr, "fixtext: lines read: %llu, changed: %llu; bytes in: %llu, out: %llu\n",
+            (unsigned long long)s->lines, (unsigned long long)s->lines_changed,
+            (unsigned long long)s->bytes_in, (unsigned long long)s->bytes_out);
+    fprintf(stderr, "fixtext: encodings:");
+    for (size_t i = 0; i < s->encoding_count; i++)
+        fprintf(stderr, "%s %s %llu", i ? "," : "", s->encodings[i].name,
+                (unsigned long long)s->encodings[i].lines);
+    fprintf(stderr, "%s\n", s->encoding_count ? "" : " none");
+    fprintf(stderr,
+            "fixtext: invalid sequences replaced: %llu; U+FFFD in output: %llu; truncated "
+            "sequences: %llu; binary lines: %llu; BOMs removed: %llu\n",
+            (unsigned long long)s->invalid_sequences, (unsigned long long)s->replacement_chars,
+            (unsigned long long)s->truncated_sequences, (unsigned long long)s->binary_lines,
+            (unsigned long long)s->boms_removed);
+    fprintf(stderr,
+            "fixtext: mojibake spans repaired: %llu (lines: %llu); HTML references decoded: %llu; "
+            "C1 controls fixed: %llu; shifted runs realigned: %llu, reported: %llu\n",
+            (unsigned long long)s->mojibake_spans, (unsigned long long)s->mojibake_lines,
+            (unsigned long long)s->entities_decoded, (unsigned long long)s->c1_fixed,
+            (unsigned long long)s->shifted_fixed, (unsigned long long)s->shifted_reported);
+    fprintf(stderr, "fixtext: pinyin annotations removed: %llu (lines: %llu)\n",
+            (unsigned long long)s->pinyin_removed, (unsigned long long)s->pinyin_lines);
+    fprintf(stderr, "fixtext: converted spans: %llu (lines: %llu)\n",
+            (unsigned long long)s->converted_spans, (unsigned long long)s->converted_lines);
+    fprintf(stderr, "fixtext: scripts: none %llu, simplified %llu, traditional %llu, mixed %llu\n",
+            (unsigned long long)s->script_lines[0], (unsigned long long)s->script_lines[1],
+            (unsigned long long)s->script_lines[2], (unsigned long long)s->script_lines[3]);
+}
+
+int main(int argc, char **argv)
+{
+    cli_config cfg;
+    switch (cli_parse(argc, argv, &cfg, stderr)) {
+    case CLI_HELP:
+        cli_print_help(stdout);
+        return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_TROUBLE;
+    case CLI_VERSION:
+        cli_print_version(stdout);
+        return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_TROUBLE;
+    case CLI_USAGE_ERROR:
+        return EXIT_TROUBLE;
+    case CLI_RUN:
+        break;
+    }
+    /* A closed pipe is a write error we report, not a silent death. */
+    signal(SIGPIPE, SIG_IGN);
+
+    char err[512];
+    fixtext *ft = fixtext_new(&cfg.lib, err, sizeof err);
+    if (!ft) {
+        fprintf(stderr, "fixtext: %s\n", err);
+        return EXIT_TROUBLE;
+    }
+    char *inbuf = malloc(READ_SIZE);
+    char *outbuf = malloc(OUT_BUFFER);
+    if (!inbuf || !outbuf) {
+        fprintf(stderr, "fixtext: %s\n", strerror(ENOMEM));
+        free(inbuf), free(outbuf), fixtext_free(ft);
+        return EXIT_TROUBLE;
+    }
+
+    int status = EXIT_OK, any_changed = 0;
+    if (cfg.in_place) {
+        int fatal = 0;
+        for (int i = 0; i < cfg.nfiles; i++) {
+            if (rewrite_in_place(&cfg, ft, cfg.files[i], inbuf, outbuf, &fatal))
+                status = EXIT_TROUBLE;
+            if (fatal) { /* the context is spent: start afresh for the next file */
+                fixtext_free(ft);
+                ft = fixtext_new(&cfg.lib, err, sizeof err);
+                fatal = 0;
+                if (!ft) {
+                    fprintf(stderr, "fixtext: %s\n", err);
+                    break;
+                }
+            }
+        }
+    } else {
+        output out = {STDOUT_FILENO, NULL, outbuf, 0, 0};
+        int fd = STDOUT_FILENO;
+        if (cfg.output && !cfg.check) {
+            fd = open(cfg.output, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+            if (fd < 0) {
+                fprintf(stderr, "fixtext: %s: %s\n", cfg.output, strerror(errno));
+                free(inbuf), free(outbuf), fixtext_free(ft);
+                return EXIT_TROUBLE;
+            }
+            out.fd = fd;
+            out.name = cfg.output;
+        }
+        status = process_to_output(&cfg, ft, &out, inbuf, &any_changed);
+        if (fd != STDOUT_FILENO && close(fd) != 0 && status == EXIT_OK) {
+            fprintf(stderr, "fixtext: %s: %s\n", cfg.output, strerror(errno));
+            status = EXIT_TROUBLE;
+        }
+    }
+    if (cfg.stats && ft)
+        print_stats(fixtext_get_stats(ft));
+    fixtext_free(ft);
+    free(inbuf);
+    free(outbuf);
+    if (status == EXIT_OK && cfg.check && any_changed)
+        status = EXIT_CHECK_FAILED;
+    if (fflush(stderr) != 0 && status == EXIT_OK)
+        status = EXIT_TROUBLE;
+    return status;
+}

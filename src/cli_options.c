@@ -1,0 +1,227 @@
+/* cli_options.c — parsing the fixtext command line (GNU getopt_long conventions: long options,
+ * --opt=value, "--" ends options, "-" is standard input). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli_options.h"
+
+enum {
+    OPT_CHECK = 256, OPT_KEEP_BOM, OPT_DETECT, OPT_CANDIDATES, OPT_LANG, OPT_EXPLAIN, OPT_STATS,
+    OPT_NO_DETECT, OPT_NO_MOJIBAKE, OPT_KEEP_ENTITIES, OPT_NO_SHIFTED, OPT_NO_C1, OPT_KEEP_PINYIN,
+    OPT_OPENCC_CONFIG, OPT_OPENCC_DATA, OPT_WINDOW, OPT_HELP, OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"in-place", optional_argument, NULL, 'i'},
+    {"check", no_argument, NULL, OPT_CHECK},
+    {"keep-bom", no_argument, NULL, OPT_KEEP_BOM},
+    {"detect", optional_argument, NULL, OPT_DETECT},
+    {"from", required_argument, NULL, 'f'},
+    {"candidates", required_argument, NULL, OPT_CANDIDATES},
+    {"lang", required_argument, NULL, OPT_LANG},
+    {"explain", optional_argument, NULL, OPT_EXPLAIN},
+    {"stats", no_argument, NULL, OPT_STATS},
+    {"no-detect", no_argument, NULL, OPT_NO_DETECT},
+    {"no-mojibake", no_argument, NULL, OPT_NO_MOJIBAKE},
+    {"keep-entities", no_argument, NULL, OPT_KEEP_ENTITIES},
+    {"no-shifted", no_argument, NULL, OPT_NO_SHIFTED},
+    {"no-c1", no_argument, NULL, OPT_NO_C1},
+    {"keep-pinyin", no_argument, NULL, OPT_KEEP_PINYIN},
+    {"to", required_argument, NULL, 't'},
+    {"opencc-config", required_argument, NULL, OPT_OPENCC_CONFIG},
+    {"opencc-data", required_argument, NULL, OPT_OPENCC_DATA},
+    {"jobs", required_argument, NULL, 'j'},
+    {"window", required_argument, NULL, OPT_WINDOW},
+    {"quiet", no_argument, NULL, 'q'},
+    {"silent", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+static int usage_error(FILE *err, const char *fmt, const char *arg)
+{
+    fputs("fixtext: ", err);
+    fprintf(err, fmt, arg);
+    fprintf(err, "\nTry 'fixtext --help' for more information.\n");
+    return CLI_USAGE_ERROR;
+}
+
+static int parse_format(const char *arg, enum cli_format *out)
+{
+    if (!arg || strcmp(arg, "text") == 0)
+        *out = CLI_FORMAT_TEXT;
+    else if (strcmp(arg, "json") == 0)
+        *out = CLI_FORMAT_JSON;
+    else
+        return -1;
+    return 0;
+}
+
+/* Parses a positive count or size; a size may end in K or M (powers of 1024). */
+static int parse_size(const char *arg, unsigned long long max, unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    if (!arg || !*arg || *arg == '-')
+        return -1;
+    unsigned long long v = strtoull(arg, &end, 10);
+    if (errno || end == arg)
+        return -1;
+    if (*end == 'K' || *end == 'k')
+        v <<= 10, end++;
+    else if (*end == 'M' || *end == 'm')
+        v <<= 20, end++;
+    if (*end || v == 0 || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+enum cli_action cli_parse(int argc, char **argv, cli_config *cfg, FILE *err)
+{
+    memset(cfg, 0, sizeof *cfg);
+    fixtext_options_init(&cfg->lib);
+    opterr = 0;
+    optind = 1;
+    int c;
+    unsigned long long v;
+    while ((c = getopt_long(argc, argv, ":o:i::f:t:j:q", long_options, NULL)) != -1) {
+        switch (c) {
+        case 'o': cfg->output = optarg; break;
+        case 'i':
+            cfg->in_place = 1;
+            cfg->backup_suffix = (optarg && *optarg) ? optarg : NULL;
+            break;
+        case OPT_CHECK: cfg->check = 1; break;
+        case OPT_KEEP_BOM: cfg->lib.flags |= FIXTEXT_KEEP_BOM; break;
+        case OPT_DETECT:
+            if (parse_format(optarg, &cfg->detect))
+                return usage_error(err, "invalid --detect format '%s' (use text or json)", optarg);
+            cfg->lib.flags |= FIXTEXT_CLASSIFY_SCRIPT;
+            break;
+        case 'f': cfg->lib.from = optarg; break;
+        case OPT_CANDIDATES: cfg->lib.candidates = optarg; break;
+        case OPT_LANG: cfg->lib.lang = optarg; break;
+        case OPT_EXPLAIN:
+            if (parse_format(optarg, &cfg->explain))
+                return usage_error(err, "invalid --explain format '%s' (use text or json)", optarg);
+            cfg->lib.flags |= FIXTEXT_EXPLAIN;
+            break;
+        case OPT_STATS:
+            cfg->stats = 1;
+            cfg->lib.flags |= FIXTEXT_CLASSIFY_SCRIPT;
+            break;
+        case OPT_NO_DETECT: cfg->lib.flags |= FIXTEXT_NO_DETECT; break;
+        case OPT_NO_MOJIBAKE: cfg->lib.flags |= FIXTEXT_NO_MOJIBAKE; break;
+        case OPT_KEEP_ENTITIES: cfg->lib.flags |= FIXTEXT_KEEP_ENTITIES; break;
+        case OPT_NO_SHIFTED: cfg->lib.flags |= FIXTEXT_NO_SHIFTED; break;
+        case OPT_NO_C1: cfg->lib.flags |= FIXTEXT_NO_C1; break;
+        case OPT_KEEP_PINYIN: cfg->lib.flags |= FIXTEXT_KEEP_PINYIN; break;
+        case 't': cfg->lib.convert_to = optarg; break;
+        case OPT_OPENCC_CONFIG: cfg->lib.opencc_config = optarg; break;
+        case OPT_OPENCC_DATA: cfg->lib.opencc_data_dir = optarg; break;
+        case 'j':
+            if (parse_size(optarg, 64, &v))
+                return usage_error(err, "invalid number of jobs '%s' (1 to 64)", optarg);
+            cfg->lib.jobs = (unsigned)v;
+            break;
+        case OPT_WINDOW:
+            if (parse_size(optarg, 1ull << 30, &v) || v < 64)
+                return usage_error(err, "invalid window size '%s' (64 bytes to 1G)", optarg);
+            cfg->lib.window = (size_t)v;
+            break;
+        case 'q': cfg->quiet = 1; break;
+        case OPT_HELP: return CLI_HELP;
+        case OPT_VERSION: return CLI_VERSION;
+        case ':':
+            if (optopt && optopt < 256)
+                return usage_error(err, "option requires an argument -- '%c'", (char[]){(char)optopt, 0});
+            return usage_error(err, "option '%s' requires an argument", argv[optind - 1]);
+        default:
+            if (optopt && optopt < 256)
+                return usage_error(err, "invalid option -- '%s'", (char[]){(char)optopt, 0});
+            return usage_error(err, "unrecognized option '%s'", argv[optind - 1]);
+        }
+    }
+    cfg->files = argv + optind;
+    cfg->nfiles = argc - optind;
+
+    if (cfg->in_place && cfg->output)
+        return usage_error(err, "%s", "--in-place and --output cannot be used together");
+    if (cfg->in_place && (cfg->check || cfg->detect))
+        return usage_error(err, "%s", "--in-place cannot be used with --check or --detect");
+    if (cfg->in_place && cfg->nfiles == 0)
+        return usage_error(err, "%s", "--in-place needs at least one FILE");
+    for (int i = 0; cfg->in_place && i < cfg->nfiles; i++)
+        if (strcmp(cfg->files[i], "-") == 0)
+            return usage_error(err, "%s", "--in-place cannot rewrite standard input");
+    if (cfg->lib.from && !fixtext_encoding_supported(cfg->lib.from))
+        return usage_error(err, "unknown encoding '%s' for --from", cfg->lib.from);
+    return CLI_RUN;
+}
+
+void cli_print_help(FILE *out)
+{
+    fputs(
+"Usage: fixtext [OPTION]... [FILE]...\n"
+"Turn text of unknown, mixed or damaged encoding into clean UTF-8, line by line.\n"
+"Detects each line's encoding, repairs mojibake and stray pinyin annotations, and\n"
+"optionally converts between Traditional and Simplified Chinese.\n"
+"\n"
+"With no FILE, or when FILE is -, read standard input. Every input line gives exactly\n"
+"one output line, in order, with its own line terminator.\n"
+"\n"
+"Output:\n"
+"  -o, --output=FILE       write to FILE instead of standard output\n"
+"  -i, --in-place[=SUFFIX] rewrite each FILE (backup to FILE SUFFIX if given)\n"
+"      --check             write nothing; exit 1 if any line would change\n"
+"      --keep-bom          keep a leading byte order mark\n"
+"  -q, --quiet, --silent   no warnings about binary or truncated input\n"
+"\n"
+"Detection:\n"
+"  -f, --from=ENC          the input is in ENC (any name iconv knows); no detection\n"
+"      --candidates=LIST   consider only these encodings (comma-separated)\n"
+"      --lang=LANG         hint the language (zh, zh-Hant, ja, ko, ru, ...)\n"
+"      --no-detect         read every line as UTF-8 (invalid bytes become U+FFFD)\n"
+"      --detect[=FORMAT]   print each line's encoding instead of text (text, json)\n"
+"\n"
+"Repair (all on unless turned off):\n"
+"      --no-mojibake       do not undo wrong decodings\n"
+"      --no-shifted        do not realign shifted double-byte runs\n"
+"      --no-c1             leave C1 control characters alone\n"
+"      --keep-entities     do not decode HTML character references\n"
+"      --keep-pinyin       do not strip pinyin annotations like 網(wǎng)\n"
+"\n"
+"Conversion (off unless asked):\n"
+"  -t, --to=TARGET         simplified, traditional, taiwan, hongkong, taiwan-phrases,\n"
+"                          or an OpenCC configuration name (s2t, t2s, s2twp, ...)\n"
+"      --opencc-config=FILE  use this OpenCC configuration file\n"
+"      --opencc-data=DIR   look for OpenCC data in DIR (also $FIXTEXT_OPENCC_DATA)\n"
+"\n"
+"Reports (on standard error):\n"
+"      --explain[=FORMAT]  say what was done to each changed line (text, json)\n"
+"      --stats             print totals at the end\n"
+"\n"
+"Performance:\n"
+"  -j, --jobs=N            process blocks of lines in N threads (output stays in order)\n"
+"      --window=SIZE       handle lines longer than SIZE bytes in pieces (default 64K)\n"
+"\n"
+"      --help              display this help and exit\n"
+"      --version           output version information and exit\n"
+"\n"
+"Exit status: 0 if all went well, 1 if --check found lines to change,\n"
+"2 if there was trouble (unreadable file, write error, bad option).\n",
+        out);
+}
+
+void cli_print_version(FILE *out)
+{
+    fputs("fixtext " FIXTEXT_VERSION "\n"
+          "License MIT.\n",
+          out);
+}

@@ -1,0 +1,159 @@
+/* fixtext.h — the public API of libfixtext, the only header a program needs.
+ *
+ * libfixtext turns text of unknown, mixed or damaged encoding into clean UTF-8, line by line:
+ *   bytes -> frame lines -> detect + decode -> repair -> convert -> your write callback.
+ *
+ * Usage:
+ *   fixtext_options o; fixtext_options_init(&o);
+ *   char err[256];
+ *   fixtext *ft = fixtext_new(&o, err, sizeof err);          // NULL on failure, err says why
+ *   fixtext_set_output(ft, my_write, my_line, my_data);
+ *   while ((n = read(...)) > 0) fixtext_feed(ft, buf, n);   // any chunking
+ *   fixtext_finish(ft);                                       // end of this input
+ *   fixtext_free(ft);
+ *
+ * Every input line produces exactly one output line, in order, with its own terminator
+ * ("\n", "\r\n" or a lone "\r"); a missing final terminator stays missing.
+ *
+ * Contexts are independent: use one per thread. A context is not safe to share between threads
+ * (with jobs > 1 it runs its own worker threads internally).
+ */
+#ifndef FIXTEXT_H
+#define FIXTEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FIXTEXT_VERSION "0.1.0"
+
+typedef struct fixtext fixtext;
+
+#if defined(FIXTEXT_BUILDING) && defined(__GNUC__)
+#define FIXTEXT_API __attribute__((visibility("default")))
+#else
+#define FIXTEXT_API
+#endif
+
+/* Return codes of the functions below. */
+enum {
+    FIXTEXT_OK = 0,
+    FIXTEXT_ERR_NOMEM = -1,   /* out of memory */
+    FIXTEXT_ERR_WRITE = -2,   /* the write callback returned nonzero */
+    FIXTEXT_ERR_USAGE = -3,   /* bad option value (fixtext_new) or call out of order */
+    FIXTEXT_ERR_CONFIG = -4,  /* a data file (OpenCC configuration, …) is missing or broken */
+};
+
+/* Behaviour switches for fixtext_options.flags. Repairs are on unless turned off. */
+enum {
+    FIXTEXT_KEEP_BOM = 1u << 0,        /* keep a leading byte order mark (as UTF-8) */
+    FIXTEXT_NO_DETECT = 1u << 1,       /* take every line as UTF-8; invalid bytes -> U+FFFD */
+    FIXTEXT_NO_MOJIBAKE = 1u << 2,     /* do not undo wrong decodings */
+    FIXTEXT_KEEP_ENTITIES = 1u << 3,   /* do not decode HTML character references */
+    FIXTEXT_KEEP_PINYIN = 1u << 4,     /* do not strip pinyin annotations */
+    FIXTEXT_NO_SHIFTED = 1u << 5,      /* do not realign shifted double-byte runs */
+    FIXTEXT_EXPLAIN = 1u << 6,         /* fill fixtext_line_info.explain */
+    FIXTEXT_CLASSIFY_SCRIPT = 1u << 7, /* fill fixtext_line_info.script */
+    FIXTEXT_NO_C1 = 1u << 8,           /* leave C1 control characters alone */
+};
+
+typedef struct fixtext_options {
+    unsigned flags;              /* FIXTEXT_* switches above */
+    const char *from;            /* force this input encoding (any iconv name); NULL: detect */
+    const char *candidates;      /* comma-separated candidate encodings; NULL: all */
+    const char *lang;            /* language hint: "zh", "zh-Hant", "ja", "ko", "ru", …; NULL: none */
+    const char *convert_to;      /* "simplified", "traditional", "taiwan", "hongkong",
+                                    "taiwan-phrases", … or an OpenCC config name ("s2t");
+                                    NULL: no conversion */
+    const char *opencc_config;   /* path to any OpenCC configuration file (overrides convert_to) */
+    const char *opencc_data_dir; /* where OpenCC data lives; NULL: $FIXTEXT_OPENCC_DATA or OpenCC's */
+    unsigned jobs;               /* worker threads for the per-line stages; 0 or 1: none */
+    size_t window;               /* longest piece of one line handled at once; 0: 64 KiB */
+} fixtext_options;
+
+/* What happened to one line; passed to the line callback right after the line is written. */
+typedef struct fixtext_line_info {
+    uint64_t number;           /* 1-based line number within the current input */
+    int partial;               /* 1: a window of a line longer than options.window; more follows */
+    int changed;               /* output bytes differ from input bytes */
+    const char *encoding;      /* what the line was decoded from ("UTF-8", "GB18030", "ASCII", …) */
+    double score;              /* detector confidence for it, 0..1 */
+    const char *runner_up;     /* second-best encoding, or NULL */
+    double runner_up_score;
+    const char *script;        /* "simplified", "traditional", "mixed", "none" (FIXTEXT_CLASSIFY_SCRIPT) */
+    unsigned invalid_sequences; /* ill-formed byte sequences replaced by U+FFFD */
+    unsigned replacement_chars; /* U+FFFD characters in the output (kept or inserted) */
+    unsigned mojibake_spans;   /* spans re-decoded */
+    unsigned entities_decoded; /* HTML character references decoded */
+    unsigned c1_fixed;         /* C1 controls mapped to their windows-1252 characters */
+    unsigned pinyin_removed;   /* pinyin annotations stripped */
+    unsigned shifted_fixed;    /* shifted double-byte runs realigned */
+    unsigned shifted_reported; /* suspicious runs left as they were */
+    unsigned converted_spans;  /* spans converted by OpenCC */
+    unsigned warnings;         /* FIXTEXT_WARN_* bits */
+    const char *explain;       /* with FIXTEXT_EXPLAIN: what was done, "" if nothing; else NULL */
+} fixtext_line_info;
+
+enum {
+    FIXTEXT_WARN_BINARY = 1u << 0,    /* NUL bytes or runs of control bytes */
+    FIXTEXT_WARN_TRUNCATED = 1u << 1, /* a multi-byte sequence cut at the end of the line or input */
+};
+
+#define FIXTEXT_MAX_ENCODINGS 48
+
+/* Totals since the context was created (all inputs). */
+typedef struct fixtext_stats {
+    uint64_t lines, lines_changed, bytes_in, bytes_out;
+    uint64_t invalid_sequences, replacement_chars, truncated_sequences, binary_lines;
+    uint64_t boms_removed, mojibake_spans, mojibake_lines, entities_decoded, c1_fixed;
+    uint64_t pinyin_removed, pinyin_lines, shifted_fixed, shifted_reported;
+    uint64_t converted_spans, converted_lines;
+    uint64_t script_lines[4]; /* none, simplified, traditional, mixed (FIXTEXT_CLASSIFY_SCRIPT) */
+    size_t encoding_count;    /* entries used in encodings[] */
+    struct {
+        const char *name;
+        uint64_t lines;
+    } encodings[FIXTEXT_MAX_ENCODINGS];
+} fixtext_stats;
+
+/* Output callbacks. Return 0 to go on; anything else stops processing with FIXTEXT_ERR_WRITE. */
+typedef int (*fixtext_write_fn)(void *opaque, const char *data, size_t len);
+typedef int (*fixtext_line_fn)(void *opaque, const fixtext_line_info *info);
+
+FIXTEXT_API void fixtext_options_init(fixtext_options *options);
+
+/* Creates a context. On failure returns NULL and writes a message to errbuf (if given). */
+FIXTEXT_API fixtext *fixtext_new(const fixtext_options *options, char *errbuf, size_t errlen);
+FIXTEXT_API void fixtext_free(fixtext *ft);
+
+/* Where output goes. write receives the output bytes in order; line (may be NULL) is called once
+ * per line (or window of a long line) after its bytes were written. */
+FIXTEXT_API void fixtext_set_output(fixtext *ft, fixtext_write_fn write, fixtext_line_fn line, void *opaque);
+
+/* Feeds input bytes, in any chunking. Output may be delayed until more lines arrive. */
+FIXTEXT_API int fixtext_feed(fixtext *ft, const void *data, size_t len);
+/* Processes and writes every complete line fed so far (for interactive streams). */
+FIXTEXT_API int fixtext_flush(fixtext *ft);
+/* Ends the current input: writes everything, including a last line without terminator. The next
+ * fixtext_feed starts a new input (line numbers restart, a BOM is looked for again). */
+FIXTEXT_API int fixtext_finish(fixtext *ft);
+
+/* Convenience: processes one whole input held in memory. *out is malloc'd (caller frees). */
+FIXTEXT_API int fixtext_buffer(fixtext *ft, const void *in, size_t len, char **out, size_t *outlen);
+
+/* Message for the last error of this context ("" if none). */
+FIXTEXT_API const char *fixtext_error(const fixtext *ft);
+FIXTEXT_API const fixtext_stats *fixtext_get_stats(const fixtext *ft);
+
+/* Encoding names the detector knows, NULL-terminated (for --help and --candidates checks). */
+FIXTEXT_API const char *const *fixtext_encodings(void);
+/* 1 if name is an encoding this system can decode (iconv accepts it), 0 otherwise. */
+FIXTEXT_API int fixtext_encoding_supported(const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,47 @@
+/* framing.c — where lines end and where an over-long line may be cut into windows.
+ * Terminators are "\n", "\r\n" and a lone "\r"; they travel with their line untouched. */
+#include <string.h>
+
+#include "internal.h"
+
+size_t ft_find_line_end(const unsigned char *p, size_t n, int at_eof, uint8_t *term_len)
+{
+    const unsigned char *nl = memchr(p, '\n', n);
+    size_t limit = nl ? (size_t)(nl - p) : n;
+    const unsigned char *cr = memchr(p, '\r', limit);
+    if (cr) {
+        size_t i = (size_t)(cr - p);
+        if (i + 1 < n) {
+            *term_len = p[i + 1] == '\n' ? 2 : 1;
+            return i;
+        }
+        /* A '\r' as the last byte we have may be the first half of "\r\n". */
+        *term_len = at_eof ? 1 : 0;
+        return at_eof ? i : n;
+    }
+    if (nl) {
+        *term_len = 1;
+        return limit;
+    }
+    *term_len = 0;
+    return n;
+}
+
+/* Bytes below 0x30 (space, punctuation, controls) never occur inside a multi-byte character of
+ * UTF-8, GB18030, GBK, Big5, Shift_JIS or EUC-*, so cutting after one is safe whatever the line's
+ * encoding turns out to be. Failing that, cut at a UTF-8 character boundary. */
+size_t ft_window_cut(const unsigned char *p, size_t n)
+{
+    size_t floor = n > 4096 ? n - 4096 : 0;
+    for (size_t i = n; i > floor; i--)
+        if (p[i - 1] < 0x30 && p[i - 1] != 0x1B) /* not inside an ISO-2022 escape */
+            return i;
+    for (size_t k = 1; k <= 4 && k <= n; k++) {
+        unsigned char c = p[n - k];
+        if ((c & 0xC0) == 0x80)
+            continue;
+        size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        return (need > k && n > k) ? n - k : n; /* cut before a character the window would split */
+    }
+    return n;
+}

@@ -1,0 +1,162 @@
+/* internal.h — what the library's files share and the public header does not show: byte buffers,
+ * per-line reports, UTF-8 helpers, and the entry points of every pipeline stage.
+ *
+ * Stage contract (entities, mojibake, shifted, pinyin, convert, decode):
+ *   int stage(state, const char *in, size_t len, ft_buf *out, ft_report *r);
+ *   - in/len is valid UTF-8 (decode: raw bytes), without the line terminator;
+ *   - the caller hands out empty (len 0); the stage appends to it;
+ *   - returns 1 when it wrote a different text to out, 0 when the line stays as it is (out is then
+ *     ignored), -1 when out of memory;
+ *   - counts what it did in r->info and, when r->explain is not NULL, says it with ft_report_note.
+ * States marked "per worker" are used by one thread at a time; the pipeline makes one per worker.
+ */
+#ifndef FIXTEXT_INTERNAL_H
+#define FIXTEXT_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fixtext.h"
+
+/* ---- buf.c: growable byte buffer. The owner frees it with ft_buf_free. ---- */
+typedef struct ft_buf {
+    char *data;
+    size_t len, cap;
+} ft_buf;
+
+int ft_buf_reserve(ft_buf *b, size_t extra); /* 0 ok, -1 out of memory */
+int ft_buf_append(ft_buf *b, const void *p, size_t n);
+int ft_buf_putc(ft_buf *b, char c);
+int ft_buf_put_cp(ft_buf *b, uint32_t cp); /* appends cp encoded as UTF-8 */
+int ft_buf_printf(ft_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int ft_buf_vprintf(ft_buf *b, const char *fmt, va_list ap);
+void ft_buf_clear(ft_buf *b);
+void ft_buf_free(ft_buf *b);
+
+/* A view into bytes owned by someone else. */
+typedef struct ft_slice {
+    const char *data;
+    size_t len;
+} ft_slice;
+
+/* ---- report.c: what a stage did to a line ---- */
+typedef struct ft_report {
+    fixtext_line_info *info; /* counters to bump */
+    ft_buf *explain;         /* NULL unless --explain */
+} ft_report;
+
+/* Appends one note ("cp1252→utf-8 ×2; span 5-17") to the line's explanation, "; "-separated.
+ * Does nothing when explanations are off, so stages may call it unconditionally. */
+void ft_report_note(ft_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- utf8.c: validation and decoding ---- */
+#define FT_REPLACEMENT 0xFFFDu
+
+/* Length of the longest prefix of p that is well-formed UTF-8. */
+size_t ft_utf8_valid_prefix(const unsigned char *p, size_t n);
+/* Length of the maximal ill-formed subpart starting at p (at least 1), as Unicode's
+ * "U+FFFD substitution of maximal subparts" defines it. */
+size_t ft_utf8_invalid_length(const unsigned char *p, size_t n);
+/* Decodes one character from well-formed UTF-8; returns its length (1..4). */
+size_t ft_utf8_decode(const unsigned char *p, uint32_t *cp);
+/* Length of the well-formed sequence at p, or 0 if p does not start one. */
+size_t ft_utf8_sequence_length(const unsigned char *p, size_t n);
+/* Appends p to out with every maximal ill-formed subpart replaced by U+FFFD.
+ * Returns the number of replacements, or -1 if out of memory. */
+long ft_utf8_sanitize(const unsigned char *p, size_t n, ft_buf *out);
+/* 1 if every byte is < 0x80. */
+int ft_is_ascii(const unsigned char *p, size_t n);
+/* Number of U+FFFD characters in valid UTF-8. */
+unsigned ft_utf8_count_replacements(const unsigned char *p, size_t n);
+
+/* ---- framing.c: splitting a byte stream into lines ---- */
+typedef struct ft_line_ref {
+    size_t start, len;   /* content, in the framer's buffer */
+    uint8_t term_len;    /* 0, 1 or 2 bytes of terminator right after the content */
+    uint8_t partial;     /* a window of a longer line: no terminator, more of the line follows */
+} ft_line_ref;
+
+/* Where a window of a line too long to hold may be cut without splitting a character:
+ * returns a cut position in 1..n (the bytes [0, cut) form the window). */
+size_t ft_window_cut(const unsigned char *p, size_t n);
+/* Finds the first line terminator in p[0..n). Returns the content length and sets *term_len
+ * (0 when no terminator was found; a trailing lone '\r' needs more input to decide, so it is
+ * reported as not found unless at_eof). */
+size_t ft_find_line_end(const unsigned char *p, size_t n, int at_eof, uint8_t *term_len);
+
+/* ---- encodings.c / detect.c: choosing an encoding per line (sequential, one per context) ---- */
+enum { FT_ENC_UTF8 = 0, FT_ENC_ASCII = 1 }; /* further ids are defined by encodings.c */
+const char *ft_encoding_name(int encoding);
+
+typedef struct ft_choice {
+    int encoding;          /* chosen encoding id */
+    double score;          /* confidence 0..1 */
+    int runner_up;         /* id or -1 */
+    double runner_up_score;
+    unsigned warnings;     /* FIXTEXT_WARN_* found while scoring */
+} ft_choice;
+
+typedef struct ft_detector ft_detector;
+ft_detector *ft_detector_new(const fixtext_options *o, char *err, size_t errlen);
+void ft_detector_free(ft_detector *d);
+void ft_detector_reset(ft_detector *d); /* a new input begins */
+/* Chooses an encoding for each of n consecutive lines (input order; called batch after batch, so
+ * it may carry state from the previous batch). Returns 0, or -1 if out of memory. */
+int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, ft_choice *choices);
+
+/* ---- decode.c: bytes in the chosen encoding -> UTF-8 (per worker) ---- */
+typedef struct ft_decoder ft_decoder;
+ft_decoder *ft_decoder_new(const fixtext_options *o, char *err, size_t errlen);
+void ft_decoder_free(ft_decoder *d);
+/* Stage contract; returns 0 only when in is valid UTF-8 that is used as it is. Undecodable bytes
+ * become U+FFFD and are counted in info->invalid_sequences. */
+int ft_decode_line(ft_decoder *d, int encoding, const char *in, size_t len, ft_buf *out,
+                   ft_report *r);
+
+/* ---- wide.c: UTF-16/UTF-32 inputs, decided for the whole input before framing ---- */
+enum { FT_WIDE_NEED_MORE = -1, FT_WIDE_NONE = 0, FT_WIDE_UTF16LE, FT_WIDE_UTF16BE, FT_WIDE_UTF32LE,
+       FT_WIDE_UTF32BE };
+/* Looks at the first n bytes of an input (n may grow across calls). Sets *bom_len to the length of
+ * a byte order mark to drop. Returns FT_WIDE_NEED_MORE until it can decide (never at_eof). */
+int ft_wide_sniff(const unsigned char *p, size_t n, int at_eof, size_t *bom_len);
+typedef struct ft_wide ft_wide;
+ft_wide *ft_wide_new(int kind);
+void ft_wide_free(ft_wide *w);
+const char *ft_wide_name(int kind);
+/* Converts the next chunk to UTF-8 appended to out, keeping an incomplete unit for the next call.
+ * Invalid units become U+FFFD and are added to *invalid. Returns 0 or -1 (out of memory). */
+int ft_wide_convert(ft_wide *w, const char *in, size_t len, int at_eof, ft_buf *out,
+                    uint64_t *invalid);
+
+/* ---- plausibility.c: how natural a text looks, from the frequency tables ---- */
+/* Average cost per character of UTF-8 text (0 = very natural; higher = less plausible; rare,
+ * private-use, control and unassigned characters and mojibake-typical pairs cost most). */
+double ft_plausibility_cost(const char *utf8, size_t len);
+
+/* ---- entities.c: HTML character references (stateless) ---- */
+int ft_entities_decode(const char *in, size_t len, ft_buf *out, ft_report *r);
+
+/* ---- mojibake.c, shifted.c: undoing wrong decodings (per worker) ---- */
+typedef struct ft_mojibake ft_mojibake;
+ft_mojibake *ft_mojibake_new(const fixtext_options *o, char *err, size_t errlen);
+void ft_mojibake_free(ft_mojibake *m);
+int ft_mojibake_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, ft_report *r);
+int ft_shifted_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, ft_report *r);
+
+/* ---- pinyin.c: stray pinyin annotations (stateless) ---- */
+int ft_pinyin_strip(const char *in, size_t len, ft_buf *out, ft_report *r);
+
+/* ---- script.c, convert.c: Traditional/Simplified (per worker) ---- */
+enum { FT_SCRIPT_NONE = 0, FT_SCRIPT_SIMPLIFIED, FT_SCRIPT_TRADITIONAL, FT_SCRIPT_MIXED };
+int ft_script_classify(const char *utf8, size_t len);
+const char *ft_script_name(int script);
+typedef struct ft_converter ft_converter;
+/* NULL with a message naming the configuration when it is missing or broken. Only called when
+ * options ask for a conversion. */
+ft_converter *ft_converter_new(const fixtext_options *o, char *err, size_t errlen);
+void ft_converter_free(ft_converter *c);
+int ft_convert_line(ft_converter *c, const char *in, size_t len, ft_buf *out, ft_report *r);
+
+#endif

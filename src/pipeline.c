@@ -1,0 +1,749 @@
+/* pipeline.c — the fixtext context: takes input bytes, frames them into lines, runs the stages on
+ * batches of lines (detect, decode, entities, mojibake, shifted runs, pinyin, convert) and writes
+ * every line, in order, with its own terminator.
+ *
+ * Memory: the context holds at most one batch of input (BATCH_BYTES, plus one window of a line that
+ * has not ended yet) and the batch's output, whatever the size of the input.
+ *
+ * Buffer ownership: ft->input owns the bytes fed and not yet written; each worker owns the outputs
+ * and explanations of the lines it processed in the current batch; all are reused batch after batch
+ * and freed by fixtext_free.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+#define BATCH_LINES 1024
+#define BATCH_BYTES (1u << 20)
+#define DEFAULT_WINDOW (64u << 10)
+#define MAX_JOBS 64
+#define WIDE_SNIFF_BYTES 4096
+
+/* Per worker thread: its own stage states and scratch buffers. */
+typedef struct worker {
+    ft_decoder *decoder;
+    ft_mojibake *mojibake;
+    ft_converter *converter;
+    ft_buf scratch[2]; /* ping-pong buffers between stages */
+    ft_buf out;        /* output text of this batch's changed lines */
+    ft_buf explain;    /* NUL-terminated explanations of this batch's lines */
+    struct fixtext *ft;
+    size_t first, last; /* lines [first, last) of the batch */
+    int failed;
+} worker;
+
+/* What happened to one line of the batch. */
+typedef struct line_result {
+    fixtext_line_info info;
+    int worker;       /* whose out/explain buffers hold it */
+    int use_raw;      /* output equals input: write the input bytes */
+    size_t out_off, out_len;
+    size_t explain_off;
+} line_result;
+
+struct fixtext {
+    fixtext_options opts;
+    char *owned_strings[6]; /* copies of the option strings */
+    fixtext_write_fn write;
+    fixtext_line_fn on_line;
+    void *opaque;
+
+    ft_detector *detector;
+    worker workers[MAX_JOBS];
+    unsigned nworkers;
+
+    ft_buf input;       /* bytes fed and not yet written: [0, framed) are framed lines */
+    size_t framed;      /* end of the last framed line */
+    ft_line_ref *lines; /* framed lines of the current batch */
+    size_t nlines, lines_cap, batch_bytes;
+    ft_slice *slices;
+    ft_choice *choices;
+    line_result *results;
+
+    /* Per input. */
+    int input_started;  /* the wide/BOM decision is made */
+    int wide_kind;
+    ft_wide *wide;
+    int bom_removed;    /* line 1 changed by losing its BOM */
+    int line_in_progress_changed; /* an earlier window of the current line changed */
+    uint64_t line_number;
+
+    fixtext_stats stats;
+    int failed;         /* sticky error code */
+    char error[512];
+};
+
+static void set_error(fixtext *ft, int code, const char *fmt, const char *arg)
+{
+    if (!ft->failed)
+        ft->failed = code;
+    snprintf(ft->error, sizeof ft->error, fmt, arg ? arg : "");
+}
+
+void fixtext_options_init(fixtext_options *o)
+{
+    memset(o, 0, sizeof *o);
+}
+
+/* ---- creation ---- */
+
+static int copy_string(fixtext *ft, int slot, const char **field)
+{
+    if (!*field)
+        return 0;
+    ft->owned_strings[slot] = strdup(*field);
+    if (!ft->owned_strings[slot])
+        return -1;
+    *field = ft->owned_strings[slot];
+    return 0;
+}
+
+static int worker_init(fixtext *ft, worker *w, char *err, size_t errlen)
+{
+    const fixtext_options *o = &ft->opts;
+    w->ft = ft;
+    w->decoder = ft_decoder_new(o, err, errlen);
+    if (!w->decoder)
+        return -1;
+    if (!(o->flags & FIXTEXT_NO_MOJIBAKE)) {
+        w->mojibake = ft_mojibake_new(o, err, errlen);
+        if (!w->mojibake)
+            return -1;
+    }
+    if (o->convert_to || o->opencc_config) {
+        w->converter = ft_converter_new(o, err, errlen);
+        if (!w->converter)
+            return -1;
+    }
+    return 0;
+}
+
+static void worker_free(worker *w)
+{
+    ft_decoder_free(w->decoder);
+    ft_mojibake_free(w->mojibake);
+    ft_converter_free(w->converter);
+    ft_buf_free(&w->scratch[0]);
+    ft_buf_free(&w->scratch[1]);
+    ft_buf_free(&w->out);
+    ft_buf_free(&w->explain);
+}
+
+fixtext *fixtext_new(const fixtext_options *options, char *errbuf, size_t errlen)
+{
+    char scratch_err[1];
+    if (!errbuf) {
+        errbuf = scratch_err;
+        errlen = sizeof scratch_err;
+    }
+    if (errlen)
+        errbuf[0] = '\0';
+    fixtext *ft = calloc(1, sizeof *ft);
+    if (!ft) {
+        snprintf(errbuf, errlen, "out of memory");
+        return NULL;
+    }
+    if (options)
+        ft->opts = *options;
+    fixtext_options *o = &ft->opts;
+    if (copy_string(ft, 0, &o->from) || copy_string(ft, 1, &o->candidates) ||
+        copy_string(ft, 2, &o->lang) || copy_string(ft, 3, &o->convert_to) ||
+        copy_string(ft, 4, &o->opencc_config) || copy_string(ft, 5, &o->opencc_data_dir)) {
+        snprintf(errbuf, errlen, "out of memory");
+        fixtext_free(ft);
+        return NULL;
+    }
+    if (o->window == 0)
+        o->window = DEFAULT_WINDOW;
+    if (o->window < 64)
+        o->window = 64;
+    ft->nworkers = o->jobs < 1 ? 1 : o->jobs > MAX_JOBS ? MAX_JOBS : o->jobs;
+
+    ft->detector = ft_detector_new(o, errbuf, errlen);
+    if (!ft->detector) {
+        fixtext_free(ft);
+        return NULL;
+    }
+    for (unsigned i = 0; i < ft->nworkers; i++) {
+        if (worker_init(ft, &ft->workers[i], errbuf, errlen)) {
+            if (errlen && !errbuf[0])
+                snprintf(errbuf, errlen, "out of memory");
+            fixtext_free(ft);
+            return NULL;
+        }
+    }
+    return ft;
+}
+
+void fixtext_free(fixtext *ft)
+{
+    if (!ft)
+        return;
+    ft_detector_free(ft->detector);
+    for (unsigned i = 0; i < MAX_JOBS; i++)
+        worker_free(&ft->workers[i]);
+    ft_wide_free(ft->wide);
+    ft_buf_free(&ft->input);
+    free(ft->lines);
+    free(ft->slices);
+    free(ft->choices);
+    free(ft->results);
+    for (size_t i = 0; i < sizeof ft->owned_strings / sizeof ft->owned_strings[0]; i++)
+        free(ft->owned_strings[i]);
+    free(ft);
+}
+
+void fixtext_set_output(fixtext *ft, fixtext_write_fn write, fixtext_line_fn line, void *opaque)
+{
+    ft->write = write;
+    ft->on_line = line;
+    ft->opaque = opaque;
+}
+
+const char *fixtext_error(const fixtext *ft)
+{
+    return ft->error;
+}
+
+const fixtext_stats *fixtext_get_stats(const fixtext *ft)
+{
+    return &ft->stats;
+}
+
+/* ---- one line through the stages ---- */
+
+typedef int (*stage_fn)(void *state, const char *in, size_t len, ft_buf *out, ft_report *r);
+
+static int run_entities(void *s, const char *in, size_t len, ft_buf *out, ft_report *r)
+{
+    (void)s;
+    return ft_entities_decode(in, len, out, r);
+}
+static int run_mojibake(void *s, const char *in, size_t len, ft_buf *out, ft_report *r)
+{
+    return ft_mojibake_repair(s, in, len, out, r);
+}
+static int run_shifted(void *s, const char *in, size_t len, ft_buf *out, ft_report *r)
+{
+    return ft_shifted_repair(s, in, len, out, r);
+}
+static int run_pinyin(void *s, const char *in, size_t len, ft_buf *out, ft_report *r)
+{
+    (void)s;
+    return ft_pinyin_strip(in, len, out, r);
+}
+static int run_convert(void *s, const char *in, size_t len, ft_buf *out, ft_report *r)
+{
+    return ft_convert_line(s, in, len, out, r);
+}
+
+/* Runs one stage; on a change the text moves to the next scratch buffer. */
+static int apply_stage(worker *w, stage_fn fn, void *state, const char **text, size_t *len,
+                       int *which, ft_report *r)
+{
+    ft_buf *next = &w->scratch[*which ^ 1];
+    ft_buf_clear(next);
+    int rc = fn(state, *text, *len, next, r);
+    if (rc <= 0)
+        return rc;
+    *which ^= 1;
+    *text = next->data;
+    *len = next->len;
+    return 1;
+}
+
+static int process_line(worker *w, size_t index)
+{
+    fixtext *ft = w->ft;
+    const unsigned flags = ft->opts.flags;
+    const ft_line_ref *ref = &ft->lines[index];
+    const ft_choice *choice = &ft->choices[index];
+    line_result *res = &ft->results[index];
+    const char *raw = ft->input.data + ref->start;
+
+    memset(res, 0, sizeof *res);
+    fixtext_line_info *info = &res->info;
+    info->encoding = ft->wide_kind ? ft_wide_name(ft->wide_kind) : ft_encoding_name(choice->encoding);
+    info->score = choice->score;
+    info->runner_up = choice->runner_up >= 0 ? ft_encoding_name(choice->runner_up) : NULL;
+    info->runner_up_score = choice->runner_up_score;
+    info->warnings = choice->warnings;
+    info->partial = ref->partial;
+
+    size_t explain_start = w->explain.len;
+    ft_report report = {info, (flags & FIXTEXT_EXPLAIN) ? &w->explain : NULL};
+
+    const char *text = raw;
+    size_t len = ref->len;
+    int which = 1; /* the first stage that changes the line writes scratch[0] */
+    int rc = 0;
+
+    /* Wide inputs were already converted to UTF-8 as a whole; their lines only need sanitising,
+     * which the UTF-8 decoder does. */
+    ft_buf *first = &w->scratch[0];
+    ft_buf_clear(first);
+    rc = ft_decode_line(w->decoder, ft->wide_kind ? FT_ENC_UTF8 : choice->encoding, text, len,
+                        first, &report);
+    if (rc < 0)
+        return -1;
+    if (rc > 0) {
+        which = 0;
+        text = first->data;
+        len = first->len;
+    }
+    if (!(flags & FIXTEXT_KEEP_ENTITIES) &&
+        apply_stage(w, run_entities, NULL, &text, &len, &which, &report) < 0)
+        return -1;
+    if (w->mojibake) {
+        if (apply_stage(w, run_mojibake, w->mojibake, &text, &len, &which, &report) < 0)
+            return -1;
+        if (!(flags & FIXTEXT_NO_SHIFTED) &&
+            apply_stage(w, run_shifted, w->mojibake, &text, &len, &which, &report) < 0)
+            return -1;
+    }
+    if (!(flags & FIXTEXT_KEEP_PINYIN) &&
+        apply_stage(w, run_pinyin, NULL, &text, &len, &which, &report) < 0)
+        return -1;
+    if (w->converter && apply_stage(w, run_convert, w->converter, &text, &len, &which, &report) < 0)
+        return -1;
+    if (flags & FIXTEXT_CLASSIFY_SCRIPT)
+        info->script = ft_script_name(ft_script_classify(text, len));
+
+    info->changed = text != raw && (len != ref->len || memcmp(text, raw, len) != 0);
+    if (info->changed) {
+        res->worker = (int)(w - ft->workers);
+        res->out_off = w->out.len;
+        res->out_len = len;
+        if (ft_buf_append(&w->out, text, len))
+            return -1;
+    } else {
+        res->use_raw = 1;
+        text = raw;
+        len = ref->len;
+    }
+    /* U+FFFD in the output (inserted or already there): counted, never silently. */
+    if (!ft_is_ascii((const unsigned char *)text, len))
+        info->replacement_chars = ft_utf8_count_replacements((const unsigned char *)text, len);
+
+    if (report.explain) {
+        res->worker = (int)(w - ft->workers);
+        res->explain_off = explain_start;
+        if (ft_buf_putc(&w->explain, '\0'))
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- batches ---- */
+
+static void process_range(worker *w)
+{
+    for (size_t i = w->first; i < w->last && !w->failed; i++)
+        if (process_line(w, i))
+            w->failed = 1;
+}
+
+static void *worker_thread(void *arg)
+{
+    process_range(arg);
+    return NULL;
+}
+
+static void reset_worker_outputs(worker *w)
+{
+    ft_buf_clear(&w->out);
+    ft_buf_clear(&w->explain);
+    w->failed = 0;
+}
+
+/* Splits the batch into contiguous ranges of about equal bytes, one per worker, and runs them; the
+ * calling thread takes the first range. */
+static int run_workers(fixtext *ft)
+{
+    unsigned used = ft->nworkers;
+    if (ft->nlines < 64)
+        used = 1;
+    size_t per = ft->batch_bytes / used + 1, acc = 0, line = 0;
+    for (unsigned k = 0; k < used; k++) {
+        worker *w = &ft->workers[k];
+        reset_worker_outputs(w);
+        w->first = line;
+        if (k + 1 == used) {
+            line = ft->nlines;
+        } else {
+            while (line < ft->nlines && acc < per * (k + 1))
+                acc += ft->lines[line++].len + 1;
+        }
+        w->last = line;
+    }
+    pthread_t threads[MAX_JOBS];
+    int started[MAX_JOBS] = {0};
+    for (unsigned k = 1; k < used; k++) {
+        started[k] = pthread_create(&threads[k], NULL, worker_thread, &ft->workers[k]) == 0;
+        if (!started[k])
+            process_range(&ft->workers[k]); /* no thread to be had: do it here */
+    }
+    process_range(&ft->workers[0]);
+    for (unsigned k = 1; k < used; k++)
+        if (started[k])
+            pthread_join(threads[k], NULL);
+    for (unsigned k = 0; k < used; k++)
+        if (ft->workers[k].failed)
+            return -1;
+    return 0;
+}
+
+static void count_encoding(fixtext_stats *st, const char *name)
+{
+    for (size_t i = 0; i < st->encoding_count; i++) {
+        if (st->encodings[i].name == name || strcmp(st->encodings[i].name, name) == 0) {
+            st->encodings[i].lines++;
+            return;
+        }
+    }
+    if (st->encoding_count < FIXTEXT_MAX_ENCODINGS) {
+        st->encodings[st->encoding_count].name = name;
+        st->encodings[st->encoding_count].lines = 1;
+        st->encoding_count++;
+    }
+}
+
+static void count_line(fixtext *ft, const fixtext_line_info *info, size_t out_bytes)
+{
+    fixtext_stats *st = &ft->stats;
+    st->bytes_out += out_bytes;
+    st->invalid_sequences += info->invalid_sequences;
+    st->replacement_chars += info->replacement_chars;
+    st->mojibake_spans += info->mojibake_spans;
+    st->entities_decoded += info->entities_decoded;
+    st->c1_fixed += info->c1_fixed;
+    st->pinyin_removed += info->pinyin_removed;
+    st->shifted_fixed += info->shifted_fixed;
+    st->shifted_reported += info->shifted_reported;
+    st->converted_spans += info->converted_spans;
+    if (info->warnings & FIXTEXT_WARN_TRUNCATED)
+        st->truncated_sequences++;
+    if (info->partial)
+        return; /* the rest is counted once per whole line, at its last window */
+    st->lines++;
+    st->lines_changed += info->changed != 0;
+    st->mojibake_lines += info->mojibake_spans != 0;
+    st->pinyin_lines += info->pinyin_removed != 0;
+    st->converted_lines += info->converted_spans != 0;
+    st->binary_lines += (info->warnings & FIXTEXT_WARN_BINARY) != 0;
+    if (info->encoding)
+        count_encoding(st, info->encoding);
+    if (info->script) {
+        for (int s = 0; s < 4; s++)
+            if (strcmp(info->script, ft_script_name(s)) == 0)
+                st->script_lines[s]++;
+    }
+}
+
+static int emit(fixtext *ft, const char *p, size_t n)
+{
+    if (n == 0 || ft->failed)
+        return ft->failed;
+    if (ft->write && ft->write(ft->opaque, p, n) != 0) {
+        set_error(ft, FIXTEXT_ERR_WRITE, "write failed%s", NULL);
+        return FIXTEXT_ERR_WRITE;
+    }
+    return 0;
+}
+
+/* Writes the batch's lines in order, then forgets them. */
+static int write_batch(fixtext *ft)
+{
+    for (size_t i = 0; i < ft->nlines; i++) {
+        const ft_line_ref *ref = &ft->lines[i];
+        line_result *res = &ft->results[i];
+        worker *w = &ft->workers[res->worker];
+        const char *text = res->use_raw ? ft->input.data + ref->start : w->out.data + res->out_off;
+        size_t len = res->use_raw ? ref->len : res->out_len;
+
+        res->info.number = ft->line_number + 1;
+        if (ft->bom_removed) {
+            res->info.changed = 1;
+            ft->bom_removed = 0;
+        }
+        if (ref->partial) {
+            ft->line_in_progress_changed |= res->info.changed;
+        } else {
+            res->info.changed |= ft->line_in_progress_changed; /* an earlier window changed */
+            ft->line_in_progress_changed = 0;
+            ft->line_number++;
+        }
+        if (ft->opts.flags & FIXTEXT_EXPLAIN)
+            res->info.explain = w->explain.data ? w->explain.data + res->explain_off : "";
+
+        if (emit(ft, text, len) || emit(ft, ft->input.data + ref->start + ref->len, ref->term_len))
+            return ft->failed;
+        count_line(ft, &res->info, len + ref->term_len);
+        if (ft->on_line && ft->on_line(ft->opaque, &res->info) != 0) {
+            set_error(ft, FIXTEXT_ERR_WRITE, "write failed%s", NULL);
+            return ft->failed;
+        }
+    }
+    return 0;
+}
+
+static int ensure_batch_capacity(fixtext *ft)
+{
+    if (ft->nlines < ft->lines_cap)
+        return 0;
+    size_t cap = ft->lines_cap ? ft->lines_cap * 2 : BATCH_LINES + 1;
+    ft_line_ref *lines = realloc(ft->lines, cap * sizeof *lines);
+    if (lines)
+        ft->lines = lines;
+    ft_slice *slices = realloc(ft->slices, cap * sizeof *slices);
+    if (slices)
+        ft->slices = slices;
+    ft_choice *choices = realloc(ft->choices, cap * sizeof *choices);
+    if (choices)
+        ft->choices = choices;
+    line_result *results = realloc(ft->results, cap * sizeof *results);
+    if (results)
+        ft->results = results;
+    if (!lines || !slices || !choices || !results)
+        return -1;
+    ft->lines_cap = cap;
+    return 0;
+}
+
+/* Runs the framed lines through the stages, writes them and drops their bytes from the input. */
+static int process_batch(fixtext *ft)
+{
+    if (ft->failed)
+        return ft->failed;
+    if (ft->nlines == 0)
+        return 0;
+    for (size_t i = 0; i < ft->nlines; i++)
+        ft->slices[i] = (ft_slice){ft->input.data + ft->lines[i].start, ft->lines[i].len};
+    if (ft->wide_kind) {
+        for (size_t i = 0; i < ft->nlines; i++)
+            ft->choices[i] = (ft_choice){FT_ENC_UTF8, 1.0, -1, 0.0, 0};
+    } else if (ft_detect_batch(ft->detector, ft->slices, ft->nlines, ft->choices)) {
+        set_error(ft, FIXTEXT_ERR_NOMEM, "out of memory%s", NULL);
+        return ft->failed;
+    }
+    if (run_workers(ft)) {
+        set_error(ft, FIXTEXT_ERR_NOMEM, "out of memory%s", NULL);
+        return ft->failed;
+    }
+    if (write_batch(ft))
+        return ft->failed;
+    size_t keep = ft->input.len - ft->framed;
+    memmove(ft->input.data, ft->input.data + ft->framed, keep);
+    ft->input.len = keep;
+    ft->framed = 0;
+    ft->nlines = 0;
+    ft->batch_bytes = 0;
+    return 0;
+}
+
+/* ---- framing the input into batches ---- */
+
+static int add_line(fixtext *ft, ft_line_ref ref)
+{
+    if (ensure_batch_capacity(ft)) {
+        set_error(ft, FIXTEXT_ERR_NOMEM, "out of memory%s", NULL);
+        return ft->failed;
+    }
+    ft->lines[ft->nlines++] = ref;
+    ft->framed = ref.start + ref.len + ref.term_len;
+    ft->batch_bytes += ref.len + ref.term_len;
+    if (ft->nlines >= BATCH_LINES || ft->batch_bytes >= BATCH_BYTES)
+        return process_batch(ft);
+    return 0;
+}
+
+/* Frames every complete line in the unframed input; a line longer than the window is cut into
+ * windows as soon as a window's worth has arrived, so memory stays bounded. */
+static int frame_lines(fixtext *ft, int at_eof)
+{
+    const size_t window = ft->opts.window;
+    while (!ft->failed && ft->framed < ft->input.len) {
+        size_t pos = ft->framed;
+        const unsigned char *p = (const unsigned char *)ft->input.data + pos;
+        size_t avail = ft->input.len - pos;
+        uint8_t term;
+        size_t content = ft_find_line_end(p, avail, at_eof, &term);
+        ft_line_ref ref = {pos, content, term, 0};
+        if (content > window) {
+            ref.len = ft_window_cut(p, window);
+            ref.term_len = 0;
+            ref.partial = 1;
+        } else if (term == 0 && !at_eof) {
+            return 0; /* the line goes on in input yet to come */
+        }
+        if (add_line(ft, ref))
+            return ft->failed;
+    }
+    return ft->failed;
+}
+
+static int wide_kind_of_forced(const char *from)
+{
+    static const struct {
+        const char *name;
+        int kind;
+    } names[] = {{"UTF-16LE", FT_WIDE_UTF16LE}, {"UTF-16BE", FT_WIDE_UTF16BE},
+                 {"UTF-32LE", FT_WIDE_UTF32LE}, {"UTF-32BE", FT_WIDE_UTF32BE},
+                 {"UCS-2LE", FT_WIDE_UTF16LE},  {"UCS-2BE", FT_WIDE_UTF16BE}};
+    for (size_t i = 0; from && i < sizeof names / sizeof names[0]; i++)
+        if (strcasecmp(from, names[i].name) == 0)
+            return names[i].kind;
+    return FT_WIDE_NONE;
+}
+
+/* Decides, once per input, whether it is UTF-16/32 and whether it starts with a UTF-8 BOM.
+ * Returns 1 when decided, 0 when more input is needed. */
+static int start_input(fixtext *ft, int at_eof)
+{
+    const unsigned char *p = (const unsigned char *)ft->input.data;
+    size_t n = ft->input.len;
+    size_t bom = 0;
+    int kind = wide_kind_of_forced(ft->opts.from);
+    if (kind == FT_WIDE_NONE && !ft->opts.from && !(ft->opts.flags & FIXTEXT_NO_DETECT))
+        kind = ft_wide_sniff(p, n, at_eof, &bom);
+    if (kind == FT_WIDE_NEED_MORE && !at_eof && n < WIDE_SNIFF_BYTES)
+        return 0;
+    if (kind == FT_WIDE_NEED_MORE)
+        kind = FT_WIDE_NONE;
+    if (kind == FT_WIDE_NONE && n < 3 && !at_eof)
+        return 0; /* a UTF-8 BOM may still be arriving */
+    ft->input_started = 1;
+    ft->wide_kind = kind;
+    if (kind != FT_WIDE_NONE) {
+        ft->wide = ft_wide_new(kind);
+        if (!ft->wide) {
+            set_error(ft, FIXTEXT_ERR_NOMEM, "cannot convert from %s", ft_wide_name(kind));
+            return -1;
+        }
+        ft_buf converted = {0};
+        if ((bom && (ft->opts.flags & FIXTEXT_KEEP_BOM) && ft_buf_append(&converted, "\xEF\xBB\xBF", 3)) ||
+            ft_wide_convert(ft->wide, ft->input.data + bom, n - bom, at_eof, &converted,
+                            &ft->stats.invalid_sequences)) {
+            ft_buf_free(&converted);
+            set_error(ft, FIXTEXT_ERR_NOMEM, "out of memory%s", NULL);
+            return -1;
+        }
+        ft_buf_free(&ft->input);
+        ft->input = converted;
+        return 1;
+    }
+    if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF && !(ft->opts.flags & FIXTEXT_KEEP_BOM)) {
+        memmove(ft->input.data, ft->input.data + 3, n - 3);
+        ft->input.len -= 3;
+        ft->bom_removed = 1;
+        ft->stats.boms_removed++;
+    }
+    return 1;
+}
+
+/* Appends one slice of input (already bounded in size) and frames what it completes. */
+static int take_input(fixtext *ft, const char *data, size_t len, int at_eof)
+{
+    int rc;
+    if (ft->input_started && ft->wide)
+        rc = ft_wide_convert(ft->wide, data, len, at_eof, &ft->input, &ft->stats.invalid_sequences);
+    else
+        rc = ft_buf_append(&ft->input, data, len);
+    if (rc) {
+        set_error(ft, FIXTEXT_ERR_NOMEM, "out of memory%s", NULL);
+        return ft->failed;
+    }
+    if (!ft->input_started) {
+        int started = start_input(ft, at_eof);
+        if (started < 0)
+            return ft->failed;
+        if (started == 0)
+            return 0;
+    }
+    return frame_lines(ft, at_eof);
+}
+
+#define FEED_SLICE (256u << 10)
+
+int fixtext_feed(fixtext *ft, const void *data, size_t len)
+{
+    const char *p = data;
+    if (ft->failed)
+        return ft->failed;
+    ft->stats.bytes_in += len;
+    while (len > 0) {
+        size_t n = len < FEED_SLICE ? len : FEED_SLICE;
+        if (take_input(ft, p, n, 0))
+            return ft->failed;
+        p += n;
+        len -= n;
+    }
+    return 0;
+}
+
+int fixtext_flush(fixtext *ft)
+{
+    if (ft->failed)
+        return ft->failed;
+    if (!ft->input_started && ft->input.len > 0 && start_input(ft, 1) < 0)
+        return ft->failed;
+    if (ft->input_started && frame_lines(ft, 0))
+        return ft->failed;
+    return process_batch(ft);
+}
+
+int fixtext_finish(fixtext *ft)
+{
+    if (ft->failed)
+        return ft->failed;
+    if (take_input(ft, NULL, 0, 1) || process_batch(ft))
+        return ft->failed;
+    ft->input_started = 0;
+    ft->wide_kind = FT_WIDE_NONE;
+    ft_wide_free(ft->wide);
+    ft->wide = NULL;
+    ft->bom_removed = 0;
+    ft->line_in_progress_changed = 0;
+    ft->line_number = 0;
+    ft->input.len = 0;
+    ft->framed = 0;
+    ft_detector_reset(ft->detector);
+    return 0;
+}
+
+static int append_to_buf(void *opaque, const char *data, size_t len)
+{
+    return ft_buf_append(opaque, data, len);
+}
+
+int fixtext_buffer(fixtext *ft, const void *in, size_t len, char **out, size_t *outlen)
+{
+    ft_buf result = {0};
+    fixtext_write_fn saved_write = ft->write;
+    void *saved_opaque = ft->opaque;
+    fixtext_line_fn saved_line = ft->on_line;
+    ft->write = append_to_buf;
+    ft->opaque = &result;
+    ft->on_line = NULL;
+    int rc = fixtext_feed(ft, in, len);
+    if (rc == 0)
+        rc = fixtext_finish(ft);
+    ft->write = saved_write;
+    ft->opaque = saved_opaque;
+    ft->on_line = saved_line;
+    if (rc == 0 && ft_buf_putc(&result, '\0'))
+        rc = FIXTEXT_ERR_NOMEM;
+    if (rc) {
+        ft_buf_free(&result);
+        *out = NULL;
+        *outlen = 0;
+        return rc;
+    }
+    *out = result.data;
+    *outlen = result.len - 1;
+    return 0;
+}
