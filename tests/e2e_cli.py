@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the fixtext command: GNU conventions, error paths, -o, -i, --check,
+write errors, closed pipes, standard input, editor filtering. Usage: e2e_cli.py FIXTEXT_BINARY"""
+import os
+import resource
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+
+FIXTEXT = os.path.abspath(sys.argv[1])
+SOURCE = os.environ.get("FIXTEXT_SOURCE", os.path.join(os.path.dirname(__file__), ".."))
+SEEDS = os.path.join(SOURCE, "fixtures", "seeds")
+results = {"passed": 0, "failed": 0}
+
+
+def run(args, stdin=b"", **kw):
+    return subprocess.run([FIXTEXT] + args, input=stdin, capture_output=True, timeout=120, **kw)
+
+
+def check(name, cond, detail=""):
+    if cond:
+        results["passed"] += 1
+    else:
+        results["failed"] += 1
+        print(f"FAIL {name} {detail}")
+
+
+def seed(name):
+    for f in sorted(os.listdir(SEEDS)):
+        if f.startswith(name):
+            return os.path.join(SEEDS, f)
+    raise FileNotFoundError(name)
+
+
+def as_nobody():
+    """preexec_fn dropping root, so permission errors happen even in a root CI."""
+    if os.getuid() == 0:
+        os.setgroups([])
+        os.setgid(65534)
+        os.setuid(65534)
+
+
+def test_help_and_version():
+    r = run(["--help"])
+    check("help exit", r.returncode == 0, r.returncode)
+    check("help text", b"Usage: fixtext [OPTION]... [FILE]..." in r.stdout)
+    r = run(["--version"])
+    check("version", r.returncode == 0 and r.stdout.startswith(b"fixtext "), r.stdout)
+    r = run(["--no-such-option"])
+    check("unknown option exit 2", r.returncode == 2, r.returncode)
+    check("unknown option message", b"unrecognized option '--no-such-option'" in r.stderr, r.stderr)
+    check("unknown option nothing on stdout", r.stdout == b"")
+    r = run(["--from", "NOT-AN-ENCODING"])
+    check("unknown encoding", r.returncode == 2 and b"NOT-AN-ENCODING" in r.stderr, r.stderr)
+
+
+def test_stdin_and_dash():
+    text = "網絡強國\r\nplain\n".encode()
+    check("stdin", run([], text).stdout == text)
+    check("dash", run(["-"], text).stdout == text)
+    check("empty", run([], b"").stdout == b"")
+
+
+def test_missing_file_others_still_processed(tmp):
+    good = os.path.join(tmp, "good.txt")
+    open(good, "wb").write(b"kept\n")
+    r = run(["nosuch.txt", good])
+    check("missing exit 2", r.returncode == 2, r.returncode)
+    check("missing message", b"fixtext: nosuch.txt: No such file or directory" in r.stderr, r.stderr)
+    check("other file still processed", r.stdout == b"kept\n", r.stdout)
+    r = run([tmp])
+    check("directory", r.returncode == 2 and b"Is a directory" in r.stderr, r.stderr)
+
+
+def test_unreadable_file(tmp):
+    path = os.path.join(tmp, "secret.txt")
+    open(path, "wb").write(b"x\n")
+    os.chmod(path, 0)
+    os.chmod(tmp, 0o755)
+    r = subprocess.run([FIXTEXT, path], capture_output=True, preexec_fn=as_nobody, timeout=60)
+    check("unreadable exit 2", r.returncode == 2, r.returncode)
+    check("unreadable message", f"fixtext: {path}: Permission denied".encode() in r.stderr, r.stderr)
+
+
+def test_output_file(tmp):
+    out = os.path.join(tmp, "out.txt")
+    r = run(["-o", out, seed("002")])
+    check("-o exit", r.returncode == 0, r.stderr)
+    check("-o content", open(out, "rb").read() == open(seed("002"), "rb").read())
+    r = run(["-o", os.path.join(tmp, "no", "dir", "out.txt")], b"x\n")
+    check("-o bad dir", r.returncode == 2 and b"No such file or directory" in r.stderr, r.stderr)
+
+
+def test_dev_full():
+    with open("/dev/full", "wb") as full:
+        r = subprocess.run([FIXTEXT, seed("002")], stdout=full, stderr=subprocess.PIPE, timeout=60)
+    check("/dev/full exit", r.returncode == 2, r.returncode)
+    check("/dev/full message", b"No space left on device" in r.stderr, r.stderr)
+    r = run(["-o", "/dev/full", seed("002")])
+    check("-o /dev/full", r.returncode == 2 and b"/dev/full: No space left" in r.stderr, r.stderr)
+
+
+def test_closed_pipe(tmp):
+    big = os.path.join(tmp, "big.txt")
+    with open(big, "wb") as f:
+        for _ in range(400):
+            f.write(open(seed("002"), "rb").read())
+    p = subprocess.Popen([FIXTEXT, big], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.read(100)
+    p.stdout.close()  # the reader goes away, as `| head` does
+    err = p.stderr.read()
+    rc = p.wait(timeout=60)
+    check("closed pipe exit", rc == 2, rc)
+    check("closed pipe message", b"Broken pipe" in err, err)
+
+
+def test_check(tmp):
+    clean = os.path.join(tmp, "clean.txt")
+    dirty = os.path.join(tmp, "dirty.txt")
+    open(clean, "wb").write("網絡\n".encode())
+    open(dirty, "wb").write(b"bad \xff\xfe\xfd\xfc\n")
+    r = run(["--check", "--no-detect", clean])
+    check("check clean", r.returncode == 0 and r.stdout == b"", (r.returncode, r.stdout))
+    r = run(["--check", "--no-detect", clean, dirty])
+    check("check dirty exit 1", r.returncode == 1, r.returncode)
+    check("check names file", dirty.encode() in r.stderr and clean.encode() not in r.stderr, r.stderr)
+    check("check writes nothing", r.stdout == b"")
+    check("check leaves file", open(dirty, "rb").read() == b"bad \xff\xfe\xfd\xfc\n")
+    r = run(["--check", clean, "nosuch.txt"])
+    check("check trouble exit 2", r.returncode == 2, r.returncode)
+
+
+def test_in_place(tmp):
+    path = os.path.join(tmp, "fix.txt")
+    open(path, "wb").write(b"\xef\xbb\xbfhello\r\nbad \xff\xfe\xfd\xfc\n")
+    os.chmod(path, 0o640)
+    r = run(["-i", "--no-detect", path])
+    check("in-place exit", r.returncode == 0, r.stderr)
+    check("in-place content", open(path, "rb").read() == "hello\r\nbad \ufffd\ufffd\ufffd\ufffd\n".encode(),
+          open(path, "rb").read())
+    check("in-place mode kept", stat.S_IMODE(os.stat(path).st_mode) == 0o640, oct(os.stat(path).st_mode))
+    check("in-place no temp left", sorted(os.listdir(tmp)) == ["fix.txt"], os.listdir(tmp))
+    open(path, "wb").write(b"\xef\xbb\xbfagain\n")
+    r = run(["--in-place=.bak", path])
+    check("backup kept", open(path + ".bak", "rb").read() == b"\xef\xbb\xbfagain\n")
+    check("backup rewritten", open(path, "rb").read() == b"again\n")
+    os.unlink(path + ".bak")
+
+
+def test_in_place_failure_leaves_original(tmp):
+    path = os.path.join(tmp, "big.txt")
+    original = open(seed("000"), "rb").read() * 8 + b"bad \xff\n"
+
+    def limit_file_size():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000))
+
+    open(path, "wb").write(original)
+    r = subprocess.run([FIXTEXT, "-i", path], capture_output=True, preexec_fn=limit_file_size, timeout=60)
+    check("in-place write failure exit 2", r.returncode == 2, r.returncode)
+    check("in-place write failure message", path.encode() in r.stderr, r.stderr)
+    check("in-place original untouched", open(path, "rb").read() == original)
+    check("in-place temp removed", sorted(os.listdir(tmp)) == ["big.txt"], os.listdir(tmp))
+    # a directory nobody may write to: no temporary file can be made
+    locked = os.path.join(tmp, "locked")
+    os.mkdir(locked)
+    inner = os.path.join(locked, "f.txt")
+    open(inner, "wb").write(b"bad \xff\n")
+    os.chmod(inner, 0o666)
+    r = subprocess.run([FIXTEXT, "-i", inner], capture_output=True, preexec_fn=as_nobody, timeout=60)
+    check("in-place locked dir exit 2", r.returncode == 2, r.returncode)
+    check("in-place locked dir original", open(inner, "rb").read() == b"bad \xff\n")
+    r = run(["-i", "nosuch.txt"])
+    check("in-place missing", r.returncode == 2 and b"nosuch.txt" in r.stderr, r.stderr)
+
+
+def test_stats_and_bom():
+    r = run(["--stats"], b"\xef\xbb\xbfa\nb\n")
+    check("bom removed", r.stdout == b"a\nb\n", r.stdout)
+    check("stats lines", b"lines read: 2, changed: 1" in r.stderr, r.stderr)
+    check("stats bom", b"BOMs removed: 1" in r.stderr, r.stderr)
+    r = run(["--keep-bom"], b"\xef\xbb\xbfa\n")
+    check("keep bom", r.stdout == b"\xef\xbb\xbfa\n", r.stdout)
+
+
+def test_invalid_utf8_matches_unicode_practice():
+    """With detection off, each maximal ill-formed subpart becomes one U+FFFD; CPython's
+    decoder follows the same recommendation, so it is the reference."""
+    import random
+    rng = random.Random(1234)
+    alphabet = [b"a", b"\n", b"\r\n", "網".encode(), b"\x80", b"\xbf", b"\xc0", b"\xc2", b"\xe0",
+                b"\xe4\xbd", b"\xed\xa0", b"\xf0\x90", b"\xf4\x90", b"\xff", b"\xe7\xb6\xb2"]
+    data = b"".join(rng.choice(alphabet) for _ in range(20000))
+    r = run(["--no-detect", "--no-mojibake", "--keep-entities", "--keep-pinyin"], data)
+    want = data.decode("utf-8", "replace").encode("utf-8")
+    check("maximal subparts like CPython", r.stdout == want)
+
+
+def test_long_line_without_newline():
+    line = ("網絡強國" * 200000).encode()  # 2.4 MB, one line, no terminator
+    r = run(["--window=4K", "--stats"], line)
+    check("long line identical", r.stdout == line)
+    check("long line counted once", b"lines read: 1," in r.stderr, r.stderr)
+
+
+def test_editor_filter(tmp):
+    vim = shutil.which("vim.tiny") or shutil.which("vim")
+    path = os.path.join(tmp, "buffer.txt")
+    original = open(seed("002"), "rb").read()
+    open(path, "wb").write(original)
+    if not vim:
+        print("note: no vim; the editor filter is exercised through standard input only")
+        check("filter via stdin", run([], original).stdout == original)
+        return
+    env = dict(os.environ, PATH=os.path.dirname(FIXTEXT) + ":" + os.environ.get("PATH", ""))
+    subprocess.run([vim, "-N", "-u", "NONE", "-es", "-c", "set binary noeol nofixeol",
+                    "-c", "%!fixtext", "-c", "wq", path], env=env, timeout=60,
+                   stdin=subprocess.DEVNULL, capture_output=True)
+    check("vim :%!fixtext leaves clean buffer", open(path, "rb").read() == original)
+
+
+def main():
+    test_help_and_version()
+    test_stdin_and_dash()
+    test_dev_full()
+    test_stats_and_bom()
+    test_invalid_utf8_matches_unicode_practice()
+    test_long_line_without_newline()
+    for t in (test_missing_file_others_still_processed, test_unreadable_file, test_output_file,
+              test_closed_pipe, test_check, test_in_place, test_in_place_failure_leaves_original,
+              test_editor_filter):
+        with tempfile.TemporaryDirectory() as tmp:
+            os.chmod(tmp, 0o755)
+            t(tmp)
+    print(f"{results['passed']} passed, {results['failed']} failed")
+    return 1 if results["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""End-to-end tests over the fixtures: every fixture keeps its line count, order of terminators
+and final-newline state; the spine fixtures match their expected outputs; the seeds pass through
+byte for byte when the repairs that would change them are off. Usage: e2e_fixtures.py FIXTEXT"""
+import os
+import re
+import subprocess
+import sys
+
+FIXTEXT = os.path.abspath(sys.argv[1])
+SOURCE = os.environ.get("FIXTEXT_SOURCE", os.path.join(os.path.dirname(__file__), ".."))
+FIXTURES = os.path.join(SOURCE, "fixtures")
+results = {"passed": 0, "failed": 0}
+TERMINATOR = re.compile(rb"\r\n|\r|\n")
+
+
+def check(name, cond, detail=""):
+    if cond:
+        results["passed"] += 1
+    else:
+        results["failed"] += 1
+        print(f"FAIL {name} {detail}")
+
+
+def fixtext(args, path):
+    r = subprocess.run([FIXTEXT, "-q"] + args + [path], capture_output=True, timeout=120)
+    return r.returncode, r.stdout
+
+
+def terminators(data):
+    return TERMINATOR.findall(data)
+
+
+def all_fixture_files():
+    for root, dirs, files in os.walk(FIXTURES):
+        dirs[:] = [d for d in dirs if d != "expected"]
+        for f in sorted(files):
+            if f.endswith((".py", ".md", ".json", ".args")):
+                continue
+            yield os.path.join(root, f)
+
+
+def test_lines_and_terminators_kept():
+    for path in all_fixture_files():
+        data = open(path, "rb").read()
+        if b"\x00" in data:
+            continue  # UTF-16/32: terminators are re-encoded; checked by the detection tests
+        rc, out = fixtext([], path)
+        name = os.path.relpath(path, FIXTURES)
+        check(f"{name} exit", rc in (0,), rc)
+        check(f"{name} terminators", terminators(out) == terminators(data),
+              (len(terminators(out)), len(terminators(data))))
+        ends_open = lambda d: bool(d) and not d.endswith((b"\n", b"\r"))
+        check(f"{name} final newline state", ends_open(out) == ends_open(data))
+
+
+def test_spine_expected_outputs():
+    spine = os.path.join(FIXTURES, "spine")
+    for f in sorted(os.listdir(os.path.join(spine, "expected"))):
+        rc, out = fixtext([], os.path.join(spine, f))
+        want = open(os.path.join(spine, "expected", f), "rb").read()
+        check(f"spine/{f}", rc == 0 and out == want, (rc, out[:80], want[:80]))
+
+
+def test_seeds_pass_through_without_repairs():
+    seeds = os.path.join(FIXTURES, "seeds")
+    for f in sorted(os.listdir(seeds)):
+        path = os.path.join(seeds, f)
+        rc, out = fixtext(["--keep-pinyin", "--no-mojibake", "--keep-entities"], path)
+        check(f"seed {f} untouched", rc == 0 and out == open(path, "rb").read())
+
+
+def main():
+    test_lines_and_terminators_kept()
+    test_spine_expected_outputs()
+    test_seeds_pass_through_without_repairs()
+    print(f"{results['passed']} passed, {results['failed']} failed")
+    return 1 if results["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

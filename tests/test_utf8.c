@@ -1,0 +1,110 @@
+/* Unit tests for utf8.c: the validator and U+FFFD substitution of maximal subparts, checked against
+ * the examples of the Unicode Standard (chapter 3.9, tables 3-8 to 3-11). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "internal.h"
+
+#define U(s) (const unsigned char *)(s), sizeof(s) - 1
+
+static void expect_sanitized(const char *in, size_t inlen, const char *want, long want_replaced)
+{
+    ft_buf out = {0};
+    long replaced = ft_utf8_sanitize((const unsigned char *)in, inlen, &out);
+    assert_int_equal(replaced, want_replaced);
+    assert_int_equal(out.len, strlen(want));
+    assert_memory_equal(out.data ? out.data : "", want, strlen(want));
+    ft_buf_free(&out);
+}
+
+static void valid_text_is_whole_prefix(void **state)
+{
+    (void)state;
+    assert_int_equal(ft_utf8_valid_prefix(U("plain ascii text, long enough for words")), 39);
+    assert_int_equal(ft_utf8_valid_prefix(U("網絡強國 — ok ✓ 😀")), strlen("網絡強國 — ok ✓ 😀"));
+    assert_int_equal(ft_utf8_valid_prefix(U("")), 0);
+    /* boundaries of the well-formed table */
+    assert_int_equal(ft_utf8_valid_prefix(U("\xC2\x80\xDF\xBF\xE0\xA0\x80\xED\x9F\xBF\xEE\x80\x80"
+                                            "\xF0\x90\x80\x80\xF4\x8F\xBF\xBF")), 21);
+}
+
+static void invalid_bytes_stop_the_prefix(void **state)
+{
+    (void)state;
+    assert_int_equal(ft_utf8_valid_prefix(U("abc\xFF")), 3);
+    assert_int_equal(ft_utf8_valid_prefix(U("abcdefghij\xC0\xAF")), 10);     /* overlong */
+    assert_int_equal(ft_utf8_valid_prefix(U("\xED\xA0\x80")), 0);            /* surrogate */
+    assert_int_equal(ft_utf8_valid_prefix(U("\xF4\x90\x80\x80")), 0);        /* > U+10FFFF */
+    assert_int_equal(ft_utf8_valid_prefix(U("網\xE7\xB5")), 3);              /* truncated */
+    assert_int_equal(ft_utf8_valid_prefix(U("\xE7\xB5\x41")), 0);            /* bad trail */
+}
+
+/* Table 3-8: 61 F1 80 80 E1 80 C2 62 80 63 80 BF 64 */
+static void standard_example_table_3_8(void **state)
+{
+    (void)state;
+    const char in[] = "\x61\xF1\x80\x80\xE1\x80\xC2\x62\x80\x63\x80\xBF\x64";
+    expect_sanitized(in, sizeof in - 1, "a\uFFFD\uFFFD\uFFFDb\uFFFDc\uFFFD\uFFFDd", 6);
+}
+
+/* Tables 3-9 to 3-11: non-shortest forms, surrogates, out of range, truncated sequences. */
+static void standard_examples_3_9_to_3_11(void **state)
+{
+    (void)state;
+    const char overlong[] = "\xC0\xAF\xE0\x80\xBF\xF0\x81\x82\x41";
+    expect_sanitized(overlong, sizeof overlong - 1,
+                     "\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFDA", 8);
+    const char surrogates[] = "\xED\xA0\x80\xED\xBF\xBF\xED\xAF\x41";
+    expect_sanitized(surrogates, sizeof surrogates - 1,
+                     "\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFDA", 8);
+    const char out_of_range[] = "\xF4\x91\x92\x93\xFF\x41\x80\xBF\x42";
+    expect_sanitized(out_of_range, sizeof out_of_range - 1,
+                     "\uFFFD\uFFFD\uFFFD\uFFFD\uFFFDA\uFFFD\uFFFDB", 7);
+    const char truncated[] = "\xE1\x80\xE2\xF0\x91\x92\xF1\xBF\x41";
+    expect_sanitized(truncated, sizeof truncated - 1, "\uFFFD\uFFFD\uFFFD\uFFFDA", 4);
+}
+
+static void decode_and_encode_round_trip(void **state)
+{
+    (void)state;
+    const uint32_t cps[] = {0x41, 0xE9, 0x7DB2, 0xFF08, 0x1F600, 0x10FFFF};
+    for (size_t i = 0; i < sizeof cps / sizeof cps[0]; i++) {
+        ft_buf b = {0};
+        assert_int_equal(ft_buf_put_cp(&b, cps[i]), 0);
+        uint32_t back;
+        assert_int_equal(ft_utf8_sequence_length((const unsigned char *)b.data, b.len), b.len);
+        assert_int_equal(ft_utf8_decode((const unsigned char *)b.data, &back), b.len);
+        assert_int_equal(back, cps[i]);
+        ft_buf_free(&b);
+    }
+    ft_buf b = {0};
+    ft_buf_put_cp(&b, 0xD800); /* a surrogate cannot be encoded: it becomes U+FFFD */
+    assert_memory_equal(b.data, "\xEF\xBF\xBD", 3);
+    ft_buf_free(&b);
+}
+
+static void counts_replacement_characters(void **state)
+{
+    (void)state;
+    assert_int_equal(ft_utf8_count_replacements(U("a\uFFFDb\uFFFD\uFFFD")), 3);
+    assert_int_equal(ft_utf8_count_replacements(U("、督查")), 0);
+    assert_true(ft_is_ascii(U("0123456789abcdef!")));
+    assert_false(ft_is_ascii(U("0123456789abcdef\xC3\xA9")));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(valid_text_is_whole_prefix),
+        cmocka_unit_test(invalid_bytes_stop_the_prefix),
+        cmocka_unit_test(standard_example_table_3_8),
+        cmocka_unit_test(standard_examples_3_9_to_3_11),
+        cmocka_unit_test(decode_and_encode_round_trip),
+        cmocka_unit_test(counts_replacement_characters),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
