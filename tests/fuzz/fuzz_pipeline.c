@@ -1,0 +1,93 @@
+/* libFuzzer harness over libfixtext's entry points: arbitrary bytes, fed in arbitrary chunks with
+ * arbitrary options, must never crash, and (with wide-input sniffing off) every input line must
+ * come out as exactly one output line with the same terminator. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixtext.h"
+
+typedef struct sink {
+    size_t bytes;
+    size_t newlines_out;
+    size_t lines;
+} sink;
+
+static int count_write(void *opaque, const char *data, size_t len)
+{
+    sink *s = opaque;
+    s->bytes += len;
+    for (size_t i = 0; i < len; i++)
+        s->newlines_out += data[i] == '\n';
+    return 0;
+}
+
+static int count_line(void *opaque, const fixtext_line_info *info)
+{
+    sink *s = opaque;
+    s->lines += !info->partial;
+    return 0;
+}
+
+static size_t count_lines(const uint8_t *p, size_t n, size_t *newlines)
+{
+    size_t lines = 0;
+    *newlines = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '\n') {
+            lines++, (*newlines)++;
+        } else if (p[i] == '\r') {
+            lines++;
+            if (i + 1 < n && p[i + 1] == '\n')
+                i++, (*newlines)++;
+        }
+    }
+    if (n && p[n - 1] != '\n' && p[n - 1] != '\r')
+        lines++;
+    return lines;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 3)
+        return 0;
+    const uint8_t control = data[0];
+    const size_t step = 1 + data[1] * 37u;
+    data += 2, size -= 2;
+
+    fixtext_options o;
+    fixtext_options_init(&o);
+    o.flags = FIXTEXT_EXPLAIN | FIXTEXT_CLASSIFY_SCRIPT;
+    if (control & 1)
+        o.flags |= FIXTEXT_NO_DETECT;
+    if (control & 2)
+        o.flags |= FIXTEXT_KEEP_BOM;
+    if (control & 4)
+        o.flags |= FIXTEXT_KEEP_PINYIN;
+    if (control & 8)
+        o.flags |= FIXTEXT_NO_MOJIBAKE;
+    o.window = (control & 16) ? 64 : 0;
+    o.jobs = (control & 32) ? 2 : 1;
+
+    fixtext *ft = fixtext_new(&o, NULL, 0);
+    if (!ft)
+        abort();
+    sink s = {0};
+    fixtext_set_output(ft, count_write, count_line, &s);
+    for (size_t i = 0; i < size; i += step)
+        if (fixtext_feed(ft, data + i, size - i < step ? size - i : step))
+            abort();
+    if (fixtext_finish(ft))
+        abort();
+    fixtext_free(ft);
+
+    if (o.flags & FIXTEXT_NO_DETECT) {
+        /* A BOM that is dropped takes no line with it, unless it was all the line had. */
+        size_t bom = (!(o.flags & FIXTEXT_KEEP_BOM) && size >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) ? 3 : 0;
+        size_t newlines_in;
+        size_t lines_in = count_lines(data + bom, size - bom, &newlines_in);
+        if (s.lines != lines_in || s.newlines_out != newlines_in)
+            abort();
+    }
+    return 0;
+}
