@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -207,10 +208,17 @@ static int on_line(void *opaque, const fixtext_line_info *info)
     return r->out && r->out->err ? -1 : 0;
 }
 
+static int input_ready(int fd)
+{
+    struct pollfd p = {fd, POLLIN, 0};
+    return poll(&p, 1, 0) > 0;
+}
+
 /* Feeds one open input to the context. Returns 0, or EXIT_TROUBLE after saying why; *fatal is set
  * when the output failed, so that no further input is worth reading. */
-static int feed_fd(fixtext *ft, int fd, const char *label, int interactive, char *buf, int *fatal)
+static int feed_fd(fixtext *ft, int fd, run *r, int interactive, char *buf, int *fatal)
 {
+    const char *label = r->label;
     int status = EXIT_OK;
     for (;;) {
         ssize_t n = read(fd, buf, READ_SIZE);
@@ -227,11 +235,13 @@ static int feed_fd(fixtext *ft, int fd, const char *label, int interactive, char
             *fatal = 1;
             return EXIT_TROUBLE;
         }
-        /* A short read from a pipe or terminal: write what is complete now, for editors and
+        /* A pipe or terminal with nothing more to read right now: write what is complete, for
          * interactive pipelines, instead of waiting for a full batch. */
-        if (interactive && (size_t)n < READ_SIZE && fixtext_flush(ft)) {
-            *fatal = 1;
-            return EXIT_TROUBLE;
+        if (interactive && (size_t)n < READ_SIZE && !input_ready(fd)) {
+            if (fixtext_flush(ft) || (r->out && output_flush(r->out))) {
+                *fatal = 1;
+                return EXIT_TROUBLE;
+            }
         }
     }
     if (fixtext_finish(ft)) {
@@ -300,7 +310,7 @@ static int process_to_output(const cli_config *cfg, fixtext *ft, output *out, ch
             continue;
         }
         fixtext_set_output(ft, text_out ? run_write : discard_write, on_line, &r);
-        int rc = feed_fd(ft, fd, r.label, is_interactive(fd), buf, &fatal);
+        int rc = feed_fd(ft, fd, &r, is_interactive(fd), buf, &fatal);
         if (fd != STDIN_FILENO)
             close(fd);
         if (rc)
@@ -359,7 +369,7 @@ static int rewrite_in_place(const cli_config *cfg, fixtext *ft, const char *path
     output out = {tmpfd, path, outbuf, 0, 0};
     run r = {cfg, &out, label, 0, 0, 0};
     fixtext_set_output(ft, run_write, on_line, &r);
-    int status = feed_fd(ft, in, label, 0, buf, fatal);
+    int status = feed_fd(ft, in, &r, 0, buf, fatal);
     close(in);
     if (output_flush(&out) || out.err) {
         fprintf(stderr, "fixtext: %s: %s\n", path, strerror(out.err));

@@ -206,6 +206,19 @@ def test_long_line_without_newline():
     check("long line counted once", b"lines read: 1," in r.stderr, r.stderr)
 
 
+def test_interactive_stream():
+    """A line typed into a pipe comes out before the input ends (tail -f | fixtext)."""
+    import select
+    p = subprocess.Popen([FIXTEXT], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    p.stdin.write("網絡 line one\n".encode())
+    p.stdin.flush()
+    ready, _, _ = select.select([p.stdout], [], [], 10)
+    got = os.read(p.stdout.fileno(), 100) if ready else b""
+    check("interactive line written before end of input", got == "網絡 line one\n".encode(), got)
+    p.stdin.close()
+    p.wait(timeout=10)
+
+
 def test_editor_filter(tmp):
     vim = shutil.which("vim.tiny") or shutil.which("vim")
     path = os.path.join(tmp, "buffer.txt")
@@ -229,6 +242,7 @@ def main():
     test_stats_and_bom()
     test_invalid_utf8_matches_unicode_practice()
     test_long_line_without_newline()
+    test_interactive_stream()
     for t in (test_missing_file_others_still_processed, test_unreadable_file, test_output_file,
               test_closed_pipe, test_check, test_in_place, test_in_place_failure_leaves_original,
               test_editor_filter):
