@@ -56,6 +56,8 @@ void ft_report_note(ft_report *r, const char *fmt, ...) __attribute__((format(pr
 
 /* Length of the longest prefix of p that is well-formed UTF-8. */
 size_t ft_utf8_valid_prefix(const unsigned char *p, size_t n);
+/* Same, counting the U+FFFD characters of that prefix into *replacements, in the same pass. */
+size_t ft_utf8_scan(const unsigned char *p, size_t n, unsigned *replacements);
 /* Length of the maximal ill-formed subpart starting at p (at least 1), as Unicode's
  * "U+FFFD substitution of maximal subparts" defines it. */
 size_t ft_utf8_invalid_length(const unsigned char *p, size_t n);

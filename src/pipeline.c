@@ -282,18 +282,23 @@ static int process_line(worker *w, size_t index)
     int which = 1; /* the first stage that changes the line writes scratch[0] */
     int rc = 0;
 
-    /* Wide inputs were already converted to UTF-8 as a whole; their lines only need sanitising,
-     * which the UTF-8 decoder does. */
-    ft_buf *first = &w->scratch[0];
-    ft_buf_clear(first);
-    rc = ft_decode_line(w->decoder, ft->wide_kind ? FT_ENC_UTF8 : choice->encoding, text, len,
-                        first, &report);
-    if (rc < 0)
-        return -1;
-    if (rc > 0) {
-        which = 0;
-        text = first->data;
-        len = first->len;
+    /* The common case first: valid UTF-8 that the detector leaves as UTF-8 needs no decoding.
+     * (Wide inputs were converted to UTF-8 as a whole; their lines only need sanitising.) */
+    unsigned raw_replacements = 0;
+    int as_utf8 = ft->wide_kind || choice->encoding == FT_ENC_UTF8 || choice->encoding == FT_ENC_ASCII;
+    int valid = as_utf8 && ft_utf8_scan((const unsigned char *)raw, len, &raw_replacements) == len;
+    if (!valid) {
+        ft_buf *first = &w->scratch[0];
+        ft_buf_clear(first);
+        rc = ft_decode_line(w->decoder, ft->wide_kind ? FT_ENC_UTF8 : choice->encoding, text, len,
+                            first, &report);
+        if (rc < 0)
+            return -1;
+        if (rc > 0) {
+            which = 0;
+            text = first->data;
+            len = first->len;
+        }
     }
     if (!(flags & FIXTEXT_KEEP_ENTITIES) &&
         apply_stage(w, run_entities, NULL, &text, &len, &which, &report) < 0)
@@ -326,8 +331,9 @@ static int process_line(worker *w, size_t index)
         len = ref->len;
     }
     /* U+FFFD in the output (inserted or already there): counted, never silently. */
-    if (!ft_is_ascii((const unsigned char *)text, len))
-        info->replacement_chars = ft_utf8_count_replacements((const unsigned char *)text, len);
+    info->replacement_chars = (valid && !info->changed)
+                                  ? raw_replacements
+                                  : ft_utf8_count_replacements((const unsigned char *)text, len);
 
     if (report.explain) {
         res->worker = (int)(w - ft->workers);

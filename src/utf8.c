@@ -73,37 +73,52 @@ size_t ft_utf8_invalid_length(const unsigned char *p, size_t n)
     return good ? good : 1;
 }
 
-size_t ft_utf8_valid_prefix(const unsigned char *p, size_t n)
+/* One pass over p: the length of its well-formed prefix, and (when count is not NULL) how many
+ * U+FFFD it holds. Inlined twice so that the plain validator pays nothing for counting. */
+static inline size_t scan(const unsigned char *p, size_t n, unsigned *count)
 {
     size_t i = 0;
+    unsigned replacements = 0;
     while (i < n) {
-        /* Skip ASCII eight bytes at a time. */
-        while (i + 8 <= n) {
-            uint64_t w;
-            memcpy(&w, p + i, 8);
-            if (w & 0x8080808080808080ull)
-                break;
-            i += 8;
-        }
-        if (i >= n)
-            break;
         unsigned char c = p[i];
         if (c < 0x80) {
+            /* In ASCII: go eight bytes at a time while it lasts. */
             i++;
+            while (i + 8 <= n) {
+                uint64_t w;
+                memcpy(&w, p + i, 8);
+                if (w & 0x8080808080808080ull)
+                    break;
+                i += 8;
+            }
             continue;
         }
         /* Three-byte characters E1..EC and EE..EF (CJK, most of the BMP) take the short way. */
-        if (c >= 0xE1 && c != 0xED && c <= 0xEF && i + 2 < n && (p[i + 1] & 0xC0) == 0x80 &&
-            (p[i + 2] & 0xC0) == 0x80) {
+        if (c >= 0xE1 && c != 0xED && i + 2 < n && (p[i + 1] & 0xC0) == 0x80 &&
+            (p[i + 2] & 0xC0) == 0x80 && c <= 0xEF) {
+            if (count && c == 0xEF && p[i + 1] == 0xBF && p[i + 2] == 0xBD)
+                replacements++;
             i += 3;
             continue;
         }
         size_t len = ft_utf8_sequence_length(p + i, n - i);
         if (len == 0)
-            return i;
+            break;
         i += len;
     }
-    return n;
+    if (count)
+        *count = replacements;
+    return i < n ? i : n;
+}
+
+size_t ft_utf8_valid_prefix(const unsigned char *p, size_t n)
+{
+    return scan(p, n, NULL);
+}
+
+size_t ft_utf8_scan(const unsigned char *p, size_t n, unsigned *replacements)
+{
+    return scan(p, n, replacements);
 }
 
 size_t ft_utf8_decode(const unsigned char *p, uint32_t *cp)
