@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +219,48 @@ static void clean_utf8_passes_through_untouched(void **state)
     free(seed);
 }
 
+/* One context per thread: contexts share nothing, so concurrent use gives the same results. */
+typedef struct thread_job {
+    const char *in;
+    size_t len;
+    capture out;
+} thread_job;
+
+static void *run_in_thread(void *arg)
+{
+    thread_job *job = arg;
+    memset(&job->out, 0, sizeof job->out);
+    fixtext *ft = make(FIXTEXT_EXPLAIN, 0, 1);
+    fixtext_set_output(ft, capture_write, NULL, &job->out);
+    fixtext_feed(ft, job->in, job->len);
+    fixtext_finish(ft);
+    fixtext_free(ft);
+    return NULL;
+}
+
+static void contexts_are_independent_across_threads(void **state)
+{
+    (void)state;
+    size_t len;
+    char *seed = read_fixture("seeds/001_f09c55cc5214583c.txt", &len);
+    capture alone;
+    run(FIXTEXT_EXPLAIN, 0, 1, seed, len, 0, &alone);
+    pthread_t threads[4];
+    thread_job jobs[4];
+    for (int i = 0; i < 4; i++) {
+        jobs[i] = (thread_job){seed, len, {0}};
+        assert_int_equal(pthread_create(&threads[i], NULL, run_in_thread, &jobs[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(threads[i], NULL);
+        assert_int_equal(jobs[i].out.text.len, alone.text.len);
+        assert_memory_equal(jobs[i].out.text.data, alone.text.data, alone.text.len);
+        ft_buf_free(&jobs[i].out.text);
+    }
+    ft_buf_free(&alone.text);
+    free(seed);
+}
+
 static void write_errors_stop_processing(void **state)
 {
     (void)state;
@@ -262,6 +305,7 @@ int main(void)
         cmocka_unit_test(long_lines_are_handled_in_windows),
         cmocka_unit_test(worker_threads_keep_order),
         cmocka_unit_test(clean_utf8_passes_through_untouched),
+        cmocka_unit_test(contexts_are_independent_across_threads),
         cmocka_unit_test(write_errors_stop_processing),
         cmocka_unit_test(buffer_api_and_statistics),
     };
