@@ -248,7 +248,7 @@ static void contexts_are_independent_across_threads(void **state)
     pthread_t threads[4];
     thread_job jobs[4];
     for (int i = 0; i < 4; i++) {
-        jobs[i] = (thread_job){seed, len, {0}};
+        jobs[i] = (thread_job){.in = seed, .len = len};
         assert_int_equal(pthread_create(&threads[i], NULL, run_in_thread, &jobs[i]), 0);
     }
     for (int i = 0; i < 4; i++) {
