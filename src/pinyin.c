@@ -1,9 +1,457 @@
-/* pinyin.c — strips pinyin annotations that repeat the reading of the character before them.
- * (Placeholder: nothing is stripped yet.) */
+/* pinyin.c — strips the pinyin annotations that spam mirrors insert after Chinese characters
+ * (網(wǎng)絡(luò) -> 網絡), and only those: an annotation goes only when it is one lowercase syllable
+ * that is a reading of the character just before it, per the Unihan readings table
+ * (tables/pinyin_readings.c). Everything else in parentheses stays: 組織(ISO), (貴州),
+ * 北京(Běijīng), Attempt (Trial), 名(name).
+ *
+ * Accepted spellings of the syllable: tone marks precomposed or combining (NFC or NFD), ü, v or u:,
+ * a trailing tone number 1-4 (0 or 5 for the neutral tone), or no tone at all; in ASCII (guó) or
+ * full-width （guó） parentheses. A tone mark must be a tone the character has; no tone matches
+ * any of its tones; a neutral-tone number matches any tone of the syllable, since any syllable may
+ * lose its tone in context (們 men5 for mén).
+ *
+ * Damaged text (a double-byte run that lost a byte upstream) needs two more rules:
+ *  - the character before the annotation is a lone ASCII byte glued to a non-ASCII character, as
+ *    in 崿F(xiàn) or <U+E7D1>I(lǐng): that byte is the second half of a GBK pair whose first half
+ *    went into the previous character. The pair is rebuilt (last GB18030 byte of the previous
+ *    character + this byte; F -> 現, I -> 領) and the annotation goes if it is a reading of the
+ *    rebuilt character. The text itself is left alone: realigning it is the shifted stage's work.
+ *  - the character before is a lost one ('?' after a non-ASCII character, U+FFFD, a private-use
+ *    character), as in 人民日?qǐng)?bào): nothing is left to verify against, and the crawler that
+ *    lost the character often swallowed the '(' with it. Then a syllable in parentheses, or
+ *    followed by ')' alone, goes if it carries a tone (mark or number) that some character has
+ *    with that syllable: a toned syllable right after a lost Han character is an annotation in
+ *    all the text seen, and the lost character itself ('?') stays as the visible trace of damage.
+ *    Result: 人民日??.
+ *
+ * Cost: lines without '(' or ')' or '（' are rejected by memchr/memmem; on the others each
+ * candidate parenthesis costs a few byte comparisons until a Han character is found before it.
+ * Stateless and thread-safe (the GB18030 pair rebuilding opens its own iconv descriptor, and only
+ * runs for the rare damaged case). */
+#include <iconv.h>
+#include <string.h>
+
 #include "internal.h"
+#include "pinyin_readings.h"
+
+#define MAX_LETTERS 7 /* longest syllable is 6 letters (zhuang); one spare to reject longer */
+#define TONE_ANY (-1) /* no tone written */
+
+typedef struct syllable {
+    int index;  /* into ft_py_syllables */
+    int tone;   /* 0 neutral, 1-4, TONE_ANY */
+    int number; /* the tone was written as a number */
+} syllable;
+
+/* ---- table lookups ---- */
+
+/* Index of cp's reading set, or -1 when the table has no reading for cp. */
+static int reading_set(uint32_t cp)
+{
+    if (cp < ft_py_cp[0] || cp > ft_py_cp[FT_PY_CHARS - 1])
+        return -1;
+    size_t lo = 0, hi = FT_PY_CHARS;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ft_py_cp[mid] < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < FT_PY_CHARS && ft_py_cp[lo] == cp ? ft_py_set[lo] : -1;
+}
+
+static int syllable_index(const char *s, size_t n)
+{
+    size_t lo = 0, hi = FT_PY_SYLLABLES;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *t = ft_py_syllables[mid];
+        int c = strncmp(t, s, n);
+        if (c == 0 && t[n] != '\0')
+            c = 1;
+        if (c < 0)
+            lo = mid + 1;
+        else if (c > 0)
+            hi = mid;
+        else
+            return (int)mid;
+    }
+    return -1;
+}
+
+/* 1 if the syllable as written is one of the readings of set. */
+static int set_has(int set, const syllable *s)
+{
+    for (unsigned i = ft_py_set_start[set]; i < ft_py_set_start[set + 1]; i++) {
+        unsigned rd = ft_py_pool[i];
+        if ((int)(rd >> 3) != s->index)
+            continue;
+        if (s->tone == TONE_ANY || (s->number && s->tone == 0) || (int)(rd & 7) == s->tone)
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- parsing one syllable ---- */
+
+/* Letters with a tone mark (or ü/ê, and the script-a/script-g some textbooks print):
+ * code point -> base letter ('v' for ü, 'E' for ê) and tone (0 when none). */
+static const struct {
+    uint16_t cp;
+    char base;
+    char tone;
+} marked[] = {
+    {0x00E0, 'a', 4}, {0x00E1, 'a', 2}, {0x00E8, 'e', 4}, {0x00E9, 'e', 2}, {0x00EA, 'E', 0},
+    {0x00EC, 'i', 4}, {0x00ED, 'i', 2}, {0x00F2, 'o', 4}, {0x00F3, 'o', 2}, {0x00F9, 'u', 4},
+    {0x00FA, 'u', 2}, {0x00FC, 'v', 0}, {0x0101, 'a', 1}, {0x0113, 'e', 1}, {0x011B, 'e', 3},
+    {0x012B, 'i', 1}, {0x0144, 'n', 2}, {0x0148, 'n', 3}, {0x014D, 'o', 1}, {0x016B, 'u', 1},
+    {0x01CE, 'a', 3}, {0x01D0, 'i', 3}, {0x01D2, 'o', 3}, {0x01D4, 'u', 3}, {0x01D6, 'v', 1},
+    {0x01D8, 'v', 2}, {0x01DA, 'v', 3}, {0x01DC, 'v', 4}, {0x01F9, 'n', 4}, {0x0251, 'a', 0},
+    {0x0261, 'g', 0}, {0x1E3F, 'm', 2}, {0x1EBF, 'E', 2}, {0x1EC1, 'E', 4},
+};
+
+static int marked_letter(uint32_t cp, char *base, int *tone)
+{
+    size_t lo = 0, hi = sizeof marked / sizeof marked[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (marked[mid].cp < cp)
+            lo = mid + 1;
+        else if (marked[mid].cp > cp)
+            hi = mid;
+        else {
+            *base = marked[mid].base;
+            *tone = marked[mid].tone;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Parses p[0..n) as exactly one lowercase pinyin syllable. Returns 1 and fills *s on success. */
+static int parse_syllable(const unsigned char *p, size_t n, syllable *s)
+{
+    char letters[MAX_LETTERS + 1];
+    size_t nl = 0, i = 0;
+    int tone = TONE_ANY, number = 0;
+    while (i < n) {
+        unsigned char c = p[i];
+        if (number)
+            return 0; /* the tone number ends the syllable */
+        if (c >= 'a' && c <= 'z') {
+            if (nl == MAX_LETTERS)
+                return 0;
+            letters[nl++] = (char)c;
+            i++;
+            continue;
+        }
+        if (c == ':' && nl > 0 && letters[nl - 1] == 'u') { /* lu:4, as CC-CEDICT writes ü */
+            letters[nl - 1] = 'v';
+            i++;
+            continue;
+        }
+        if (c >= '0' && c <= '5') {
+            if (nl == 0 || tone != TONE_ANY)
+                return 0;
+            tone = c == '5' ? 0 : c - '0';
+            number = 1;
+            i++;
+            continue;
+        }
+        if (c < 0x80)
+            return 0; /* capitals, spaces, punctuation: not an annotation */
+        uint32_t cp;
+        size_t k = ft_utf8_decode(p + i, &cp);
+        if (k > n - i)
+            return 0;
+        i += k;
+        char base;
+        int t;
+        if (marked_letter(cp, &base, &t)) {
+            if (nl == MAX_LETTERS || (t && tone != TONE_ANY))
+                return 0;
+            letters[nl++] = base;
+            if (t)
+                tone = t;
+            continue;
+        }
+        /* combining marks (NFD) apply to the letter before them */
+        if (nl == 0)
+            return 0;
+        switch (cp) {
+        case 0x0304: t = 1; break;
+        case 0x0301: t = 2; break;
+        case 0x030C: t = 3; break;
+        case 0x0300: t = 4; break;
+        case 0x0308:
+            if (letters[nl - 1] != 'u')
+                return 0;
+            letters[nl - 1] = 'v';
+            continue;
+        case 0x0302:
+            if (letters[nl - 1] != 'e')
+                return 0;
+            letters[nl - 1] = 'E';
+            continue;
+        default:
+            return 0;
+        }
+        if (tone != TONE_ANY)
+            return 0;
+        tone = t;
+    }
+    if (nl == 0)
+        return 0;
+    int idx = syllable_index(letters, nl);
+    if (idx < 0)
+        return 0;
+    s->index = idx;
+    s->tone = tone;
+    s->number = number;
+    return 1;
+}
+
+static int is_tone_combining(uint32_t cp)
+{
+    return cp == 0x0300 || cp == 0x0301 || cp == 0x0302 || cp == 0x0304 || cp == 0x0308 ||
+           cp == 0x030C;
+}
+
+/* After a lost character nothing is left to verify against: the syllable must be one that some
+ * character has with the tone written, or, without a tone, at least two letters long (de, zi, le:
+ * single letters such as a, e, n are too common as list markers). */
+static int plausible_after_lost(const syllable *s)
+{
+    if (s->tone == TONE_ANY || (s->number && s->tone == 0))
+        return ft_py_syllables[s->index][1] != '\0';
+    return (ft_py_syllable_tones[s->index] >> s->tone) & 1;
+}
+
+/* ---- characters around a parenthesis ---- */
+
+/* The line being scanned, seen as the output will read: the last annotation dropped,
+ * p[gap_from..gap_to), is skipped when looking back, so that in 日?qǐng)?bào) the second '?'
+ * follows the first one. */
+typedef struct text {
+    const unsigned char *p;
+    size_t gap_from, gap_to;
+} text;
+
+/* Start of the character that ends at p[end] (exclusive), or end if there is none. */
+static size_t char_before(const text *t, size_t end, uint32_t *cp)
+{
+    const unsigned char *p = t->p;
+    if (end == t->gap_to && t->gap_to > t->gap_from) {
+        size_t s = char_before(&(text){p, 0, 0}, t->gap_from, cp);
+        return s == t->gap_from ? end : s;
+    }
+    if (end == 0)
+        return end;
+    size_t s = end - 1;
+    while (s > 0 && end - s < 4 && (p[s] & 0xC0) == 0x80)
+        s--;
+    if (ft_utf8_decode(p + s, cp) != end - s)
+        return end;
+    return s;
+}
+
+static int is_private_use(uint32_t cp)
+{
+    return (cp >= 0xE000 && cp <= 0xF8FF) || cp >= 0xF0000;
+}
+
+/* A character the text lost: U+FFFD, private use (an unmapped GBK pair), or '?' standing where
+ * a double-byte character was (so right after a non-ASCII character or another lost one). */
+static int is_lost(const text *t, size_t start, uint32_t cp)
+{
+    if (cp == FT_REPLACEMENT || is_private_use(cp))
+        return 1;
+    if (cp != '?')
+        return 0;
+    uint32_t before = '?';
+    while (before == '?') {
+        size_t b = char_before(t, start, &before);
+        if (b == start)
+            return 0;
+        start = b;
+    }
+    return before >= 0x80;
+}
+
+/* The Han character a GBK pair was split from: prev's last GB18030 byte + the ASCII byte trail.
+ * Returns 0 when they make no two-byte character. */
+static uint32_t rebuild_gbk_pair(uint32_t prev, unsigned char trail)
+{
+    iconv_t enc = iconv_open("GB18030", "UTF-8");
+    if (enc == (iconv_t)-1)
+        return 0;
+    char in[4], gb[8];
+    ft_buf tmp = {in, 0, sizeof in};
+    if (ft_buf_put_cp(&tmp, prev) != 0) {
+        iconv_close(enc);
+        return 0;
+    }
+    char *ip = in, *op = gb;
+    size_t il = tmp.len, ol = sizeof gb;
+    size_t rc = iconv(enc, &ip, &il, &op, &ol);
+    iconv_close(enc);
+    if (rc == (size_t)-1 || sizeof gb - ol != 2)
+        return 0;
+
+    iconv_t dec = iconv_open("UTF-8", "GB18030");
+    if (dec == (iconv_t)-1)
+        return 0;
+    char pair[2] = {gb[1], (char)trail}, utf8[8];
+    ip = pair, il = 2, op = utf8, ol = sizeof utf8;
+    rc = iconv(dec, &ip, &il, &op, &ol);
+    iconv_close(dec);
+    if (rc == (size_t)-1 || il != 0)
+        return 0;
+    uint32_t cp;
+    size_t n = sizeof utf8 - ol;
+    if (n < 2 || ft_utf8_decode((const unsigned char *)utf8, &cp) != n)
+        return 0;
+    return cp;
+}
+
+/* Does the annotation at p[open..close) (the syllable between the parentheses) belong to the
+ * character before p[open]? */
+static int annotates(const text *t, size_t open, const syllable *s)
+{
+    uint32_t cp;
+    size_t start = char_before(t, open, &cp);
+    if (start == open)
+        return 0;
+    int set = reading_set(cp);
+    if (set >= 0)
+        return set_has(set, s);
+    if (is_lost(t, start, cp))
+        return plausible_after_lost(s);
+    /* a lone ASCII byte after a non-ASCII character: the second half of a split GBK pair */
+    if (cp >= 0x40 && cp <= 0x7E) {
+        uint32_t prev;
+        size_t pstart = char_before(t, start, &prev);
+        if (pstart == start || prev < 0x80)
+            return 0;
+        uint32_t han = rebuild_gbk_pair(prev, (unsigned char)cp);
+        set = han ? reading_set(han) : -1;
+        return set >= 0 && set_has(set, s);
+    }
+    return 0;
+}
+
+/* The annotation syllable after a lost character whose '(' went with it: p[from..close) where
+ * p[close] == ')'. Returns the start of the syllable, or close when there is none. */
+static size_t lost_paren_annotation(const text *t, size_t from, size_t close)
+{
+    const unsigned char *p = t->p;
+    size_t s = close;
+    /* back over letters, tone marks and a tone number: at most 7 letters, 2 bytes each */
+    while (s > from && close - s < 3 * MAX_LETTERS) {
+        unsigned char c = p[s - 1];
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '5') || c >= 0x80) {
+            if (c >= 0x80) {
+                uint32_t cp;
+                size_t cs = char_before(t, s, &cp);
+                char base;
+                int tone;
+                if (cs == s || !(marked_letter(cp, &base, &tone) || is_tone_combining(cp)))
+                    break;
+                s = cs;
+            } else {
+                s--;
+            }
+            continue;
+        }
+        break;
+    }
+    if (s == close || s <= from)
+        return close;
+    uint32_t cp;
+    size_t ls = char_before(t, s, &cp);
+    if (ls == s || !is_lost(t, ls, cp))
+        return close;
+    syllable syl;
+    if (!parse_syllable(p + s, close - s, &syl) || !plausible_after_lost(&syl))
+        return close;
+    return s;
+}
+
+/* ---- the stage ---- */
+
+static int open_paren(const unsigned char *p, size_t i, size_t len)
+{
+    if (p[i] == '(')
+        return 1;
+    if (p[i] == 0xEF && i + 2 < len && p[i + 1] == 0xBC && p[i + 2] == 0x88)
+        return 3;
+    return 0;
+}
+
+static int close_paren(const unsigned char *p, size_t i, size_t len)
+{
+    if (p[i] == ')')
+        return 1;
+    if (p[i] == 0xEF && i + 2 < len && p[i + 1] == 0xBC && p[i + 2] == 0x89)
+        return 3;
+    return 0;
+}
 
 int ft_pinyin_strip(const char *in, size_t len, ft_buf *out, ft_report *r)
 {
-    (void)in, (void)len, (void)out, (void)r;
-    return 0;
+    const unsigned char *p = (const unsigned char *)in;
+    /* The trigger: an annotation needs '(' (or its full-width form), or at least the ')' of one
+     * whose '(' was lost. Most lines have none of them. */
+    if (!memchr(in, '(', len) && !memchr(in, ')', len) && !memmem(in, len, "\xEF\xBC\x88", 3))
+        return 0;
+
+    unsigned removed = 0;
+    text t = {p, 0, 0};
+    size_t copied = 0; /* in[0..copied) is accounted for (written to out, or dropped) */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = p[i];
+        if (c != '(' && c != ')' && c != 0xEF)
+            continue;
+        size_t drop_from, drop_to;
+        int ol = open_paren(p, i, len);
+        if (ol) {
+            /* the syllable runs to the first closing parenthesis, within a few bytes */
+            size_t j = i + ol, cl = 0;
+            while (j < len && j - i < 4 * MAX_LETTERS && !(cl = close_paren(p, j, len)) &&
+                   !open_paren(p, j, len))
+                j++;
+            if (!cl || j == i + ol || i < copied)
+                continue;
+            syllable s;
+            if (!parse_syllable(p + i + ol, j - i - ol, &s) || !annotates(&t, i, &s))
+                continue;
+            drop_from = i;
+            drop_to = j + cl;
+        } else if (c == ')') {
+            size_t s = lost_paren_annotation(&t, copied, i);
+            if (s == i)
+                continue;
+            drop_from = s;
+            drop_to = i + 1;
+        } else {
+            continue;
+        }
+        if (removed == 0 && ft_buf_reserve(out, len) != 0)
+            return -1;
+        if (ft_buf_append(out, in + copied, drop_from - copied) != 0)
+            return -1;
+        copied = drop_to;
+        t.gap_from = drop_from;
+        t.gap_to = drop_to;
+        i = drop_to - 1;
+        removed++;
+    }
+    if (removed == 0)
+        return 0;
+    if (ft_buf_append(out, in + copied, len - copied) != 0)
+        return -1;
+    r->info->pinyin_removed += removed;
+    ft_report_note(r, "pinyin: %u removed", removed);
+    return 1;
 }
