@@ -230,28 +230,40 @@ static int plausible_after_lost(const syllable *s)
 
 /* ---- characters around a parenthesis ---- */
 
-/* The line being scanned, seen as the output will read: the last annotation dropped,
- * p[gap_from..gap_to), is skipped when looking back, so that in 日?qǐng)?bào) the second '?'
- * follows the first one. */
+/* The line as the output reads so far: what was written to out (annotations dropped), then the
+ * input not yet copied. Looking back from an annotation goes through this "virtual" text, so in
+ * 日?qǐng)?bào) the second '?' follows the first one, and in 網(wǎng)絡(luò) 絡 follows 網. Positions
+ * below are virtual: v < olen is out[v], otherwise in[copied + v - olen]. out only ever holds
+ * whole characters, so none straddles the seam. */
 typedef struct text {
-    const unsigned char *p;
-    size_t gap_from, gap_to;
+    const unsigned char *in;
+    size_t copied;
+    const unsigned char *out;
+    size_t olen;
 } text;
 
-/* Start of the character that ends at p[end] (exclusive), or end if there is none. */
+static size_t vpos(const text *t, size_t i)
+{
+    return t->olen + (i - t->copied);
+}
+
+static unsigned char vbyte(const text *t, size_t v)
+{
+    return v < t->olen ? t->out[v] : t->in[t->copied + v - t->olen];
+}
+
+/* Start of the character that ends at virtual position end, or end if there is none. */
 static size_t char_before(const text *t, size_t end, uint32_t *cp)
 {
-    const unsigned char *p = t->p;
-    if (end == t->gap_to && t->gap_to > t->gap_from) {
-        size_t s = char_before(&(text){p, 0, 0}, t->gap_from, cp);
-        return s == t->gap_from ? end : s;
-    }
     if (end == 0)
         return end;
     size_t s = end - 1;
-    while (s > 0 && end - s < 4 && (p[s] & 0xC0) == 0x80)
+    while (s > 0 && end - s < 4 && (vbyte(t, s) & 0xC0) == 0x80)
         s--;
-    if (ft_utf8_decode(p + s, cp) != end - s)
+    unsigned char c[4];
+    for (size_t k = s; k < end; k++)
+        c[k - s] = vbyte(t, k);
+    if ((c[0] & 0xC0) == 0x80 || ft_utf8_decode(c, cp) != end - s)
         return end;
     return s;
 }
@@ -341,39 +353,37 @@ static int annotates(const text *t, size_t open, const syllable *s)
     return 0;
 }
 
-/* The annotation syllable after a lost character whose '(' went with it: p[from..close) where
- * p[close] == ')'. Returns the start of the syllable, or close when there is none. */
-static size_t lost_paren_annotation(const text *t, size_t from, size_t close)
+/* The annotation syllable after a lost character whose '(' went with it, ending at the ')' at
+ * virtual position close (in the uncopied input). Returns the virtual start of the syllable, or
+ * close when there is none. */
+static size_t lost_paren_annotation(const text *t, size_t close)
 {
-    const unsigned char *p = t->p;
     size_t s = close;
     /* back over letters, tone marks and a tone number: at most 7 letters, 2 bytes each */
-    while (s > from && close - s < 3 * MAX_LETTERS) {
-        unsigned char c = p[s - 1];
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '5') || c >= 0x80) {
-            if (c >= 0x80) {
-                uint32_t cp;
-                size_t cs = char_before(t, s, &cp);
-                char base;
-                int tone;
-                if (cs == s || !(marked_letter(cp, &base, &tone) || is_tone_combining(cp)))
-                    break;
-                s = cs;
-            } else {
-                s--;
-            }
+    while (s > t->olen && close - s < 3 * MAX_LETTERS) {
+        unsigned char c = vbyte(t, s - 1);
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '5') || c == ':') {
+            s--;
             continue;
         }
-        break;
+        uint32_t cp;
+        char base;
+        int tone;
+        size_t cs = char_before(t, s, &cp);
+        if (c < 0x80 || cs == s || cs < t->olen ||
+            !(marked_letter(cp, &base, &tone) || is_tone_combining(cp)))
+            break;
+        s = cs;
     }
-    if (s == close || s <= from)
+    if (s == close)
         return close;
     uint32_t cp;
     size_t ls = char_before(t, s, &cp);
     if (ls == s || !is_lost(t, ls, cp))
         return close;
     syllable syl;
-    if (!parse_syllable(p + s, close - s, &syl) || !plausible_after_lost(&syl))
+    const unsigned char *p = t->in + t->copied + (s - t->olen);
+    if (!parse_syllable(p, close - s, &syl) || !plausible_after_lost(&syl))
         return close;
     return s;
 }
@@ -407,7 +417,8 @@ int ft_pinyin_strip(const char *in, size_t len, ft_buf *out, ft_report *r)
         return 0;
 
     unsigned removed = 0;
-    text t = {p, 0, 0};
+    size_t base = out->len; /* out is handed empty; keep whatever is there anyway */
+    text t = {p, 0, (const unsigned char *)out->data + base, 0};
     size_t copied = 0; /* in[0..copied) is accounted for (written to out, or dropped) */
     for (size_t i = 0; i < len; i++) {
         unsigned char c = p[i];
@@ -424,15 +435,15 @@ int ft_pinyin_strip(const char *in, size_t len, ft_buf *out, ft_report *r)
             if (!cl || j == i + ol || i < copied)
                 continue;
             syllable s;
-            if (!parse_syllable(p + i + ol, j - i - ol, &s) || !annotates(&t, i, &s))
+            if (!parse_syllable(p + i + ol, j - i - ol, &s) || !annotates(&t, vpos(&t, i), &s))
                 continue;
             drop_from = i;
             drop_to = j + cl;
         } else if (c == ')') {
-            size_t s = lost_paren_annotation(&t, copied, i);
-            if (s == i)
+            size_t v = vpos(&t, i), s = lost_paren_annotation(&t, v);
+            if (s == v)
                 continue;
-            drop_from = s;
+            drop_from = i - (v - s);
             drop_to = i + 1;
         } else {
             continue;
@@ -442,8 +453,9 @@ int ft_pinyin_strip(const char *in, size_t len, ft_buf *out, ft_report *r)
         if (ft_buf_append(out, in + copied, drop_from - copied) != 0)
             return -1;
         copied = drop_to;
-        t.gap_from = drop_from;
-        t.gap_to = drop_to;
+        t.copied = copied;
+        t.out = (const unsigned char *)out->data + base;
+        t.olen = out->len - base;
         i = drop_to - 1;
         removed++;
     }

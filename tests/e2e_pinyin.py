@@ -8,6 +8,7 @@
 - The seeds through the whole default pipeline: none of those annotations is left, and every
   legitimate parenthesis checked by hand (LEGITIMATE below) is still there.
 - The development set: injected annotations removed (target 99.5%), negative lines unchanged.
+- Randomly damaged seed lines: the output agrees with the reference stripper's line for line.
 Prints the figures. Usage: e2e_pinyin.py FIXTEXT"""
 import collections
 import os
@@ -152,10 +153,19 @@ def test_development_set():
     check("dev negatives unchanged", rc == 0 and out == raw and nlines >= 1000, len(changed))
 
 
+def test_mutated_agree_with_reference():
+    path = os.path.join(PINYIN, "mutated.txt")
+    rc, out, _ = run(["-q"] + ONLY_PINYIN, path)
+    want = open(os.path.join(PINYIN, "mutated.expected"), "rb").read()
+    differ = [i + 1 for i, (a, b) in enumerate(zip(out.split(b"\n"), want.split(b"\n"))) if a != b]
+    check("mutated seed lines as the reference strips them", rc == 0 and out == want, differ[:10])
+
+
 def main():
     test_seeds_alone()
     test_seeds_full_pipeline()
     test_development_set()
+    test_mutated_agree_with_reference()
     print(f"{results['passed']} passed, {results['failed']} failed")
     sys.exit(1 if results["failed"] else 0)
 
