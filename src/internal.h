@@ -136,6 +136,11 @@ int ft_wide_convert(ft_wide *w, const char *in, size_t len, int at_eof, ft_buf *
 /* Average cost per character of UTF-8 text (0 = very natural; higher = less plausible; rare,
  * private-use, control and unassigned characters and mojibake-typical pairs cost most). */
 double ft_plausibility_cost(const char *utf8, size_t len);
+/* Total cost in bits of the text (the sum the average above divides); *chars gets the number of
+ * characters (may be NULL). Invalid UTF-8 bytes count as U+FFFD. */
+double ft_plausibility_bits(const char *utf8, size_t len, size_t *chars);
+/* Cost of character cp after character prev (0xFFFFFFFF at the start of a text), in 1/8 bits. */
+unsigned ft_plausibility_step(uint32_t prev, uint32_t cp);
 
 /* ---- entities.c: HTML character references (stateless) ---- */
 int ft_entities_decode(const char *in, size_t len, ft_buf *out, ft_report *r);

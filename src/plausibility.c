@@ -1,22 +1,180 @@
-/* plausibility.c — how natural a decoded text looks. (Placeholder: character classes only.) */
-#include "internal.h"
+/* plausibility.c — how natural a decoded text looks, in bits per character, from the pooled
+ * character / character-pair model generated into tables/plausibility_tables.c (real text in ~40
+ * languages). The detector compares the decodings of one line's bytes with it; the mojibake stage
+ * compares a text with its repaired form.
+ *
+ * cost(b | a) = the stored pair cost when (a, b) is a known pair, else the unigram cost of b plus
+ * the back-off -log2(1 - lambda). Characters the tables do not know get a cost from their Unicode
+ * class (ICU general category): unassigned, private-use, surrogates and controls cost most. A few
+ * mojibake-typical pairs (a Latin-1 reading of a UTF-8 lead byte followed by a reading of a
+ * continuation byte: "Ã©", "â€", "Â ") cost extra, because no language writes them. */
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <unicode/uchar.h>
 
-double ft_plausibility_cost(const char *utf8, size_t len)
+#include "internal.h"
+#include "plausibility_tables.h"
+
+/* Unigram costs of the whole BMP in 1/8 bits, built once (64 KiB, read-only afterwards). */
+static uint8_t uni_bmp[0x10000];
+static pthread_once_t uni_once = PTHREAD_ONCE_INIT;
+static atomic_int uni_ready;
+static unsigned backoff_q; /* -log2(1 - lambda) in 1/8 bits */
+
+#define Q(bits) ((unsigned)((bits)*8 + 0.5))
+
+/* Cost of a character the tables do not know, by its class. */
+static unsigned class_cost(uint32_t cp)
+{
+    if (cp == '\t')
+        return Q(6);
+    if (cp < 0x20 || cp == 0x7F)
+        return Q(24);
+    if (cp >= 0x80 && cp < 0xA0)
+        return Q(24); /* C1 controls: almost always a wrong decoding */
+    if (cp == FT_REPLACEMENT)
+        return Q(20);
+    if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF))
+        return Q(17); /* an ideograph too rare for the tables */
+    if (cp >= 0xAC00 && cp <= 0xD7A3)
+        return Q(18); /* a Hangul syllable nobody uses */
+    if (cp >= 0xFF61 && cp <= 0xFF9F)
+        return Q(16); /* half-width katakana: Shift_JIS readings of other encodings */
+    if (cp >= 0x20000 && cp <= 0x3FFFF)
+        return Q(19);
+    switch (u_charType((UChar32)cp)) {
+    case U_UNASSIGNED:
+    case U_SURROGATE:
+        return Q(26);
+    case U_PRIVATE_USE_CHAR:
+        return Q(22);
+    case U_CONTROL_CHAR:
+    case U_FORMAT_CHAR:
+        return Q(20);
+    case U_NON_SPACING_MARK:
+    case U_ENCLOSING_MARK:
+    case U_COMBINING_SPACING_MARK:
+        return Q(16);
+    case U_DECIMAL_DIGIT_NUMBER:
+    case U_SPACE_SEPARATOR:
+        return Q(13);
+    case U_OTHER_SYMBOL:
+        return cp >= 0x1F000 ? Q(12) : Q(15); /* emoji are common in real text */
+    case U_UPPERCASE_LETTER:
+    case U_LOWERCASE_LETTER:
+    case U_TITLECASE_LETTER:
+    case U_MODIFIER_LETTER:
+    case U_OTHER_LETTER:
+        return Q(17);
+    default:
+        return Q(15);
+    }
+}
+
+static void build_unigrams(void)
+{
+    for (uint32_t cp = 0; cp < 0x10000; cp++) {
+        unsigned c = class_cost(cp);
+        uni_bmp[cp] = (uint8_t)(c > 255 ? 255 : c);
+    }
+    for (size_t i = 0; i < FT_PL_UNI_COUNT; i++)
+        if (ft_pl_uni_cp[i] < 0x10000)
+            uni_bmp[ft_pl_uni_cp[i]] = ft_pl_uni_cost[i];
+    backoff_q = Q(-log2(1.0 - FT_PL_LAMBDA));
+    atomic_store_explicit(&uni_ready, 1, memory_order_release);
+}
+
+static inline void ensure_ready(void)
+{
+    if (!atomic_load_explicit(&uni_ready, memory_order_acquire))
+        pthread_once(&uni_once, build_unigrams);
+}
+
+static unsigned unigram(uint32_t cp)
+{
+    if (cp < 0x10000)
+        return uni_bmp[cp];
+    /* supplementary planes: binary search the (few) table entries, else the class */
+    size_t lo = 0, hi = FT_PL_UNI_COUNT;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ft_pl_uni_cp[mid] < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < FT_PL_UNI_COUNT && ft_pl_uni_cp[lo] == cp)
+        return ft_pl_uni_cost[lo];
+    return class_cost(cp);
+}
+
+/* The cp1252 readings of bytes 0x80-0x9F (UTF-8 continuation bytes seen as windows-1252). */
+static int is_c1_reading(uint32_t cp)
+{
+    switch (cp) {
+    case 0x20AC: case 0x201A: case 0x0192: case 0x201E: case 0x2026: case 0x2020: case 0x2021:
+    case 0x02C6: case 0x2030: case 0x0160: case 0x2039: case 0x0152: case 0x017D: case 0x2018:
+    case 0x2019: case 0x201C: case 0x201D: case 0x2022: case 0x2013: case 0x2014: case 0x02DC:
+    case 0x2122: case 0x0161: case 0x203A: case 0x0153: case 0x017E: case 0x0178:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+unsigned ft_plausibility_step(uint32_t prev, uint32_t cp)
+{
+    ensure_ready();
+    if (prev < 0x80 && cp < 0x80)
+        return uni_bmp[cp];
+    unsigned extra = 0;
+    if (prev >= 0xC2 && prev <= 0xEF && ((cp >= 0x80 && cp <= 0xBF) || is_c1_reading(cp)))
+        extra = Q(6);
+    if (prev != 0xFFFFFFFFu) {
+        uint64_t key = ((uint64_t)prev << 21 | cp) * 0x9E3779B97F4A7C15ull;
+        uint32_t slot = (uint32_t)(key >> (64 - FT_PL_PAIR_BITS));
+        uint32_t fp = (uint32_t)key | 1u;
+        const uint32_t mask = (1u << FT_PL_PAIR_BITS) - 1;
+        for (;;) {
+            uint32_t f = ft_pl_pair_fp[slot];
+            if (f == fp)
+                return ft_pl_pair_cost[slot] + extra;
+            if (!f)
+                break;
+            slot = (slot + 1) & mask;
+        }
+    }
+    return unigram(cp) + backoff_q + extra;
+}
+
+double ft_plausibility_bits(const char *utf8, size_t len, size_t *chars_out)
 {
     const unsigned char *p = (const unsigned char *)utf8;
     size_t i = 0, chars = 0;
-    double cost = 0;
+    unsigned long total = 0;
+    uint32_t prev = 0xFFFFFFFFu;
     while (i < len) {
         uint32_t cp;
         size_t n = ft_utf8_sequence_length(p + i, len - i);
         if (!n) {
-            cost += 10, i++, chars++;
-            continue;
+            cp = FT_REPLACEMENT;
+            n = 1;
+        } else {
+            ft_utf8_decode(p + i, &cp);
         }
-        ft_utf8_decode(p + i, &cp);
         i += n, chars++;
-        if ((cp >= 0xE000 && cp <= 0xF8FF) || (cp >= 0x80 && cp < 0xA0) || cp == FT_REPLACEMENT)
-            cost += 10;
+        total += ft_plausibility_step(prev, cp);
+        prev = cp;
     }
-    return chars ? cost / (double)chars : 0;
+    if (chars_out)
+        *chars_out = chars;
+    return total / 8.0;
+}
+
+double ft_plausibility_cost(const char *utf8, size_t len)
+{
+    size_t chars;
+    double bits = ft_plausibility_bits(utf8, len, &chars);
+    return chars ? bits / (double)chars : 0;
 }
