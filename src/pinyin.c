@@ -335,6 +335,13 @@ static int annotates(const text *t, size_t open, const syllable *s)
     size_t start = char_before(t, open, &cp);
     if (start == open)
         return 0;
+    /* a variation selector picks a glyph of the character before it: look through it */
+    if ((cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF)) {
+        size_t s2 = char_before(t, start, &cp);
+        if (s2 == start)
+            return 0;
+        start = s2;
+    }
     int set = reading_set(cp);
     if (set >= 0)
         return set_has(set, s);

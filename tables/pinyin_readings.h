@@ -5,9 +5,9 @@
 #include <stdint.h>
 
 #define FT_PY_SYLLABLES 425
-#define FT_PY_CHARS 43990
-#define FT_PY_SETS 7812
-#define FT_PY_POOL 17110
+#define FT_PY_CHARS 44912
+#define FT_PY_SETS 7820
+#define FT_PY_POOL 17130
 
 extern const char *const ft_py_syllables[FT_PY_SYLLABLES];
 extern const uint8_t ft_py_syllable_tones[FT_PY_SYLLABLES];

@@ -77,6 +77,8 @@ static void spellings(void **state)
     expect("从(zòng)容", "从容", 1);                              /* the reading of 從 */
     expect("𠀀(hē)", "𠀀", 1);                                    /* U+20000, four bytes */
     expect("國(ɡuó)", "國", 1);                                    /* script g of textbooks */
+    expect("國\xEF\xB8\x80(guó)", "國\xEF\xB8\x80", 1);           /* variation selector U+FE00 */
+    expect("\xEF\xA4\x80(qǐ)", "\xEF\xA4\x80", 1);                 /* U+F900, compatibility 豈 */
 }
 
 static void keeps_what_is_not_a_reading(void **state)
