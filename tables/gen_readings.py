@@ -18,7 +18,11 @@ Layout (compact, plain const arrays, nothing to load at run time):
     'E' for ê (so the stage can binary-search the spelling it parsed);
   - ft_py_syllable_tones[]: for each syllable, a bit mask of the tones any character has with it
     (bit 0 neutral, bits 1-4 the four tones), for annotations whose character was damaged;
+  - ft_py_syllable_keys[]: the same spellings packed big-endian into a uint64 (same order), so
+    that the stage compares integers, not strings;
   - ft_py_cp[] / ft_py_set[]: sorted code points and, for each, the index of its reading set;
+  - ft_py_common_set[]: the same for U+3400..U+9FFF (Extension A and the URO, where nearly all
+    text is) indexed directly, FT_PY_NONE where a character has no reading;
   - ft_py_set_start[] / ft_py_pool[]: reading sets (shared by all characters that have the same
     set), each reading a uint16 (syllable index << 3 | tone 0-4).
 
@@ -143,6 +147,11 @@ def main():
     w("const char *const ft_py_syllables[FT_PY_SYLLABLES] = {\n")
     for i in range(0, len(syllables), 12):
         w("    " + " ".join('"%s",' % s for s in syllables[i:i + 12]) + "\n")
+    w("};\n\nconst uint64_t ft_py_syllable_keys[FT_PY_SYLLABLES] = {\n")
+    keys = [int.from_bytes(x.encode("ascii").ljust(8, b"\0"), "big") for x in syllables]
+    assert keys == sorted(keys) and all(len(x) <= 8 for x in syllables)
+    for i in range(0, len(keys), 4):
+        w("    " + " ".join("0x%016XULL," % k for k in keys[i:i + 4]) + "\n")
     w("};\n\nconst uint8_t ft_py_syllable_tones[FT_PY_SYLLABLES] = {\n")
     for i in range(0, len(tones), 24):
         w("    " + ",".join(str(t) for t in tones[i:i + 24]) + ",\n")
@@ -152,6 +161,11 @@ def main():
     w("};\n\nconst uint16_t ft_py_set[FT_PY_CHARS] = {\n")
     for i in range(0, len(cp_set), 20):
         w("    " + ",".join(str(s) for _, s in cp_set[i:i + 20]) + ",\n")
+    w("};\n\nconst uint16_t ft_py_common_set[FT_PY_COMMON_LAST - FT_PY_COMMON_FIRST + 1] = {\n")
+    by_cp = dict(cp_set)
+    common = [by_cp.get(c, 0xFFFF) for c in range(0x3400, 0xA000)]
+    for i in range(0, len(common), 20):
+        w("    " + ",".join(str(x) for x in common[i:i + 20]) + ",\n")
     w("};\n\nconst uint16_t ft_py_set_start[FT_PY_SETS + 1] = {\n")
     for i in range(0, len(starts), 20):
         w("    " + ",".join(str(s) for s in starts[i:i + 20]) + ",\n")
@@ -166,9 +180,12 @@ def main():
                 "#ifndef FIXTEXT_PINYIN_READINGS_H\n#define FIXTEXT_PINYIN_READINGS_H\n"
                 "#include <stdint.h>\n\n")
         h.write("#define FT_PY_SYLLABLES %d\n#define FT_PY_CHARS %d\n#define FT_PY_SETS %d\n"
-                "#define FT_PY_POOL %d\n\n" % (len(syllables), len(cp_set), len(set_list), len(pool)))
+                "#define FT_PY_POOL %d\n#define FT_PY_COMMON_FIRST 0x3400\n#define FT_PY_COMMON_LAST 0x9FFF\n"
+                "#define FT_PY_NONE 0xFFFF\n\n" % (len(syllables), len(cp_set), len(set_list), len(pool)))
         h.write("extern const char *const ft_py_syllables[FT_PY_SYLLABLES];\n"
+                "extern const uint64_t ft_py_syllable_keys[FT_PY_SYLLABLES];\n"
                 "extern const uint8_t ft_py_syllable_tones[FT_PY_SYLLABLES];\n"
+                "extern const uint16_t ft_py_common_set[FT_PY_COMMON_LAST - FT_PY_COMMON_FIRST + 1];\n"
                 "extern const uint32_t ft_py_cp[FT_PY_CHARS];\n"
                 "extern const uint16_t ft_py_set[FT_PY_CHARS];\n"
                 "extern const uint16_t ft_py_set_start[FT_PY_SETS + 1];\n"

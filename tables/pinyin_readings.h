@@ -8,9 +8,14 @@
 #define FT_PY_CHARS 44912
 #define FT_PY_SETS 7820
 #define FT_PY_POOL 17130
+#define FT_PY_COMMON_FIRST 0x3400
+#define FT_PY_COMMON_LAST 0x9FFF
+#define FT_PY_NONE 0xFFFF
 
 extern const char *const ft_py_syllables[FT_PY_SYLLABLES];
+extern const uint64_t ft_py_syllable_keys[FT_PY_SYLLABLES];
 extern const uint8_t ft_py_syllable_tones[FT_PY_SYLLABLES];
+extern const uint16_t ft_py_common_set[FT_PY_COMMON_LAST - FT_PY_COMMON_FIRST + 1];
 extern const uint32_t ft_py_cp[FT_PY_CHARS];
 extern const uint16_t ft_py_set[FT_PY_CHARS];
 extern const uint16_t ft_py_set_start[FT_PY_SETS + 1];
