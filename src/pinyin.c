@@ -1,14 +1,17 @@
 /* pinyin.c — strips the pinyin annotations that spam mirrors insert after Chinese characters
  * (網(wǎng)絡(luò) -> 網絡), and only those: an annotation goes only when it is one lowercase syllable
  * that is a reading of the character just before it, per the Unihan readings table
- * (tables/pinyin_readings.c). Everything else in parentheses stays: 組織(ISO), (貴州),
- * 北京(Běijīng), Attempt (Trial), 名(name).
+ * (tables/pinyin_readings.c: every reading in kMandarin, kHanyuPinyin, kXHC1983, kTGHZ2013, plus
+ * the readings of the character's Simplified/Traditional counterparts). Everything else in
+ * parentheses stays: 組織(ISO), (貴州), 北京(Běijīng), 國(Guó), Attempt (Trial), 名(name).
  *
  * Accepted spellings of the syllable: tone marks precomposed or combining (NFC or NFD), ü, v or u:,
  * a trailing tone number 1-4 (0 or 5 for the neutral tone), or no tone at all; in ASCII (guó) or
- * full-width （guó） parentheses. A tone mark must be a tone the character has; no tone matches
- * any of its tones; a neutral-tone number matches any tone of the syllable, since any syllable may
- * lose its tone in context (們 men5 for mén).
+ * full-width （guó） parentheses, glued to the character (a variation selector between them is
+ * looked through). A tone mark must be a tone the character has; no tone matches any of its
+ * tones; a neutral-tone number matches any tone of the syllable, since any syllable may lose its
+ * tone in context (們 men5 for mén). "The character before" is the one the output holds there,
+ * so consecutive annotations 中(zhōng)國(guó) each see their own character.
  *
  * Damaged text (a double-byte run that lost a byte upstream) needs two more rules:
  *  - the character before the annotation is a lone ASCII byte glued to a non-ASCII character, as
@@ -16,13 +19,14 @@
  *    went into the previous character. The pair is rebuilt (last GB18030 byte of the previous
  *    character + this byte; F -> 現, I -> 領) and the annotation goes if it is a reading of the
  *    rebuilt character. The text itself is left alone: realigning it is the shifted stage's work.
- *  - the character before is a lost one ('?' after a non-ASCII character, U+FFFD, a private-use
- *    character), as in 人民日?qǐng)?bào): nothing is left to verify against, and the crawler that
- *    lost the character often swallowed the '(' with it. Then a syllable in parentheses, or
- *    followed by ')' alone, goes if it carries a tone (mark or number) that some character has
- *    with that syllable: a toned syllable right after a lost Han character is an annotation in
- *    all the text seen, and the lost character itself ('?') stays as the visible trace of damage.
- *    Result: 人民日??.
+ *  - the character before is a lost one ('?' after a non-ASCII character or another lost '?',
+ *    U+FFFD, a private-use character), as in 人民日?qǐng)?bào): nothing is left to verify against,
+ *    and the crawler that lost the character often swallowed the '(' with it. Then a syllable in
+ *    parentheses, or followed by ')' alone, goes if it carries a tone (mark or number) that some
+ *    character has with that syllable, or, toneless, if it has two letters or more (de, zi; not
+ *    a, e, n, which list items use). A syllable right after a lost Han character is an annotation
+ *    in all the text seen; the lost character itself ('?') stays as the visible trace of the
+ *    damage, for the shifted stage to report. Result: 人民日??.
  *
  * Cost: lines without '(' or ')' or '（' are rejected by one vector scan; on the others each
  * candidate parenthesis costs a table lookup for the character before it and a short parse.
