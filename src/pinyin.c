@@ -301,20 +301,26 @@ static int is_lost(const text *t, size_t start, uint32_t cp)
 }
 
 /* The Han character a GBK pair was split from: prev's last GB18030 byte + the ASCII byte trail.
- * Returns 0 when they make no two-byte character. */
+ * Returns 0 when they make no two-byte character. prev is non-ASCII (the caller checks). */
 static uint32_t rebuild_gbk_pair(uint32_t prev, unsigned char trail)
 {
     iconv_t enc = iconv_open("GB18030", "UTF-8");
     if (enc == (iconv_t)-1)
         return 0;
+    /* prev as UTF-8 (it is a character of the line, so no surrogate and at most U+10FFFF) */
     char in[4], gb[8];
-    ft_buf tmp = {in, 0, sizeof in};
-    if (ft_buf_put_cp(&tmp, prev) != 0) {
-        iconv_close(enc);
-        return 0;
+    size_t il;
+    if (prev < 0x800) {
+        in[0] = (char)(0xC0 | prev >> 6), in[1] = (char)(0x80 | (prev & 0x3F)), il = 2;
+    } else if (prev < 0x10000) {
+        in[0] = (char)(0xE0 | prev >> 12), in[1] = (char)(0x80 | (prev >> 6 & 0x3F));
+        in[2] = (char)(0x80 | (prev & 0x3F)), il = 3;
+    } else {
+        in[0] = (char)(0xF0 | prev >> 18), in[1] = (char)(0x80 | (prev >> 12 & 0x3F));
+        in[2] = (char)(0x80 | (prev >> 6 & 0x3F)), in[3] = (char)(0x80 | (prev & 0x3F)), il = 4;
     }
     char *ip = in, *op = gb;
-    size_t il = tmp.len, ol = sizeof gb;
+    size_t ol = sizeof gb;
     size_t rc = iconv(enc, &ip, &il, &op, &ol);
     iconv_close(enc);
     if (rc == (size_t)-1 || sizeof gb - ol != 2)
