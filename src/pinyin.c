@@ -412,7 +412,7 @@ static size_t lost_paren_annotation(const text *t, size_t close)
 
 /* ---- the stage ---- */
 
-static int open_paren(const unsigned char *p, size_t i, size_t len)
+static size_t open_paren(const unsigned char *p, size_t i, size_t len)
 {
     if (p[i] == '(')
         return 1;
@@ -421,7 +421,7 @@ static int open_paren(const unsigned char *p, size_t i, size_t len)
     return 0;
 }
 
-static int close_paren(const unsigned char *p, size_t i, size_t len)
+static size_t close_paren(const unsigned char *p, size_t i, size_t len)
 {
     if (p[i] == ')')
         return 1;
@@ -468,7 +468,7 @@ int ft_pinyin_strip(const char *in, size_t len, ft_buf *out, ft_report *r)
     size_t copied = 0; /* in[0..copied) is accounted for (written to out, or dropped) */
     for (; i < len; i += next_trigger(p + i, len - i)) {
         size_t drop_from, drop_to;
-        int ol = open_paren(p, i, len);
+        size_t ol = open_paren(p, i, len);
         if (ol) {
             /* the syllable runs to the first closing parenthesis, within a few bytes */
             size_t j = i + ol, cl = 0;
