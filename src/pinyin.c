@@ -19,7 +19,7 @@
  *    went into the previous character. The pair is rebuilt (last GB18030 byte of the previous
  *    character + this byte; F -> 現, I -> 領) and the annotation goes if it is a reading of the
  *    rebuilt character. The text itself is left alone: realigning it is the shifted stage's work.
- *  - the character before is a lost one ('?' after a non-ASCII character or another lost '?',
+ *  - the character before is a lost one ('?' after a Han character or another lost character,
  *    U+FFFD, a private-use character), as in 人民日?qǐng)?bào): nothing is left to verify against,
  *    and the crawler that lost the character often swallowed the '(' with it. Then a syllable in
  *    parentheses, or followed by ')' alone, goes if it carries a tone (mark or number) that some
@@ -283,7 +283,7 @@ static int is_private_use(uint32_t cp)
 }
 
 /* A character the text lost: U+FFFD, private use (an unmapped GBK pair), or '?' standing where
- * a double-byte character was (so right after a non-ASCII character or another lost one). */
+ * a double-byte character was (so right after a Han character or another lost one). */
 static int is_lost(const text *t, size_t start, uint32_t cp)
 {
     if (cp == FT_REPLACEMENT || is_private_use(cp))
@@ -297,7 +297,9 @@ static int is_lost(const text *t, size_t start, uint32_t cp)
             return 0;
         start = b;
     }
-    return before >= 0x80;
+    /* after a Han character (or another lost one): not after kana, Hangul or Latin, whose
+     * texts have their own uses for '?' followed by a parenthesis */
+    return before == FT_REPLACEMENT || is_private_use(before) || reading_set(before) >= 0;
 }
 
 /* The Han character a GBK pair was split from: prev's last GB18030 byte + the ASCII byte trail.
