@@ -123,6 +123,8 @@ static void keeps_what_is_not_a_reading(void **state)
     keeps("國(guo\xCC\x81" "2)");
     keeps("what?bào)");       /* '?' after ASCII is punctuation, not a lost character */
     keeps("什麼?a)");         /* a single letter after a lost one is too weak */
+    keeps("そうですね?(nè)");  /* '?' after kana is a question mark, nothing was lost there */
+    keeps("café?(bào)");
     keeps("中A(guó)");        /* the rebuilt pair (國's last byte, 'A') is no character read guó */
     keeps("A(a)");
 }
