@@ -1,44 +1,194 @@
-/* decode.c — turns a line's bytes, in the encoding the detector chose, into UTF-8. */
+/* decode.c — turns a line's bytes, in the encoding the detector chose, into UTF-8 with iconv.
+ * One decoder per worker; it owns one iconv descriptor per encoding it has met (opened on first
+ * use, reset before every line so no shift state leaks from one line into the next). Bytes the
+ * encoding cannot decode become U+FFFD and are counted; a multi-byte sequence cut by the end of
+ * the line becomes U+FFFD too and sets FIXTEXT_WARN_TRUNCATED. */
+#include <errno.h>
 #include <iconv.h>
+#include <stdio.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "encodings.h"
 
 struct ft_decoder {
-    int unused;
+    iconv_t cd[FIXTEXT_MAX_ENCODINGS]; /* (iconv_t)-1 until opened */
+    int failed[FIXTEXT_MAX_ENCODINGS]; /* iconv_open failed: decode as UTF-8 instead */
 };
 
 ft_decoder *ft_decoder_new(const fixtext_options *o, char *err, size_t errlen)
 {
-    (void)o, (void)err, (void)errlen;
-    return calloc(1, sizeof(ft_decoder));
+    (void)o;
+    ft_decoder *d = calloc(1, sizeof *d);
+    if (!d) {
+        if (err && errlen)
+            snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    for (int i = 0; i < FIXTEXT_MAX_ENCODINGS; i++)
+        d->cd[i] = (iconv_t)-1;
+    return d;
 }
 
 void ft_decoder_free(ft_decoder *d)
 {
+    if (!d)
+        return;
+    for (int i = 0; i < FIXTEXT_MAX_ENCODINGS; i++)
+        if (d->cd[i] != (iconv_t)-1)
+            iconv_close(d->cd[i]);
     free(d);
 }
 
-int ft_decode_line(ft_decoder *d, int encoding, const char *in, size_t len, ft_buf *out,
-                   ft_report *r)
+/* UTF-8 (or ASCII) lines: nothing to do when valid, else maximal subparts -> U+FFFD. */
+static int decode_utf8(const unsigned char *p, size_t len, ft_buf *out, ft_report *r)
 {
-    (void)d, (void)encoding;
-    const unsigned char *p = (const unsigned char *)in;
-    if (ft_utf8_valid_prefix(p, len) == len)
+    size_t valid = ft_utf8_valid_prefix(p, len);
+    if (valid == len)
         return 0;
     long replaced = ft_utf8_sanitize(p, len, out);
     if (replaced < 0)
         return -1;
     r->info->invalid_sequences += (unsigned)replaced;
+    /* the last ill-formed piece: a sequence the end of the line cut short? */
+    size_t i = valid, last = valid;
+    while (i < len) {
+        size_t k = ft_utf8_sequence_length(p + i, len - i);
+        if (k) {
+            i += k;
+        } else {
+            last = i;
+            i += ft_utf8_invalid_length(p + i, len - i);
+        }
+    }
+    if (last < len && p[last] >= 0xC2 && p[last] <= 0xF4 &&
+        ft_utf8_invalid_length(p + last, len - last) == len - last) {
+        size_t need = p[last] >= 0xF0 ? 4 : p[last] >= 0xE0 ? 3 : 2;
+        if (len - last < need)
+            r->info->warnings |= FIXTEXT_WARN_TRUNCATED;
+    }
     ft_report_note(r, "%ld invalid UTF-8 sequence%s -> U+FFFD", replaced, replaced == 1 ? "" : "s");
     return 1;
 }
 
-int fixtext_encoding_supported(const char *name)
+/* The common case without iconv: every character of the line is in the encoding's byte map
+ * (which encodings.c took from iconv, so the result is iconv's). Returns 1 when done, 0 when the
+ * line needs iconv (an invalid or cut sequence, a four-byte form, a multi-character mapping), -1
+ * when out of memory. Per-line iconv calls cost more than the conversion of a short line. */
+static int decode_with_map(const ft_codec_map *m, const unsigned char *p, size_t len, ft_buf *out)
 {
-    iconv_t cd = iconv_open("UTF-8", name);
-    if (cd == (iconv_t)-1)
+    if (!m)
         return 0;
-    iconv_close(cd);
+    size_t start = out->len;
+    if (ft_buf_reserve(out, len * 3 / 2 + 4))
+        return -1;
+    unsigned char *o = (unsigned char *)out->data + start;
+    size_t i = 0;
+    while (i < len) {
+        unsigned b = p[i];
+        uint32_t cp;
+        if (b < 0x80) {
+            *o++ = (unsigned char)b;
+            i++;
+            continue;
+        }
+        if (m->type[b] == MAP_SINGLE) {
+            cp = m->single[b];
+            i++;
+        } else if (m->type[b] == MAP_LEAD && i + 1 < len) {
+            cp = m->dbl[(b - 0x80) * 256 + p[i + 1]];
+            i += 2;
+        } else {
+            goto need_iconv;
+        }
+        if (!cp || cp == FT_MAP_FALLBACK)
+            goto need_iconv;
+        if (cp < 0x800) {
+            *o++ = (unsigned char)(0xC0 | cp >> 6);
+            *o++ = (unsigned char)(0x80 | (cp & 0x3F));
+        } else {
+            *o++ = (unsigned char)(0xE0 | cp >> 12);
+            *o++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+            *o++ = (unsigned char)(0x80 | (cp & 0x3F));
+        }
+        if ((size_t)((char *)o - out->data) + 4 > out->cap) {
+            size_t used = (size_t)((char *)o - out->data);
+            out->len = used;
+            if (ft_buf_reserve(out, (len - i) * 3 + 4)) {
+                out->len = start;
+                return -1;
+            }
+            o = (unsigned char *)out->data + used;
+        }
+    }
+    out->len = (size_t)((char *)o - out->data);
+    return 1;
+need_iconv:
+    out->len = start;
+    return 0;
+}
+
+int ft_decode_line(ft_decoder *d, int encoding, const char *in, size_t len, ft_buf *out,
+                   ft_report *r)
+{
+    const unsigned char *p = (const unsigned char *)in;
+    const ft_encoding_info *e = ft_encoding_info_get(encoding);
+    if (!e || e->kind == FT_KIND_UTF8 || e->kind == FT_KIND_ASCII || encoding >= FIXTEXT_MAX_ENCODINGS)
+        return decode_utf8(p, len, out, r);
+    if (e->ascii_compatible && ft_is_ascii(p, len))
+        return 0;
+    if (e->kind == FT_KIND_SBCS || e->kind == FT_KIND_MBCS) {
+        int rc = decode_with_map(ft_codec_map_get(encoding), p, len, out);
+        if (rc)
+            return rc;
+    }
+    if (d->cd[encoding] == (iconv_t)-1 && !d->failed[encoding]) {
+        d->cd[encoding] = iconv_open("UTF-8", e->iconv_name);
+        if (d->cd[encoding] == (iconv_t)-1)
+            d->failed[encoding] = 1;
+    }
+    iconv_t cd = d->cd[encoding];
+    if (cd == (iconv_t)-1)
+        return decode_utf8(p, len, out, r);
+    iconv(cd, NULL, NULL, NULL, NULL);
+    char *ip = (char *)in;
+    size_t il = len;
+    unsigned invalid = 0;
+    if (ft_buf_reserve(out, len * 2 + 16))
+        return -1;
+    while (il) {
+        char *op = out->data + out->len;
+        size_t ol = out->cap - out->len;
+        size_t rc = iconv(cd, &ip, &il, &op, &ol);
+        int err = rc == (size_t)-1 ? errno : 0;
+        out->len = (size_t)(op - out->data);
+        if (!err)
+            continue;
+        if (err == E2BIG) {
+            if (ft_buf_reserve(out, il * 4 + 64))
+                return -1;
+            continue;
+        }
+        /* EILSEQ: an undecodable byte; EINVAL: a sequence cut by the end of the line */
+        if (ft_buf_put_cp(out, FT_REPLACEMENT))
+            return -1;
+        invalid++;
+        if (err == EINVAL) {
+            r->info->warnings |= FIXTEXT_WARN_TRUNCATED;
+            il = 0;
+        } else {
+            ip++, il--;
+        }
+    }
+    /* flush what a stateful codec holds back (a BIG5-HKSCS base waiting for a combining mark) */
+    if (ft_buf_reserve(out, 64))
+        return -1;
+    char *op = out->data + out->len;
+    size_t ol = out->cap - out->len;
+    iconv(cd, NULL, NULL, &op, &ol);
+    out->len = (size_t)(op - out->data);
+    r->info->invalid_sequences += invalid;
+    if (invalid)
+        ft_report_note(r, "%s: %u undecodable sequence%s -> U+FFFD", e->name, invalid,
+                       invalid == 1 ? "" : "s");
     return 1;
 }

@@ -1,35 +1,576 @@
-/* detect.c — chooses an encoding for every line. (Placeholder until the detector lands: every
- * line is UTF-8; pure-ASCII lines are reported as ASCII.) */
+/* detect.c — chooses an encoding for every line.
+ *
+ * Each non-ASCII line gets a cost (in bits) for every candidate encoding: the line's bytes are
+ * decoded with the candidate's byte map (encodings.c) and every character is charged what the
+ * plausibility model says it costs after the one before it; a byte the candidate cannot decode
+ * costs INVALID bits. The costs of consecutive lines are combined by a Viterbi pass whose states
+ * are the candidates and where changing encoding from one line to the next costs SWITCH bits, so
+ * a short ambiguous line takes its neighbours' encoding while a clear line still switches.
+ * Pure-ASCII lines are neutral: they are reported as ASCII and do not move the state. Binary
+ * looking lines (NUL, runs of controls) are neutral too and decoded as UTF-8 (bytes -> U+FFFD).
+ *
+ * Cost control: valid UTF-8 with several multi-byte sequences is UTF-8 without scoring (text in
+ * any other encoding almost never forms them). When the current encoding reads a line as natural
+ * text (a low average cost), the others are not scored. Otherwise the currently
+ * best state is scored first and every other candidate stops as soon as it is CAP bits worse than
+ * the best so far, which for the wrong encodings happens within a few characters.
+ *
+ * Memory: per batch, one back-pointer byte and one cost per line and candidate; the forward
+ * costs are carried from batch to batch (lines are decided at the end of their batch). */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
-#include "internal.h"
+#include "encodings.h"
+
+#define Q8(bits) ((unsigned long)(bits) * 8)
+#define INVALID_BITS 30.0  /* a byte sequence the candidate cannot decode */
+#define TRUNC_BITS 12.0    /* a multi-byte sequence cut by the end of the line */
+#define SWITCH_BITS 10.0   /* changing encoding between consecutive evidence lines */
+/* A line cost more than two switches above the best cannot be on the best path (switching away
+ * and back is cheaper), so costs are capped there and scoring stops there. */
+#define CAP_BITS (2 * SWITCH_BITS + 1)
+#define SURE_CHARS 1        /* the current encoding is kept without a look at the others when */
+#define SURE_BITS 12        /* its first SURE_PREFIX non-ASCII characters (at least SURE_CHARS) */
+#define SURE_PREFIX 8       /* cost at most SURE_BITS on average */
+#define MAX_CHARS 96        /* a line is judged on its first MAX_CHARS non-ASCII characters */
+#define LANG_BITS 4.0      /* bonus per line for the encodings of the --lang hint */
+#define MAX_CAND 24
+
+enum { LINE_NEUTRAL, LINE_EVIDENCE };
 
 struct ft_detector {
-    int unused;
+    int forced;         /* forced encoding id, or -1 */
+    int no_detect;
+    int ncand;
+    int cand[MAX_CAND]; /* ids, in order of preference (ties go to the earlier one) */
+    const ft_codec_map *map[MAX_CAND];
+    double bonus[MAX_CAND];
+    double V[MAX_CAND]; /* forward costs after the last evidence line */
+    /* per batch, owned here, grown as needed */
+    uint8_t *back;      /* n * ncand back-pointers */
+    float *cost;        /* n * ncand line costs */
+    uint8_t *kind;      /* n line kinds */
+    size_t cap;
 };
+
+/* Default candidates in order of preference. ISO-8859-1 is windows-1252 minus the printable
+ * 0x80-0x9F, so it would never win; it is only used when forced or listed. */
+static const int default_cands[] = {
+    FT_ENC_UTF8, FT_ENC_GB18030, FT_ENC_BIG5HKSCS, FT_ENC_SJIS, FT_ENC_EUCJP, FT_ENC_EUCKR,
+    FT_ENC_CP1252, FT_ENC_CP1250, FT_ENC_CP1251, FT_ENC_KOI8R, FT_ENC_CP1253, FT_ENC_CP1254,
+    FT_ENC_CP1255, FT_ENC_CP1256, FT_ENC_CP1257, FT_ENC_LATIN2, FT_ENC_ISO88595, FT_ENC_ISO2022JP,
+};
+
+static int add_cand(ft_detector *d, int id)
+{
+    for (int k = 0; k < d->ncand; k++)
+        if (d->cand[k] == id)
+            return 0;
+    if (d->ncand >= MAX_CAND)
+        return -1;
+    d->cand[d->ncand++] = id;
+    return 0;
+}
+
+static const struct {
+    const char *lang;
+    int ids[3];
+} lang_encodings[] = {
+    {"zh-hant", {FT_ENC_BIG5HKSCS, -1, -1}}, {"zh-tw", {FT_ENC_BIG5HKSCS, -1, -1}},
+    {"zh-hk", {FT_ENC_BIG5HKSCS, -1, -1}},   {"zh", {FT_ENC_GB18030, -1, -1}},
+    {"ja", {FT_ENC_SJIS, FT_ENC_EUCJP, FT_ENC_ISO2022JP}}, {"ko", {FT_ENC_EUCKR, -1, -1}},
+    {"ru", {FT_ENC_CP1251, FT_ENC_KOI8R, FT_ENC_ISO88595}}, {"uk", {FT_ENC_CP1251, -1, -1}},
+    {"be", {FT_ENC_CP1251, -1, -1}}, {"bg", {FT_ENC_CP1251, -1, -1}}, {"sr", {FT_ENC_CP1251, -1, -1}},
+    {"mk", {FT_ENC_CP1251, -1, -1}}, {"pl", {FT_ENC_CP1250, FT_ENC_LATIN2, -1}},
+    {"cs", {FT_ENC_CP1250, FT_ENC_LATIN2, -1}}, {"sk", {FT_ENC_CP1250, FT_ENC_LATIN2, -1}},
+    {"hu", {FT_ENC_CP1250, FT_ENC_LATIN2, -1}}, {"ro", {FT_ENC_CP1250, FT_ENC_LATIN2, -1}},
+    {"sl", {FT_ENC_CP1250, FT_ENC_LATIN2, -1}}, {"hr", {FT_ENC_CP1250, FT_ENC_LATIN2, -1}},
+    {"el", {FT_ENC_CP1253, -1, -1}}, {"tr", {FT_ENC_CP1254, -1, -1}}, {"he", {FT_ENC_CP1255, -1, -1}},
+    {"ar", {FT_ENC_CP1256, -1, -1}}, {"fa", {FT_ENC_CP1256, -1, -1}}, {"lt", {FT_ENC_CP1257, -1, -1}},
+    {"lv", {FT_ENC_CP1257, -1, -1}}, {"et", {FT_ENC_CP1257, -1, -1}},
+    {"de", {FT_ENC_CP1252, -1, -1}}, {"fr", {FT_ENC_CP1252, -1, -1}}, {"es", {FT_ENC_CP1252, -1, -1}},
+    {"it", {FT_ENC_CP1252, -1, -1}}, {"pt", {FT_ENC_CP1252, -1, -1}}, {"nl", {FT_ENC_CP1252, -1, -1}},
+    {"sv", {FT_ENC_CP1252, -1, -1}}, {"da", {FT_ENC_CP1252, -1, -1}}, {"no", {FT_ENC_CP1252, -1, -1}},
+    {"nb", {FT_ENC_CP1252, -1, -1}}, {"fi", {FT_ENC_CP1252, -1, -1}}, {"en", {FT_ENC_CP1252, -1, -1}},
+};
+
+static void apply_lang(ft_detector *d, const char *lang)
+{
+    char low[16];
+    size_t n = 0;
+    for (; lang[n] && n < sizeof low - 1; n++)
+        low[n] = (char)((lang[n] >= 'A' && lang[n] <= 'Z') ? lang[n] - 'A' + 'a' : lang[n]);
+    low[n] = 0;
+    for (size_t i = 0; i < sizeof lang_encodings / sizeof lang_encodings[0]; i++) {
+        size_t l = strlen(lang_encodings[i].lang);
+        if (strncmp(low, lang_encodings[i].lang, l) || (low[l] && low[l] != '-' && low[l] != '_'))
+            continue;
+        for (int j = 0; j < 3; j++)
+            for (int k = 0; k < d->ncand; k++)
+                if (d->cand[k] == lang_encodings[i].ids[j])
+                    d->bonus[k] = LANG_BITS;
+        return; /* the first (most specific) entry wins */
+    }
+}
 
 ft_detector *ft_detector_new(const fixtext_options *o, char *err, size_t errlen)
 {
-    (void)o, (void)err, (void)errlen;
-    return calloc(1, sizeof(ft_detector));
+    ft_detector *d = calloc(1, sizeof *d);
+    if (!d) {
+        if (err && errlen)
+            snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    d->forced = -1;
+    d->no_detect = (o->flags & FIXTEXT_NO_DETECT) != 0;
+    if (o->from && *o->from) {
+        d->forced = ft_encoding_resolve(o->from);
+        if (d->forced < 0) {
+            if (err && errlen)
+                snprintf(err, errlen, "unknown encoding '%s' (iconv cannot decode it)", o->from);
+            free(d);
+            return NULL;
+        }
+        return d;
+    }
+    if (o->candidates && *o->candidates) {
+        const char *s = o->candidates;
+        while (*s) {
+            size_t n = strcspn(s, ",");
+            char name[64];
+            while (n && (*s == ' ' || *s == '\t'))
+                s++, n--;
+            size_t m = n;
+            while (m && (s[m - 1] == ' ' || s[m - 1] == '\t'))
+                m--;
+            if (m) {
+                int id = -1;
+                if (m < sizeof name) {
+                    memcpy(name, s, m);
+                    name[m] = 0;
+                    id = ft_encoding_lookup(name);
+                }
+                const ft_encoding_info *e = id >= 0 ? ft_encoding_info_get(id) : NULL;
+                if (!e || e->kind == FT_KIND_WIDE) {
+                    if (err && errlen)
+                        snprintf(err, errlen,
+                                 "unknown candidate encoding '%.*s' (known: UTF-8, GB18030, "
+                                 "BIG5-HKSCS, SHIFT_JIS, EUC-JP, EUC-KR, ISO-2022-JP, "
+                                 "WINDOWS-1250..1257, ISO-8859-1/2/5, KOI8-R; UTF-16/32 are "
+                                 "recognised by their BOM or NUL pattern)", (int)m, s);
+                    free(d);
+                    return NULL;
+                }
+                if (id != FT_ENC_ASCII)
+                    add_cand(d, id);
+            }
+            s += n;
+            if (*s == ',')
+                s++;
+        }
+    }
+    if (!d->ncand)
+        for (size_t i = 0; i < sizeof default_cands / sizeof default_cands[0]; i++)
+            add_cand(d, default_cands[i]);
+    if (o->lang && *o->lang)
+        apply_lang(d, o->lang);
+    return d;
 }
 
 void ft_detector_free(ft_detector *d)
 {
+    if (!d)
+        return;
+    free(d->back);
+    free(d->cost);
+    free(d->kind);
     free(d);
 }
 
 void ft_detector_reset(ft_detector *d)
 {
-    (void)d;
+    for (int k = 0; k < d->ncand; k++)
+        d->V[k] = 0;
+}
+
+/* ---- per-line scoring ---- */
+
+/* Cost in 1/8 bits of p[0..n) decoded as UTF-8, stopping once it exceeds limit. */
+/* What a scorer saw: non-ASCII characters and their own cost (without ASCII neighbours). */
+typedef struct tally {
+    unsigned hi;
+    unsigned long hicost;
+} tally;
+
+static unsigned long score_utf8(const unsigned char *p, size_t n, unsigned long limit, tally *t,
+                                unsigned max_hi)
+{
+    unsigned long cost = 0;
+    uint32_t prev = 0xFFFFFFFFu;
+    size_t i = 0;
+    while (i < n) {
+        uint32_t cp;
+        if (p[i] < 0x80) {
+            cp = p[i++];
+            if (prev < 0x80)
+                continue; /* ASCII after ASCII costs the same in every candidate */
+        } else {
+            size_t k = ft_utf8_sequence_length(p + i, n - i);
+            if (!k) {
+                size_t bad = ft_utf8_invalid_length(p + i, n - i);
+                cost += i + bad == n && bad < 4 && p[i] >= 0xC2 ? Q8(TRUNC_BITS) : Q8(INVALID_BITS);
+                i += bad;
+                prev = 0xFFFFFFFFu;
+                if (cost > limit)
+                    return limit;
+                continue;
+            }
+            ft_utf8_decode(p + i, &cp);
+            i += k;
+            if (++t->hi > max_hi)
+                break;
+        }
+        unsigned sc = ft_plausibility_step(prev, cp);
+        cost += sc;
+        if (cp >= 0x80)
+            t->hicost += sc;
+        prev = cp;
+        if (cost > limit)
+            return limit;
+    }
+    return cost;
+}
+
+/* Cost in 1/8 bits of p[0..n) decoded with byte map m (encoding id), stopping past limit. */
+static unsigned long score_map(const ft_codec_map *m, int id, const unsigned char *p, size_t n,
+                               unsigned long limit, tally *t, unsigned max_hi)
+{
+    unsigned long cost = 0;
+    uint32_t prev = 0xFFFFFFFFu;
+    size_t i = 0;
+    while (i < n) {
+        unsigned b = p[i];
+        uint32_t cp = 0;
+        if (b < 0x80) {
+            cp = b;
+            i++;
+            if (prev < 0x80)
+                continue; /* ASCII after ASCII costs the same in every candidate */
+        } else if (m->type[b] == MAP_SINGLE) {
+            cp = m->single[b] == FT_MAP_FALLBACK ? 0x3400 : m->single[b];
+            i++;
+        } else if (m->type[b] == MAP_LEAD) {
+            if (i + 1 >= n) {
+                cost += Q8(TRUNC_BITS);
+                break;
+            }
+            unsigned t = p[i + 1];
+            cp = m->dbl[(b - 0x80) * 256 + t];
+            if (cp) {
+                i += 2;
+                if (cp == FT_MAP_FALLBACK)
+                    cp = 0x3400; /* outside the BMP or several characters: rare either way */
+            } else if (id == FT_ENC_GB18030 && t >= 0x30 && t <= 0x39 && i + 3 < n &&
+                       p[i + 2] >= 0x81 && p[i + 2] <= 0xFE && p[i + 3] >= 0x30 && p[i + 3] <= 0x39) {
+                cp = 0x3400; /* four-byte GB18030: a character outside GBK, rare in text */
+                i += 4;
+            } else if (id == FT_ENC_EUCJP && b == 0x8F && i + 2 < n && t >= 0xA1 && t <= 0xFE &&
+                       p[i + 2] >= 0xA1 && p[i + 2] <= 0xFE) {
+                cp = 0x3400; /* JIS X 0212 */
+                i += 3;
+            }
+        }
+        if (!cp) {
+            cost += Q8(INVALID_BITS);
+            i++;
+            prev = 0xFFFFFFFFu;
+        } else {
+            unsigned sc = ft_plausibility_step(prev, cp);
+            cost += sc;
+            prev = cp;
+            if (cp >= 0x80) {
+                t->hicost += sc;
+                if (++t->hi >= max_hi)
+                    break;
+            }
+        }
+        if (cost > limit)
+            return limit;
+    }
+    return cost;
+}
+
+/* ISO-2022-JP lines are 7-bit with designation escapes. */
+static int has_iso2022jp_escape(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i + 2 < n; i++)
+        if (p[i] == 0x1B && ((p[i + 1] == '$' && (p[i + 2] == 'B' || p[i + 2] == '@' || p[i + 2] == '(')) ||
+                             (p[i + 1] == '(' && (p[i + 2] == 'J' || p[i + 2] == 'I'))))
+            return 1;
+    return 0;
+}
+
+/* One pass over the line, a word at a time: does it have non-ASCII bytes, and does it look
+ * binary (a NUL byte or a run of 4+ control bytes other than tab, CR, FF, VT and ESC)? */
+static void classify(const unsigned char *p, size_t n, int *ascii, int *binary)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t any = 0;
+    int run = 0, bin = 0;
+    size_t i = 0;
+    while (i < n && !bin) {
+        size_t end = i + 8 <= n ? i + 8 : n;
+        if (end - i == 8) {
+            uint64_t x;
+            memcpy(&x, p + i, 8);
+            any |= x;
+            if (!((x - ones * 0x20) & ~x & highs)) { /* no byte below 0x20 */
+                run = 0;
+                i = end;
+                continue;
+            }
+        }
+        for (; i < end; i++) {
+            unsigned c = p[i];
+            any |= c;
+            if (c == 0) {
+                bin = 1;
+            } else if (c < 0x20 && c != '\t' && c != '\f' && c != '\v' && c != 0x1B && c != '\r') {
+                if (++run >= 4)
+                    bin = 1;
+            } else {
+                run = 0;
+            }
+        }
+    }
+    for (; i < n; i++) /* after a binary verdict: still need to know about high bytes */
+        any |= p[i];
+    *ascii = !(any & highs);
+    *binary = bin;
+}
+
+/* Valid UTF-8 with two 3/4-byte or four multi-byte sequences: no other candidate needs a look
+ * (two-byte pairs in GBK or Big5 text do form valid UTF-8 now and then, longer runs almost never). */
+static int clearly_utf8(const unsigned char *p, size_t n)
+{
+    if (ft_utf8_valid_prefix(p, n) != n)
+        return 0;
+    int seqs = 0, long_seqs = 0;
+    for (size_t i = 0; i < n; i++)
+        if (p[i] >= 0xC0 && (++seqs >= 4 || (p[i] >= 0xE0 && ++long_seqs >= 2)))
+            return 1;
+    return 0;
+}
+
+static const ft_codec_map *map_of(ft_detector *d, int k)
+{
+    if (!d->map[k])
+        d->map[k] = ft_codec_map_get(d->cand[k]);
+    return d->map[k];
+}
+
+/* 1 if a lower bound of score_map's cost for the line already exceeds limit: one lookup per
+ * character in a small table, no pair lookups. Walks the bytes exactly as score_map does. */
+static int bound_exceeds(const ft_codec_map *m, int id, const unsigned char *p, size_t n,
+                         unsigned long limit, unsigned max_hi)
+{
+    unsigned long low = 0;
+    unsigned hi = 0;
+    size_t i = 0;
+    while (i < n && hi < max_hi) {
+        unsigned b = p[i];
+        if (b < 0x80) {
+            i++;
+            continue;
+        }
+        unsigned c;
+        if (m->type[b] == MAP_LEAD) {
+            if (i + 1 >= n)
+                break;
+            c = m->dbl_cost[(b - 0x80) * 256 + p[i + 1]];
+            if (c == FT_COST_INVALID && (id == FT_ENC_GB18030 || id == FT_ENC_EUCJP))
+                return 0; /* maybe a four/three-byte form: no bound */
+            i += c == FT_COST_INVALID ? 1 : 2;
+        } else {
+            c = m->single_cost[b];
+            i++;
+        }
+        if (c == FT_COST_INVALID)
+            c = (unsigned)Q8(INVALID_BITS);
+        else
+            hi++;
+        low += c;
+        if (low > limit)
+            return 1;
+    }
+    return 0;
+}
+
+/* Cost of line p[0..n) in candidate k, up to max_hi non-ASCII characters, stopping past limit. */
+static unsigned long score_cand(ft_detector *d, int k, const unsigned char *p, size_t n, int iso,
+                                unsigned long limit, tally *t, unsigned max_hi)
+{
+    int id = d->cand[k];
+    const ft_encoding_info *e = ft_encoding_info_get(id);
+    if (e->kind == FT_KIND_ISO2022)
+        return iso ? 0 : limit;
+    if (iso)
+        return limit;
+    if (id == FT_ENC_UTF8)
+        return score_utf8(p, n, limit, t, max_hi);
+    const ft_codec_map *m = map_of(d, k);
+    if (!m || bound_exceeds(m, id, p, n, limit, max_hi))
+        return limit;
+    return score_map(m, id, p, n, limit, t, max_hi);
+}
+
+/* Fills cost[0..ncand) (bits) for one evidence line; returns 1 when the current encoding (start)
+ * was sure enough that the others were not scored. */
+static int score_line(ft_detector *d, const unsigned char *p, size_t n, int start, float *cost)
+{
+    const unsigned long cap = Q8(CAP_BITS);
+    unsigned long raw[MAX_CAND];
+    int iso = has_iso2022jp_escape(p, n);
+    tally t = {0, 0};
+    /* A first look at the current encoding: a natural reading of the line's first characters
+     * keeps it without a look at the others (wrong readings of several characters almost never
+     * average this low; when they do, they are mostly the same text, e.g. kana in GBK). */
+    unsigned long c = score_cand(d, start, p, n, iso, ~0ul - cap, &t, SURE_PREFIX);
+    /* (only for double-byte encodings and UTF-8: single-byte ones read each other's letters as
+     * plausible letters of the same script, so they always compare) */
+    int kind = ft_encoding_info_get(d->cand[start])->kind;
+    if ((kind == FT_KIND_MBCS || kind == FT_KIND_UTF8) && t.hi >= SURE_CHARS &&
+        t.hicost <= (unsigned long)t.hi * Q8(SURE_BITS)) {
+        for (int k = 0; k < d->ncand; k++)
+            cost[k] = k == start ? 0.0f : (float)CAP_BITS;
+        return 1;
+    }
+    unsigned long best = ~0ul;
+    for (int j = 0; j < d->ncand; j++) {
+        int k = (start + j) % d->ncand; /* the current best state first: it sets the bar */
+        unsigned long limit = best == ~0ul ? ~0ul - cap : best + cap;
+        t = (tally){0, 0};
+        c = score_cand(d, k, p, n, iso, limit, &t, MAX_CHARS);
+        raw[k] = c;
+        if (c < best)
+            best = c;
+    }
+    for (int k = 0; k < d->ncand; k++) {
+        c = raw[k] > best + cap ? best + cap : raw[k];
+        cost[k] = (float)((double)(c - best) / 8.0 - d->bonus[k]);
+    }
+    return 0;
+}
+
+static double confidence(double mine, double other)
+{
+    return 1.0 / (1.0 + exp2(mine - other));
+}
+
+static int grow(ft_detector *d, size_t n)
+{
+    if (n <= d->cap)
+        return 0;
+    size_t cap = n < 256 ? 256 : n;
+    uint8_t *back = realloc(d->back, cap * MAX_CAND);
+    if (!back)
+        return -1;
+    d->back = back;
+    float *cost = realloc(d->cost, cap * MAX_CAND * sizeof *cost);
+    if (!cost)
+        return -1;
+    d->cost = cost;
+    uint8_t *kind = realloc(d->kind, cap);
+    if (!kind)
+        return -1;
+    d->kind = kind;
+    d->cap = cap;
+    return 0;
 }
 
 int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, ft_choice *choices)
 {
-    (void)d;
     for (size_t i = 0; i < n; i++) {
-        int ascii = ft_is_ascii((const unsigned char *)lines[i].data, lines[i].len);
-        choices[i] = (ft_choice){ascii ? FT_ENC_ASCII : FT_ENC_UTF8, 1.0, -1, 0.0, 0};
+        const unsigned char *p = (const unsigned char *)lines[i].data;
+        size_t len = lines[i].len;
+        int ascii, binary;
+        classify(p, len, &ascii, &binary);
+        unsigned warn = binary ? FIXTEXT_WARN_BINARY : 0;
+        int enc = ascii ? FT_ENC_ASCII : FT_ENC_UTF8;
+        if (d->forced >= 0 && !(ascii && ft_encoding_info_get(d->forced)->ascii_compatible))
+            enc = d->forced;
+        choices[i] = (ft_choice){enc, 1.0, -1, 0.0, warn};
+    }
+    if (d->forced >= 0 || d->no_detect)
+        return 0;
+    if (grow(d, n))
+        return -1;
+    const int K = d->ncand;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *p = (const unsigned char *)lines[i].data;
+        size_t len = lines[i].len;
+        uint8_t *back = d->back + i * MAX_CAND;
+        float *cost = d->cost + i * MAX_CAND;
+        int evidence = !(choices[i].warnings & FIXTEXT_WARN_BINARY) &&
+                       (choices[i].encoding != FT_ENC_ASCII || has_iso2022jp_escape(p, len));
+        d->kind[i] = evidence ? LINE_EVIDENCE : LINE_NEUTRAL;
+        if (!evidence) {
+            for (int k = 0; k < K; k++)
+                back[k] = (uint8_t)k;
+            continue;
+        }
+        int best = 0;
+        for (int k = 1; k < K; k++)
+            if (d->V[k] < d->V[best])
+                best = k;
+        if (K == 1) {
+            cost[0] = 0; /* one candidate: nothing to compare */
+        } else if (clearly_utf8(p, len)) {
+            for (int k = 0; k < K; k++)
+                cost[k] = d->cand[k] == FT_ENC_UTF8 ? 0.0f : (float)CAP_BITS;
+        } else {
+            score_line(d, p, len, best, cost);
+        }
+        /* Viterbi step: stay in k, or come from the best state paying SWITCH. */
+        double from_best = d->V[best] + SWITCH_BITS, low = INFINITY;
+        double nv[MAX_CAND];
+        for (int k = 0; k < K; k++) {
+            if (d->V[k] <= from_best) {
+                nv[k] = d->V[k] + cost[k];
+                back[k] = (uint8_t)k;
+            } else {
+                nv[k] = from_best + cost[k];
+                back[k] = (uint8_t)best;
+            }
+            if (nv[k] < low)
+                low = nv[k];
+        }
+        for (int k = 0; k < K; k++)
+            d->V[k] = nv[k] - low;
+    }
+    /* Backtrack from the best final state. */
+    int state = 0;
+    for (int k = 1; k < K; k++)
+        if (d->V[k] < d->V[state])
+            state = k;
+    for (size_t i = n; i-- > 0;) {
+        if (d->kind[i] == LINE_EVIDENCE) {
+            const float *cost = d->cost + i * MAX_CAND;
+            int runner = -1;
+            for (int k = 0; k < K; k++)
+                if (k != state && cost[k] != cost[state] && (runner < 0 || cost[k] < cost[runner]))
+                    runner = k;
+            choices[i].encoding = d->cand[state];
+            choices[i].score = runner >= 0 ? confidence(cost[state], cost[runner]) : 1.0;
+            if (runner >= 0) {
+                choices[i].runner_up = d->cand[runner];
+                choices[i].runner_up_score = confidence(cost[runner], cost[state]);
+            }
+        }
+        state = d->back[i * MAX_CAND + state];
     }
     return 0;
 }

@@ -141,6 +141,10 @@ double ft_plausibility_cost(const char *utf8, size_t len);
 double ft_plausibility_bits(const char *utf8, size_t len, size_t *chars);
 /* Cost of character cp after character prev (0xFFFFFFFF at the start of a text), in 1/8 bits. */
 unsigned ft_plausibility_step(uint32_t prev, uint32_t cp);
+/* Cost of character cp regardless of its neighbours, in 1/8 bits. */
+unsigned ft_plausibility_unigram(uint32_t cp);
+/* The least cp costs after any character (a lower bound of ft_plausibility_step), 1/8 bits. */
+unsigned ft_plausibility_floor(uint32_t cp);
 
 /* ---- entities.c: HTML character references (stateless) ---- */
 int ft_entities_decode(const char *in, size_t len, ft_buf *out, ft_report *r);

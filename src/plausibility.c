@@ -18,6 +18,7 @@
 
 /* Unigram costs of the whole BMP in 1/8 bits, built once (64 KiB, read-only afterwards). */
 static uint8_t uni_bmp[0x10000];
+static uint8_t floor_bmp[0x10000]; /* the least each character costs after any other */
 static pthread_once_t uni_once = PTHREAD_ONCE_INIT;
 static atomic_int uni_ready;
 static unsigned backoff_q; /* -log2(1 - lambda) in 1/8 bits */
@@ -78,10 +79,14 @@ static void build_unigrams(void)
         unsigned c = class_cost(cp);
         uni_bmp[cp] = (uint8_t)(c > 255 ? 255 : c);
     }
-    for (size_t i = 0; i < FT_PL_UNI_COUNT; i++)
-        if (ft_pl_uni_cp[i] < 0x10000)
-            uni_bmp[ft_pl_uni_cp[i]] = ft_pl_uni_cost[i];
     backoff_q = Q(-log2(1.0 - FT_PL_LAMBDA));
+    for (uint32_t cp = 0; cp < 0x10000; cp++)
+        floor_bmp[cp] = (uint8_t)(uni_bmp[cp] + backoff_q > 255 ? 255 : uni_bmp[cp] + backoff_q);
+    for (size_t i = 0; i < FT_PL_UNI_COUNT; i++)
+        if (ft_pl_uni_cp[i] < 0x10000) {
+            uni_bmp[ft_pl_uni_cp[i]] = ft_pl_uni_cost[i];
+            floor_bmp[ft_pl_uni_cp[i]] = ft_pl_uni_floor[i];
+        }
     atomic_store_explicit(&uni_ready, 1, memory_order_release);
 }
 
@@ -107,6 +112,20 @@ static unsigned unigram(uint32_t cp)
     if (lo < FT_PL_UNI_COUNT && ft_pl_uni_cp[lo] == cp)
         return ft_pl_uni_cost[lo];
     return class_cost(cp);
+}
+
+unsigned ft_plausibility_unigram(uint32_t cp)
+{
+    ensure_ready();
+    return unigram(cp);
+}
+
+unsigned ft_plausibility_floor(uint32_t cp)
+{
+    ensure_ready();
+    if (cp < 0x10000)
+        return floor_bmp[cp];
+    return 0; /* supplementary characters: no bound kept */
 }
 
 /* The cp1252 readings of bytes 0x80-0x9F (UTF-8 continuation bytes seen as windows-1252). */

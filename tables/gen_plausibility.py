@@ -19,6 +19,8 @@ Model: for each language, character counts and counts of adjacent pairs (at leas
 non-ASCII). Languages are pooled with fixed weights (each language's counts normalised to its
 weight), so P(c) is a mixture over languages and P(b|a) is the pooled conditional. Stored:
   - ft_pl_uni_cp[] / ft_pl_uni_cost[]: characters (sorted) and -log2 P(c) in 1/8 bits;
+  - ft_pl_uni_floor[]: the least a character costs after any other (rounded down), so the
+    detector can rule a reading out from a lower bound without looking up pairs;
   - ft_pl_pair_fp[] / ft_pl_pair_cost[]: an open-addressing hash table (linear probing) of pairs,
     key = (a << 21 | b) * 0x9E3779B97F4A7C15 mod 2^64, slot = key >> (64 - FT_PL_PAIR_BITS),
     fingerprint = (key & 0xFFFFFFFF) | 1; cost = -log2(LAMBDA P(b|a) + (1 - LAMBDA) P(b)) in 1/8
@@ -221,6 +223,10 @@ def main():
             cand.append((gain * v, ord(a), ord(b), cost))
     cand.sort(reverse=True)
     cand = cand[:PAIR_MAX]
+    # the cheapest a character can cost after anything: its back-off or its cheapest stored pair
+    floor = {cp: -math.log2((1 - LAMBDA) * p) for cp, p in uni_items}
+    for _, a, b, cost in cand:
+        floor[b] = min(floor[b], cost)
     size = 1 << PAIR_BITS
     fps = [0] * size
     costs = [0] * size
@@ -253,6 +259,9 @@ def main():
     w("};\n\nconst uint8_t ft_pl_uni_cost[FT_PL_UNI_COUNT] = {\n")
     for i in range(0, len(uni_items), 20):
         w("    " + " ".join("%d," % q(-math.log2(p)) for _, p in uni_items[i:i + 20]) + "\n")
+    w("};\n\nconst uint8_t ft_pl_uni_floor[FT_PL_UNI_COUNT] = {\n")
+    for i in range(0, len(uni_items), 20):
+        w("    " + " ".join("%d," % int(floor[cp] * 8) for cp, _ in uni_items[i:i + 20]) + "\n")
     w("};\n\nconst uint32_t ft_pl_pair_fp[1u << FT_PL_PAIR_BITS] = {\n")
     for i in range(0, size, 8):
         w("    " + " ".join("0x%X," % x if x else "0," for x in fps[i:i + 8]) + "\n")
@@ -267,6 +276,7 @@ def main():
                 "#define FT_PL_UNI_COUNT %d\n#define FT_PL_PAIR_BITS %d\n#define FT_PL_LAMBDA %.2f\n\n"
                 "extern const uint32_t ft_pl_uni_cp[FT_PL_UNI_COUNT];\n"
                 "extern const uint8_t ft_pl_uni_cost[FT_PL_UNI_COUNT];\n"
+                "extern const uint8_t ft_pl_uni_floor[FT_PL_UNI_COUNT]; /* cheapest after anything */\n"
                 "extern const uint32_t ft_pl_pair_fp[1u << FT_PL_PAIR_BITS];\n"
                 "extern const uint8_t ft_pl_pair_cost[1u << FT_PL_PAIR_BITS];\n\n#endif\n"
                 % (len(uni_items), PAIR_BITS, LAMBDA))

@@ -10,6 +10,7 @@
 
 extern const uint32_t ft_pl_uni_cp[FT_PL_UNI_COUNT];
 extern const uint8_t ft_pl_uni_cost[FT_PL_UNI_COUNT];
+extern const uint8_t ft_pl_uni_floor[FT_PL_UNI_COUNT]; /* cheapest after anything */
 extern const uint32_t ft_pl_pair_fp[1u << FT_PL_PAIR_BITS];
 extern const uint8_t ft_pl_pair_cost[1u << FT_PL_PAIR_BITS];
 

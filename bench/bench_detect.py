@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""Detection benchmark: per-line accuracy of fixtext on the development set (bench/gen_devset.py)
+beside uchardet (one answer per file, and one answer per line), per-file detection on
+single-encoding files, and throughput / peak memory on a 50 MB GB18030 file and on clean UTF-8
+Chinese beside iconv.
+
+Usage: bench_detect.py [path/to/fixtext]     (default: build-detect/fixtext, then build/fixtext)
+Prints figures only; exits 0.
+"""
+import codecs
+import collections
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+WORK = os.path.join(HERE, "work")
+DEV = os.path.join(WORK, "devset")
+# only detection and decoding: every repair stage off
+FLAGS = ["--no-mojibake", "--no-shifted", "--no-c1", "--keep-entities", "--keep-pinyin", "-q"]
+
+PY = {"BIG5": "big5hkscs", "BIG5-HKSCS": "big5hkscs", "SHIFT_JIS": "cp932", "EUC-KR": "cp949",
+      "UHC": "cp949", "GB18030": "gb18030", "GB2312": "gb18030", "EUC-JP": "euc_jp",
+      "ISO-2022-JP": "iso2022_jp", "MAC-CYRILLIC": "mac_cyrillic", "IBM866": "cp866",
+      "IBM855": "cp855", "ASCII": "ascii", "UTF-8": "utf-8"}
+
+
+def py_codec(name):
+    name = name.strip().upper()
+    if name in PY:
+        return PY[name]
+    m = re.match(r"WINDOWS-(\d+)$", name)
+    if m:
+        return "cp" + m.group(1)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_as(raw, name):
+    c = py_codec(name) if name else None
+    if not c:
+        return None
+    try:
+        return raw.decode(c)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def non_ascii(raw):
+    return any(b >= 0x80 or b == 0x1B for b in raw)
+
+
+def uchardet_files(paths):
+    """uchardet's answer for each path (one process for all)."""
+    res = {}
+    for i in range(0, len(paths), 500):
+        chunk = paths[i:i + 500]
+        out = subprocess.run(["uchardet"] + chunk, capture_output=True, text=True).stdout
+        if len(chunk) == 1:
+            res[chunk[0]] = out.strip()
+            continue
+        for line in out.splitlines():
+            p, _, enc = line.rpartition(": ")
+            res[p] = enc.strip()
+    return res
+
+
+def main():
+    exe = sys.argv[1] if len(sys.argv) > 1 else None
+    for cand in ([exe] if exe else []) + [os.path.join(ROOT, "build-detect", "fixtext"),
+                                          os.path.join(ROOT, "build", "fixtext")]:
+        if cand and os.path.exists(cand):
+            exe = cand
+            break
+    if not os.path.exists(os.path.join(DEV, "manifest.json")):
+        subprocess.run([sys.executable, os.path.join(HERE, "gen_devset.py"), DEV], check=True)
+    manifest = json.load(open(os.path.join(DEV, "manifest.json")))
+
+    # ---- per-line accuracy on mixed files ----
+    tot = collections.Counter()
+    ok = collections.Counter()
+    ok_file_u = collections.Counter()
+    ok_line_u = collections.Counter()
+    line_dir = tempfile.mkdtemp(prefix="lines", dir=WORK)
+    line_jobs = []  # (path, raw, expected, truth)
+    errors = collections.Counter()
+    t0 = time.time()
+    files = [os.path.join(DEV, f) for f in manifest["mixed"]]
+    file_answers = uchardet_files(files)
+    for path in files:
+        raws = open(path, "rb").read().split(b"\n")[:-1]
+        exp = open(path + ".expected", encoding="utf-8").read().split("\n")[:-1]
+        truth = open(path + ".truth").read().split()
+        got = subprocess.run([exe] + FLAGS + [path], capture_output=True).stdout
+        got = got.decode("utf-8", "replace").split("\n")[:-1]
+        whole = file_answers.get(path, "")
+        for i, (raw, e, t) in enumerate(zip(raws, exp, truth)):
+            if not non_ascii(raw):
+                continue
+            tot[t] += 1
+            if i < len(got) and got[i] == e:
+                ok[t] += 1
+            else:
+                errors[t] += 1
+            if decode_as(raw, whole) == e:
+                ok_file_u[t] += 1
+            lp = os.path.join(line_dir, "%d" % len(line_jobs))
+            with open(lp, "wb") as f:
+                f.write(raw + b"\n")
+            line_jobs.append((lp, raw, e, t))
+    answers = uchardet_files([j[0] for j in line_jobs])
+    for lp, raw, e, t in line_jobs:
+        if decode_as(raw, answers.get(lp, "")) == e:
+            ok_line_u[t] += 1
+        os.unlink(lp)
+    os.rmdir(line_dir)
+    n = sum(tot.values())
+    print("== per-line accuracy on non-ASCII lines of %d mixed files (%d lines, blocks of 1-30 lines)"
+          % (len(files), n))
+    print("%-14s %6s %9s %16s %16s" % ("encoding", "lines", "fixtext", "uchardet/file", "uchardet/line"))
+    for t in sorted(tot):
+        print("%-14s %6d %8.1f%% %15.1f%% %15.1f%%" % (t, tot[t], 100.0 * ok[t] / tot[t],
+              100.0 * ok_file_u[t] / tot[t], 100.0 * ok_line_u[t] / tot[t]))
+    print("%-14s %6d %8.2f%% %15.1f%% %15.1f%%" % ("ALL", n, 100.0 * sum(ok.values()) / n,
+          100.0 * sum(ok_file_u.values()) / n, 100.0 * sum(ok_line_u.values()) / n))
+
+    # ---- per-file detection on single-encoding files ----
+    singles = manifest["single"]
+    spaths = [os.path.join(DEV, s["file"]) for s in singles]
+    sans = uchardet_files(spaths)
+    f_ok = u_ok = 0
+    f_lines = f_lines_ok = 0
+    misses = []
+    for s, path in zip(singles, spaths):
+        raw = open(path, "rb").read()
+        exp = open(path + ".expected", encoding="utf-8").read()
+        got = subprocess.run([exe] + FLAGS + [path], capture_output=True).stdout.decode("utf-8", "replace")
+        if got == exp:
+            f_ok += 1
+        else:
+            misses.append(s["file"])
+        if decode_as(raw, sans.get(path, "")) == exp:
+            u_ok += 1
+        for g, e, r in zip(got.split("\n"), exp.split("\n"), raw.split(b"\n")):
+            if non_ascii(r):
+                f_lines += 1
+                f_lines_ok += g == e
+    print("\n== single-encoding files (%d files, 40 lines each): whole file decoded exactly" % len(singles))
+    print("fixtext  %d/%d files (%.1f%%); %.2f%% of their non-ASCII lines" %
+          (f_ok, len(singles), 100.0 * f_ok / len(singles), 100.0 * f_lines_ok / max(1, f_lines)))
+    print("uchardet %d/%d files (%.1f%%)" % (u_ok, len(singles), 100.0 * u_ok / len(singles)))
+    if misses:
+        print("fixtext misses:", " ".join(misses))
+
+    # ---- throughput ----
+    if os.environ.get("BENCH_QUICK"):
+        return
+    gb = os.path.join(WORK, "gb18030_50M.txt")
+    utf = os.path.join(WORK, "utf8_zh_50M.txt")
+    if not os.path.exists(gb):
+        # 50 MB of real Simplified Chinese text (Debian's Chinese man pages), as GB18030
+        src = subprocess.run("for f in $(find /usr/share/man/zh_CN -type f | sort); do zcat -f $f; done",
+                             shell=True, capture_output=True).stdout
+        text = src.decode("utf-8", "replace").encode("gb18030", "replace")
+        reps = 50 * 1024 * 1024 // len(text) + 1
+        open(gb, "wb").write((text * reps)[:50 * 1024 * 1024])
+        # UTF-8 cut at a line boundary
+        u = (text * reps)[:50 * 1024 * 1024].decode("gb18030", "replace").encode("utf-8")
+        open(utf, "wb").write(u[:u.rfind(b"\n") + 1])
+
+    def timed(cmd, path):
+        best, mem = None, 0
+        for _ in range(3):
+            with open(path, "rb") as f, open(os.devnull, "wb") as null:
+                r = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, stdin=f, stdout=null,
+                                   stderr=subprocess.PIPE, text=True)
+            last = r.stderr.strip().splitlines()[-1].split()
+            sec, kb = float(last[0]), int(last[1])
+            best = sec if best is None else min(best, sec)
+            mem = max(mem, kb)
+        return best, mem
+
+    mb = os.path.getsize(gb) / 1e6
+    print("\n== throughput (best of 3; peak RSS from GNU time)")
+    rows = [("iconv -f GB18030 -t UTF-8", ["iconv", "-f", "GB18030", "-t", "UTF-8"], gb),
+            ("fixtext (detect)", [exe], gb),
+            ("fixtext -j2 (detect)", [exe, "-j2"], gb),
+            ("fixtext --from GB18030", [exe, "--from", "GB18030"], gb)]
+    base = None
+    for label, cmd, path in rows:
+        sec, kb = timed(cmd, path)
+        base = base or sec
+        print("%-28s %6.2f s %7.1f MB/s  %5.2fx iconv  peak %6.1f MB" %
+              (label, sec, mb / sec, base / sec, kb / 1024))
+    mbu = os.path.getsize(utf) / 1e6
+    rows = [("iconv -f UTF-8 -t UTF-8", ["iconv", "-f", "UTF-8", "-t", "UTF-8"], utf),
+            ("fixtext (clean UTF-8 zh)", [exe], utf)]
+    base = None
+    for label, cmd, path in rows:
+        sec, kb = timed(cmd, path)
+        base = base or sec
+        print("%-28s %6.2f s %7.1f MB/s  %5.2fx iconv  peak %6.1f MB" %
+              (label, sec, mbu / sec, base / sec, kb / 1024))
+    print("(benchmark ran in %.0f s)" % (time.time() - t0))
+
+
+if __name__ == "__main__":
+    main()
