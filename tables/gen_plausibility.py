@@ -45,7 +45,10 @@ UNI_MIN = 1e-8          # characters rarer than this in the pooled model are lef
 PAIR_MAX = 90000       # most useful pairs kept
 PAIR_BITS = 17
 
-# language -> (weight, locale directories)
+# language -> (weight, locale directories). A language's weight is paid by each of its characters
+# in the pooled model, so a script written by one language only (Greek, Hebrew, Arabic) gets about
+# the mass of a whole family of languages (Cyrillic, Latin): otherwise short lines in those
+# scripts would lose against same-length readings in a heavier script.
 LANGS = {
     "zh-Hans": (1.0, ["zh_CN", "zh_SG"]),
     "zh-Hant": (0.8, ["zh_TW", "zh_HK"]),
@@ -77,10 +80,10 @@ LANGS = {
     "sl": (0.1, ["sl"]),
     "hr": (0.1, ["hr"]),
     "tr": (0.2, ["tr"]),
-    "el": (0.3, ["el"]),
-    "he": (0.15, ["he"]),
-    "ar": (0.15, ["ar"]),
-    "fa": (0.05, ["fa"]),
+    "el": (1.0, ["el"]),
+    "he": (1.0, ["he"]),
+    "ar": (0.8, ["ar"]),
+    "fa": (0.2, ["fa"]),
     "et": (0.1, ["et"]),
     "lv": (0.1, ["lv"]),
     "lt": (0.1, ["lt"]),
