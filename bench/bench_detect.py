@@ -20,7 +20,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 WORK = os.path.join(HERE, "work")
-DEV = os.path.join(WORK, "devset")
+DEV = os.environ.get("DEVSET") or os.path.join(WORK, "devset")
 # only detection and decoding: every repair stage off
 FLAGS = ["--no-mojibake", "--no-shifted", "--no-c1", "--keep-entities", "--keep-pinyin", "-q"]
 

@@ -7,7 +7,8 @@
  * the back-off -log2(1 - lambda). Characters the tables do not know get a cost from their Unicode
  * class (ICU general category): unassigned, private-use, surrogates and controls cost most. A few
  * mojibake-typical pairs (a Latin-1 reading of a UTF-8 lead byte followed by a reading of a
- * continuation byte: "Ã©", "â€", "Â ") cost extra, because no language writes them. */
+ * continuation byte: "Ã©", "â€", "Â ") cost extra, because no language writes them, and so do
+ * words that mix alphabets (Latin, Greek, Cyrillic, Hebrew, Arabic letters side by side). */
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -142,12 +143,35 @@ static int is_c1_reading(uint32_t cp)
     }
 }
 
+/* The alphabetic script of a letter, for the scripts single-byte code pages mix up (0: none). */
+static int letter_script(uint32_t cp)
+{
+    if (cp < 0x80)
+        return ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') ? 1 : 0;
+    if (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7)
+        return 1; /* Latin */
+    if (cp >= 0x386 && cp <= 0x3FF)
+        return 2; /* Greek */
+    if (cp >= 0x400 && cp <= 0x52F)
+        return 3; /* Cyrillic */
+    if (cp >= 0x5D0 && cp <= 0x5EA)
+        return 4; /* Hebrew */
+    if (cp >= 0x620 && cp <= 0x64A)
+        return 5; /* Arabic */
+    return 0;
+}
+
 unsigned ft_plausibility_step(uint32_t prev, uint32_t cp)
 {
     ensure_ready();
     if (prev < 0x80 && cp < 0x80)
         return uni_bmp[cp];
     unsigned extra = 0;
+    /* Letters of two alphabets inside one word ("katalogа", "FRANاOIS"): what a single-byte
+     * text read with another code page looks like, and almost never real text. */
+    int a = letter_script(prev), b = a ? letter_script(cp) : 0;
+    if (a && b && a != b)
+        extra += Q(8);
     if (prev >= 0xC2 && prev <= 0xEF && ((cp >= 0x80 && cp <= 0xBF) || is_c1_reading(cp)))
         extra = Q(6);
     if (prev != 0xFFFFFFFFu) {

@@ -48,7 +48,8 @@ PAIR_BITS = 17
 # language -> (weight, locale directories). A language's weight is paid by each of its characters
 # in the pooled model, so a script written by one language only (Greek, Hebrew, Arabic) gets about
 # the mass of a whole family of languages (Cyrillic, Latin): otherwise short lines in those
-# scripts would lose against same-length readings in a heavier script.
+# scripts would lose against same-length readings in a heavier script. Likewise every language
+# with a code page of its own (Baltic: windows-1257) gets at least 0.15.
 LANGS = {
     "zh-Hans": (1.0, ["zh_CN", "zh_SG"]),
     "zh-Hant": (0.8, ["zh_TW", "zh_HK"]),
@@ -84,9 +85,9 @@ LANGS = {
     "he": (1.0, ["he"]),
     "ar": (0.8, ["ar"]),
     "fa": (0.2, ["fa"]),
-    "et": (0.1, ["et"]),
-    "lv": (0.1, ["lv"]),
-    "lt": (0.1, ["lt"]),
+    "et": (0.15, ["et"]),
+    "lv": (0.2, ["lv"]),
+    "lt": (0.2, ["lt"]),
     "vi": (0.1, ["vi"]),
     "eo": (0.03, ["eo"]),
 }
