@@ -1,27 +1,610 @@
-/* convert.c — Traditional <-> Simplified conversion through OpenCC. (Placeholder.) */
+/* convert.c — Traditional <-> Simplified conversion through libopencc, touching only text that is
+ * not already in the target script (per worker: each converter holds its own opencc_t).
+ *
+ * OpenCC converts whatever it is given, and damages text that is already converted: tw2s turns
+ * 什么 into 什幺, 显著 into 显着. So this stage looks at the script marks of every character (table
+ * generated from OpenCC's character dictionaries, tables/gen_script.py) before asking OpenCC:
+ *   - "source" characters are those the conversion's character dictionary changes (发 后 for
+ *     s2t, 發 乾 for t2s);
+ *   - "target" characters belong to the target script alone (發 for s2t, 发 么 for t2s: not 后
+ *     or 游, valid in both scripts, so that 游標 still becomes 光标 as tw2sp has it), and are
+ *     never changed (a character with both marks counts as source only).
+ * A line is cut into chunks at punctuation, spaces and controls ("cut" characters, which no key
+ * of OpenCC's dictionaries contains, so OpenCC's longest-match segmentation never crosses them and
+ * converting the chunks one by one gives exactly what converting the line gives). Then:
+ *   - no Han character: the line is left alone without calling OpenCC (cheap byte scan);
+ *   - no target character: the line is purely in the source script (or shared characters only),
+ *     and every chunk is converted, so the output is byte for byte OpenCC's;
+ *   - target characters and no source character: the line is already converted; left alone;
+ *   - both (a mixed line): chunks with source characters are converted; inside a chunk that also
+ *     holds target characters, OpenCC's output is kept at every position except those of target
+ *     characters (aligned position by position when OpenCC kept the length, else by a longest
+ *     common subsequence), so phrase conversions (鼠标 -> 滑鼠) still apply across the chunk;
+ *     chunks of shared characters only are left alone, as the line's own script is in doubt.
+ * A mixed chunk that is OpenCC's own output already (see skip_converted) is left alone too.
+ * The chunks that need OpenCC are joined with '\n' (a cut character) and converted in one call.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <opencc/opencc.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include "internal.h"
+#include "script_table.h"
+
+#ifndef FT_OPENCC_DATA_DEFAULT
+#define FT_OPENCC_DATA_DEFAULT "/usr/share/opencc"
+#endif
+
+/* Longest chunk pair aligned by a longest common subsequence (cells of the DP table). */
+#define LCS_MAX_CELLS (1u << 18)
+
+/* A run of text between cut characters. */
+typedef struct chunk {
+    size_t start, end;  /* bytes of the line */
+    unsigned source;    /* source-script characters in it */
+    unsigned target;    /* target-script characters in it */
+    unsigned weak;      /* weak target-script characters in it (see WEAK_SIMP) */
+    unsigned han;       /* Han characters in it */
+    int selected;       /* converted by OpenCC in this line */
+} chunk;
 
 struct ft_converter {
-    int unused;
+    opencc_t od;
+    opencc_t reverse;   /* the configuration converting back; opened on first use */
+    char reverse_path[4096]; /* "" when there is none */
+    char name[64];      /* configuration name for --explain ("t2s") */
+    unsigned source_mask, target_mask; /* script_table.h flags; both 0: no protection known */
+    unsigned weak_mask;                /* target characters that are weak (see WEAK_SIMP) */
+    chunk *chunks;      /* owned; reused line after line */
+    size_t chunk_cap;
+    ft_buf joined;      /* owned: the chunks sent to OpenCC */
+    ft_buf mixed;       /* owned: the mixed chunks checked for being converted already */
+    uint32_t *cps;      /* owned: code points and byte offsets of a chunk pair being merged */
+    size_t *offs;
+    size_t cp_cap;
+    uint16_t *dp;       /* owned: LCS table */
 };
+
+/* ---- configuration names ---- */
+
+typedef struct config_info {
+    const char *name;
+    unsigned source, target, weak; /* weak: flags that make a target character weak */
+    const char *reverse;           /* the configuration converting back */
+} config_info;
+
+/* Simplified targets: 群 and 么 are Simplified-only by OpenCC's own traditional standard (羣, 麼)
+ * but also Taiwan or Hong Kong forms (of 羣, of 幺): "weak" target characters. They are never
+ * changed (tw2s would turn 什么 into 什幺), but they do not make a line count as converted. */
+#define WEAK_SIMP (FT_TWV | FT_HKV)
+
+static const config_info configs[] = {
+    {"t2s", FT_TC, FT_SO, WEAK_SIMP, "s2t"},    {"tw2s", FT_TC, FT_SO, WEAK_SIMP, "s2tw"},
+    {"tw2sp", FT_TC, FT_SO, WEAK_SIMP, "s2twp"}, {"hk2s", FT_TC, FT_SO, WEAK_SIMP, "s2hk"},
+    {"s2t", FT_SC, FT_TO, 0, "t2s"},            {"s2tw", FT_SC, FT_TO, 0, "tw2s"},
+    {"s2twp", FT_SC, FT_TO, 0, "tw2sp"},        {"s2hk", FT_SC, FT_TO, 0, "hk2s"},
+    {"t2tw", FT_TWK, FT_TWV, 0, "tw2t"},        {"tw2t", FT_TWV, FT_TWK, 0, "t2tw"},
+    {"t2hk", FT_HKK, FT_HKV, 0, "hk2t"},        {"hk2t", FT_HKV, FT_HKK, 0, "t2hk"},
+    {"t2jp", FT_JPK, FT_JPV, 0, "jp2t"},        {"jp2t", FT_JPV, FT_JPK, 0, "t2jp"},
+};
+
+/* Friendly targets accepted by --to, beside the configuration names themselves. */
+static const struct {
+    const char *alias, *config;
+} aliases[] = {
+    {"simplified", "t2s"},      {"traditional", "s2t"},       {"taiwan", "s2tw"},
+    {"hongkong", "s2hk"},       {"hong-kong", "s2hk"},        {"taiwan-phrases", "s2twp"},
+    {"zh-hans", "t2s"},         {"zh-cn", "t2s"},             {"zh-hant", "s2t"},
+    {"zh-tw", "s2tw"},          {"zh-hk", "s2hk"},            {"japanese", "t2jp"},
+    {"simplified-from-taiwan", "tw2s"}, {"simplified-from-taiwan-phrases", "tw2sp"},
+    {"simplified-from-hongkong", "hk2s"},
+};
+
+static const config_info *find_config(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof configs / sizeof configs[0]; i++)
+        if (strlen(configs[i].name) == len && strncasecmp(configs[i].name, name, len) == 0)
+            return &configs[i];
+    return NULL;
+}
+
+/* Maps --to's value to a configuration name; NULL if unknown. */
+static const config_info *resolve_target(const char *to)
+{
+    size_t len = strlen(to);
+    if (len > 5 && strcasecmp(to + len - 5, ".json") == 0)
+        len -= 5;
+    const config_info *ci = find_config(to, len);
+    if (ci)
+        return ci;
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+        if (strcasecmp(aliases[i].alias, to) == 0)
+            return find_config(aliases[i].config, strlen(aliases[i].config));
+    return NULL;
+}
+
+/* For a configuration file of unknown name: guess the direction from the dictionaries it uses. */
+static void guess_masks(const char *path, unsigned *source, unsigned *target, unsigned *weak)
+{
+    *source = *target = *weak = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return;
+    char buf[16384];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    int ts = strstr(buf, "TSCharacters") != NULL, st = strstr(buf, "STCharacters") != NULL;
+    if (ts && !st)
+        *source = FT_TC, *target = FT_SO, *weak = WEAK_SIMP;
+    else if (st && !ts)
+        *source = FT_SC, *target = FT_TO;
+}
 
 ft_converter *ft_converter_new(const fixtext_options *o, char *err, size_t errlen)
 {
-    (void)o;
-    snprintf(err, errlen, "conversion is not available yet");
-    return NULL;
+    char path[4096];
+    const config_info *ci = NULL;
+    const char *shown; /* what the messages call the configuration */
+
+    if (o->opencc_config) {
+        if (snprintf(path, sizeof path, "%s", o->opencc_config) >= (int)sizeof path) {
+            snprintf(err, errlen, "OpenCC configuration path too long: %s", o->opencc_config);
+            return NULL;
+        }
+        const char *base = strrchr(path, '/');
+        base = base ? base + 1 : path;
+        size_t blen = strlen(base);
+        if (blen > 5 && strcmp(base + blen - 5, ".json") == 0)
+            blen -= 5;
+        ci = find_config(base, blen);
+        shown = o->opencc_config;
+    } else {
+        if (!o->convert_to || !(ci = resolve_target(o->convert_to))) {
+            snprintf(err, errlen,
+                     "unknown conversion target '%s' (expected simplified, traditional, taiwan, "
+                     "hongkong, taiwan-phrases, or an OpenCC configuration name such as t2s, s2t, "
+                     "s2tw, s2hk, s2twp, tw2s, tw2sp, hk2s, t2tw, t2hk, jp2t, t2jp)",
+                     o->convert_to ? o->convert_to : "");
+            return NULL;
+        }
+        const char *dir = o->opencc_data_dir;
+        if (!dir || !*dir)
+            dir = getenv("FIXTEXT_OPENCC_DATA");
+        if (!dir || !*dir)
+            dir = FT_OPENCC_DATA_DEFAULT;
+        size_t dl = strlen(dir);
+        while (dl > 1 && dir[dl - 1] == '/')
+            dl--;
+        if (snprintf(path, sizeof path, "%.*s/%s.json", (int)dl, dir, ci->name) >= (int)sizeof path) {
+            snprintf(err, errlen, "OpenCC data directory path too long: %s", dir);
+            return NULL;
+        }
+        shown = path;
+    }
+
+    /* OpenCC looks a missing file up in its own data directory too; say plainly that it is not
+     * where the user pointed. */
+    if (access(path, R_OK) != 0) {
+        snprintf(err, errlen, "OpenCC configuration %s: %s", shown, strerror(errno));
+        return NULL;
+    }
+
+    ft_converter *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    c->od = opencc_open(path);
+    if (c->od == (opencc_t)-1) {
+        const char *why = opencc_error();
+        snprintf(err, errlen, "cannot load OpenCC configuration %s: %s", shown,
+                 why && *why ? why : "unknown error");
+        free(c);
+        return NULL;
+    }
+    if (ci) {
+        /* The reverse configuration sits beside this one (same data directory). */
+        const char *slash = strrchr(path, '/');
+        int dirlen = slash ? (int)(slash - path + 1) : 0;
+        if (snprintf(c->reverse_path, sizeof c->reverse_path, "%.*s%s.json", dirlen, path,
+                     ci->reverse) >= (int)sizeof c->reverse_path ||
+            access(c->reverse_path, R_OK) != 0)
+            c->reverse_path[0] = '\0';
+        c->source_mask = ci->source;
+        c->target_mask = ci->target;
+        c->weak_mask = ci->weak;
+        snprintf(c->name, sizeof c->name, "%s", ci->name);
+    } else {
+        guess_masks(path, &c->source_mask, &c->target_mask, &c->weak_mask);
+        const char *base = strrchr(path, '/');
+        snprintf(c->name, sizeof c->name, "%.63s", base ? base + 1 : path);
+    }
+    return c;
 }
 
 void ft_converter_free(ft_converter *c)
 {
+    if (!c)
+        return;
+    if (c->od && c->od != (opencc_t)-1)
+        opencc_close(c->od);
+    if (c->reverse && c->reverse != (opencc_t)-1)
+        opencc_close(c->reverse);
+    ft_buf_free(&c->mixed);
+    free(c->chunks);
+    ft_buf_free(&c->joined);
+    free(c->cps);
+    free(c->offs);
+    free(c->dp);
     free(c);
+}
+
+/* ---- scanning ---- */
+
+static inline size_t decode(const unsigned char *p, uint32_t *cp)
+{
+    if (p[0] < 0x80) {
+        *cp = p[0];
+        return 1;
+    }
+    if (p[0] < 0xE0) {
+        *cp = ((uint32_t)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+        return 2;
+    }
+    if (p[0] < 0xF0) {
+        *cp = ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+        return 3;
+    }
+    *cp = ((uint32_t)(p[0] & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
+          ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+    return 4;
+}
+
+/* Characters that end a chunk: ASCII other than letters and digits, general punctuation, CJK
+ * punctuation and full-width punctuation. OpenCC's dictionary keys hold Han characters and a few
+ * letters (SQL注入, U盤), 〇 and ．, never these; · (U+00B7) and ‧ (U+2027), used inside
+ * transcribed names, are kept inside chunks in case a dictionary spells a name with them. */
+static inline int is_cut(uint32_t cp)
+{
+    if (cp < 0x80)
+        return !((cp | 0x20) - 'a' < 26 || cp - '0' < 10);
+    if (cp < 0x2000)
+        return cp < 0xC0 && cp != 0xB7; /* C1 controls, Latin-1 spaces and punctuation */
+    if (cp <= 0x206F)
+        return cp != 0x2027;
+    if (cp >= 0x3000 && cp <= 0x303F)
+        return cp != 0x3007;
+    if (cp >= 0xFE30 && cp <= 0xFE4F)
+        return 1;
+    if (cp >= 0xFF01 && cp <= 0xFF65)
+        return cp != 0xFF0E && !(cp >= 0xFF10 && cp <= 0xFF19) && !(cp >= 0xFF21 && cp <= 0xFF3A) &&
+               !(cp >= 0xFF41 && cp <= 0xFF5A);
+    return cp == 0xFFFD;
+}
+
+static int push_chunk(ft_converter *c, size_t *n, const chunk *k)
+{
+    if (*n == c->chunk_cap) {
+        size_t cap = c->chunk_cap ? c->chunk_cap * 2 : 64;
+        chunk *p = realloc(c->chunks, cap * sizeof *p);
+        if (!p)
+            return -1;
+        c->chunks = p;
+        c->chunk_cap = cap;
+    }
+    c->chunks[(*n)++] = *k;
+    return 0;
+}
+
+/* Cuts the line into chunks and counts their marks. Returns the number of chunks, or -1. */
+static long scan_chunks(ft_converter *c, const unsigned char *p, size_t len)
+{
+    size_t n = 0, i = 0;
+    chunk k = {0};
+    int open = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t start = i;
+        i += decode(p + i, &cp);
+        if (is_cut(cp)) {
+            if (open) {
+                k.end = start;
+                if (k.han && push_chunk(c, &n, &k))
+                    return -1;
+                open = 0;
+            }
+            continue;
+        }
+        if (!open) {
+            memset(&k, 0, sizeof k);
+            k.start = start;
+            open = 1;
+        }
+        if (cp >= 0x3000) {
+            k.han += ft_is_han(cp);
+            unsigned f = ft_script_flags(cp);
+            if (f & c->source_mask)
+                k.source++;
+            else if (f & c->target_mask) {
+                if (f & c->weak_mask)
+                    k.weak++;
+                else
+                    k.target++;
+            }
+        }
+    }
+    if (open) {
+        k.end = len;
+        if (k.han && push_chunk(c, &n, &k))
+            return -1;
+    }
+    return (long)n;
+}
+
+/* ---- merging OpenCC's output into a chunk that holds target-script characters ---- */
+
+/* Decodes in (n bytes) into c->cps/c->offs from index at; returns the count or -1. */
+static long decode_into(ft_converter *c, size_t at, const char *in, size_t n)
+{
+    size_t need = at + n + 1;
+    if (need > c->cp_cap) {
+        size_t cap = need * 2;
+        uint32_t *cps = realloc(c->cps, cap * sizeof *cps);
+        if (!cps)
+            return -1;
+        c->cps = cps;
+        size_t *offs = realloc(c->offs, cap * sizeof *offs);
+        if (!offs)
+            return -1;
+        c->offs = offs;
+        c->cp_cap = cap;
+    }
+    size_t k = at, i = 0;
+    while (i < n) {
+        c->offs[k] = i;
+        i += decode((const unsigned char *)in + i, &c->cps[k]);
+        k++;
+    }
+    c->offs[k] = n;
+    return (long)(k - at);
+}
+
+static inline int is_target(const ft_converter *c, uint32_t cp)
+{
+    unsigned f = ft_script_flags(cp);
+    return (f & c->target_mask) && !(f & c->source_mask);
+}
+
+/* Appends the hunk src[a,b) -> dst[d,e) (code point indexes) to out: position by position when
+ * the lengths agree, keeping target characters; otherwise dst as a whole, unless every source
+ * character of the hunk is a target character. */
+static int emit_hunk(ft_converter *c, const char *src, const char *dst, size_t a, size_t b,
+                     size_t d, size_t e, size_t dbase, ft_buf *out)
+{
+    const uint32_t *cps = c->cps;
+    const size_t *offs = c->offs;
+    if (b - a == e - d) {
+        for (size_t i = a, j = d; i < b; i++, j++) {
+            const char *from = is_target(c, cps[i]) ? src + offs[i] : dst + offs[dbase + j];
+            size_t len = is_target(c, cps[i]) ? offs[i + 1] - offs[i]
+                                              : offs[dbase + j + 1] - offs[dbase + j];
+            if (ft_buf_append(out, from, len))
+                return -1;
+        }
+        return 0;
+    }
+    int all_target = b > a;
+    for (size_t i = a; i < b && all_target; i++)
+        all_target = is_target(c, cps[i]);
+    if (all_target)
+        return ft_buf_append(out, src + offs[a], offs[b] - offs[a]);
+    return ft_buf_append(out, dst + offs[dbase + d], offs[dbase + e] - offs[dbase + d]);
+}
+
+/* Appends the merge of chunk src (OpenCC gave dst for it) to out. */
+static int merge_chunk(ft_converter *c, const char *src, size_t slen, const char *dst, size_t dlen,
+                       ft_buf *out)
+{
+    long n = decode_into(c, 0, src, slen);
+    if (n < 0)
+        return -1;
+    long m = decode_into(c, (size_t)n + 1, dst, dlen);
+    if (m < 0)
+        return -1;
+    size_t dbase = (size_t)n + 1; /* dst's code points start there (offs[n] ends src) */
+    if (n == m)
+        return emit_hunk(c, src, dst, 0, (size_t)n, 0, (size_t)m, dbase, out);
+    if ((size_t)(n + 1) * (size_t)(m + 1) > LCS_MAX_CELLS)
+        return emit_hunk(c, src, dst, 0, (size_t)n, 0, (size_t)m, dbase, out);
+
+    /* dp[i][j]: LCS length of src[i..] and dst[j..]. */
+    size_t w = (size_t)m + 1;
+    free(c->dp);
+    c->dp = malloc((size_t)(n + 1) * w * sizeof *c->dp);
+    if (!c->dp)
+        return -1;
+    uint16_t *dp = c->dp;
+    const uint32_t *s = c->cps, *t = c->cps + dbase;
+    for (long i = n; i >= 0; i--)
+        for (long j = m; j >= 0; j--) {
+            uint16_t v;
+            if (i == n || j == m)
+                v = 0;
+            else if (s[i] == t[j])
+                v = (uint16_t)(dp[(i + 1) * w + j + 1] + 1);
+            else {
+                uint16_t x = dp[(i + 1) * w + j], y = dp[i * w + j + 1];
+                v = x > y ? x : y;
+            }
+            dp[i * w + j] = v;
+        }
+    size_t i = 0, j = 0, a = 0, d = 0;
+    while (i < (size_t)n && j < (size_t)m) {
+        if (s[i] == t[j] && dp[i * w + j] == dp[(i + 1) * w + j + 1] + 1) {
+            if (emit_hunk(c, src, dst, a, i, d, j, dbase, out) ||
+                ft_buf_append(out, src + c->offs[i], c->offs[i + 1] - c->offs[i]))
+                return -1;
+            a = ++i;
+            d = ++j;
+        } else if (dp[(i + 1) * w + j] >= dp[i * w + j + 1]) {
+            i++;
+        } else {
+            j++;
+        }
+    }
+    return emit_hunk(c, src, dst, a, (size_t)n, d, (size_t)m, dbase, out);
+}
+
+/* ---- the stage ---- */
+
+/* Idempotence: OpenCC keeps some source characters inside phrases (s2t turns 干预 into 干預 and
+ * 里 stays in 公里; s2twp turns 光标 into 游標, 游 being a Simplified form), so its own output
+ * can look mixed, and converting it again would damage it (干預 -> 幹預). A mixed chunk (or, with
+ * neutral, any chunk) that the reverse configuration followed by this one gives back unchanged
+ * is such an output: it is left alone. Deselects those chunks; returns 0, or -1 if out of
+ * memory. */
+static int skip_converted(ft_converter *c, const char *in, long nchunks, int neutral)
+{
+    if (!c->reverse_path[0])
+        return 0;
+    ft_buf *mixed = &c->mixed;
+    ft_buf_clear(mixed);
+    size_t n = 0;
+    for (long i = 0; i < nchunks; i++) {
+        const chunk *k = &c->chunks[i];
+        if (!k->selected || (k->target == 0 && !neutral))
+            continue;
+        if ((n++ && ft_buf_putc(mixed, '\n')) || ft_buf_append(mixed, in + k->start, k->end - k->start))
+            return -1;
+    }
+    if (n == 0)
+        return 0;
+    if (!c->reverse) {
+        c->reverse = opencc_open(c->reverse_path);
+        if (c->reverse == (opencc_t)-1) {
+            c->reverse_path[0] = '\0'; /* a broken reverse only costs this check */
+            return 0;
+        }
+    }
+    char *back = opencc_convert_utf8(c->reverse, mixed->data, mixed->len);
+    if (!back)
+        return -1;
+    char *again = opencc_convert_utf8(c->od, back, strlen(back));
+    opencc_convert_utf8_free(back);
+    if (!again)
+        return -1;
+    const char *piece = again;
+    for (long i = 0; i < nchunks && piece; i++) {
+        chunk *k = &c->chunks[i];
+        if (!k->selected || (k->target == 0 && !neutral))
+            continue;
+        const char *nl = strchr(piece, '\n');
+        size_t plen = nl ? (size_t)(nl - piece) : strlen(piece);
+        if (plen == k->end - k->start && memcmp(piece, in + k->start, plen) == 0)
+            k->selected = 0;
+        piece = nl ? nl + 1 : NULL;
+    }
+    opencc_convert_utf8_free(again);
+    return 0;
 }
 
 int ft_convert_line(ft_converter *c, const char *in, size_t len, ft_buf *out, ft_report *r)
 {
-    (void)c, (void)in, (void)len, (void)out, (void)r;
-    return 0;
+    const unsigned char *p = (const unsigned char *)in;
+
+    /* Cheap scan: Han characters start at U+3400, lead byte 0xE3 or more. */
+    size_t first = 0;
+    while (first < len && p[first] < 0xE3)
+        first++;
+    if (first == len)
+        return 0;
+
+    long nchunks = scan_chunks(c, p, len);
+    if (nchunks < 0)
+        return -1;
+    if (nchunks == 0)
+        return 0;
+    unsigned source = 0, target = 0;
+    for (long i = 0; i < nchunks; i++) {
+        source += c->chunks[i].source;
+        target += c->chunks[i].target;
+    }
+    int pure = target == 0;
+    if (!pure && source == 0)
+        return 0; /* already in the target script */
+
+    for (long i = 0; i < nchunks; i++)
+        c->chunks[i].selected = pure || c->chunks[i].source > 0;
+    /* A line with source characters and no target ones is converted as OpenCC does, chunk for
+     * chunk; a line of shared characters only (neither kind) is what a phrase configuration
+     * may have produced already (s2twp: 算法 -> 演算法, and again -> 演演算法): checked too. */
+    if ((!pure || source == 0) && skip_converted(c, in, nchunks, source == 0))
+        return -1;
+
+    ft_buf *joined = &c->joined;
+    ft_buf_clear(joined);
+    size_t selected = 0;
+    for (long i = 0; i < nchunks; i++) {
+        chunk *k = &c->chunks[i];
+        if (!k->selected)
+            continue;
+        if ((selected++ && ft_buf_putc(joined, '\n')) ||
+            ft_buf_append(joined, in + k->start, k->end - k->start))
+            return -1;
+    }
+    if (selected == 0)
+        return 0;
+
+    char *converted = opencc_convert_utf8(c->od, joined->data, joined->len);
+    if (!converted)
+        return -1;
+
+    /* Rebuild the line: the text between selected chunks as it was, each selected chunk from
+     * OpenCC's output (piece by piece, as '\n' separated them). */
+    unsigned spans = 0;
+    size_t copied = 0;
+    const char *piece = converted;
+    int rc = 0;
+    for (long i = 0; i < nchunks && rc == 0; i++) {
+        chunk *k = &c->chunks[i];
+        if (!k->selected)
+            continue;
+        const char *nl = strchr(piece, '\n');
+        size_t plen = nl ? (size_t)(nl - piece) : strlen(piece);
+        size_t klen = k->end - k->start;
+        if (plen == klen && memcmp(piece, in + k->start, klen) == 0) {
+            piece += plen + (nl != NULL);
+            continue;
+        }
+        if (ft_buf_append(out, in + copied, k->start - copied)) {
+            rc = -1;
+            break;
+        }
+        size_t before = out->len;
+        if (k->target + k->weak == 0)
+            rc = ft_buf_append(out, piece, plen);
+        else
+            rc = merge_chunk(c, in + k->start, klen, piece, plen, out);
+        if (rc == 0 && (out->len - before != klen || memcmp(out->data + before, in + k->start, klen)))
+            spans++;
+        copied = k->end;
+        piece += plen + (nl != NULL);
+    }
+    opencc_convert_utf8_free(converted);
+    if (rc)
+        return -1;
+    if (spans == 0)
+        return 0;
+    if (ft_buf_append(out, in + copied, len - copied))
+        return -1;
+    r->info->converted_spans += spans;
+    ft_report_note(r, "opencc %s: %u span%s%s", c->name, spans, spans == 1 ? "" : "s",
+                   pure ? "" : " (target-script characters kept)");
+    return 1;
 }

@@ -1,10 +1,55 @@
-/* script.c — tells Simplified from Traditional Chinese text. (Placeholder: no Han detection yet.) */
+/* script.c — tells Simplified from Traditional Chinese text, from the table generated out of
+ * OpenCC's own character dictionaries (tables/gen_script.py).
+ *
+ * A character counts only when it belongs to one script alone: 发 and 發 do, 后 (后 the queen,
+ * 後 after) and 乾 (乾隆, 乾 dry) are valid in both and say nothing. Han text made only of such
+ * shared characters (中文, 人民) marks no script: it is classified "none", like text without Han,
+ * since neither conversion would have anything to do with it.
+ */
 #include "internal.h"
+#include "script_table.h"
+
+/* Decodes one character of valid UTF-8 whose lead byte is >= 0xC0. */
+static inline size_t decode_multi(const unsigned char *p, uint32_t *cp)
+{
+    if (p[0] < 0xE0) {
+        *cp = ((uint32_t)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+        return 2;
+    }
+    if (p[0] < 0xF0) {
+        *cp = ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+        return 3;
+    }
+    *cp = ((uint32_t)(p[0] & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
+          ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+    return 4;
+}
 
 int ft_script_classify(const char *utf8, size_t len)
 {
-    (void)utf8, (void)len;
-    return FT_SCRIPT_NONE;
+    const unsigned char *p = (const unsigned char *)utf8;
+    unsigned seen = 0; /* FT_SO and FT_TO bits met so far */
+    size_t i = 0;
+    while (i < len) {
+        /* Every marked character is at U+3400 or above: lead byte 0xE3 or more. */
+        if (p[i] < 0xE3) {
+            i += p[i] < 0x80 ? 1 : p[i] < 0xE0 ? 2 : 3;
+            continue;
+        }
+        if (i + (p[i] < 0xF0 ? 3 : 4) > len)
+            break; /* not valid UTF-8 after all: classify what came before */
+        uint32_t cp;
+        i += decode_multi(p + i, &cp);
+        unsigned all = ft_script_flags(cp), f = all & (FT_SO | FT_TO);
+        /* One of the few characters both dictionaries change, or a Simplified form that is also
+         * the Taiwan or Hong Kong standard form (群: OpenCC's traditional has 羣): no evidence. */
+        if (f == (FT_SO | FT_TO) || (f == FT_SO && (all & (FT_TWV | FT_HKV))))
+            continue;
+        seen |= f;
+        if (seen == (FT_SO | FT_TO))
+            return FT_SCRIPT_MIXED;
+    }
+    return seen == FT_SO ? FT_SCRIPT_SIMPLIFIED : seen == FT_TO ? FT_SCRIPT_TRADITIONAL : FT_SCRIPT_NONE;
 }
 
 const char *ft_script_name(int script)

@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Generates tables/script_table.c and tables/script_table.h: for every character that OpenCC's
+character dictionaries know, which script it marks, for the script classifier (src/script.c) and
+for the conversion stage (src/convert.c), which converts only text not already in its target
+script.
+
+Source: OpenCC's own dictionaries (Debian's libopencc-data, /usr/share/opencc/*.ocd2), turned
+back into text with OpenCC's `opencc_dict -f ocd2 -t text` (Debian's opencc package). Each line
+of a text dictionary is "key<TAB>candidate candidate ..."; OpenCC converts a key to its first
+candidate.
+
+Flags per code point (a uint16):
+  FT_SC  simplified form: STCharacters changes it (s2t would convert it: 发 后 干 么)
+  FT_TC  traditional form: TSCharacters changes it (t2s would convert it: 發 麼 乾)
+  FT_SO  simplified only: FT_SC, and not among its own candidates (发, not 后 干 里)
+  FT_TO  traditional only: FT_TC, and not among its own candidates (發 麼, not 乾)
+  FT_TWK / FT_TWV  key / first candidate of TWVariants (OpenCC form 爲 → Taiwan form 為)
+  FT_HKK / FT_HKV  key / first candidate of HKVariants (OpenCC form 爲 → Hong Kong form 為)
+  FT_JPK / FT_JPV  key / first candidate of JPVariants (traditional 會 → shinjitai 会), plus
+                   the keys of JPShinjitaiCharacters as FT_JPV (両 芸 弁: shinjitai forms)
+The classifier uses FT_SO/FT_TO (a character that is valid in both scripts, such as 后 or 乾, says
+nothing); the converter uses FT_SC/FT_TC and the variant flags (see src/convert.c).
+
+Layout: ft_script_index[cp >> 8] (0x1100 uint16 entries) names a 256-entry block of
+ft_script_blocks[]; block 0 is all zero, so most of Unicode costs two bytes of index. The header
+also holds ft_is_han(), the Han ranges both the classifier and the converter use.
+
+Usage: gen_script.py [OPENCC_DATA_DIR] > tables/script_table.c   (writes script_table.h beside
+the .c named by --header, default tables/script_table.h)
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+FLAGS = [
+    ("FT_SC", "simplified form: s2t's character dictionary changes it"),
+    ("FT_TC", "traditional form: t2s's character dictionary changes it"),
+    ("FT_SO", "simplified only: FT_SC and not one of its own candidates"),
+    ("FT_TO", "traditional only: FT_TC and not one of its own candidates"),
+    ("FT_TWK", "key of TWVariants (OpenCC traditional form with a Taiwan variant)"),
+    ("FT_TWV", "Taiwan variant form (first candidate of TWVariants)"),
+    ("FT_HKK", "key of HKVariants (OpenCC traditional form with a Hong Kong variant)"),
+    ("FT_HKV", "Hong Kong variant form (first candidate of HKVariants)"),
+    ("FT_JPK", "key of JPVariants (traditional form with a Japanese shinjitai variant)"),
+    ("FT_JPV", "Japanese shinjitai form (JPVariants candidate, JPShinjitaiCharacters key)"),
+]
+BIT = {name: 1 << i for i, (name, _) in enumerate(FLAGS)}
+
+
+def load(data_dir, name, tmp):
+    """Returns {key: [candidates]} of one OpenCC dictionary."""
+    out = os.path.join(tmp, name + ".txt")
+    subprocess.run(["opencc_dict", "-i", os.path.join(data_dir, name + ".ocd2"), "-o", out,
+                    "-f", "ocd2", "-t", "text"], check=True, stdout=subprocess.DEVNULL)
+    d = {}
+    with open(out, encoding="utf-8") as f:
+        for line in f:
+            key, _, values = line.rstrip("\n").partition("\t")
+            d[key] = values.split(" ")
+    return d
+
+
+def opencc_version():
+    try:
+        r = subprocess.run(["opencc", "--version"], capture_output=True, text=True)
+        for line in (r.stdout + r.stderr).splitlines():
+            if line.strip().startswith("Version"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown"
+
+
+def main():
+    data_dir = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/opencc"
+    flags = {}
+
+    def mark(ch, bit):
+        if len(ch) != 1:
+            sys.exit("gen_script.py: multi-character key %r in a character dictionary" % ch)
+        flags[ord(ch)] = flags.get(ord(ch), 0) | BIT[bit]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        st = load(data_dir, "STCharacters", tmp)
+        ts = load(data_dir, "TSCharacters", tmp)
+        tw = load(data_dir, "TWVariants", tmp)
+        hk = load(data_dir, "HKVariants", tmp)
+        jp = load(data_dir, "JPVariants", tmp)
+        jps = load(data_dir, "JPShinjitaiCharacters", tmp)
+
+    for d, changed, only in ((st, "FT_SC", "FT_SO"), (ts, "FT_TC", "FT_TO")):
+        for k, cands in d.items():
+            if cands[0] != k:
+                mark(k, changed)
+                if k not in cands:
+                    mark(k, only)
+    for d, kbit, vbit in ((tw, "FT_TWK", "FT_TWV"), (hk, "FT_HKK", "FT_HKV"),
+                          (jp, "FT_JPK", "FT_JPV")):
+        for k, cands in d.items():
+            if cands[0] != k:
+                mark(k, kbit)
+                mark(cands[0], vbit)
+    for k in jps:
+        mark(k, "FT_JPV")
+
+    blocks = {}
+    for cp, f in flags.items():
+        blocks.setdefault(cp >> 8, [0] * 256)[cp & 0xFF] = f
+    order = sorted(blocks)
+    number = {b: i + 1 for i, b in enumerate(order)}
+    if len(order) >= 0xFFFF:
+        sys.exit("gen_script.py: too many blocks for the index")
+
+    counts = {name: sum(1 for f in flags.values() if f & BIT[name]) for name, _ in FLAGS}
+    header = os.path.join(os.path.dirname(os.path.abspath(__file__)), "script_table.h")
+    for i, a in enumerate(sys.argv):
+        if a.startswith("--header="):
+            header = a.split("=", 1)[1]
+    source_note = (
+        " * Source: OpenCC %s dictionaries (STCharacters, TSCharacters, TWVariants, HKVariants,\n"
+        " * JPVariants, JPShinjitaiCharacters) from %s, read with opencc_dict.\n"
+        " * Source licence: Apache License 2.0 (OpenCC, https://github.com/BYVoid/OpenCC).\n"
+        % (opencc_version(), data_dir))
+
+    with open(header, "w", encoding="utf-8") as h:
+        h.write("/* script_table.h — GENERATED by tables/gen_script.py; do not edit.\n")
+        h.write(" * Which script each character marks, from OpenCC's character dictionaries.\n")
+        h.write(source_note + " */\n")
+        h.write("#ifndef FIXTEXT_SCRIPT_TABLE_H\n#define FIXTEXT_SCRIPT_TABLE_H\n")
+        h.write("#include <stdint.h>\n\n")
+        h.write("enum {\n")
+        for name, doc in FLAGS:
+            h.write("    %s = 0x%03x, /* %s */\n" % (name, BIT[name], doc))
+        h.write("};\n\n#define FT_SCRIPT_BLOCKS %d\n" % (len(order) + 1))
+        h.write("extern const uint16_t ft_script_index[0x1100];\n")
+        h.write("extern const uint16_t ft_script_blocks[FT_SCRIPT_BLOCKS][256];\n\n")
+        h.write("/* Flags of one code point (0 for any character OpenCC's dictionaries do not mark). */\n")
+        h.write("static inline unsigned ft_script_flags(uint32_t cp)\n{\n")
+        h.write("    return cp < 0x110000 ? ft_script_blocks[ft_script_index[cp >> 8]][cp & 0xFF] : 0;\n")
+        h.write("}\n\n")
+        h.write("/* 1 for a Han ideograph: CJK Unified Ideographs and their extensions A-H, the\n")
+        h.write(" * compatibility ideographs, and 〇 (U+3007), which OpenCC's phrases use as a digit. */\n")
+        h.write("static inline int ft_is_han(uint32_t cp)\n{\n")
+        h.write("    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || cp == 0x3007 ||\n")
+        h.write("           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x323AF);\n")
+        h.write("}\n\n#endif\n")
+
+    w = sys.stdout.write
+    w("/* script_table.c — GENERATED by tables/gen_script.py; do not edit.\n")
+    w(" * Which script each character marks (flags: see script_table.h and the generator).\n")
+    w(source_note)
+    w(" * %d characters: %s. */\n" % (len(flags), ", ".join(
+        "%s %d" % (n, c) for n, c in counts.items())))
+    w('#include "script_table.h"\n\n')
+    w("const uint16_t ft_script_index[0x1100] = {\n")
+    idx = [number.get(b, 0) for b in range(0x1100)]
+    for i in range(0, len(idx), 32):
+        w("    " + ",".join(str(x) for x in idx[i:i + 32]) + ",\n")
+    w("};\n\nconst uint16_t ft_script_blocks[FT_SCRIPT_BLOCKS][256] = {\n    {0},\n")
+    for b in order:
+        row = blocks[b]
+        w("    /* U+%04X */ {\n" % (b << 8))
+        for i in range(0, 256, 32):
+            w("        " + ",".join(str(x) for x in row[i:i + 32]) + ",\n")
+        w("    },\n")
+    w("};\n")
+
+
+if __name__ == "__main__":
+    main()
