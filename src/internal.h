@@ -56,6 +56,9 @@ void ft_report_note(ft_report *r, const char *fmt, ...) __attribute__((format(pr
 
 /* Length of the longest prefix of p that is well-formed UTF-8. */
 size_t ft_utf8_valid_prefix(const unsigned char *p, size_t n);
+/* 1 if all of p is well-formed UTF-8: the fast check for whole batches (AVX2 where the CPU has it).
+ * When valid and replacements_seen is not NULL, sets it to whether p holds a U+FFFD. */
+int ft_utf8_valid(const unsigned char *p, size_t n, int *replacements_seen);
 /* Same, counting the U+FFFD characters of that prefix into *replacements, in the same pass. */
 size_t ft_utf8_scan(const unsigned char *p, size_t n, unsigned *replacements);
 /* Length of the maximal ill-formed subpart starting at p (at least 1), as Unicode's

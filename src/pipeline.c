@@ -63,6 +63,8 @@ struct fixtext {
     ft_slice *slices;
     ft_choice *choices;
     line_result *results;
+    uint8_t *utf8_valid;     /* per line of the batch: well-formed UTF-8 */
+    unsigned *replacements;  /* per valid line: U+FFFD it holds */
 
     /* Per input. */
     int input_started;  /* the wide/BOM decision is made */
@@ -192,6 +194,8 @@ void fixtext_free(fixtext *ft)
     free(ft->slices);
     free(ft->choices);
     free(ft->results);
+    free(ft->utf8_valid);
+    free(ft->replacements);
     for (size_t i = 0; i < sizeof ft->owned_strings / sizeof ft->owned_strings[0]; i++)
         free(ft->owned_strings[i]);
     free(ft);
@@ -284,9 +288,8 @@ static int process_line(worker *w, size_t index)
 
     /* The common case first: valid UTF-8 that the detector leaves as UTF-8 needs no decoding.
      * (Wide inputs were converted to UTF-8 as a whole; their lines only need sanitising.) */
-    unsigned raw_replacements = 0;
     int as_utf8 = ft->wide_kind || choice->encoding == FT_ENC_UTF8 || choice->encoding == FT_ENC_ASCII;
-    int valid = as_utf8 && ft_utf8_scan((const unsigned char *)raw, len, &raw_replacements) == len;
+    int valid = as_utf8 && ft->utf8_valid[index];
     if (!valid) {
         ft_buf *first = &w->scratch[0];
         ft_buf_clear(first);
@@ -332,7 +335,7 @@ static int process_line(worker *w, size_t index)
     }
     /* U+FFFD in the output (inserted or already there): counted, never silently. */
     info->replacement_chars = (valid && !info->changed)
-                                  ? raw_replacements
+                                  ? ft->replacements[index]
                                   : ft_utf8_count_replacements((const unsigned char *)text, len);
 
     if (report.explain) {
@@ -514,10 +517,33 @@ static int ensure_batch_capacity(fixtext *ft)
     line_result *results = realloc(ft->results, cap * sizeof *results);
     if (results)
         ft->results = results;
-    if (!lines || !slices || !choices || !results)
+    uint8_t *valid = realloc(ft->utf8_valid, cap * sizeof *valid);
+    if (valid)
+        ft->utf8_valid = valid;
+    unsigned *replacements = realloc(ft->replacements, cap * sizeof *replacements);
+    if (replacements)
+        ft->replacements = replacements;
+    if (!lines || !slices || !choices || !results || !valid || !replacements)
         return -1;
     ft->lines_cap = cap;
     return 0;
+}
+
+/* Which lines of the batch are well-formed UTF-8 and which hold U+FFFD. Clean batches are the
+ * common case: one vectorised pass over the whole batch answers for all its lines. */
+static void check_utf8(fixtext *ft)
+{
+    const unsigned char *base = (const unsigned char *)ft->input.data;
+    size_t start = ft->lines[0].start;
+    int any_fffd = 0;
+    int all_valid = ft_utf8_valid(base + start, ft->framed - start, &any_fffd);
+    for (size_t i = 0; i < ft->nlines; i++) {
+        const unsigned char *p = base + ft->lines[i].start;
+        size_t len = ft->lines[i].len;
+        int fffd = any_fffd;
+        ft->utf8_valid[i] = all_valid ? 1 : (uint8_t)ft_utf8_valid(p, len, &fffd);
+        ft->replacements[i] = (ft->utf8_valid[i] && fffd) ? ft_utf8_count_replacements(p, len) : 0;
+    }
 }
 
 /* Runs the framed lines through the stages, writes them and drops their bytes from the input. */
@@ -529,6 +555,7 @@ static int process_batch(fixtext *ft)
         return 0;
     for (size_t i = 0; i < ft->nlines; i++)
         ft->slices[i] = (ft_slice){ft->input.data + ft->lines[i].start, ft->lines[i].len};
+    check_utf8(ft);
     if (ft->wide_kind) {
         for (size_t i = 0; i < ft->nlines; i++)
             ft->choices[i] = (ft_choice){FT_ENC_UTF8, 1.0, -1, 0.0, 0};

@@ -2,6 +2,11 @@
  * (Unicode 15, section 3.9, table 3-7). The validator is the fast path every clean line takes. */
 #include <string.h>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define FT_HAVE_AVX2_PATH 1
+#endif
+
 #include "internal.h"
 
 /* Allowed range of the second byte for each lead byte; later bytes are always 80..BF. */
@@ -181,4 +186,139 @@ unsigned ft_utf8_count_replacements(const unsigned char *p, size_t n)
         if (p[i] == 0xEF && p[i + 1] == 0xBF && p[i + 2] == 0xBD)
             count++;
     return count;
+}
+
+/* ---- Whole-buffer validation ----
+ * Batches of clean text are checked 32 bytes at a time with the lookup algorithm of Keiser and
+ * Lemire ("Validating UTF-8 in less than one instruction per byte", Software: Practice and
+ * Experience, 2021): three 16-entry tables classify each byte pair by the high nibble of the
+ * previous byte, its low nibble and the high nibble of the current byte; a pair is an error when
+ * all three agree on an error bit. Two- and three-byte look-backs check that continuation bytes
+ * appear exactly where lead bytes demand them. */
+
+#ifdef FT_HAVE_AVX2_PATH
+enum {
+    TOO_SHORT = 1 << 0,  /* lead byte or ASCII followed by a lead byte or ASCII, mid-character */
+    TOO_LONG = 1 << 1,   /* ASCII followed by a continuation byte */
+    OVERLONG_3 = 1 << 2, /* E0 followed by 80..9F */
+    TOO_LARGE = 1 << 3,  /* F4 followed by 90..BF, or F5..FF */
+    SURROGATE = 1 << 4,  /* ED followed by A0..BF */
+    OVERLONG_2 = 1 << 5, /* C0 or C1 */
+    TOO_LARGE_1000 = 1 << 6,
+    OVERLONG_4 = 1 << 6, /* F0 followed by 80..8F */
+    TWO_CONTS = 1 << 7,  /* continuation byte after a continuation byte where none may follow */
+    CARRY = TOO_SHORT | TOO_LONG | TWO_CONTS,
+};
+
+__attribute__((target("avx2"))) static inline __m256i table16(const uint8_t t[16])
+{
+    return _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)t));
+}
+
+/* The previous block's last bytes shifted in front of this block's: prev<N> of the paper. */
+#define PREV(input, prev, n)                                                                      \
+    _mm256_alignr_epi8((input), _mm256_permute2x128_si256((prev), (input), 0x21), 16 - (n))
+
+/* Checks the whole 32-byte blocks of p; returns how many bytes were checked (a multiple of 32),
+ * or (size_t)-1 when an error was found among them. Sets *fffd when a U+FFFD (EF BF BD) ends in
+ * one of them. */
+__attribute__((target("avx2"))) static size_t valid_blocks_avx2(const unsigned char *p, size_t n,
+                                                                int *fffd)
+{
+    static const uint8_t byte1_high[16] = {
+        TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG,
+        TWO_CONTS, TWO_CONTS, TWO_CONTS, TWO_CONTS,
+        TOO_SHORT | OVERLONG_2,
+        TOO_SHORT,
+        TOO_SHORT | OVERLONG_3 | SURROGATE,
+        TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4};
+    static const uint8_t byte1_low[16] = {
+        CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4,
+        CARRY | OVERLONG_2,
+        CARRY,
+        CARRY,
+        CARRY | TOO_LARGE,
+        CARRY | TOO_LARGE | TOO_LARGE_1000,
+        CARRY | TOO_LARGE | TOO_LARGE_1000,
+        CARRY | TOO_LARGE | TOO_LARGE_1000,
+        CARRY | TOO_LARGE | TOO_LARGE_1000,
+        CARRY | TOO_LARGE | TOO_LARGE_1000,
+        CARRY | TOO_LARGE | TOO_LARGE_1000,
+        CARRY | TOO_LARGE | TOO_LARGE_1000,
+        CARRY | TOO_LARGE | TOO_LARGE_1000,
+        CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE,
+        CARRY | TOO_LARGE | TOO_LARGE_1000,
+        CARRY | TOO_LARGE | TOO_LARGE_1000};
+    static const uint8_t byte2_high[16] = {
+        TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
+        TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 | OVERLONG_4,
+        TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE,
+        TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE,
+        TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE,
+        TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT};
+    const __m256i t1h = table16(byte1_high), t1l = table16(byte1_low), t2h = table16(byte2_high);
+    const __m256i nibble = _mm256_set1_epi8(0x0F);
+    __m256i prev = _mm256_setzero_si256(), error = _mm256_setzero_si256();
+    __m256i replacement = _mm256_setzero_si256();
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        __m256i input = _mm256_loadu_si256((const __m256i *)(p + i));
+        if (_mm256_movemask_epi8(input) == 0 && _mm256_movemask_epi8(prev) == 0) {
+            prev = input; /* ASCII after ASCII: nothing to check */
+            continue;
+        }
+        __m256i prev1 = PREV(input, prev, 1), prev2 = PREV(input, prev, 2);
+        replacement = _mm256_or_si256(
+            replacement,
+            _mm256_and_si256(_mm256_and_si256(_mm256_cmpeq_epi8(prev2, _mm256_set1_epi8((char)0xEF)),
+                                              _mm256_cmpeq_epi8(prev1, _mm256_set1_epi8((char)0xBF))),
+                             _mm256_cmpeq_epi8(input, _mm256_set1_epi8((char)0xBD))));
+        __m256i special =
+            _mm256_and_si256(_mm256_and_si256(
+                                 _mm256_shuffle_epi8(t1h, _mm256_and_si256(_mm256_srli_epi16(prev1, 4), nibble)),
+                                 _mm256_shuffle_epi8(t1l, _mm256_and_si256(prev1, nibble))),
+                             _mm256_shuffle_epi8(t2h, _mm256_and_si256(_mm256_srli_epi16(input, 4), nibble)));
+        __m256i third = _mm256_subs_epu8(prev2, _mm256_set1_epi8((char)(0xE0 - 0x80)));
+        __m256i fourth = _mm256_subs_epu8(PREV(input, prev, 3), _mm256_set1_epi8((char)(0xF0 - 0x80)));
+        __m256i must23 = _mm256_and_si256(_mm256_or_si256(third, fourth), _mm256_set1_epi8((char)0x80));
+        error = _mm256_or_si256(error, _mm256_xor_si256(must23, special));
+        prev = input;
+    }
+    *fffd = !_mm256_testz_si256(replacement, replacement);
+    return _mm256_testz_si256(error, error) ? i : (size_t)-1;
+}
+
+static int have_avx2(void)
+{
+    static int known = -1;
+    if (known < 0)
+        known = __builtin_cpu_supports("avx2") ? 1 : 0;
+    return known;
+}
+#endif
+
+int ft_utf8_valid(const unsigned char *p, size_t n, int *replacements_seen)
+{
+    size_t checked = 0;
+    int fffd = 0;
+#ifdef FT_HAVE_AVX2_PATH
+    if (n >= 64 && have_avx2()) {
+        checked = valid_blocks_avx2(p, n, &fffd);
+        if (checked == (size_t)-1)
+            return 0;
+        /* The blocks may end inside a character: re-check from its first byte. A character whose
+         * bytes all lie in the blocks was checked there. */
+        for (size_t j = checked; j > 0 && j + 3 > checked; j--) {
+            if ((p[j - 1] & 0xC0) != 0x80) {
+                checked = j - 1;
+                break;
+            }
+        }
+    }
+#endif
+    unsigned tail_fffd = 0;
+    int valid = scan(p + checked, n - checked, &tail_fffd) == n - checked;
+    if (replacements_seen)
+        *replacements_seen = fffd || tail_fffd;
+    return valid;
 }
