@@ -26,7 +26,7 @@
 #include "encodings.h"
 
 #define Q8(bits) ((unsigned long)(bits) * 8)
-#define INVALID_BITS 30.0  /* a byte sequence the candidate cannot decode */
+#define INVALID_BITS 60.0  /* a byte sequence the candidate cannot decode: validity comes first */
 #define TRUNC_BITS 12.0    /* a multi-byte sequence cut by the end of the line */
 #define SWITCH_BITS 10.0   /* changing encoding between consecutive evidence lines */
 /* A line cost more than two switches above the best cannot be on the best path (switching away

@@ -8,7 +8,8 @@
  * class (ICU general category): unassigned, private-use, surrogates and controls cost most. A few
  * mojibake-typical pairs (a Latin-1 reading of a UTF-8 lead byte followed by a reading of a
  * continuation byte: "Ã©", "â€", "Â ") cost extra, because no language writes them, and so do
- * words that mix alphabets (Latin, Greek, Cyrillic, Hebrew, Arabic letters side by side). */
+ * words that mix alphabets (Latin, Greek, Cyrillic, Hebrew, Arabic letters side by side) and
+ * box-drawing characters glued to letters or digits. */
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -171,6 +172,11 @@ unsigned ft_plausibility_step(uint32_t prev, uint32_t cp)
      * text read with another code page looks like, and almost never real text. */
     int a = letter_script(prev), b = a ? letter_script(cp) : 0;
     if (a && b && a != b)
+        extra += Q(8);
+    /* Box-drawing and block characters touching a letter or digit: KOI8 / code page readings of
+     * other text ("dpkg═1.21"); drawings put them next to each other or to spaces. */
+    if (((cp >= 0x2500 && cp <= 0x259F) && (letter_script(prev) || (prev >= '0' && prev <= '9'))) ||
+        ((prev >= 0x2500 && prev <= 0x259F) && (letter_script(cp) || (cp >= '0' && cp <= '9'))))
         extra += Q(8);
     if (prev >= 0xC2 && prev <= 0xEF && ((cp >= 0x80 && cp <= 0xBF) || is_c1_reading(cp)))
         extra = Q(6);
