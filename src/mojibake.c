@@ -1,26 +1,567 @@
-/* mojibake.c — undoes wrong decodings (UTF-8 read as cp1252, GBK read as latin-1, …).
- * (Placeholder: nothing is repaired yet.) */
+/* mojibake.c — undoes wrong decodings inside a line: UTF-8 read as windows-1252/latin-1/GBK/Big5/
+ * Shift_JIS/EUC-KR, GBK/Big5/Shift_JIS/EUC-KR bytes read as a single-byte codec, Big5 read as GBK
+ * and the reverse, the same twice or three times over, lossy variants (a byte lost as '?' or
+ * U+FFFD), and stray C1 controls that stand for windows-1252 characters.
+ *
+ * How: for a reading X→Y (the text was bytes in Y decoded as X), the line's characters are encoded
+ * with X; where those bytes form a run of valid Y sequences that starts and ends on character
+ * boundaries, the run is a candidate span. A span is replaced only when the plausibility model
+ * (plausibility.c, plus the mojibake-typical penalties below) finds the re-decoded text clearly
+ * cheaper, context included. Each round keeps the reading with the largest gain; up to four rounds
+ * undo double and triple encodings. Clean lines leave after one scan: see may_be_mojibake(). */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
+#include "mojibake_codecs.h"
+
+#define MAX_ROUNDS 4
+
+/* Flags of an encoded byte. */
+enum { BF_WILD = 1, BF_QMARK = 2, BF_BARRIER = 4 };
+
+typedef struct {
+    uint32_t *v;
+    size_t len, cap;
+} cpvec;
 
 struct ft_mojibake {
-    int unused;
+    unsigned flags;
+    int x_single; /* the reading being tried re-encodes with a single-byte codec */
+    cpvec cur, best, alt, scratch, tmp, trial;
+    /* encoding of cur with one codec: bytes, flags, owning character; char start offsets */
+    uint8_t *eb, *ef;
+    uint32_t *own;
+    size_t *cstart;
+    size_t ecap, ccap;
 };
+
+static int vec_reserve(cpvec *v, size_t n)
+{
+    if (n <= v->cap)
+        return 0;
+    size_t cap = v->cap ? v->cap : 64;
+    while (cap < n)
+        cap *= 2;
+    uint32_t *p = realloc(v->v, cap * sizeof *p);
+    if (!p)
+        return -1;
+    v->v = p, v->cap = cap;
+    return 0;
+}
+
+static inline int vec_push(cpvec *v, uint32_t c)
+{
+    if (v->len == v->cap && vec_reserve(v, v->len + 1))
+        return -1;
+    v->v[v->len++] = c;
+    return 0;
+}
 
 ft_mojibake *ft_mojibake_new(const fixtext_options *o, char *err, size_t errlen)
 {
-    (void)o, (void)err, (void)errlen;
-    return calloc(1, sizeof(ft_mojibake));
+    if (mb_codecs_init()) {
+        if (err && errlen)
+            snprintf(err, errlen, "mojibake: iconv lacks one of the legacy codecs");
+        return NULL;
+    }
+    ft_mojibake *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->flags = o ? o->flags : 0;
+    return m;
 }
 
 void ft_mojibake_free(ft_mojibake *m)
 {
+    if (!m)
+        return;
+    free(m->cur.v), free(m->best.v), free(m->alt.v), free(m->scratch.v), free(m->tmp.v);
+    free(m->trial.v);
+    free(m->eb), free(m->ef), free(m->own), free(m->cstart);
     free(m);
+}
+
+/* ---- plausibility with mojibake-specific features ---- */
+
+static int is_pua(uint32_t c)
+{
+    return (c >= 0xE000 && c <= 0xF8FF) || (c >= 0xF0000 && c <= 0x10FFFD);
+}
+
+static int is_cjk(uint32_t c)
+{
+    return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x9FFF) ||
+           (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF);
+}
+
+static int is_latin_letter(uint32_t c)
+{
+    return (c | 0x20) - 'a' < 26 || (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7);
+}
+
+/* Alphabetic script of a letter: 1 Latin, 2 Greek, 3 Cyrillic, 4 Armenian to NKo (Hebrew, Arabic,
+ * Syriac…), 0 anything else. */
+static int alphabet(uint32_t c)
+{
+    if (is_latin_letter(c))
+        return 1;
+    if (c >= 0x370 && c <= 0x3FF)
+        return 2;
+    if (c >= 0x400 && c <= 0x52F)
+        return 3;
+    if (c >= 0x531 && c <= 0x8FF)
+        return 4;
+    return 0;
+}
+
+/* Extra cost (1/8 bits) of c after prev for patterns that only wrong decodings write. */
+static unsigned extra_cost(uint32_t prev, uint32_t c)
+{
+    unsigned x = 0;
+    /* "锟斤拷" / "烫烫" are what U+FFFD and uninitialised memory look like through GBK */
+    if ((prev == 0x951F && c == 0x65A4) || (prev == 0x65A4 && c == 0x62F7) || c == 0x951F)
+        x += 8 * 10;
+    /* a Latin-1 reading of a UTF-8 lead byte (Ã Â Å Ä â ã ä å æ ç è é ê ë ï ð) next to a
+       symbol or another such reading */
+    if (prev >= 0xC2 && prev <= 0xEF && c >= 0xA0 && c <= 0xBF)
+        x += 8 * 6;
+    if (is_pua(c))
+        x += 8 * 4;
+    /* a CJK character glued to a Latin letter ("caf茅", "na茂ve"): a double-byte reading of
+       accented Latin */
+    if ((is_cjk(c) && is_latin_letter(prev)) || (is_cjk(prev) && is_latin_letter(c)))
+        x += 8 * 5;
+    /* a letter of another alphabet glued to a letter ("ĞÜ" + Syriac "ܪ") */
+    int sa = alphabet(prev), sb = alphabet(c);
+    if (sa && sb && sa != sb)
+        x += 8 * 4;
+    return x;
+}
+
+/* Set per line: most letters are Latin, so CJK characters there are suspect ("Das »+芦"). */
+static _Thread_local int latin_line;
+
+static unsigned step(uint32_t prev, uint32_t c)
+{
+    unsigned x = ft_plausibility_step(prev, c) + extra_cost(prev, c);
+    if (latin_line && is_cjk(c))
+        x += 8 * 6;
+    return x;
+}
+
+/* ---- one reading over the current text ---- */
+
+static int ensure_enc(ft_mojibake *m, size_t bytes, size_t chars)
+{
+    if (bytes + 1 > m->ecap) {
+        size_t cap = m->ecap ? m->ecap : 256;
+        while (cap < bytes + 1)
+            cap *= 2;
+        uint8_t *eb = realloc(m->eb, cap);
+        if (!eb)
+            return -1;
+        m->eb = eb;
+        uint8_t *ef = realloc(m->ef, cap);
+        if (!ef)
+            return -1;
+        m->ef = ef;
+        uint32_t *own = realloc(m->own, cap * sizeof *own);
+        if (!own)
+            return -1;
+        m->own = own;
+        m->ecap = cap;
+    }
+    if (chars + 1 > m->ccap) {
+        size_t cap = m->ccap ? m->ccap : 128;
+        while (cap < chars + 1)
+            cap *= 2;
+        size_t *cs = realloc(m->cstart, cap * sizeof *cs);
+        if (!cs)
+            return -1;
+        m->cstart = cs, m->ccap = cap;
+    }
+    return 0;
+}
+
+/* Encodes cur with codec X. Returns the number of encoded bytes, or (size_t)-1 on ENOMEM. Sets
+ * *useful when at least one non-ASCII character has a byte sequence in X. */
+static size_t encode_line(ft_mojibake *m, int X, int *useful)
+{
+    size_t n = m->cur.len;
+    if (ensure_enc(m, 2 * n, n))
+        return (size_t)-1;
+    size_t k = 0;
+    *useful = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = m->cur.v[i];
+        m->cstart[i] = k;
+        uint8_t b[2];
+        int len = mb_encode(X, c, b);
+        if (len) {
+            m->eb[k] = b[0], m->ef[k] = c == '?' ? BF_QMARK : 0, m->own[k] = (uint32_t)i, k++;
+            if (len == 2)
+                m->eb[k] = b[1], m->ef[k] = 0, m->own[k] = (uint32_t)i, k++;
+            if (c >= 0x80)
+                *useful = 1;
+        } else {
+            m->eb[k] = 0;
+            m->ef[k] = c == FT_REPLACEMENT ? BF_WILD : BF_BARRIER;
+            m->own[k] = (uint32_t)i, k++;
+        }
+    }
+    m->cstart[n] = k;
+    return k;
+}
+
+static inline int aligned(const ft_mojibake *m, size_t k, size_t total)
+{
+    return k == total || k == 0 || m->own[k] != m->own[k - 1];
+}
+
+/* Decodes a run of Y sequences from byte p (a character start) into m->tmp. Returns the end byte
+ * (a character boundary) or 0 when no span starts here. *real counts sequences decoded from
+ * intact bytes. */
+static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigned *real)
+{
+    const uint8_t *e = m->eb, *f = m->ef;
+    size_t k = p;
+    m->tmp.len = 0;
+    *real = 0;
+    while (k < total) {
+        uint8_t b = e[k];
+        if (f[k] & BF_BARRIER)
+            break;
+        int al = aligned(m, k, total);
+        if (b < 0x80 && !(f[k] & BF_WILD)) {
+            if (al) {
+                /* a '?' that stands for a lost UTF-8 lead byte: continuation bytes follow */
+                if (!((f[k] & BF_QMARK) && Y == MB_UTF8 && k + 1 < total && !(f[k + 1] & 7) &&
+                      (e[k + 1] & 0xC0) == 0x80))
+                    break;
+            } else {
+                if (vec_push(&m->tmp, b))
+                    return (size_t)-1;
+                k++;
+                continue;
+            }
+        }
+        if ((f[k] & BF_WILD) || (b == '?' && (f[k] & BF_QMARK))) {
+            /* a lost lead byte: it and the continuation bytes it led become one U+FFFD */
+            k++;
+            if (Y == MB_UTF8)
+                for (int t = 0; t < 3 && k < total && !(f[k] & 7) && (e[k] & 0xC0) == 0x80; t++)
+                    k++;
+            if (vec_push(&m->tmp, FT_REPLACEMENT))
+                return (size_t)-1;
+            continue;
+        }
+        int L = mb_lead_length(Y, b);
+        if (!L)
+            break;
+        int lost = 0, bad = 0, t;
+        for (t = 1; t < L; t++) {
+            if (k + t >= total || (f[k + t] & BF_BARRIER)) {
+                bad = 1;
+                break;
+            }
+            if ((f[k + t] & BF_WILD) || (f[k + t] & BF_QMARK)) {
+                lost = 1;
+                break;
+            }
+        }
+        if (bad)
+            break;
+        if (lost) {
+            /* a continuation byte was lost: the character cannot be recovered */
+            size_t end = k + (size_t)t + 1;
+            if (Y == MB_UTF8 && t >= 2 && m->x_single)
+                (*real)++; /* lead and continuation intact: still evidence of the reading */
+            if (Y == MB_UTF8)
+                while (end < k + (size_t)L && end < total && !(f[end] & 7) && (e[end] & 0xC0) == 0x80)
+                    end++;
+            k = end;
+            if (vec_push(&m->tmp, FT_REPLACEMENT))
+                return (size_t)-1;
+            continue;
+        }
+        uint32_t cp;
+        int used = mb_decode(Y, e + k, total - k, &cp);
+        if (!used)
+            break;
+        /* planes 3-13 and 15-16 hold nothing text uses; noncharacters neither */
+        if ((cp >= 0x30000 && (cp < 0xE0000 || cp > 0xE01EF)) || (cp & 0xFFFE) == 0xFFFE ||
+            (cp >= 0xFDD0 && cp <= 0xFDEF))
+            break;
+        if (vec_push(&m->tmp, cp))
+            return (size_t)-1;
+        k += (size_t)used;
+        (*real)++;
+    }
+    if (k == p || !*real || !aligned(m, k, total))
+        return 0;
+    return k;
+}
+
+typedef struct {
+    long gain;          /* 1/8 bits saved */
+    unsigned spans;
+    size_t first, last; /* 0-based character columns in cur of the first and last span */
+    unsigned fffd_added;
+} pass_result;
+
+/* How much likelier one reading is than another before looking at the text, in 1/8 bits: valid
+ * UTF-8 rarely happens by chance, while almost any byte pair is some GBK or Big5 character. */
+static unsigned prior_q(int X, int Y)
+{
+    if (Y == MB_UTF8)
+        return X == MB_CP1252 ? 0 : 8 * 3; /* windows-1252/latin-1 is by far the commonest */
+    return X < MB_FIRST_DBCS ? 8 * 10 : 8 * 14;
+}
+
+/* Applies reading X→Y to cur, writing the result into m->trial. */
+static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res)
+{
+    const uint32_t *c = m->cur.v;
+    size_t n = m->cur.len;
+    memset(res, 0, sizeof *res);
+    m->trial.len = 0;
+    m->x_single = X < MB_FIRST_DBCS;
+    int line_mode = Y != MB_UTF8;
+    unsigned long line_co = 0, line_cn = 0;
+    size_t line_chars = 0, line_wide = 0;
+    size_t i = 0;
+    while (i < n) {
+        uint32_t ch = c[i];
+        size_t p = m->cstart[i];
+        if (ch >= 0x80 || ch == '?' ) {
+            unsigned real;
+            size_t q = (m->ef[p] & BF_BARRIER) ? 0 : decode_span(m, Y, p, total, &real);
+            if (q == (size_t)-1)
+                return -1;
+            if (q) {
+                size_t j = q == total ? n : m->own[q];
+                uint32_t prev = m->trial.len ? m->trial.v[m->trial.len - 1] : 0xFFFFFFFFu;
+                uint32_t next = j < n ? c[j] : 0xFFFFFFFFu;
+                unsigned long co = 0, cn = 0;
+                uint32_t a = prev;
+                unsigned fffd_old = 0, fffd_new = 0;
+                for (size_t t = i; t < j; t++)
+                    co += step(a, c[t]), a = c[t], fffd_old += c[t] == FT_REPLACEMENT;
+                if (next != 0xFFFFFFFFu)
+                    co += step(a, next);
+                a = prev;
+                for (size_t t = 0; t < m->tmp.len; t++) {
+                    uint32_t d = m->tmp.v[t];
+                    cn += step(a, d), a = d;
+                    fffd_new += d == FT_REPLACEMENT;
+                }
+                if (next != 0xFFFFFFFFu)
+                    cn += step(a, next);
+                int same = m->tmp.len == j - i && !memcmp(m->tmp.v, c + i, (j - i) * sizeof *c);
+                /* clearly better: a fixed margin plus a share of the span, so a single odd
+                   character in clean text never flips */
+                unsigned long margin = 8 * 8 + (unsigned long)(j - i) * 8 * 2 + prior_q(X, Y);
+                if (line_mode && !same) {
+                    /* double-byte readings are judged on the whole line: a line decoded with the
+                       wrong double-byte codec is wrong everywhere, and single characters alone
+                       say too little */
+                    line_co += co, line_cn += cn, line_chars += j - i;
+                    for (size_t t = 0; t < m->tmp.len; t++)
+                        line_wide += m->tmp.v[t] >= 0x2E80;
+                } else if (!same && cn + margin < co) {
+                    res->gain += (long)(co - cn) - (long)prior_q(X, Y);
+                } else {
+                    same = 1;
+                }
+                if (!same) {
+                    if (!res->spans)
+                        res->first = i;
+                    res->last = j - 1;
+                    res->spans++;
+                    if (fffd_new > fffd_old)
+                        res->fffd_added += fffd_new - fffd_old;
+                    for (size_t t = 0; t < m->tmp.len; t++)
+                        if (vec_push(&m->trial, m->tmp.v[t]))
+                            return -1;
+                    i = j;
+                    continue;
+                }
+            }
+        }
+        if (vec_push(&m->trial, ch))
+            return -1;
+        i++;
+    }
+    if (line_mode && res->spans) {
+        unsigned long margin = 8 * 8 + line_chars * 8 * 2 + prior_q(X, Y);
+        if (line_wide >= 2 && line_cn + margin < line_co)
+            res->gain = (long)(line_co - line_cn) - (long)prior_q(X, Y);
+        else
+            res->spans = 0;
+    }
+    return 0;
+}
+
+/* Is there anything a reading could change? Two neighbouring non-ASCII characters, or a single
+ * one that a double-byte codec encodes (one CJK character can hide a 2-byte UTF-8 sequence), or a
+ * C1 control. Pure ASCII lines never get here. */
+static int may_be_mojibake(const uint32_t *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (c[i] >= 0x80)
+            return 1;
+    return 0;
+}
+
+static void swap(cpvec *a, cpvec *b)
+{
+    cpvec t = *a;
+    *a = *b, *b = t;
+}
+
+/* Maps C1 controls to the windows-1252 characters they stand for. */
+static unsigned fix_c1(ft_mojibake *m)
+{
+    unsigned fixed = 0;
+    for (size_t i = 0; i < m->cur.len; i++) {
+        uint32_t c = m->cur.v[i], d;
+        uint8_t b = (uint8_t)c;
+        if (c >= 0x80 && c < 0xA0 && mb_decode(MB_CP1252, &b, 1, &d) && d != c) {
+            m->cur.v[i] = d;
+            fixed++;
+        }
+    }
+    return fixed;
+}
+
+/* Tries every reading on cur; the one with the largest gain among those wanted (want_utf8: 1 only
+ * readings into UTF-8, 0 only the others, -1 all) leaves its text in *dst and *bx >= 0. */
+static int best_reading(ft_mojibake *m, int want_utf8, pass_result *best, int *bx, int *by,
+                        cpvec *dst)
+{
+    *bx = *by = -1;
+    memset(best, 0, sizeof *best);
+    for (int X = 0; X < MB_UTF8; X++) {
+        int useful;
+        size_t total = encode_line(m, X, &useful);
+        if (total == (size_t)-1)
+            return -1;
+        if (!useful)
+            continue;
+        for (int Y = MB_FIRST_DBCS; Y <= MB_UTF8; Y++) {
+            if (Y == X || (want_utf8 == 1 && Y != MB_UTF8) || (want_utf8 == 0 && Y == MB_UTF8))
+                continue;
+            pass_result res;
+            if (run_pass(m, X, Y, total, &res))
+                return -1;
+            if (res.spans && (*bx < 0 || res.gain > best->gain)) {
+                *best = res, *bx = X, *by = Y;
+                swap(dst, &m->trial);
+            }
+        }
+    }
+    return 0;
 }
 
 int ft_mojibake_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, ft_report *r)
 {
-    (void)m, (void)in, (void)len, (void)out, (void)r;
-    return 0;
+    const unsigned char *s = (const unsigned char *)in;
+    size_t i = 0;
+    while (i < len && s[i] < 0x80)
+        i++;
+    if (i == len)
+        return 0;
+    /* decode to code points */
+    m->cur.len = 0;
+    if (vec_reserve(&m->cur, len))
+        return -1;
+    for (i = 0; i < len;) {
+        uint32_t cp;
+        i += ft_utf8_decode(s + i, &cp);
+        m->cur.v[m->cur.len++] = cp;
+    }
+    if (!may_be_mojibake(m->cur.v, m->cur.len))
+        return 0;
+
+    size_t latin = 0, cjk = 0;
+    for (size_t k = 0; k < m->cur.len; k++)
+        latin += is_latin_letter(m->cur.v[k]), cjk += is_cjk(m->cur.v[k]);
+    latin_line = cjk * 8 < latin;
+
+    int changed = 0;
+    int hist_x[MAX_ROUNDS], hist_y[MAX_ROUNDS];
+    size_t hist_first[MAX_ROUNDS], hist_last[MAX_ROUNDS];
+    int rounds = 0;
+    unsigned spans = 0, fffd = 0;
+    for (; rounds < MAX_ROUNDS; rounds++) {
+        pass_result ru, rn, *pick;
+        int ux, uy, nx, ny, bx, by;
+        if (best_reading(m, 1, &ru, &ux, &uy, &m->best) || best_reading(m, 0, &rn, &nx, &ny, &m->alt))
+            return -1;
+        if (ux < 0 && nx < 0)
+            break;
+        int take_utf8 = nx < 0;
+        if (ux >= 0 && nx >= 0) {
+            /* Both a UTF-8 and a double-byte reading help: look one round ahead, since taking the
+               double-byte reading first can bury a second UTF-8 layer ("cafÃƒÂ©") and a stray
+               UTF-8 sequence can hide inside GBK bytes read as latin-1 ("Ê²" in "Ê²Ã´"). */
+            pass_result fu, fn;
+            int fx, fy;
+            long gu = ru.gain, gn = rn.gain;
+            swap(&m->cur, &m->best);
+            if (best_reading(m, -1, &fu, &fx, &fy, &m->scratch))
+                return -1;
+            swap(&m->cur, &m->best);
+            if (fx >= 0)
+                gu += fu.gain;
+            swap(&m->cur, &m->alt);
+            if (best_reading(m, -1, &fn, &fx, &fy, &m->scratch))
+                return -1;
+            swap(&m->cur, &m->alt);
+            if (fx >= 0)
+                gn += fn.gain;
+            take_utf8 = gu >= gn;
+        }
+        if (take_utf8) {
+            pick = &ru, bx = ux, by = uy;
+            swap(&m->cur, &m->best);
+        } else {
+            pick = &rn, bx = nx, by = ny;
+            swap(&m->cur, &m->alt);
+        }
+        hist_x[rounds] = bx, hist_y[rounds] = by;
+        hist_first[rounds] = pick->first, hist_last[rounds] = pick->last;
+        spans += pick->spans, fffd += pick->fffd_added;
+        changed = 1;
+    }
+    unsigned c1 = 0;
+    if (!(m->flags & FIXTEXT_NO_C1))
+        c1 = fix_c1(m);
+    if (!changed && !c1)
+        return 0;
+
+    if (rounds) {
+        r->info->mojibake_spans += spans;
+        r->info->replacement_chars += fffd;
+        int same = 1;
+        for (int k = 1; k < rounds; k++)
+            same &= hist_x[k] == hist_x[0] && hist_y[k] == hist_y[0];
+        if (same && rounds > 1)
+            ft_report_note(r, "%s→%s ×%d; span %zu-%zu", mb_codec_name(hist_x[0]),
+                           mb_codec_name(hist_y[0]), rounds, hist_first[0] + 1, hist_last[0] + 1);
+        else
+            for (int k = 0; k < rounds; k++)
+                ft_report_note(r, "%s→%s; span %zu-%zu", mb_codec_name(hist_x[k]),
+                               mb_codec_name(hist_y[k]), hist_first[k] + 1, hist_last[k] + 1);
+    }
+    if (c1) {
+        r->info->c1_fixed += c1;
+        ft_report_note(r, "C1 controls → cp1252 ×%u", c1);
+    }
+    for (size_t k = 0; k < m->cur.len; k++)
+        if (ft_buf_put_cp(out, m->cur.v[k]))
+            return -1;
+    return 1;
 }

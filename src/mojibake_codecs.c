@@ -1,0 +1,247 @@
+/* mojibake_codecs.c — flat encode/decode tables for the codecs mojibake is made of. They are built
+ * once per process from the system's iconv (so fixtext and the converters real software used agree
+ * byte for byte) instead of being generated into the source tree: 64 K entries per double-byte codec
+ * would weigh megabytes in git, and iconv is already a dependency. Building takes a few
+ * milliseconds; afterwards the tables are read-only and shared by every worker. */
+#include <errno.h>
+#include <iconv.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mojibake_codecs.h"
+
+/* tables/mojibake_big5_extra.c: Big5 codes other decoders read and glibc does not */
+extern const unsigned ft_mb_big5_extra_count;
+extern const uint16_t ft_mb_big5_extra[][2];
+
+static const char *const iconv_names[MB_NCODECS] = {
+    "CP1252", "CP1250", "ISO-8859-2", "CP1251", "MACINTOSH", "CP437",
+    "GBK", "BIG5", "SJIS", "EUC-KR", "UTF-8",
+};
+static const char *const display_names[MB_NCODECS] = {
+    "cp1252", "cp1250", "iso-8859-2", "cp1251", "macroman", "cp437",
+    "gbk", "big5", "shift_jis", "euc-kr", "utf-8",
+};
+
+#define N_SB MB_FIRST_DBCS
+#define N_DB (MB_UTF8 - MB_FIRST_DBCS)
+
+/* Single-byte codecs: bytes 0x80..0xFF -> code point (0 = undefined), and the reverse over the BMP
+ * (0 = not encodable). */
+static uint16_t sb_dec[N_SB][128];
+static uint8_t *sb_enc[N_SB];
+/* Double-byte codecs: (lead << 8 | trail) -> code point (0 = invalid); single high bytes
+ * (Shift_JIS half-width katakana) in db_dec1; the reverse: code point -> code (> 0xFF for pairs). */
+static uint16_t *db_dec[N_DB];
+static uint16_t db_dec1[N_DB][128];
+static uint16_t *db_enc[N_DB];
+static uint8_t db_lead[N_DB][256]; /* 2 when the byte can lead a pair, 1 single, 0 never */
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static atomic_int state; /* 0 not built, 1 ok, -1 failed */
+
+const char *mb_codec_name(int codec)
+{
+    return codec >= 0 && codec < MB_NCODECS ? display_names[codec] : "?";
+}
+
+/* Decodes bytes with cd into one code point; 0 unless exactly one character comes out. */
+static uint32_t one_char(iconv_t cd, const uint8_t *bytes, size_t n)
+{
+    char *in = (char *)bytes;
+    size_t inleft = n;
+    uint32_t outbuf[4];
+    char *out = (char *)outbuf;
+    size_t outleft = sizeof outbuf;
+    iconv(cd, NULL, NULL, NULL, NULL);
+    if (iconv(cd, &in, &inleft, &out, &outleft) == (size_t)-1 || inleft)
+        return 0;
+    if (iconv(cd, NULL, NULL, &out, &outleft) == (size_t)-1)
+        return 0;
+    if (sizeof outbuf - outleft != 4)
+        return 0;
+    return outbuf[0];
+}
+
+static void build(void)
+{
+    for (int c = 0; c < MB_UTF8; c++) {
+        iconv_t cd = iconv_open("UTF-32LE", iconv_names[c]);
+        if (cd == (iconv_t)-1) {
+            atomic_store(&state, -1);
+            return;
+        }
+        if (c < N_SB) {
+            sb_enc[c] = calloc(0x10000, 1);
+            if (!sb_enc[c])
+                goto fail;
+            for (int b = 0x80; b < 0x100; b++) {
+                uint8_t byte = (uint8_t)b;
+                uint32_t cp = one_char(cd, &byte, 1);
+                if (!cp && c == MB_CP1252)
+                    cp = (uint32_t)b; /* the five undefined bytes round-trip as C1 controls */
+                if (cp >= 0x80 && cp < 0x10000) {
+                    sb_dec[c][b - 0x80] = (uint16_t)cp;
+                    if (!sb_enc[c][cp])
+                        sb_enc[c][cp] = byte;
+                }
+            }
+            if (c == MB_CP1252) /* latin-1 readings: every C1 control maps back to its byte */
+                for (uint32_t cp = 0x80; cp < 0xA0; cp++)
+                    if (!sb_enc[c][cp])
+                        sb_enc[c][cp] = (uint8_t)cp;
+        } else {
+            int d = c - MB_FIRST_DBCS;
+            db_dec[d] = calloc(0x10000, sizeof(uint16_t));
+            db_enc[d] = calloc(0x10000, sizeof(uint16_t));
+            if (!db_dec[d] || !db_enc[d])
+                goto fail;
+            for (int b = 0x80; b < 0x100; b++) {
+                uint8_t byte = (uint8_t)b;
+                uint32_t cp = one_char(cd, &byte, 1);
+                if (cp >= 0x80 && cp < 0x10000) {
+                    db_dec1[d][b - 0x80] = (uint16_t)cp;
+                    db_lead[d][b] = 1;
+                    if (!db_enc[d][cp])
+                        db_enc[d][cp] = (uint16_t)b;
+                }
+            }
+            for (int lead = 0x81; lead < 0xFF; lead++) {
+                if (db_lead[d][lead] == 1)
+                    continue;
+                for (int trail = 0x40; trail < 0xFF; trail++) {
+                    uint8_t pair[2] = {(uint8_t)lead, (uint8_t)trail};
+                    uint32_t cp = one_char(cd, pair, 2);
+                    if (cp < 0x80 || cp >= 0x10000)
+                        continue;
+                    uint16_t code = (uint16_t)(lead << 8 | trail);
+                    db_dec[d][code] = (uint16_t)cp;
+                    db_lead[d][lead] = 2;
+                    if (!db_enc[d][cp])
+                        db_enc[d][cp] = code;
+                }
+            }
+        }
+        if (c == MB_BIG5) {
+            int d = c - MB_FIRST_DBCS;
+            for (unsigned k = 0; k < ft_mb_big5_extra_count; k++) {
+                uint16_t code = ft_mb_big5_extra[k][0], cp = ft_mb_big5_extra[k][1];
+                if (!db_dec[d][code]) {
+                    db_dec[d][code] = cp;
+                    db_lead[d][code >> 8] = 2;
+                    if (!db_enc[d][cp])
+                        db_enc[d][cp] = code;
+                }
+            }
+        }
+        iconv_close(cd);
+        continue;
+    fail:
+        iconv_close(cd);
+        atomic_store(&state, -1);
+        return;
+    }
+    atomic_store(&state, 1);
+}
+
+int mb_codecs_init(void)
+{
+    pthread_once(&once, build);
+    return atomic_load(&state) == 1 ? 0 : -1;
+}
+
+int mb_encode(int codec, uint32_t cp, uint8_t out[2])
+{
+    if (cp < 0x80) {
+        out[0] = (uint8_t)cp;
+        return 1;
+    }
+    if (cp >= 0x10000)
+        return 0;
+    if (codec < N_SB) {
+        uint8_t b = sb_enc[codec][cp];
+        if (!b)
+            return 0;
+        out[0] = b;
+        return 1;
+    }
+    uint16_t code = db_enc[codec - MB_FIRST_DBCS][cp];
+    if (!code)
+        return 0;
+    if (code < 0x100) {
+        out[0] = (uint8_t)code;
+        return 1;
+    }
+    out[0] = (uint8_t)(code >> 8), out[1] = (uint8_t)code;
+    return 2;
+}
+
+static int utf8_len(uint8_t b)
+{
+    if (b < 0x80)
+        return 1;
+    if (b >= 0xC2 && b <= 0xDF)
+        return 2;
+    if (b >= 0xE0 && b <= 0xEF)
+        return 3;
+    if (b >= 0xF0 && b <= 0xF4)
+        return 4;
+    return 0;
+}
+
+int mb_lead_length(int codec, uint8_t b)
+{
+    if (b < 0x80)
+        return 1;
+    if (codec == MB_UTF8)
+        return utf8_len(b);
+    if (codec < N_SB)
+        return sb_dec[codec][b - 0x80] ? 1 : 0;
+    return db_lead[codec - MB_FIRST_DBCS][b];
+}
+
+int mb_decode(int codec, const uint8_t *p, size_t n, uint32_t *cp)
+{
+    uint8_t b = p[0];
+    if (b < 0x80) {
+        *cp = b;
+        return 1;
+    }
+    if (codec == MB_UTF8) {
+        int len = utf8_len(b);
+        if (!len || (size_t)len > n)
+            return 0;
+        uint32_t c = b & (0xFF >> (len + 1));
+        for (int i = 1; i < len; i++) {
+            if ((p[i] & 0xC0) != 0x80)
+                return 0;
+            c = c << 6 | (p[i] & 0x3F);
+        }
+        static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
+        if (c < min[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+            return 0;
+        *cp = c;
+        return len;
+    }
+    if (codec < N_SB) {
+        uint16_t c = sb_dec[codec][b - 0x80];
+        if (!c)
+            return 0;
+        *cp = c;
+        return 1;
+    }
+    int d = codec - MB_FIRST_DBCS;
+    if (db_lead[d][b] == 1) {
+        *cp = db_dec1[d][b - 0x80];
+        return 1;
+    }
+    if (db_lead[d][b] != 2 || n < 2)
+        return 0;
+    uint16_t c = db_dec[d][(uint16_t)(b << 8 | p[1])];
+    if (!c)
+        return 0;
+    *cp = c;
+    return 2;
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""End-to-end check of mojibake repair: runs fixtext on cases made by corrupting real text with
+Python's codecs (fixtures/mojibake/gen_mojibake.py) and compares every output line with the clean
+text. Lossless classes must come back exactly, NEGATIVE lines must stay untouched, lossy classes
+must keep every character whose bytes survived (U+FFFD where one was lost).
+
+usage: e2e_mojibake.py FIXTEXT [CASES.jsonl] [--report]
+Without CASES it checks the committed sample (fixtures/mojibake/cases.jsonl) plus the seeds'
+shifted runs and explanations, and fails on any miss. With CASES (the large development set) and
+--report it prints per-class accuracy and fails only when the targets (99% lossless, 0 negatives
+changed) are missed."""
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.environ.get("FIXTEXT_SOURCE", os.path.dirname(HERE))
+
+
+def run(fixtext, lines, *args):
+    data = "".join(l + "\n" for l in lines).encode("utf-8")
+    p = subprocess.run([fixtext, "--keep-pinyin", "--no-detect", *args], input=data, capture_output=True, timeout=600)
+    if p.returncode != 0:
+        raise SystemExit("fixtext failed: %r" % p.stderr[:500])
+    out = p.stdout.decode("utf-8").split("\n")
+    assert out[-1] == "", "missing final newline"
+    return out[:-1], p.stderr.decode("utf-8", "replace")
+
+
+def main():
+    fixtext = sys.argv[1]
+    report = "--report" in sys.argv
+    files = [a for a in sys.argv[2:] if not a.startswith("--")]
+    path = files[0] if files else os.path.join(ROOT, "fixtures", "mojibake", "cases.jsonl")
+    cases = [json.loads(l) for l in open(path, encoding="utf-8")]
+    out, _ = run(fixtext, [c["input"] for c in cases])
+    assert len(out) == len(cases), "line count changed: %d -> %d" % (len(cases), len(out))
+    stats = {}
+    passed = failed = 0
+    for c, got in zip(cases, out):
+        s = stats.setdefault(c["class"], [0, 0])
+        ok = got == c["expected"]
+        s[0] += ok
+        s[1] += 1
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            if not report or c["class"] == "NEGATIVE":
+                print("FAIL %s\n  input:    %s\n  expected: %s\n  got:      %s" %
+                      (c["class"], c["input"], c["expected"], got))
+
+    lossless_ok = lossless_n = 0
+    for cls, (ok, n) in sorted(stats.items()):
+        lossy = any(c["lossy"] for c in cases if c["class"] == cls)
+        if cls != "NEGATIVE" and not lossy:
+            lossless_ok += ok
+            lossless_n += n
+        if report:
+            print("%-26s %5d/%-5d %6.2f%%%s" % (cls, ok, n, 100.0 * ok / n, " (lossy)" if lossy else ""))
+    if report:
+        neg = stats.get("NEGATIVE", [0, 0])
+        print("lossless: %d/%d = %.2f%%; negatives changed: %d of %d" %
+              (lossless_ok, lossless_n, 100.0 * lossless_ok / max(1, lossless_n), neg[1] - neg[0], neg[1]))
+        good = lossless_ok >= 0.99 * lossless_n and neg[0] == neg[1]
+        print("%d passed, %d failed" % (1 if good else 0, 0 if good else 1))
+        return 0 if good else 1
+
+    if not files:
+        # explanations name the reading and the span
+        _, err = run(fixtext, ["caf\u00c3\u00a9 ok", "plain line", "\u6d63\u72b2\u30bd"], "--explain")
+        for want in ("1: cp1252\u2192utf-8; span 4-5", "3: gbk\u2192utf-8; span 1-3"):
+            if want in err:
+                passed += 1
+            else:
+                failed += 1
+                print("FAIL explain: %r not in %r" % (want, err))
+        # each repair can be turned off
+        got, _ = run(fixtext, ["caf\u00c3\u00a9 \u00e4\u00bd\u00a0\u00e5\u00a5\u00bd"], "--no-mojibake")
+        if got == ["caf\u00c3\u00a9 \u00e4\u00bd\u00a0\u00e5\u00a5\u00bd"]:
+            passed += 1
+        else:
+            failed += 1
+            print("FAIL --no-mojibake changed the line: %r" % got)
+        got, _ = run(fixtext, ["\u0093quoted\u0094"], "--no-c1")
+        if got == ["\u0093quoted\u0094"]:
+            passed += 1
+        else:
+            failed += 1
+            print("FAIL --no-c1 changed the line: %r" % got)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
