@@ -1,9 +1,141 @@
-/* entities.c — decodes HTML character references (&amp;, &#x4E2D;) on lines without markup.
- * (Placeholder: nothing is decoded yet.) */
+/* entities.c — decodes HTML character references (&amp;, &eacute;, &#233;, &#x4E2D;) on lines that
+ * carry no markup: on a line with tags, "&lt;" may be exactly what the author meant to keep.
+ * Only complete references (ending in ';') are decoded, with the HTML5 name list
+ * (tables/html_entities.c) and HTML's rule that numeric references to 0x80-0x9F mean the
+ * windows-1252 characters. Stateless. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "internal.h"
+
+typedef struct {
+    const char *name;
+    uint32_t cp[2];
+} ft_html_entity;
+extern const unsigned ft_html_entity_count;
+extern const ft_html_entity ft_html_entities[];
+
+/* HTML's windows-1252 reading of numeric references 0x80..0x9F (0 = keep the reference). */
+static const uint16_t c1_map[32] = {
+    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039,
+    0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+};
+
+/* A tag, comment or declaration: '<' followed by a letter, '/', '!' or '?'. */
+static int has_markup(const char *s, size_t n)
+{
+    const char *p = s, *end = s + n;
+    while ((p = memchr(p, '<', (size_t)(end - p))) && p + 1 < end) {
+        char c = p[1];
+        if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+            return 1;
+        if (c == '/' || c == '!' || c == '?')
+            return 1;
+        p++;
+    }
+    return 0;
+}
+
+static const ft_html_entity *lookup(const char *name, size_t len)
+{
+    size_t lo = 0, hi = ft_html_entity_count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const char *e = ft_html_entities[mid].name;
+        int c = strncmp(e, name, len);
+        if (!c && e[len])
+            c = 1;
+        if (c < 0)
+            lo = mid + 1;
+        else if (c > 0)
+            hi = mid;
+        else
+            return &ft_html_entities[mid];
+    }
+    return NULL;
+}
+
+/* Parses a reference at s[0] == '&'. Returns its length and sets cp[0..1] (cp[1] may be 0), or 0
+ * when s does not start a complete reference worth decoding. */
+static size_t parse(const char *s, size_t n, uint32_t cp[2])
+{
+    size_t i = 1;
+    cp[1] = 0;
+    if (i < n && s[i] == '#') {
+        i++;
+        int hex = i < n && (s[i] == 'x' || s[i] == 'X');
+        i += (size_t)hex;
+        size_t start = i;
+        uint32_t v = 0;
+        while (i < n && i - start < 8) {
+            char c = s[i];
+            int d;
+            if (c >= '0' && c <= '9')
+                d = c - '0';
+            else if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+                d = (c | 0x20) - 'a' + 10;
+            else
+                break;
+            v = v * (hex ? 16u : 10u) + (uint32_t)d;
+            i++;
+        }
+        if (i == start || i >= n || s[i] != ';')
+            return 0;
+        if (v >= 0x80 && v < 0xA0)
+            v = c1_map[v - 0x80];
+        if (!v || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) || (v < 0x20 && v != '\t'))
+            return 0; /* nothing sensible to put there: leave the text as written */
+        cp[0] = v;
+        return i + 1;
+    }
+    size_t start = i;
+    while (i < n && i - start < 32 &&
+           (((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+        i++;
+    if (i == start || i >= n || s[i] != ';')
+        return 0;
+    const ft_html_entity *e = lookup(s + start, i - start);
+    if (!e)
+        return 0;
+    cp[0] = e->cp[0], cp[1] = e->cp[1];
+    return i + 1;
+}
 
 int ft_entities_decode(const char *in, size_t len, ft_buf *out, ft_report *r)
 {
-    (void)in, (void)len, (void)out, (void)r;
-    return 0;
+    const char *amp = memchr(in, '&', len);
+    if (!amp || has_markup(in, len))
+        return 0;
+    size_t done = 0, i = (size_t)(amp - in), col = 1, first = 0, last = 0;
+    unsigned count = 0;
+    /* columns: count characters up to the first '&' */
+    for (size_t k = 0; k < i; k++)
+        col += ((unsigned char)in[k] & 0xC0) != 0x80;
+    while (i < len) {
+        if (in[i] == '&') {
+            uint32_t cp[2];
+            size_t n = parse(in + i, len - i, cp);
+            if (n) {
+                if (ft_buf_append(out, in + done, i - done) || ft_buf_put_cp(out, cp[0]) ||
+                    (cp[1] && ft_buf_put_cp(out, cp[1])))
+                    return -1;
+                if (!count)
+                    first = col;
+                last = col + n - 1;
+                count++;
+                i += n, col += n, done = i;
+                continue;
+            }
+        }
+        col += ((unsigned char)in[i] & 0xC0) != 0x80;
+        i++;
+    }
+    if (!count)
+        return 0;
+    if (ft_buf_append(out, in + done, len - done))
+        return -1;
+    r->info->entities_decoded += count;
+    ft_report_note(r, "HTML references ×%u; span %zu-%zu", count, first, last);
+    return 1;
 }
