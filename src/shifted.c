@@ -1,9 +1,154 @@
 /* shifted.c — finds double-byte runs knocked out of alignment by a lost byte and realigns them.
- * (Placeholder: nothing is repaired yet.) */
+ *
+ * When a GBK stream loses one byte (a crawler replaced an undecodable pair by '?', say), every
+ * later pair is read one byte off until an ASCII byte resyncs the decoder: "擁有了…獲得" becomes
+ * "碛辛烁喃@得", rare characters ending in an ASCII character that was really a trail byte. The
+ * stage looks for CJK runs shortly after a '?' (or around a private-use character, which is what an
+ * unmapped pair turns into), re-encodes the run with GBK, drops its first byte (the orphan trail of
+ * the lost character, which becomes U+FFFD) and decodes the rest again, letting the run's last pair
+ * take the following ASCII character as its trail. The realigned run replaces the text only when
+ * it is far more plausible; otherwise the span is counted as reported and explained. */
+#include <string.h>
+
 #include "internal.h"
+#include "mojibake_codecs.h"
+
+#define WINDOW 10    /* characters after a '?' in which a shifted run may start */
+#define MAX_CHARS 4096
+
+static int is_han(uint32_t c)
+{
+    return (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF);
+}
+
+static int is_pua(uint32_t c)
+{
+    return c >= 0xE000 && c <= 0xF8FF;
+}
+
+/* Realigns cps[a..) (a run of Han characters): on success fills out (n_out) and returns the number
+ * of characters of cps the realigned reading covers; 0 when the bytes do not realign. */
+static size_t realign(const uint32_t *cps, size_t n, size_t a, uint32_t *out, size_t *n_out)
+{
+    uint8_t bytes[2 * 64 + 2];
+    size_t owner_end[2 * 64 + 2]; /* character index after the one that owns each byte */
+    size_t nb = 0, i = a;
+    /* the run: Han characters, then at most one ASCII character that may be a trail byte */
+    while (i < n && i - a < 64 && is_han(cps[i])) {
+        uint8_t b[2];
+        if (mb_encode(MB_GBK, cps[i], b) != 2)
+            break;
+        bytes[nb] = b[0], owner_end[nb++] = i + 1;
+        bytes[nb] = b[1], owner_end[nb++] = i + 1;
+        i++;
+    }
+    int trail = i < n && cps[i] >= 0x40 && cps[i] < 0x7F;
+    if (i - a < 1 || (i - a < 2 && !trail))
+        return 0;
+    if (trail)
+        bytes[nb] = (uint8_t)cps[i], owner_end[nb++] = i + 1;
+    size_t k = 1, m = 0;
+    out[m++] = FT_REPLACEMENT; /* the character whose lead byte was lost */
+    while (k + 1 < nb) {
+        uint32_t cp;
+        if (bytes[k] < 0x80 || mb_decode(MB_GBK, bytes + k, 2, &cp) != 2 || cp < 0x80)
+            break;
+        out[m++] = cp;
+        k += 2;
+        if (k < nb && owner_end[k - 1] != owner_end[k] && bytes[k] < 0x80)
+            break; /* resynchronised on a character boundary */
+    }
+    if (k == nb - 1 && bytes[k] >= 0x80) {
+        out[m++] = FT_REPLACEMENT; /* a last lead byte whose trail is gone too */
+        k++;
+    }
+    if (k < 2 || owner_end[k - 1] == (k < nb ? owner_end[k] : (size_t)-1))
+        return 0; /* ended inside a character */
+    *n_out = m;
+    return owner_end[k - 1] - a;
+}
+
+static unsigned long run_cost(uint32_t prev, const uint32_t *c, size_t n, uint32_t next)
+{
+    unsigned long t = 0;
+    for (size_t i = 0; i < n; i++)
+        t += ft_plausibility_step(prev, c[i]), prev = c[i];
+    if (next != 0xFFFFFFFFu)
+        t += ft_plausibility_step(prev, next);
+    return t;
+}
 
 int ft_shifted_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, ft_report *r)
 {
-    (void)m, (void)in, (void)len, (void)out, (void)r;
-    return 0;
+    (void)m;
+    const unsigned char *s = (const unsigned char *)in;
+    /* hot path: a shifted run shows itself by a '?' or a private-use character (EE/EF xx xx) */
+    if (!memchr(in, '?', len) && !memchr(in, 0xEE, len) && !memchr(in, 0xEF, len))
+        return 0;
+    if (mb_codecs_init())
+        return 0;
+    uint32_t cps[MAX_CHARS];
+    size_t n = 0;
+    for (size_t i = 0; i < len && n < MAX_CHARS;) {
+        i += ft_utf8_decode(s + i, &cps[n]);
+        n++;
+    }
+    if (n == MAX_CHARS)
+        return 0; /* very long lines are left alone */
+
+    uint32_t res[MAX_CHARS + 8];
+    size_t nres = 0, fixed = 0, reported = 0;
+    size_t since_q = (size_t)-1; /* characters since the last '?' or private-use character */
+    size_t i = 0;
+    while (i < n) {
+        uint32_t c = cps[i];
+        if (c == '?' || is_pua(c)) {
+            if (is_pua(c))
+                reported++, ft_report_note(r, "private-use character; column %zu", i + 1);
+            since_q = 0;
+            res[nres++] = c;
+            i++;
+            continue;
+        }
+        if (since_q <= WINDOW && is_han(c) && (i == 0 || !is_han(cps[i - 1]))) {
+            uint32_t rr[70];
+            size_t nr = 0;
+            size_t cover = realign(cps, n, i, rr, &nr);
+            if (cover) {
+                uint32_t prev = nres ? res[nres - 1] : 0xFFFFFFFFu;
+                uint32_t next = i + cover < n ? cps[i + cover] : 0xFFFFFFFFu;
+                unsigned long co = run_cost(prev, cps + i, cover, next);
+                /* the lost character costs nothing here: it is lost either way */
+                unsigned long cn = run_cost(prev, rr + 1, nr - 1, next);
+                /* far more plausible: the realigned run must save a large share of its cost */
+                if (cn + 8 * 8 + cover * 8 < co && cn * 10 < co * 8) {
+                    memcpy(res + nres, rr, nr * sizeof *rr);
+                    nres += nr;
+                    fixed++;
+                    r->info->replacement_chars += 1;
+                    ft_report_note(r, "shifted gbk run realigned; span %zu-%zu", i + 1, i + cover);
+                    i += cover;
+                    since_q = (size_t)-1;
+                    continue;
+                }
+                /* left as it is: say so when the run looks like one (rare characters) */
+                if (co > cover * 8 * 14) {
+                    reported++;
+                    ft_report_note(r, "suspected shifted run left; span %zu-%zu", i + 1, i + cover);
+                }
+            }
+        }
+        if (since_q != (size_t)-1)
+            since_q++;
+        res[nres++] = c;
+        i++;
+    }
+    r->info->shifted_reported += (unsigned)reported;
+    if (!fixed)
+        return 0;
+    r->info->shifted_fixed += (unsigned)fixed;
+    for (size_t k = 0; k < nres; k++)
+        if (ft_buf_put_cp(out, res[k]))
+            return -1;
+    return 1;
 }
