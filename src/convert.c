@@ -7,8 +7,8 @@
  *   - "source" characters are those the conversion's character dictionary changes (发 后 for
  *     s2t, 發 乾 for t2s);
  *   - "target" characters belong to the target script alone (發 for s2t, 发 么 for t2s: not 后
- *     or 游, valid in both scripts, so that 游標 still becomes 光标 as tw2sp has it), and are
- *     never changed (a character with both marks counts as source only).
+ *     or 游, valid in both scripts, so that 游標 still becomes 光标 as tw2sp has it, nor 群, the
+ *     Taiwan form too), and are never changed (a character with both marks counts as source).
  * A line is cut into chunks at punctuation, spaces and controls ("cut" characters, which no key
  * of OpenCC's dictionaries contains, so OpenCC's longest-match segmentation never crosses them and
  * converting the chunks one by one gives exactly what converting the line gives). Then:
@@ -48,7 +48,6 @@ typedef struct chunk {
     size_t start, end;  /* bytes of the line */
     unsigned source;    /* source-script characters in it */
     unsigned target;    /* target-script characters in it */
-    unsigned weak;      /* weak target-script characters in it (see WEAK_SIMP) */
     unsigned han;       /* Han characters in it */
     int selected;       /* converted by OpenCC in this line */
 } chunk;
@@ -59,7 +58,6 @@ struct ft_converter {
     char reverse_path[4096]; /* "" when there is none */
     char name[64];      /* configuration name for --explain ("t2s") */
     unsigned source_mask, target_mask; /* script_table.h flags; both 0: no protection known */
-    unsigned weak_mask;                /* target characters that are weak (see WEAK_SIMP) */
     chunk *chunks;      /* owned; reused line after line */
     size_t chunk_cap;
     ft_buf joined;      /* owned: the chunks sent to OpenCC */
@@ -74,23 +72,19 @@ struct ft_converter {
 
 typedef struct config_info {
     const char *name;
-    unsigned source, target, weak; /* weak: flags that make a target character weak */
+    unsigned source, target;
     const char *reverse;           /* the configuration converting back */
 } config_info;
 
-/* Simplified targets: 群 and 么 are Simplified-only by OpenCC's own traditional standard (羣, 麼)
- * but also Taiwan or Hong Kong forms (of 羣, of 幺): "weak" target characters. They are never
- * changed (tw2s would turn 什么 into 什幺), but they do not make a line count as converted. */
-#define WEAK_SIMP (FT_TWV | FT_HKV)
 
 static const config_info configs[] = {
-    {"t2s", FT_TC, FT_SO, WEAK_SIMP, "s2t"},    {"tw2s", FT_TC, FT_SO, WEAK_SIMP, "s2tw"},
-    {"tw2sp", FT_TC, FT_SO, WEAK_SIMP, "s2twp"}, {"hk2s", FT_TC, FT_SO, WEAK_SIMP, "s2hk"},
-    {"s2t", FT_SC, FT_TO, 0, "t2s"},            {"s2tw", FT_SC, FT_TO, 0, "tw2s"},
-    {"s2twp", FT_SC, FT_TO, 0, "tw2sp"},        {"s2hk", FT_SC, FT_TO, 0, "hk2s"},
-    {"t2tw", FT_TWK, FT_TWV, 0, "tw2t"},        {"tw2t", FT_TWV, FT_TWK, 0, "t2tw"},
-    {"t2hk", FT_HKK, FT_HKV, 0, "hk2t"},        {"hk2t", FT_HKV, FT_HKK, 0, "t2hk"},
-    {"t2jp", FT_JPK, FT_JPV, 0, "jp2t"},        {"jp2t", FT_JPV, FT_JPK, 0, "t2jp"},
+    {"t2s", FT_TC, FT_SO, "s2t"},    {"tw2s", FT_TC, FT_SO, "s2tw"},
+    {"tw2sp", FT_TC, FT_SO, "s2twp"}, {"hk2s", FT_TC, FT_SO, "s2hk"},
+    {"s2t", FT_SC, FT_TO, "t2s"},    {"s2tw", FT_SC, FT_TO, "tw2s"},
+    {"s2twp", FT_SC, FT_TO, "tw2sp"}, {"s2hk", FT_SC, FT_TO, "hk2s"},
+    {"t2tw", FT_TWK, FT_TWV, "tw2t"}, {"tw2t", FT_TWV, FT_TWK, "t2tw"},
+    {"t2hk", FT_HKK, FT_HKV, "hk2t"}, {"hk2t", FT_HKV, FT_HKK, "t2hk"},
+    {"t2jp", FT_JPK, FT_JPV, "jp2t"}, {"jp2t", FT_JPV, FT_JPK, "t2jp"},
 };
 
 /* Friendly targets accepted by --to, beside the configuration names themselves. */
@@ -129,9 +123,9 @@ static const config_info *resolve_target(const char *to)
 }
 
 /* For a configuration file of unknown name: guess the direction from the dictionaries it uses. */
-static void guess_masks(const char *path, unsigned *source, unsigned *target, unsigned *weak)
+static void guess_masks(const char *path, unsigned *source, unsigned *target)
 {
-    *source = *target = *weak = 0;
+    *source = *target = 0;
     FILE *f = fopen(path, "rb");
     if (!f)
         return;
@@ -141,7 +135,7 @@ static void guess_masks(const char *path, unsigned *source, unsigned *target, un
     buf[n] = '\0';
     int ts = strstr(buf, "TSCharacters") != NULL, st = strstr(buf, "STCharacters") != NULL;
     if (ts && !st)
-        *source = FT_TC, *target = FT_SO, *weak = WEAK_SIMP;
+        *source = FT_TC, *target = FT_SO;
     else if (st && !ts)
         *source = FT_SC, *target = FT_TO;
 }
@@ -218,10 +212,9 @@ ft_converter *ft_converter_new(const fixtext_options *o, char *err, size_t errle
             c->reverse_path[0] = '\0';
         c->source_mask = ci->source;
         c->target_mask = ci->target;
-        c->weak_mask = ci->weak;
         snprintf(c->name, sizeof c->name, "%s", ci->name);
     } else {
-        guess_masks(path, &c->source_mask, &c->target_mask, &c->weak_mask);
+        guess_masks(path, &c->source_mask, &c->target_mask);
         const char *base = strrchr(path, '/');
         snprintf(c->name, sizeof c->name, "%.63s", base ? base + 1 : path);
     }
@@ -331,12 +324,8 @@ static long scan_chunks(ft_converter *c, const unsigned char *p, size_t len)
             unsigned f = ft_script_flags(cp);
             if (f & c->source_mask)
                 k.source++;
-            else if (f & c->target_mask) {
-                if (f & c->weak_mask)
-                    k.weak++;
-                else
-                    k.target++;
-            }
+            else if (f & c->target_mask)
+                k.target++;
         }
     }
     if (open) {
@@ -587,7 +576,7 @@ int ft_convert_line(ft_converter *c, const char *in, size_t len, ft_buf *out, ft
             break;
         }
         size_t before = out->len;
-        if (k->target + k->weak == 0)
+        if (k->target == 0)
             rc = ft_buf_append(out, piece, plen);
         else
             rc = merge_chunk(c, in + k->start, klen, piece, plen, out);

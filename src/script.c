@@ -2,7 +2,8 @@
  * OpenCC's own character dictionaries (tables/gen_script.py).
  *
  * A character counts only when it belongs to one script alone: 发 and 發 do, 后 (后 the queen,
- * 後 after) and 乾 (乾隆, 乾 dry) are valid in both and say nothing. Han text made only of such
+ * 後 after) and 乾 (乾隆, 乾 dry) are valid in both and say nothing, and so does 群, Simplified
+ * and the Taiwan form alike (OpenCC's own traditional standard writes 羣). Han text made only of such
  * shared characters (中文, 人民) marks no script: it is classified "none", like text without Han,
  * since neither conversion would have anything to do with it.
  */
@@ -40,11 +41,9 @@ int ft_script_classify(const char *utf8, size_t len)
             break; /* not valid UTF-8 after all: classify what came before */
         uint32_t cp;
         i += decode_multi(p + i, &cp);
-        unsigned all = ft_script_flags(cp), f = all & (FT_SO | FT_TO);
-        /* One of the few characters both dictionaries change, or a Simplified form that is also
-         * the Taiwan or Hong Kong standard form (群: OpenCC's traditional has 羣): no evidence. */
-        if (f == (FT_SO | FT_TO) || (f == FT_SO && (all & (FT_TWV | FT_HKV))))
-            continue;
+        unsigned f = ft_script_flags(cp) & (FT_SO | FT_TO);
+        if (f == (FT_SO | FT_TO))
+            continue; /* one of the few characters both dictionaries change: no evidence */
         seen |= f;
         if (seen == (FT_SO | FT_TO))
             return FT_SCRIPT_MIXED;

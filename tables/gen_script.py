@@ -12,7 +12,8 @@ candidate.
 Flags per code point (a uint16):
   FT_SC  simplified form: STCharacters changes it (s2t would convert it: 发 后 干 么)
   FT_TC  traditional form: TSCharacters changes it (t2s would convert it: 發 麼 乾)
-  FT_SO  simplified only: FT_SC, and not among its own candidates (发, not 后 干 里)
+  FT_SO  simplified only: FT_SC, not among its own candidates (发, not 后 干 里), and not the
+         Taiwan or Hong Kong form of the character it converts to (not 群 峰 床: TWVariants)
   FT_TO  traditional only: FT_TC, and not among its own candidates (發 麼, not 乾)
   FT_TWK / FT_TWV  key / first candidate of TWVariants (OpenCC form 爲 → Taiwan form 為)
   FT_HKK / FT_HKV  key / first candidate of HKVariants (OpenCC form 爲 → Hong Kong form 為)
@@ -36,7 +37,7 @@ import tempfile
 FLAGS = [
     ("FT_SC", "simplified form: s2t's character dictionary changes it"),
     ("FT_TC", "traditional form: t2s's character dictionary changes it"),
-    ("FT_SO", "simplified only: FT_SC and not one of its own candidates"),
+    ("FT_SO", "simplified only: FT_SC, not one of its own candidates, not a Taiwan/HK form"),
     ("FT_TO", "traditional only: FT_TC and not one of its own candidates"),
     ("FT_TWK", "key of TWVariants (OpenCC traditional form with a Taiwan variant)"),
     ("FT_TWV", "Taiwan variant form (first candidate of TWVariants)"),
@@ -89,11 +90,15 @@ def main():
         jp = load(data_dir, "JPVariants", tmp)
         jps = load(data_dir, "JPShinjitaiCharacters", tmp)
 
+    # Simplified forms that are also the Taiwan or Hong Kong form of the same character: 群 is
+    # what t2s makes of OpenCC's 羣 and what Taiwan writes for it (TWVariants 羣 -> 群), so it is
+    # regular Traditional text too. (么 is not: Taiwan's 么 stands for 幺, not for 麼.)
+    shared = {v[0] for d in (tw, hk) for k, v in d.items() if ts.get(k, [k])[0] == v[0]}
     for d, changed, only in ((st, "FT_SC", "FT_SO"), (ts, "FT_TC", "FT_TO")):
         for k, cands in d.items():
             if cands[0] != k:
                 mark(k, changed)
-                if k not in cands:
+                if k not in cands and not (only == "FT_SO" and k in shared):
                     mark(k, only)
     for d, kbit, vbit in ((tw, "FT_TWK", "FT_TWV"), (hk, "FT_HKK", "FT_HKV"),
                           (jp, "FT_JPK", "FT_JPV")):

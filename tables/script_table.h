@@ -11,7 +11,7 @@
 enum {
     FT_SC = 0x001, /* simplified form: s2t's character dictionary changes it */
     FT_TC = 0x002, /* traditional form: t2s's character dictionary changes it */
-    FT_SO = 0x004, /* simplified only: FT_SC and not one of its own candidates */
+    FT_SO = 0x004, /* simplified only: FT_SC, not one of its own candidates, not a Taiwan/HK form */
     FT_TO = 0x008, /* traditional only: FT_TC and not one of its own candidates */
     FT_TWK = 0x010, /* key of TWVariants (OpenCC traditional form with a Taiwan variant) */
     FT_TWV = 0x020, /* Taiwan variant form (first candidate of TWVariants) */
