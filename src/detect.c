@@ -39,7 +39,7 @@
 #define LANG_BITS 4.0      /* bonus per line for the encodings of the --lang hint */
 #define MAX_CAND 24
 
-enum { LINE_NEUTRAL, LINE_EVIDENCE };
+enum { LINE_NEUTRAL = 0, LINE_EVIDENCE = 1, LINE_UTF8_LIKELY = 2 };
 
 struct ft_detector {
     int forced;         /* forced encoding id, or -1 */
@@ -313,21 +313,38 @@ static int has_iso2022jp_escape(const unsigned char *p, size_t n)
     return 0;
 }
 
-/* One pass over the line, a word at a time: does it have non-ASCII bytes, and does it look
- * binary (a NUL byte or a run of 4+ control bytes other than tab, CR, FF, VT and ESC)? */
-static void classify(const unsigned char *p, size_t n, int *ascii, int *binary)
+/* What one pass over a line finds, a word at a time. */
+typedef struct line_facts {
+    int ascii;       /* no byte >= 0x80 */
+    int binary;      /* a NUL byte or a run of 4+ control bytes other than tab, CR, FF, VT, ESC */
+    int esc;         /* an ESC byte (ISO-2022-JP designations) */
+    unsigned leads;  /* bytes >= 0xC0: the starts of multi-byte UTF-8 sequences, if valid */
+    unsigned longs;  /* bytes >= 0xE0: starts of 3- and 4-byte sequences */
+} line_facts;
+
+static void classify(const unsigned char *p, size_t n, line_facts *f)
 {
     const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    uint64_t any = 0;
-    int run = 0, bin = 0;
+    uint64_t any = 0, leads = 0, longs = 0;
+    int run = 0, lanes_used = 0;
     size_t i = 0;
-    while (i < n && !bin) {
+    memset(f, 0, sizeof *f);
+    while (i < n) {
         size_t end = i + 8 <= n ? i + 8 : n;
         if (end - i == 8) {
             uint64_t x;
             memcpy(&x, p + i, 8);
             any |= x;
             if (!((x - ones * 0x20) & ~x & highs)) { /* no byte below 0x20 */
+                if (x & highs) {
+                    /* bytes >= 0xC0 / >= 0xE0, one per byte lane, summed in the lanes; no line
+                     * is judged on more than 255 words' worth, so lanes cannot overflow */
+                    if (lanes_used < 255) {
+                        leads += (x & (x << 1) & highs) >> 7;
+                        longs += (x & (x << 1) & (x << 2) & highs) >> 7;
+                        lanes_used++;
+                    }
+                }
                 run = 0;
                 i = end;
                 continue;
@@ -336,33 +353,41 @@ static void classify(const unsigned char *p, size_t n, int *ascii, int *binary)
         for (; i < end; i++) {
             unsigned c = p[i];
             any |= c;
+            f->leads += c >= 0xC0;
+            f->longs += c >= 0xE0;
             if (c == 0) {
-                bin = 1;
-            } else if (c < 0x20 && c != '\t' && c != '\f' && c != '\v' && c != 0x1B && c != '\r') {
+                f->binary = 1;
+            } else if (c == 0x1B) {
+                f->esc = 1;
+                run = 0;
+            } else if (c < 0x20 && c != '\t' && c != '\f' && c != '\v' && c != '\r') {
                 if (++run >= 4)
-                    bin = 1;
+                    f->binary = 1;
             } else {
                 run = 0;
             }
         }
     }
-    for (; i < n; i++) /* after a binary verdict: still need to know about high bytes */
-        any |= p[i];
-    *ascii = !(any & highs);
-    *binary = bin;
+    f->ascii = !(any & highs);
+    for (int k = 0; k < 64; k += 8) {
+        f->leads += (unsigned)((leads >> k) & 0xFF);
+        f->longs += (unsigned)((longs >> k) & 0xFF);
+    }
 }
 
-/* Valid UTF-8 with two 3/4-byte or four multi-byte sequences: no other candidate needs a look
- * (two-byte pairs in GBK or Big5 text do form valid UTF-8 now and then, longer runs almost never). */
-static int clearly_utf8(const unsigned char *p, size_t n)
+/* 1 when the batch's lines, with the terminators between them, are valid UTF-8 (one vectorised
+ * pass instead of one per line). The lines must follow each other in one buffer with at least a
+ * terminator byte between them, so no character can straddle two lines. */
+static int batch_is_utf8(const ft_slice *lines, size_t n)
 {
-    if (ft_utf8_valid_prefix(p, n) != n)
+    if (!n)
         return 0;
-    int seqs = 0, long_seqs = 0;
-    for (size_t i = 0; i < n; i++)
-        if (p[i] >= 0xC0 && (++seqs >= 4 || (p[i] >= 0xE0 && ++long_seqs >= 2)))
-            return 1;
-    return 0;
+    for (size_t i = 1; i < n; i++)
+        if (lines[i].data <= lines[i - 1].data + lines[i - 1].len)
+            return 0;
+    const unsigned char *start = (const unsigned char *)lines[0].data;
+    const unsigned char *end = (const unsigned char *)lines[n - 1].data + lines[n - 1].len;
+    return ft_utf8_valid(start, (size_t)(end - start), NULL);
 }
 
 static const ft_codec_map *map_of(ft_detector *d, int k)
@@ -493,34 +518,45 @@ static int grow(ft_detector *d, size_t n)
 
 int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, ft_choice *choices)
 {
+    if (grow(d, n))
+        return -1;
+    int detecting = d->forced < 0 && !d->no_detect;
     for (size_t i = 0; i < n; i++) {
         const unsigned char *p = (const unsigned char *)lines[i].data;
         size_t len = lines[i].len;
-        int ascii, binary;
-        classify(p, len, &ascii, &binary);
-        unsigned warn = binary ? FIXTEXT_WARN_BINARY : 0;
-        int enc = ascii ? FT_ENC_ASCII : FT_ENC_UTF8;
-        if (d->forced >= 0 && !(ascii && ft_encoding_info_get(d->forced)->ascii_compatible))
+        line_facts f;
+        classify(p, len, &f);
+        unsigned warn = f.binary ? FIXTEXT_WARN_BINARY : 0;
+        int enc = f.ascii ? FT_ENC_ASCII : FT_ENC_UTF8;
+        if (d->forced >= 0 && !(f.ascii && ft_encoding_info_get(d->forced)->ascii_compatible))
             enc = d->forced;
         choices[i] = (ft_choice){enc, 1.0, -1, 0.0, warn};
+        /* neutral: ASCII (unless ISO-2022-JP escapes) and binary lines; evidence: the rest. Valid
+         * UTF-8 with two 3/4-byte or four multi-byte sequences needs no other candidate: two-byte
+         * pairs of GBK or Big5 text form valid UTF-8 now and then, longer runs almost never. */
+        d->kind[i] = LINE_NEUTRAL;
+        if (detecting && !f.binary && (!f.ascii || (f.esc && has_iso2022jp_escape(p, len))))
+            d->kind[i] = LINE_EVIDENCE | (f.leads >= 4 || f.longs >= 2 ? LINE_UTF8_LIKELY : 0);
     }
-    if (d->forced >= 0 || d->no_detect)
+    if (!detecting)
         return 0;
-    if (grow(d, n))
-        return -1;
+    int batch_valid = -1; /* not checked yet */
     const int K = d->ncand;
     for (size_t i = 0; i < n; i++) {
         const unsigned char *p = (const unsigned char *)lines[i].data;
         size_t len = lines[i].len;
         uint8_t *back = d->back + i * MAX_CAND;
         float *cost = d->cost + i * MAX_CAND;
-        int evidence = !(choices[i].warnings & FIXTEXT_WARN_BINARY) &&
-                       (choices[i].encoding != FT_ENC_ASCII || has_iso2022jp_escape(p, len));
-        d->kind[i] = evidence ? LINE_EVIDENCE : LINE_NEUTRAL;
-        if (!evidence) {
+        if (!(d->kind[i] & LINE_EVIDENCE)) {
             for (int k = 0; k < K; k++)
                 back[k] = (uint8_t)k;
             continue;
+        }
+        int utf8 = 0;
+        if (d->kind[i] & LINE_UTF8_LIKELY) {
+            if (batch_valid < 0)
+                batch_valid = batch_is_utf8(lines, n);
+            utf8 = batch_valid || ft_utf8_valid(p, len, NULL);
         }
         int best = 0;
         for (int k = 1; k < K; k++)
@@ -528,7 +564,7 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, ft_choice *
                 best = k;
         if (K == 1) {
             cost[0] = 0; /* one candidate: nothing to compare */
-        } else if (clearly_utf8(p, len)) {
+        } else if (utf8) {
             for (int k = 0; k < K; k++)
                 cost[k] = d->cand[k] == FT_ENC_UTF8 ? 0.0f : (float)CAP_BITS;
         } else {
@@ -557,14 +593,14 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, ft_choice *
         if (d->V[k] < d->V[state])
             state = k;
     for (size_t i = n; i-- > 0;) {
-        if (d->kind[i] == LINE_EVIDENCE) {
+        if (d->kind[i] & LINE_EVIDENCE) {
             const float *cost = d->cost + i * MAX_CAND;
             int runner = -1;
             for (int k = 0; k < K; k++)
                 if (k != state && cost[k] != cost[state] && (runner < 0 || cost[k] < cost[runner]))
                     runner = k;
             choices[i].encoding = d->cand[state];
-            choices[i].score = runner >= 0 ? confidence(cost[state], cost[runner]) : 1.0;
+            choices[i].score = runner < 0 ? 1.0 : confidence(cost[state], cost[runner]);
             if (runner >= 0) {
                 choices[i].runner_up = d->cand[runner];
                 choices[i].runner_up_score = confidence(cost[runner], cost[state]);
