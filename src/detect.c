@@ -33,7 +33,7 @@
  * and back is cheaper), so costs are capped there and scoring stops there. */
 #define CAP_BITS (2 * SWITCH_BITS + 1)
 #define SURE_CHARS 1        /* the current encoding is kept without a look at the others when */
-#define SURE_BITS 12        /* its first SURE_PREFIX non-ASCII characters (at least SURE_CHARS) */
+#define SURE_BITS 13        /* its first SURE_PREFIX non-ASCII characters (at least SURE_CHARS) */
 #define SURE_PREFIX 8       /* cost at most SURE_BITS on average */
 #define MAX_CHARS 96        /* a line is judged on its first MAX_CHARS non-ASCII characters */
 #define LANG_BITS 4.0      /* bonus per line for the encodings of the --lang hint */

@@ -168,18 +168,21 @@ unsigned ft_plausibility_step(uint32_t prev, uint32_t cp)
     if (prev < 0x80 && cp < 0x80)
         return uni_bmp[cp];
     unsigned extra = 0;
-    /* Letters of two alphabets inside one word ("katalogа", "FRANاOIS"): what a single-byte
-     * text read with another code page looks like, and almost never real text. */
-    int a = letter_script(prev), b = a ? letter_script(cp) : 0;
-    if (a && b && a != b)
-        extra += Q(8);
-    /* Box-drawing and block characters touching a letter or digit: KOI8 / code page readings of
-     * other text ("dpkg═1.21"); drawings put them next to each other or to spaces. */
-    if (((cp >= 0x2500 && cp <= 0x259F) && (letter_script(prev) || (prev >= '0' && prev <= '9'))) ||
-        ((prev >= 0x2500 && prev <= 0x259F) && (letter_script(cp) || (cp >= '0' && cp <= '9'))))
-        extra += Q(8);
-    if (prev >= 0xC2 && prev <= 0xEF && ((cp >= 0x80 && cp <= 0xBF) || is_c1_reading(cp)))
-        extra = Q(6);
+    if (prev < 0x3000 || cp < 0x3000) { /* the checks below concern alphabets and symbols only */
+        /* Letters of two alphabets inside one word ("katalogа", "FRANاOIS"): what a single-byte
+         * text read with another code page looks like, and almost never real text. */
+        int a = letter_script(prev), b = letter_script(cp);
+        if (a && b && a != b)
+            extra += Q(8);
+        /* Box-drawing and block characters touching a letter or digit: KOI8 / code page
+         * readings of other text ("dpkg═1.21"); drawings put them next to each other or to
+         * spaces. */
+        if (((cp >= 0x2500 && cp <= 0x259F) && (a || (prev >= '0' && prev <= '9'))) ||
+            ((prev >= 0x2500 && prev <= 0x259F) && (b || (cp >= '0' && cp <= '9'))))
+            extra += Q(8);
+        if (prev >= 0xC2 && prev <= 0xEF && ((cp >= 0x80 && cp <= 0xBF) || is_c1_reading(cp)))
+            extra += Q(6);
+    }
     if (prev != 0xFFFFFFFFu) {
         uint64_t key = ((uint64_t)prev << 21 | cp) * 0x9E3779B97F4A7C15ull;
         uint32_t slot = (uint32_t)(key >> (64 - FT_PL_PAIR_BITS));
