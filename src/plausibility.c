@@ -144,22 +144,37 @@ static int is_c1_reading(uint32_t cp)
     }
 }
 
-/* The alphabetic script of a letter, for the scripts single-byte code pages mix up (0: none). */
+/* The script of a letter (or Arabic digit), for the scripts decodings mix up (0: none or other):
+ * 1 Latin, 2 Greek, 3 Cyrillic, 4 Hebrew, 5 Arabic, 6 CJK (Han, kana, Hangul). */
 static int letter_script(uint32_t cp)
 {
     if (cp < 0x80)
         return ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') ? 1 : 0;
     if (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7)
-        return 1; /* Latin */
+        return 1;
     if (cp >= 0x386 && cp <= 0x3FF)
-        return 2; /* Greek */
+        return 2;
     if (cp >= 0x400 && cp <= 0x52F)
-        return 3; /* Cyrillic */
+        return 3;
     if (cp >= 0x5D0 && cp <= 0x5EA)
-        return 4; /* Hebrew */
-    if (cp >= 0x620 && cp <= 0x64A)
-        return 5; /* Arabic */
+        return 4;
+    if ((cp >= 0x620 && cp <= 0x64A) || (cp >= 0x660 && cp <= 0x669) || (cp >= 0x6F0 && cp <= 0x6F9))
+        return 5;
+    if ((cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x9FFF) ||
+        (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF))
+        return 6;
     return 0;
+}
+
+/* Neighbouring letters of scripts that real text does not put side by side: two alphabets inside
+ * one word, or CJK against a non-Latin alphabet (CJK beside Latin is everyday mixed text). */
+static int scripts_clash(int a, int b)
+{
+    if (!a || !b || a == b)
+        return 0;
+    if (a == 6 || b == 6)
+        return a != 1 && b != 1;
+    return 1;
 }
 
 unsigned ft_plausibility_step(uint32_t prev, uint32_t cp)
@@ -168,17 +183,17 @@ unsigned ft_plausibility_step(uint32_t prev, uint32_t cp)
     if (prev < 0x80 && cp < 0x80)
         return uni_bmp[cp];
     unsigned extra = 0;
-    if (prev < 0x3000 || cp < 0x3000) { /* the checks below concern alphabets and symbols only */
+    if (prev < 0x3000 || cp < 0x3000) { /* (two CJK characters never clash) */
         /* Letters of two alphabets inside one word ("katalogа", "FRANاOIS"): what a single-byte
          * text read with another code page looks like, and almost never real text. */
         int a = letter_script(prev), b = letter_script(cp);
-        if (a && b && a != b)
+        if (scripts_clash(a, b))
             extra += Q(8);
         /* Box-drawing and block characters touching a letter or digit: KOI8 / code page
          * readings of other text ("dpkg═1.21"); drawings put them next to each other or to
          * spaces. */
-        if (((cp >= 0x2500 && cp <= 0x259F) && (a || (prev >= '0' && prev <= '9'))) ||
-            ((prev >= 0x2500 && prev <= 0x259F) && (b || (cp >= '0' && cp <= '9'))))
+        if (((cp >= 0x2500 && cp <= 0x259F) && ((a && a != 6) || (prev >= '0' && prev <= '9'))) ||
+            ((prev >= 0x2500 && prev <= 0x259F) && ((b && b != 6) || (cp >= '0' && cp <= '9'))))
             extra += Q(8);
         if (prev >= 0xC2 && prev <= 0xEF && ((cp >= 0x80 && cp <= 0xBF) || is_c1_reading(cp)))
             extra += Q(6);
