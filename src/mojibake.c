@@ -29,7 +29,9 @@ typedef struct {
 struct ft_mojibake {
     unsigned flags;
     int x_single; /* the reading being tried re-encodes with a single-byte codec */
-    cpvec cur, best, alt, scratch, tmp, trial;
+    cpvec cur, best, alt, scratch, scratch2, tmp, trial;
+    cpvec ocache_v;   /* ocost() values for cur, UINT32_MAX = not yet */
+    uint32_t *ocache;
     /* encoding of cur with one codec: bytes, flags, owning character; char start offsets */
     uint8_t *eb, *ef;
     uint32_t *own;
@@ -77,7 +79,7 @@ void ft_mojibake_free(ft_mojibake *m)
 {
     if (!m)
         return;
-    free(m->cur.v), free(m->best.v), free(m->alt.v), free(m->scratch.v), free(m->tmp.v);
+    free(m->cur.v), free(m->best.v), free(m->alt.v), free(m->scratch.v), free(m->scratch2.v), free(m->tmp.v), free(m->ocache_v.v);
     free(m->trial.v);
     free(m->eb), free(m->ef), free(m->own), free(m->cstart);
     free(m);
@@ -229,11 +231,18 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
     size_t k = p;
     m->tmp.len = 0;
     *real = 0;
+    /* the longest prefix that ends on a character boundary with a real sequence in it: a run
+       that goes wrong at its end still repairs up to there (and no start is rescanned) */
+    size_t good_k = 0, good_len = 0;
+    unsigned good_real = 0;
     while (k < total) {
         uint8_t b = e[k];
         if (f[k] & BF_BARRIER)
             break;
         int al = aligned(m, k, total);
+        if (al && k > p && *real) {
+            good_k = k, good_len = m->tmp.len, good_real = *real;
+        }
         if (b < 0x80 && !(f[k] & BF_WILD)) {
             if (al) {
                 /* a '?' that stands for a lost UTF-8 lead byte: continuation bytes follow */
@@ -299,17 +308,29 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
         k += (size_t)used;
         (*real)++;
     }
-    if (k == p || !*real || !aligned(m, k, total))
-        return 0;
-    return k;
+    if (k > p && *real && aligned(m, k, total))
+        return k;
+    m->tmp.len = good_len;
+    *real = good_real;
+    return good_k;
 }
 
 typedef struct {
     long gain;          /* 1/8 bits saved */
     unsigned spans;
+    size_t covered;     /* characters of cur inside accepted spans */
     size_t first, last; /* 0-based character columns in cur of the first and last span */
     unsigned fffd_added;
 } pass_result;
+
+/* Cost of cur[t] after cur[t-1] (t >= 1), computed once per round. */
+static inline unsigned ocost(ft_mojibake *m, size_t t)
+{
+    uint32_t v = m->ocache[t];
+    if (v == UINT32_MAX)
+        v = m->ocache[t] = step(m->cur.v[t - 1], m->cur.v[t]);
+    return v;
+}
 
 /* How much likelier one reading is than another before looking at the text, in 1/8 bits: valid
  * UTF-8 rarely happens by chance, while almost any byte pair is some GBK or Big5 character. */
@@ -342,15 +363,32 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                 return -1;
             if (q) {
                 size_t j = q == total ? n : m->own[q];
+                /* one CJK character read as one Latin/Greek/Cyrillic letter between two CJK
+                   characters: never what happened, skip the costing (clean CJK text is full of
+                   GBK codes that are also 2-byte UTF-8 sequences) */
+                if (j == i + 1 && m->tmp.len == 1 && m->tmp.v[0] < 0x800 && is_cjk(ch) &&
+                    (i == 0 || is_cjk(c[i - 1]) || c[i - 1] >= 0x3000) &&
+                    (j == n || is_cjk(c[j]) || c[j] >= 0x3000)) {
+                    if (vec_push(&m->trial, ch))
+                        return -1;
+                    i++;
+                    continue;
+                }
                 uint32_t prev = m->trial.len ? m->trial.v[m->trial.len - 1] : 0xFFFFFFFFu;
                 uint32_t next = j < n ? c[j] : 0xFFFFFFFFu;
                 unsigned long co = 0, cn = 0;
                 uint32_t a = prev;
                 unsigned fffd_old = 0, fffd_new = 0;
-                for (size_t t = i; t < j; t++)
-                    co += step(a, c[t]), a = c[t], fffd_old += c[t] == FT_REPLACEMENT;
+                for (size_t t = i; t < j; t++) {
+                    /* the original side is the same for every reading: cached per round */
+                    if (t > i || (i > 0 && prev == c[i - 1]))
+                        co += ocost(m, t);
+                    else
+                        co += step(a, c[t]);
+                    a = c[t], fffd_old += c[t] == FT_REPLACEMENT;
+                }
                 if (next != 0xFFFFFFFFu)
-                    co += step(a, next);
+                    co += ocost(m, j);
                 a = prev;
                 for (size_t t = 0; t < m->tmp.len; t++) {
                     uint32_t d = m->tmp.v[t];
@@ -376,6 +414,7 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                     same = 1;
                 }
                 if (!same) {
+                    res->covered += j - i;
                     if (!res->spans)
                         res->first = i;
                     res->last = j - 1;
@@ -409,8 +448,16 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
  * C1 control. Pure ASCII lines never get here. */
 static int may_be_mojibake(const uint32_t *c, size_t n)
 {
+    /* Every wrong reading leaves at least one character that real text rarely uses (the first
+       of each GBK triple of CJK UTF-8 is a level-2 hanzi, Latin readings show Ã Â Ð Ñ ¤ ™…);
+       a line made only of common characters is left at once. */
+    static unsigned threshold;
+    if (!threshold) {
+        const char *e = getenv("FIXTEXT_MOJIBAKE_GATE");
+        threshold = e ? (unsigned)atoi(e) : 8 * 16;
+    }
     for (size_t i = 0; i < n; i++)
-        if (c[i] >= 0x80)
+        if (c[i] >= 0x80 && (c[i] < 0xA0 || ft_plausibility_unigram(c[i]) >= threshold))
             return 1;
     return 0;
 }
@@ -436,32 +483,192 @@ static unsigned fix_c1(ft_mojibake *m)
     return fixed;
 }
 
-/* Tries every reading on cur; the one with the largest gain among those wanted (want_utf8: 1 only
- * readings into UTF-8, 0 only the others, -1 all) leaves its text in *dst and *bx >= 0. */
-static int best_reading(ft_mojibake *m, int want_utf8, pass_result *best, int *bx, int *by,
-                        cpvec *dst)
+/* Which readings can change cur at all, from per-character bit sets (no encoding needed):
+ * *utf8_x: codecs X whose bytes hold a UTF-8 sequence somewhere; *pair_x: single-byte codecs with
+ * two neighbouring non-ASCII characters (a double-byte code read as two characters); *cjk_rare:
+ * the CJK characters are rare enough for a double-byte reading of double-byte text to be worth
+ * trying (clean Chinese has few rare characters, Big5 read as GBK has many). */
+static void gates(const uint32_t *c, size_t n, unsigned *utf8_x, unsigned *pair_x, int *cjk_rare)
 {
-    *bx = *by = -1;
-    memset(best, 0, sizeof *best);
-    for (int X = 0; X < MB_UTF8; X++) {
-        int useful;
-        size_t total = encode_line(m, X, &useful);
-        if (total == (size_t)-1)
-            return -1;
-        if (!useful)
+    unsigned u = 0, p = 0, prev_lead = 0, prev_high = 0;
+    size_t cjk = 0, rare = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t ch = c[i];
+        if (ch < 0x80) {
+            if (ch == '?')
+                u |= prev_lead; /* a lost continuation byte */
+            prev_lead = prev_high = 0;
             continue;
-        for (int Y = MB_FIRST_DBCS; Y <= MB_UTF8; Y++) {
-            if (Y == X || (want_utf8 == 1 && Y != MB_UTF8) || (want_utf8 == 0 && Y == MB_UTF8))
+        }
+        if (ch >= 0x10000) {
+            prev_lead = prev_high = 0;
+            continue;
+        }
+        u |= (prev_lead & mb_mask_cont[ch]) | mb_mask_inner[ch];
+        p |= prev_high & mb_mask_high[ch];
+        prev_lead = mb_mask_lead[ch];
+        prev_high = mb_mask_high[ch];
+        if (is_cjk(ch)) {
+            cjk++;
+            rare += ft_plausibility_unigram(ch) >= 8 * 15;
+        }
+    }
+    *utf8_x = u;
+    *pair_x = p & ((1u << MB_FIRST_DBCS) - 1);
+    *cjk_rare = rare >= 2 && rare * 3 >= cjk;
+}
+
+static inline int u8_cont(uint8_t b)
+{
+    return b >= 0x80 && b <= 0xBF;
+}
+
+static inline int u8_need(uint8_t b)
+{
+    return b >= 0xC2 && b <= 0xDF ? 1 : b >= 0xE0 && b <= 0xEF ? 2 : b >= 0xF0 && b <= 0xF4 ? 3 : -1;
+}
+
+/* Does the X encoding of c hold a span of UTF-8 sequences that begins and ends on character
+ * boundaries, as a repair needs? A byte-level walk with no costing: most clean CJK lines fail it,
+ * while the per-character masks alone let nearly all of them through. A single CJK character
+ * that is by itself a 2-byte sequence between two CJK characters does not count (run_pass skips
+ * those too). */
+static int utf8_candidate(int X, const uint32_t *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (c[i] < 0x80 || c[i] == FT_REPLACEMENT)
+            continue;
+        int need = 0, seqs = 0, intact = 0;
+        for (size_t j = i; j < n; j++) {
+            uint8_t b[2];
+            int len = mb_encode(X, c[j], b);
+            if (!len) {
+                if (need > 0 && c[j] == FT_REPLACEMENT) { /* a lost continuation byte */
+                    seqs += X < MB_FIRST_DBCS && intact >= 2;
+                    need = 0;
+                    continue;
+                }
+                break;
+            }
+            if (need > 0 && c[j] == '?') {
+                seqs += X < MB_FIRST_DBCS && intact >= 2;
+                need = 0;
                 continue;
-            pass_result res;
-            if (run_pass(m, X, Y, total, &res))
-                return -1;
-            if (res.spans && (*bx < 0 || res.gain > best->gain)) {
-                *best = res, *bx = X, *by = Y;
-                swap(dst, &m->trial);
+            }
+            int bad = 0, ended = 0;
+            for (int k = 0; k < len; k++) {
+                uint8_t y = b[k];
+                if (need > 0) {
+                    if (!u8_cont(y)) {
+                        bad = 1;
+                        break;
+                    }
+                    intact++;
+                    if (!--need)
+                        seqs++;
+                } else if (y < 0x80) {
+                    if (!k) {
+                        ended = 1;
+                        break;
+                    }
+                } else {
+                    need = u8_need(y);
+                    intact = 1;
+                    if (need < 0) {
+                        bad = 1;
+                        break;
+                    }
+                }
+            }
+            if (bad || ended)
+                break;
+            if (!need && seqs) {
+                if (j == i && len == 2 && is_cjk(c[i]) && (i == 0 || is_cjk(c[i - 1]) || c[i - 1] >= 0x3000) &&
+                    (i + 1 == n || is_cjk(c[i + 1]) || c[i + 1] >= 0x3000))
+                    break;
+                return 1;
             }
         }
     }
+    return 0;
+}
+
+/* Tries every reading the gates allow on cur; the best reading into UTF-8 leaves its text in *du
+ * (*ux >= 0), the best other one in *dn (*nx >= 0). */
+static int best_readings(ft_mojibake *m, pass_result *ru, int *ux, int *uy, cpvec *du,
+                         pass_result *rn, int *nx, int *ny, cpvec *dn)
+{
+    *ux = *uy = *nx = *ny = -1;
+    if (vec_reserve(&m->ocache_v, m->cur.len + 1))
+        return -1;
+    m->ocache = m->ocache_v.v;
+    memset(m->ocache, 0xFF, (m->cur.len + 1) * sizeof *m->ocache);
+    memset(ru, 0, sizeof *ru);
+    memset(rn, 0, sizeof *rn);
+    unsigned utf8_x, pair_x;
+    int cjk_rare;
+    gates(m->cur.v, m->cur.len, &utf8_x, &pair_x, &cjk_rare);
+    size_t nonascii = 0;
+    for (size_t i = 0; i < m->cur.len; i++)
+        nonascii += m->cur.v[i] >= 0x80;
+    /* UTF-8 readings first; when the best one explains nearly every non-ASCII character, the
+       double-byte readings need not be tried (and their whole-line costing is the slow part) */
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1 && *ux >= 0 && ru->covered * 10 >= nonascii * 9)
+            break;
+        for (int X = 0; X < MB_UTF8; X++) {
+            int want;
+            if (pass == 0)
+                want = (utf8_x >> X) & 1 && utf8_candidate(X, m->cur.v, m->cur.len);
+            else
+                /* double-byte text read with a single-byte codec: windows-1252/latin-1 is what
+                   is met in practice; between double-byte codecs, Big5 and GBK */
+                want = X < MB_FIRST_DBCS ? X == MB_CP1252 && ((pair_x >> X) & 1)
+                                         : cjk_rare && (X == MB_GBK || X == MB_BIG5);
+            if (!want)
+                continue;
+            int useful;
+            size_t total = encode_line(m, X, &useful);
+            if (total == (size_t)-1)
+                return -1;
+            if (!useful)
+                continue;
+            for (int Y = MB_FIRST_DBCS; Y <= MB_UTF8; Y++) {
+                if (Y == X || (pass == 0) != (Y == MB_UTF8))
+                    continue;
+                if (X >= MB_FIRST_DBCS && Y != MB_UTF8 &&
+                    !((X == MB_GBK && Y == MB_BIG5) || (X == MB_BIG5 && Y == MB_GBK)))
+                    continue;
+                pass_result res;
+                if (run_pass(m, X, Y, total, &res))
+                    return -1;
+                if (!res.spans)
+                    continue;
+                if (Y == MB_UTF8 && (*ux < 0 || res.gain > ru->gain)) {
+                    *ru = res, *ux = X, *uy = Y;
+                    swap(du, &m->trial);
+                } else if (Y != MB_UTF8 && (*nx < 0 || res.gain > rn->gain)) {
+                    *rn = res, *nx = X, *ny = Y;
+                    swap(dn, &m->trial);
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* Gain of the best reading of cur, 0 if none. */
+static int best_gain(ft_mojibake *m, long *gain)
+{
+    pass_result ru, rn;
+    int ux, uy, nx, ny;
+    if (best_readings(m, &ru, &ux, &uy, &m->scratch, &rn, &nx, &ny, &m->scratch2))
+        return -1;
+    *gain = 0;
+    if (ux >= 0)
+        *gain = ru.gain;
+    if (nx >= 0 && rn.gain > *gain)
+        *gain = rn.gain;
     return 0;
 }
 
@@ -498,30 +705,28 @@ int ft_mojibake_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, 
     for (; rounds < MAX_ROUNDS; rounds++) {
         pass_result ru, rn, *pick;
         int ux, uy, nx, ny, bx, by;
-        if (best_reading(m, 1, &ru, &ux, &uy, &m->best) || best_reading(m, 0, &rn, &nx, &ny, &m->alt))
+        if (best_readings(m, &ru, &ux, &uy, &m->best, &rn, &nx, &ny, &m->alt))
             return -1;
         if (ux < 0 && nx < 0)
             break;
-        int take_utf8 = nx < 0;
-        if (ux >= 0 && nx >= 0) {
+        int take_utf8 = nx < 0 || (ux >= 0 && ru.gain >= rn.gain);
+        if (ux >= 0 && nx >= 0 && rn.gain > ru.gain) {
             /* Both a UTF-8 and a double-byte reading help: look one round ahead, since taking the
                double-byte reading first can bury a second UTF-8 layer ("cafÃƒÂ©") and a stray
                UTF-8 sequence can hide inside GBK bytes read as latin-1 ("Ê²" in "Ê²Ã´"). */
-            pass_result fu, fn;
-            int fx, fy;
-            long gu = ru.gain, gn = rn.gain;
+            long gu = ru.gain, gn = rn.gain, f;
             swap(&m->cur, &m->best);
-            if (best_reading(m, -1, &fu, &fx, &fy, &m->scratch))
-                return -1;
+            int e = best_gain(m, &f);
             swap(&m->cur, &m->best);
-            if (fx >= 0)
-                gu += fu.gain;
-            swap(&m->cur, &m->alt);
-            if (best_reading(m, -1, &fn, &fx, &fy, &m->scratch))
+            if (e)
                 return -1;
+            gu += f;
             swap(&m->cur, &m->alt);
-            if (fx >= 0)
-                gn += fn.gain;
+            e = best_gain(m, &f);
+            swap(&m->cur, &m->alt);
+            if (e)
+                return -1;
+            gn += f;
             take_utf8 = gu >= gn;
         }
         if (take_utf8) {

@@ -31,13 +31,42 @@ static const char *const display_names[MB_NCODECS] = {
 /* Single-byte codecs: bytes 0x80..0xFF -> code point (0 = undefined), and the reverse over the BMP
  * (0 = not encodable). */
 static uint16_t sb_dec[N_SB][128];
-static uint8_t *sb_enc[N_SB];
+uint8_t *mb_sb_enc[N_SB];
+#define sb_enc mb_sb_enc
 /* Double-byte codecs: (lead << 8 | trail) -> code point (0 = invalid); single high bytes
  * (Shift_JIS half-width katakana) in db_dec1; the reverse: code point -> code (> 0xFF for pairs). */
 static uint16_t *db_dec[N_DB];
 static uint16_t db_dec1[N_DB][128];
-static uint16_t *db_enc[N_DB];
+uint16_t *mb_db_enc[N_DB];
+#define db_enc mb_db_enc
 static uint8_t db_lead[N_DB][256]; /* 2 when the byte can lead a pair, 1 single, 0 never */
+
+uint16_t mb_mask_lead[0x10000], mb_mask_cont[0x10000], mb_mask_inner[0x10000],
+    mb_mask_high[0x10000];
+
+static void build_masks(void)
+{
+    for (uint32_t cp = 0x80; cp < 0x10000; cp++) {
+        for (int c = 0; c < MB_UTF8; c++) {
+            uint8_t b[2];
+            int n = mb_encode(c, cp, b);
+            if (!n)
+                continue;
+            uint16_t bit = (uint16_t)(1u << c);
+            mb_mask_high[cp] |= bit;
+            uint8_t last = b[n - 1];
+            if ((last >= 0xC2 && last <= 0xF4) ||
+                (n == 2 && b[0] >= 0xE0 && b[0] <= 0xF4 && b[1] >= 0x80 && b[1] <= 0xBF))
+                mb_mask_lead[cp] |= bit; /* a sequence can begin here and go on in the next */
+            if (b[0] >= 0x80 && b[0] <= 0xBF)
+                mb_mask_cont[cp] |= bit;
+            if (n == 2 && b[0] >= 0xC2 && b[0] <= 0xDF && b[1] >= 0x80 && b[1] <= 0xBF)
+                mb_mask_inner[cp] |= bit;
+        }
+    }
+    /* a byte lost as U+FFFD may have been a continuation byte in any codec */
+    mb_mask_cont[0xFFFD] = (uint16_t)((1u << MB_UTF8) - 1);
+}
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static atomic_int state; /* 0 not built, 1 ok, -1 failed */
@@ -143,6 +172,7 @@ static void build(void)
         atomic_store(&state, -1);
         return;
     }
+    build_masks();
     atomic_store(&state, 1);
 }
 
@@ -150,32 +180,6 @@ int mb_codecs_init(void)
 {
     pthread_once(&once, build);
     return atomic_load(&state) == 1 ? 0 : -1;
-}
-
-int mb_encode(int codec, uint32_t cp, uint8_t out[2])
-{
-    if (cp < 0x80) {
-        out[0] = (uint8_t)cp;
-        return 1;
-    }
-    if (cp >= 0x10000)
-        return 0;
-    if (codec < N_SB) {
-        uint8_t b = sb_enc[codec][cp];
-        if (!b)
-            return 0;
-        out[0] = b;
-        return 1;
-    }
-    uint16_t code = db_enc[codec - MB_FIRST_DBCS][cp];
-    if (!code)
-        return 0;
-    if (code < 0x100) {
-        out[0] = (uint8_t)code;
-        return 1;
-    }
-    out[0] = (uint8_t)(code >> 8), out[1] = (uint8_t)code;
-    return 2;
 }
 
 static int utf8_len(uint8_t b)

@@ -30,13 +30,44 @@ const char *mb_codec_name(int codec);
  * runs out. */
 int mb_codecs_init(void);
 /* Encodes cp with codec (not UTF-8) into out; returns the byte count (1 or 2), 0 if the codec has
- * no byte sequence for cp. ASCII encodes as itself in every codec. */
-int mb_encode(int codec, uint32_t cp, uint8_t out[2]);
+ * no byte sequence for cp. ASCII encodes as itself in every codec. Inline: it is the inner loop. */
+extern uint8_t *mb_sb_enc[MB_FIRST_DBCS];
+extern uint16_t *mb_db_enc[MB_UTF8 - MB_FIRST_DBCS];
+static inline int mb_encode(int codec, uint32_t cp, uint8_t out[2])
+{
+    if (cp < 0x80) {
+        out[0] = (uint8_t)cp;
+        return 1;
+    }
+    if (cp >= 0x10000)
+        return 0;
+    if (codec < MB_FIRST_DBCS) {
+        uint8_t b = mb_sb_enc[codec][cp];
+        out[0] = b;
+        return b ? 1 : 0;
+    }
+    uint16_t code = mb_db_enc[codec - MB_FIRST_DBCS][cp];
+    if (code < 0x100) {
+        out[0] = (uint8_t)code;
+        return code ? 1 : 0;
+    }
+    out[0] = (uint8_t)(code >> 8), out[1] = (uint8_t)code;
+    return 2;
+}
 /* Decodes one character at p (n bytes available, p[0] >= 0x80) with codec; returns the length
  * used (1..4) and sets *cp, or 0 when p does not start a valid sequence. */
 int mb_decode(int codec, const uint8_t *p, size_t n, uint32_t *cp);
 /* Expected length of the sequence that byte b starts in codec (1 single byte, 2 or more a
  * multi-byte lead, 0 when b cannot start a sequence). For UTF-8 continuation bytes: 0. */
 int mb_lead_length(int codec, uint8_t b);
+
+/* Per-BMP-character bit sets, bit X for codec X (< MB_UTF8), for cheap per-line gates:
+ * lead:  the last byte of the character's X encoding can start a UTF-8 sequence (C2..F4);
+ * cont:  its first byte is a UTF-8 continuation byte (80..BF);
+ * inner: its X encoding is by itself a whole 2-byte UTF-8 sequence (a double-byte code C2..DF
+ *        80..BF);
+ * high:  it has an X encoding that is not ASCII. */
+extern uint16_t mb_mask_lead[0x10000], mb_mask_cont[0x10000], mb_mask_inner[0x10000],
+    mb_mask_high[0x10000];
 
 #endif
