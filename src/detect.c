@@ -39,7 +39,7 @@
 #define LANG_BITS 4.0      /* bonus per line for the encodings of the --lang hint */
 #define MAX_CAND 24
 
-enum { LINE_NEUTRAL = 0, LINE_EVIDENCE = 1, LINE_UTF8_LIKELY = 2 };
+enum { LINE_NEUTRAL = 0, LINE_EVIDENCE = 1, LINE_UTF8_LIKELY = 2, LINE_ESC = 4 };
 
 struct ft_detector {
     int forced;         /* forced encoding id, or -1 */
@@ -53,6 +53,7 @@ struct ft_detector {
     uint8_t *back;      /* n * ncand back-pointers */
     float *cost;        /* n * ncand line costs */
     uint8_t *kind;      /* n line kinds */
+    uint8_t *top;       /* n * 2: each line's cheapest candidate and the cheapest of another cost */
     size_t cap;
 };
 
@@ -187,6 +188,7 @@ void ft_detector_free(ft_detector *d)
     free(d->back);
     free(d->cost);
     free(d->kind);
+    free(d->top);
     free(d);
 }
 
@@ -204,6 +206,7 @@ typedef struct tally {
     unsigned hi;
     unsigned long hicost;
 } tally;
+
 
 static unsigned long score_utf8(const unsigned char *p, size_t n, unsigned long limit, tally *t,
                                 unsigned max_hi)
@@ -454,11 +457,12 @@ static unsigned long score_cand(ft_detector *d, int k, const unsigned char *p, s
 
 /* Fills cost[0..ncand) (bits) for one evidence line; returns 1 when the current encoding (start)
  * was sure enough that the others were not scored. */
-static int score_line(ft_detector *d, const unsigned char *p, size_t n, int start, float *cost)
+static int score_line(ft_detector *d, const unsigned char *p, size_t n, int start, int esc,
+                      float *cost)
 {
     const unsigned long cap = Q8(CAP_BITS);
     unsigned long raw[MAX_CAND];
-    int iso = has_iso2022jp_escape(p, n);
+    int iso = esc && has_iso2022jp_escape(p, n);
     tally t = {0, 0};
     /* A first look at the current encoding: a natural reading of the line's first characters
      * keeps it without a look at the others (wrong readings of several characters almost never
@@ -512,6 +516,10 @@ static int grow(ft_detector *d, size_t n)
     if (!kind)
         return -1;
     d->kind = kind;
+    uint8_t *top = realloc(d->top, cap * 2);
+    if (!top)
+        return -1;
+    d->top = top;
     d->cap = cap;
     return 0;
 }
@@ -536,7 +544,8 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, ft_choice *
          * pairs of GBK or Big5 text form valid UTF-8 now and then, longer runs almost never. */
         d->kind[i] = LINE_NEUTRAL;
         if (detecting && !f.binary && (!f.ascii || (f.esc && has_iso2022jp_escape(p, len))))
-            d->kind[i] = LINE_EVIDENCE | (f.leads >= 4 || f.longs >= 2 ? LINE_UTF8_LIKELY : 0);
+            d->kind[i] = LINE_EVIDENCE | (f.leads >= 4 || f.longs >= 2 ? LINE_UTF8_LIKELY : 0) |
+                         (f.esc ? LINE_ESC : 0);
     }
     if (!detecting)
         return 0;
@@ -556,7 +565,7 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, ft_choice *
         if (d->kind[i] & LINE_UTF8_LIKELY) {
             if (batch_valid < 0)
                 batch_valid = batch_is_utf8(lines, n);
-            utf8 = batch_valid || ft_utf8_valid(p, len, NULL);
+            utf8 = batch_valid || ft_utf8_valid_prefix(p, len) == len; /* stops at the first error */
         }
         int best = 0;
         for (int k = 1; k < K; k++)
@@ -568,8 +577,19 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, ft_choice *
             for (int k = 0; k < K; k++)
                 cost[k] = d->cand[k] == FT_ENC_UTF8 ? 0.0f : (float)CAP_BITS;
         } else {
-            score_line(d, p, len, best, cost);
+            score_line(d, p, len, best, (d->kind[i] & LINE_ESC) != 0, cost);
         }
+        /* the line's cheapest candidate and the cheapest one that costs something else (the
+         * runner-up unless smoothing chose another), found while the costs are at hand */
+        int m1 = 0, m2 = -1;
+        for (int k = 1; k < K; k++)
+            if (cost[k] < cost[m1])
+                m1 = k;
+        for (int k = 0; k < K; k++)
+            if (cost[k] != cost[m1] && (m2 < 0 || cost[k] < cost[m2]))
+                m2 = k;
+        d->top[2 * i] = (uint8_t)m1;
+        d->top[2 * i + 1] = (uint8_t)(m2 < 0 ? 0xFF : m2);
         /* Viterbi step: stay in k, or come from the best state paying SWITCH. */
         double from_best = d->V[best] + SWITCH_BITS, low = INFINITY;
         double nv[MAX_CAND];
@@ -595,10 +615,8 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, ft_choice *
     for (size_t i = n; i-- > 0;) {
         if (d->kind[i] & LINE_EVIDENCE) {
             const float *cost = d->cost + i * MAX_CAND;
-            int runner = -1;
-            for (int k = 0; k < K; k++)
-                if (k != state && cost[k] != cost[state] && (runner < 0 || cost[k] < cost[runner]))
-                    runner = k;
+            int m1 = d->top[2 * i], m2 = d->top[2 * i + 1] == 0xFF ? -1 : d->top[2 * i + 1];
+            int runner = cost[state] == cost[m1] ? m2 : m1;
             choices[i].encoding = d->cand[state];
             choices[i].score = runner < 0 ? 1.0 : confidence(cost[state], cost[runner]);
             if (runner >= 0) {
