@@ -9,11 +9,15 @@
  * Pure-ASCII lines are neutral: they are reported as ASCII and do not move the state. Binary
  * looking lines (NUL, runs of controls) are neutral too and decoded as UTF-8 (bytes -> U+FFFD).
  *
- * Cost control: valid UTF-8 with several multi-byte sequences is UTF-8 without scoring (text in
- * any other encoding almost never forms them). When the current encoding reads a line as natural
- * text (a low average cost), the others are not scored. Otherwise the currently
- * best state is scored first and every other candidate stops as soon as it is CAP bits worse than
- * the best so far, which for the wrong encodings happens within a few characters.
+ * Cost control (a clean line must cost little more than validating it):
+ *  - valid UTF-8 with two 3/4-byte or four multi-byte sequences is UTF-8 without scoring (text in
+ *    another encoding almost never forms them); a batch is checked for UTF-8 in one pass;
+ *  - when the current state is a double-byte encoding or UTF-8 and reads the line's first
+ *    SURE_PREFIX non-ASCII characters at SURE_BITS or less on average, the others are not scored
+ *    (single-byte code pages always compare: they read each other's letters plausibly);
+ *  - otherwise the current state is scored first and every other candidate stops as soon as it
+ *    is CAP bits worse than the best so far (within a few characters for wrong readings), after a
+ *    table lower bound that needs no pair look-ups; a line is judged on MAX_CHARS characters.
  *
  * Memory: per batch, one back-pointer byte and one cost per line and candidate; the forward
  * costs are carried from batch to batch (lines are decided at the end of their batch). */
