@@ -50,6 +50,8 @@ typedef struct chunk {
     unsigned target;    /* target-script characters in it */
     unsigned han;       /* Han characters in it */
     int selected;       /* converted by OpenCC in this line */
+    int prepared;       /* OpenCC converts c->prepared[pstart, pstart + plen) instead */
+    size_t pstart, plen;
 } chunk;
 
 struct ft_converter {
@@ -62,6 +64,7 @@ struct ft_converter {
     size_t chunk_cap;
     ft_buf joined;      /* owned: the chunks sent to OpenCC */
     ft_buf mixed;       /* owned: the mixed chunks checked for being converted already */
+    ft_buf prepared;    /* owned: mixed chunks with their target characters converted back */
     uint32_t *cps;      /* owned: code points and byte offsets of a chunk pair being merged */
     size_t *offs;
     size_t cp_cap;
@@ -230,6 +233,7 @@ void ft_converter_free(ft_converter *c)
     if (c->reverse && c->reverse != (opencc_t)-1)
         opencc_close(c->reverse);
     ft_buf_free(&c->mixed);
+    ft_buf_free(&c->prepared);
     free(c->chunks);
     ft_buf_free(&c->joined);
     free(c->cps);
@@ -452,6 +456,36 @@ static int merge_chunk(ft_converter *c, const char *src, size_t slen, const char
 
 /* ---- the stage ---- */
 
+/* Phrases: in a mixed chunk the target characters hide the phrase from OpenCC (s2t converts 頭发
+ * character by character into 頭發, its phrase 头发 into 頭髮). When the reverse configuration
+ * kept the chunk's length, the chunk is converted with its target characters as the reverse
+ * gave them (头发), and those characters are then kept as they were by merge_chunk. Returns 0,
+ * or -1 if out of memory. */
+static int prepare(ft_converter *c, chunk *k, const char *src, size_t slen, const char *back,
+                   size_t blen)
+{
+    long n = decode_into(c, 0, src, slen);
+    if (n < 0)
+        return -1;
+    long m = decode_into(c, (size_t)n + 1, back, blen);
+    if (m < 0)
+        return -1;
+    if (n != m)
+        return 0;
+    size_t start = c->prepared.len, b = (size_t)n + 1;
+    for (long i = 0; i < n; i++) {
+        int t = is_target(c, c->cps[i]);
+        const char *from = t ? back + c->offs[b + i] : src + c->offs[i];
+        size_t len = t ? c->offs[b + i + 1] - c->offs[b + i] : c->offs[i + 1] - c->offs[i];
+        if (ft_buf_append(&c->prepared, from, len))
+            return -1;
+    }
+    k->prepared = 1;
+    k->pstart = start;
+    k->plen = c->prepared.len - start;
+    return 0;
+}
+
 /* Idempotence: OpenCC keeps some source characters inside phrases (s2t turns 干预 into 干預 and
  * 里 stays in 公里; s2twp turns 光标 into 游標, 游 being a Simplified form), so its own output
  * can look mixed, and converting it again would damage it (干預 -> 幹預). A mixed chunk (or, with
@@ -485,22 +519,30 @@ static int skip_converted(ft_converter *c, const char *in, long nchunks, int neu
     if (!back)
         return -1;
     char *again = opencc_convert_utf8(c->od, back, strlen(back));
-    opencc_convert_utf8_free(back);
-    if (!again)
+    if (!again) {
+        opencc_convert_utf8_free(back);
         return -1;
-    const char *piece = again;
-    for (long i = 0; i < nchunks && piece; i++) {
+    }
+    int rc = 0;
+    ft_buf_clear(&c->prepared);
+    const char *piece = again, *bpiece = back;
+    for (long i = 0; i < nchunks && piece && bpiece && rc == 0; i++) {
         chunk *k = &c->chunks[i];
         if (!k->selected || (k->target == 0 && !neutral))
             continue;
-        const char *nl = strchr(piece, '\n');
+        const char *nl = strchr(piece, '\n'), *bnl = strchr(bpiece, '\n');
         size_t plen = nl ? (size_t)(nl - piece) : strlen(piece);
+        size_t blen = bnl ? (size_t)(bnl - bpiece) : strlen(bpiece);
         if (plen == k->end - k->start && memcmp(piece, in + k->start, plen) == 0)
             k->selected = 0;
+        else if (k->target > 0)
+            rc = prepare(c, k, in + k->start, k->end - k->start, bpiece, blen);
         piece = nl ? nl + 1 : NULL;
+        bpiece = bnl ? bnl + 1 : NULL;
     }
     opencc_convert_utf8_free(again);
-    return 0;
+    opencc_convert_utf8_free(back);
+    return rc;
 }
 
 int ft_convert_line(ft_converter *c, const char *in, size_t len, ft_buf *out, ft_report *r)
@@ -528,8 +570,10 @@ int ft_convert_line(ft_converter *c, const char *in, size_t len, ft_buf *out, ft
     if (!pure && source == 0)
         return 0; /* already in the target script */
 
-    for (long i = 0; i < nchunks; i++)
+    for (long i = 0; i < nchunks; i++) {
         c->chunks[i].selected = pure || c->chunks[i].source > 0;
+        c->chunks[i].prepared = 0;
+    }
     /* A line with source characters and no target ones is converted as OpenCC does, chunk for
      * chunk; a line of shared characters only (neither kind) is what a phrase configuration
      * may have produced already (s2twp: 算法 -> 演算法, and again -> 演演算法): checked too. */
@@ -544,7 +588,8 @@ int ft_convert_line(ft_converter *c, const char *in, size_t len, ft_buf *out, ft
         if (!k->selected)
             continue;
         if ((selected++ && ft_buf_putc(joined, '\n')) ||
-            ft_buf_append(joined, in + k->start, k->end - k->start))
+            (k->prepared ? ft_buf_append(joined, c->prepared.data + k->pstart, k->plen)
+                         : ft_buf_append(joined, in + k->start, k->end - k->start)))
             return -1;
     }
     if (selected == 0)

@@ -213,8 +213,11 @@ static void mixed_lines(void **state)
     /* The Simplified chunk stays; the Traditional one is converted. */
     expect("t2s", "他说：頭髮很長。", "他说：头发很长。");
     expect("s2t", "頭髮很長，他说", "頭髮很長，他說");
-    /* Inside one chunk: 長 is kept where it is, 发 converted by its phrase context. */
+    /* Inside one chunk: the target character is kept where it is, and the phrase it belongs to
+     * still decides the others: 头发 is 頭髮, where 发 alone is 發. */
     expect("t2s", "头發很長", "头发很长");
+    expect("s2t", "頭发很长", "頭髮很長");
+    expect("s2tw", "頭发很长", "頭髮很長");
     /* A length-changing phrase in a chunk with a Traditional character (aligned by LCS). */
     expect("s2twp", "的士與鼠标", "計程車與滑鼠");
     /* Seed 001: OpenCC-traditional text with Simplified 关于 */
