@@ -1,6 +1,7 @@
 /* wide.c — UTF-16/UTF-32 inputs, recognised for the whole input before lines are framed (a
- * byte order mark, or the NUL pattern of mostly-Latin text: every second or every 2nd-4th byte
- * zero) and converted to UTF-8 as a stream with iconv. */
+ * byte order mark, or the NUL pattern: every second or every 2nd-4th byte zero in mostly-Latin
+ * text, NULs on one side of the units only and after a newline in CJK text) and converted to
+ * UTF-8 as a stream with iconv. */
 #include <errno.h>
 #include <iconv.h>
 #include <stdlib.h>
@@ -32,6 +33,17 @@ static int nul_pattern(const unsigned char *p, size_t n)
     if (n >= 4 && odd_z * 10 >= odd_n * 4 && even_z * 20 <= even_n)
         return FT_WIDE_UTF16LE;
     if (n >= 4 && even_z * 10 >= even_n * 4 && odd_z * 20 <= odd_n)
+        return FT_WIDE_UTF16BE;
+    /* CJK text in UTF-16 has few NULs: only its ASCII (newlines, spaces, digits) has them. Take
+     * it as UTF-16 when nearly every NUL is on one side of the units and a line ends there. */
+    size_t nl_le = 0, nl_be = 0;
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        nl_le += (p[i] == '\n' || p[i] == '\r') && p[i + 1] == 0;
+        nl_be += p[i] == 0 && (p[i + 1] == '\n' || p[i + 1] == '\r');
+    }
+    if (odd_z >= 2 && even_z * 4 <= odd_z && nl_le) /* (U+4E00 一 and its kind give a few) */
+        return FT_WIDE_UTF16LE;
+    if (even_z >= 2 && odd_z * 4 <= even_z && nl_be)
         return FT_WIDE_UTF16BE;
     return FT_WIDE_NONE;
 }

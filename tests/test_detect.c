@@ -341,6 +341,14 @@ static void wide_sniffing(void **state)
     char *b32 = encode("Hello, world! UTF-32 text.\n", "UTF-32LE", &len);
     assert_int_equal(ft_wide_sniff((const unsigned char *)b32, len, 1, &bom), FT_WIDE_UTF32LE);
     free(b32);
+    /* CJK text in UTF-16 without a BOM: NULs only in its ASCII (seen when the input starts
+     * with ASCII, here a date line; text without a NUL in its first bytes is decided at once) */
+    char *zh = encode("2023-09-04\n網絡強國建設取得新成效，信息化快速推進。\n當前新一輪科技革命和產業變革深入發展。\n", "UTF-16LE", &len);
+    assert_int_equal(ft_wide_sniff((const unsigned char *)zh, len, 1, &bom), FT_WIDE_UTF16LE);
+    free(zh);
+    zh = encode("2023-09-04\n網絡強國建設取得新成效，信息化快速推進。\n當前新一輪科技革命和產業變革深入發展。\n", "UTF-16BE", &len);
+    assert_int_equal(ft_wide_sniff((const unsigned char *)zh, len, 1, &bom), FT_WIDE_UTF16BE);
+    free(zh);
     /* binary with a few NULs is not wide */
     assert_int_equal(ft_wide_sniff((const unsigned char *)"\x7F" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0"
                                    "\x10\x10\0\0\0\0\0\0@\0\0\0\0\0\0\0\xa8\x36\0\0\0\0\0\0\0\0\0\0@\08\0\x0b\0@\0\x1e\0\x1d\0",
