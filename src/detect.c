@@ -454,8 +454,8 @@ static unsigned long score_cand(ft_detector *d, int k, const unsigned char *p, s
     if (id == FT_ENC_UTF8)
         return score_utf8(p, n, limit, t, max_hi);
     const ft_codec_map *m = map_of(d, k);
-    if (!m || bound_exceeds(m, id, p, n, limit, max_hi))
-        return limit;
+    if (!m || (limit < ~0ul / 2 && bound_exceeds(m, id, p, n, limit, max_hi)))
+        return limit; /* (no bound to test while nothing set the bar) */
     return score_map(m, id, p, n, limit, t, max_hi);
 }
 
