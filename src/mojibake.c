@@ -296,7 +296,19 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
             continue;
         }
         uint32_t cp;
-        int used = mb_decode(Y, e + k, total - k, &cp);
+        int used;
+        if (Y == MB_UTF8 && m->x_single && memchr(e + k + 1, ' ', (size_t)L - 1)) {
+            /* A no-break space (A0 in windows-1252, a continuation byte) that some editor or web
+               page turned into a plain space: "ä½ å¥½" for 你好. */
+            uint8_t seq[4];
+            memcpy(seq, e + k, (size_t)L);
+            for (int t2 = 1; t2 < L; t2++)
+                if (seq[t2] == ' ')
+                    seq[t2] = 0xA0;
+            used = mb_decode(Y, seq, (size_t)L, &cp);
+        } else {
+            used = mb_decode(Y, e + k, total - k, &cp);
+        }
         if (!used)
             break;
         /* planes 3-13 and 15-16 hold nothing text uses; noncharacters neither */
@@ -363,16 +375,21 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                 return -1;
             if (q) {
                 size_t j = q == total ? n : m->own[q];
-                /* one CJK character read as one Latin/Greek/Cyrillic letter between two CJK
-                   characters: never what happened, skip the costing (clean CJK text is full of
-                   GBK codes that are also 2-byte UTF-8 sequences) */
-                if (j == i + 1 && m->tmp.len == 1 && m->tmp.v[0] < 0x800 && is_cjk(ch) &&
-                    (i == 0 || is_cjk(c[i - 1]) || c[i - 1] >= 0x3000) &&
-                    (j == n || is_cjk(c[j]) || c[j] >= 0x3000)) {
-                    if (vec_push(&m->trial, ch))
-                        return -1;
-                    i++;
-                    continue;
+                /* CJK characters read as alphabetic letters (all 2-byte UTF-8) beside another CJK
+                   character: never what happened ("滂滂" is not "۵۵" in Chinese text), skip the
+                   costing (clean CJK text is full of codes that are also 2-byte sequences) */
+                if (X >= MB_FIRST_DBCS && is_cjk(ch) &&
+                    ((i > 0 && (is_cjk(c[i - 1]) || c[i - 1] >= 0x3000)) ||
+                     (j < n && (is_cjk(c[j]) || c[j] >= 0x3000)))) {
+                    int all_alpha = 1;
+                    for (size_t t = 0; t < m->tmp.len && all_alpha; t++)
+                        all_alpha = m->tmp.v[t] < 0x800;
+                    if (all_alpha) {
+                        if (vec_push(&m->trial, ch))
+                            return -1;
+                        i++;
+                        continue;
+                    }
                 }
                 uint32_t prev = m->trial.len ? m->trial.v[m->trial.len - 1] : 0xFFFFFFFFu;
                 uint32_t next = j < n ? c[j] : 0xFFFFFFFFu;
@@ -406,8 +423,12 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                        wrong double-byte codec is wrong everywhere, and single characters alone
                        say too little */
                     line_co += co, line_cn += cn, line_chars += j - i;
-                    for (size_t t = 0; t < m->tmp.len; t++)
-                        line_wide += m->tmp.v[t] >= 0x2E80;
+                    for (size_t t = 0; t < m->tmp.len; t++) {
+                        uint32_t d = m->tmp.v[t];
+                        /* full-width punctuation counts double: a lone "，" is evidence enough */
+                        line_wide += d >= 0x2E80;
+                        line_wide += (d >= 0x3000 && d <= 0x303F) || (d >= 0xFF00 && d <= 0xFF20);
+                    }
                 } else if (!same && cn + margin < co) {
                     res->gain += (long)(co - cn) - (long)prior_q(X, Y);
                 } else {
@@ -448,17 +469,37 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
  * C1 control. Pure ASCII lines never get here. */
 static int may_be_mojibake(const uint32_t *c, size_t n)
 {
-    /* Every wrong reading leaves at least one character that real text rarely uses (the first
-       of each GBK triple of CJK UTF-8 is a level-2 hanzi, Latin readings show Ã Â Ð Ñ ¤ ™…);
-       a line made only of common characters is left at once. */
+    /* Every wrong reading leaves a character real text rarely uses (the first of each GBK triple
+       of CJK UTF-8 is a level-2 hanzi; Big5 read as GBK is full of rare ones), or, for the Latin
+       readings, a UTF-8 lead byte's windows-1252 reading next to a continuation byte's ("Ã©",
+       "ä½"). A line with neither is left at once. */
     static unsigned threshold;
     if (!threshold) {
         const char *e = getenv("FIXTEXT_MOJIBAKE_GATE");
         threshold = e ? (unsigned)atoi(e) : 8 * 16;
     }
-    for (size_t i = 0; i < n; i++)
-        if (c[i] >= 0x80 && (c[i] < 0xA0 || ft_plausibility_unigram(c[i]) >= threshold))
+    unsigned prev_lead = 0;
+    const unsigned latin = (1u << MB_FIRST_DBCS) - 1;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t ch = c[i];
+        if (ch < 0x80) {
+            if ((ch == ' ' || ch == '?') && prev_lead)
+                return 1;
+            prev_lead = 0;
+            continue;
+        }
+        if (ch < 0xA0 || ch == FT_REPLACEMENT)
             return 1;
+        if (ch < 0x10000) {
+            if (prev_lead & mb_mask_cont[ch])
+                return 1;
+            prev_lead = mb_mask_lead[ch] & latin;
+        } else {
+            prev_lead = 0;
+        }
+        if (ft_plausibility_unigram(ch) >= threshold)
+            return 1;
+    }
     return 0;
 }
 
@@ -497,6 +538,17 @@ static void gates(const uint32_t *c, size_t n, unsigned *utf8_x, unsigned *pair_
         if (ch < 0x80) {
             if (ch == '?')
                 u |= prev_lead; /* a lost continuation byte */
+            if (ch == ' ')
+                u |= prev_lead & ((1u << MB_FIRST_DBCS) - 1); /* a no-break space made plain */
+            /* a double-byte code whose trail byte is ASCII, read as windows-1252: Big5's
+               full-width punctuation "¡A" "¡C", Shift_JIS katakana "ƒp" "ƒb"; only lead
+               readings that Latin text seldom puts before a letter */
+            if (ch >= 0x40 && ch < 0x7F && i) {
+                uint32_t l = c[i - 1];
+                if ((l >= 0xA1 && l <= 0xA3) || l == 0x201A || l == 0x0192 || l == 0x02C6 ||
+                    l == 0x2030 || l == 0x2039 || l == 0x02DC || l == 0x2122 || l == 0x203A)
+                    p |= 1u << MB_CP1252;
+            }
             prev_lead = prev_high = 0;
             continue;
         }
@@ -515,7 +567,7 @@ static void gates(const uint32_t *c, size_t n, unsigned *utf8_x, unsigned *pair_
     }
     *utf8_x = u;
     *pair_x = p & ((1u << MB_FIRST_DBCS) - 1);
-    *cjk_rare = rare >= 2 && rare * 3 >= cjk;
+    *cjk_rare = rare >= 1 && rare * 3 >= cjk;
 }
 
 static inline int u8_cont(uint8_t b)
@@ -549,6 +601,11 @@ static int utf8_candidate(int X, const uint32_t *c, size_t n)
                     continue;
                 }
                 break;
+            }
+            if (need > 0 && c[j] == ' ' && X < MB_FIRST_DBCS) { /* no-break space made plain */
+                if (!--need)
+                    seqs++;
+                continue;
             }
             if (need > 0 && c[j] == '?') {
                 seqs += X < MB_FIRST_DBCS && intact >= 2;

@@ -12,7 +12,8 @@
 
 #include "mojibake_codecs.h"
 
-/* tables/mojibake_big5_extra.c: Big5 codes other decoders read and glibc does not */
+/* tables/mojibake_big5_extra.c: Big5 codes other decoders read as kana, Cyrillic and symbols,
+ * where glibc reads nothing or private-use characters */
 extern const unsigned ft_mb_big5_extra_count;
 extern const uint16_t ft_mb_big5_extra[][2];
 
@@ -157,12 +158,11 @@ static void build(void)
             int d = c - MB_FIRST_DBCS;
             for (unsigned k = 0; k < ft_mb_big5_extra_count; k++) {
                 uint16_t code = ft_mb_big5_extra[k][0], cp = ft_mb_big5_extra[k][1];
-                if (!db_dec[d][code]) {
-                    db_dec[d][code] = cp;
-                    db_lead[d][code >> 8] = 2;
-                    if (!db_enc[d][cp])
-                        db_enc[d][cp] = code;
-                }
+                /* glibc leaves these codes undefined or maps them to private use */
+                db_dec[d][code] = cp;
+                db_lead[d][code >> 8] = 2;
+                if (!db_enc[d][cp])
+                    db_enc[d][cp] = code;
             }
         }
         iconv_close(cd);
