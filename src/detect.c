@@ -53,6 +53,7 @@ struct ft_detector {
     const ft_codec_map *map[MAX_CAND];
     double bonus[MAX_CAND];
     double V[MAX_CAND]; /* forward costs after the last evidence line */
+    int last_best;      /* the state that led after the last evidence line */
     /* per batch, owned here, grown as needed */
     uint8_t *back;      /* n * ncand back-pointers */
     float *cost;        /* n * ncand line costs */
@@ -200,6 +201,7 @@ void ft_detector_reset(ft_detector *d)
 {
     for (int k = 0; k < d->ncand; k++)
         d->V[k] = 0;
+    d->last_best = 0;
 }
 
 /* ---- per-line scoring ---- */
@@ -571,8 +573,11 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, ft_choice *
                 batch_valid = batch_is_utf8(lines, n);
             utf8 = batch_valid || ft_utf8_valid_prefix(p, len) == len; /* stops at the first error */
         }
-        int best = 0;
-        for (int k = 1; k < K; k++)
+        /* The best state so far; on a tie the one that was best before, not the first listed:
+         * a line that reads the same in two encodings (kana in EUC-JP and GBK) must not hand
+         * the lead to the other one. */
+        int best = d->last_best < K ? d->last_best : 0;
+        for (int k = 0; k < K; k++)
             if (d->V[k] < d->V[best])
                 best = k;
         if (K == 1) {
@@ -610,10 +615,17 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, ft_choice *
         }
         for (int k = 0; k < K; k++)
             d->V[k] = nv[k] - low;
+        if (nv[best] != low) /* else the previous best still leads (perhaps tied) */
+            for (int k = 0; k < K; k++)
+                if (nv[k] == low) {
+                    best = k;
+                    break;
+                }
+        d->last_best = best;
     }
-    /* Backtrack from the best final state. */
-    int state = 0;
-    for (int k = 1; k < K; k++)
+    /* Backtrack from the best final state (on a tie, the one that led last). */
+    int state = d->last_best < K ? d->last_best : 0;
+    for (int k = 0; k < K; k++)
         if (d->V[k] < d->V[state])
             state = k;
     for (size_t i = n; i-- > 0;) {
