@@ -118,6 +118,14 @@ static int alphabet(uint32_t c)
     return 0;
 }
 
+/* A windows-1252 reading of a double-byte lead that Latin text seldom puts before a letter:
+ * Big5's full-width punctuation "¡A" "¡C", Shift_JIS katakana "ƒp" "ƒb". */
+static int dbcs_lead_reading(uint32_t l)
+{
+    return (l >= 0xA1 && l <= 0xA3) || l == 0x201A || l == 0x0192 || l == 0x02C6 || l == 0x2030 ||
+           l == 0x2039 || l == 0x02DC || l == 0x2122 || l == 0x203A;
+}
+
 /* Extra cost (1/8 bits) of c after prev for patterns that only wrong decodings write. */
 static unsigned extra_cost(uint32_t prev, uint32_t c)
 {
@@ -131,6 +139,9 @@ static unsigned extra_cost(uint32_t prev, uint32_t c)
         x += 8 * 6;
     if (is_pua(c))
         x += 8 * 4;
+    /* a double-byte lead's windows-1252 reading before its ASCII trail: "¡A" (Big5 "，") */
+    if (c >= 0x40 && c < 0x7F && dbcs_lead_reading(prev))
+        x += 8 * 8;
     /* a CJK character glued to a Latin letter ("caf茅", "na茂ve"): a double-byte reading of
        accented Latin */
     if ((is_cjk(c) && is_latin_letter(prev)) || (is_cjk(prev) && is_latin_letter(c)))
@@ -318,7 +329,7 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
         if (vec_push(&m->tmp, cp))
             return (size_t)-1;
         k += (size_t)used;
-        (*real)++;
+        *real += used >= 2; /* a lone half-width katakana byte proves nothing */
     }
     if (k > p && *real && aligned(m, k, total))
         return k;
@@ -349,7 +360,8 @@ static inline unsigned ocost(ft_mojibake *m, size_t t)
 static unsigned prior_q(int X, int Y)
 {
     if (Y == MB_UTF8)
-        return X == MB_CP1252 ? 0 : 8 * 3; /* windows-1252/latin-1 is by far the commonest */
+        /* windows-1252/latin-1 is by far the commonest single-byte reading */
+        return X == MB_CP1252 ? 0 : X < MB_FIRST_DBCS ? 8 * 8 : 8 * 3;
     return X < MB_FIRST_DBCS ? 8 * 10 : 8 * 14;
 }
 
@@ -485,6 +497,8 @@ static int may_be_mojibake(const uint32_t *c, size_t n)
         if (ch < 0x80) {
             if ((ch == ' ' || ch == '?') && prev_lead)
                 return 1;
+            if (ch >= 0x40 && ch < 0x7F && i && dbcs_lead_reading(c[i - 1]))
+                return 1;
             prev_lead = 0;
             continue;
         }
@@ -543,12 +557,8 @@ static void gates(const uint32_t *c, size_t n, unsigned *utf8_x, unsigned *pair_
             /* a double-byte code whose trail byte is ASCII, read as windows-1252: Big5's
                full-width punctuation "¡A" "¡C", Shift_JIS katakana "ƒp" "ƒb"; only lead
                readings that Latin text seldom puts before a letter */
-            if (ch >= 0x40 && ch < 0x7F && i) {
-                uint32_t l = c[i - 1];
-                if ((l >= 0xA1 && l <= 0xA3) || l == 0x201A || l == 0x0192 || l == 0x02C6 ||
-                    l == 0x2030 || l == 0x2039 || l == 0x02DC || l == 0x2122 || l == 0x203A)
-                    p |= 1u << MB_CP1252;
-            }
+            if (ch >= 0x40 && ch < 0x7F && i && dbcs_lead_reading(c[i - 1]))
+                p |= 1u << MB_CP1252;
             prev_lead = prev_high = 0;
             continue;
         }

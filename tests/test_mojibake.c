@@ -60,6 +60,7 @@ static void latin_readings_of_utf8(void **state)
     check(ft_mojibake_repair, m, "â€œquotedâ€\xC2\x9D â€” dash", "“quoted” — dash", NULL); /* C1 kept */
     check(ft_mojibake_repair, m, "cafÃƒÂ©", "café", NULL);                                /* twice */
     check(ft_mojibake_repair, m, "ä½ å¥½", "你好", NULL); /* no-break space made a plain space */
+    check(ft_mojibake_repair, m, "readline¡A", "readline，", NULL);  /* Big5 read as cp1252 */
     ft_mojibake_free(m);
 }
 
@@ -114,6 +115,7 @@ static void clean_text_stays(void **state)
         "Ωμέγα — Ελληνικά", "¯\\_(ツ)_/¯", "∀x∈ℝ: x² ≥ 0 ⇒ √x ∈ ℝ", "魑魅魍魉，饕餮之徒",
         "いろはにほへと ちりぬるを", "다람쥐 헌 쳇바퀴에 타고파", "Ölçüm ĞÜŞİÖÇ ğüşıöç",
         "Ünïcödé ñ ØÆÅ øæå Ã ã Â â", "來源:人民網-人民日報 作者:黃慶暢", "plain ascii",
+        "¡Atención! ¡Hola! ¿Qué tal?", "大风泱泱兮大潮滂滂——习近平", "Package: 行",
     };
     for (size_t i = 0; i < sizeof clean / sizeof *clean; i++) {
         check(ft_mojibake_repair, m, clean[i], NULL, NULL);
