@@ -197,6 +197,14 @@ def errors():
         rc, out, err = fixtext(["--to", "simplified", "--opencc-data", d], data)
         check(rc == 2 and out == b"" and bad.encode() in err, "broken config in data dir",
               (rc, err))
+    with tempfile.TemporaryDirectory() as d:
+        # a configuration of another name: the direction is read from the dictionaries it uses
+        mine = os.path.join(d, "mine.json")
+        with open("/usr/share/opencc/tw2s.json") as f, open(mine, "w") as g:
+            g.write(f.read().replace('"file": "', '"file": "/usr/share/opencc/'))
+        rc, out, err = fixtext(["--opencc-config", mine], "頭髮\n什么\n".encode())
+        check(rc == 0 and out == "头发\n什么\n".encode(), "--opencc-config of another name",
+              (rc, out, err))
     rc, out, err = fixtext(["--opencc-config", "/usr/share/opencc/s2t.json"], "头发\n".encode())
     check(rc == 0 and out == "頭髮\n".encode(), "--opencc-config file", (rc, out, err))
     rc, out, err = fixtext(["--to", "s2t", "--opencc-data", "/usr/share/opencc"], "头发\n".encode())
