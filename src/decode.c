@@ -79,7 +79,9 @@ static int decode_with_map(const ft_codec_map *m, const unsigned char *p, size_t
     if (!m)
         return 0;
     size_t start = out->len;
-    if (ft_buf_reserve(out, len * 3 / 2 + 4))
+    /* the most a byte can become: 3 bytes (a single-byte €, or half of a double-byte character
+     * that gives 3 bytes for 2), so no check is needed inside the loop */
+    if (ft_buf_reserve(out, len * 3 + 4))
         return -1;
     unsigned char *o = (unsigned char *)out->data + start;
     size_t i = 0;
@@ -109,15 +111,6 @@ static int decode_with_map(const ft_codec_map *m, const unsigned char *p, size_t
             *o++ = (unsigned char)(0xE0 | cp >> 12);
             *o++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
             *o++ = (unsigned char)(0x80 | (cp & 0x3F));
-        }
-        if ((size_t)((char *)o - out->data) + 4 > out->cap) {
-            size_t used = (size_t)((char *)o - out->data);
-            out->len = used;
-            if (ft_buf_reserve(out, (len - i) * 3 + 4)) {
-                out->len = start;
-                return -1;
-            }
-            o = (unsigned char *)out->data + used;
         }
     }
     out->len = (size_t)((char *)o - out->data);

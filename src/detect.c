@@ -385,15 +385,20 @@ static void classify(const unsigned char *p, size_t n, line_facts *f)
 }
 
 /* 1 when the batch's lines, with the terminators between them, are valid UTF-8 (one vectorised
- * pass instead of one per line). The lines must follow each other in one buffer with at least a
- * terminator byte between them, so no character can straddle two lines. */
+ * pass instead of one per line). Only when the lines follow each other in one buffer as the
+ * framer leaves them, separated by a "\n", "\r" or "\r\n" terminator (so no character can
+ * straddle two lines); otherwise 0 and the lines are checked one by one. */
 static int batch_is_utf8(const ft_slice *lines, size_t n)
 {
     if (!n)
         return 0;
-    for (size_t i = 1; i < n; i++)
-        if (lines[i].data <= lines[i - 1].data + lines[i - 1].len)
+    for (size_t i = 1; i < n; i++) {
+        const char *end = lines[i - 1].data + lines[i - 1].len;
+        if (lines[i].data <= end || lines[i].data - end > 2)
             return 0;
+        if (*end != '\n' && *end != '\r') /* the terminator, within the framer's buffer */
+            return 0;
+    }
     const unsigned char *start = (const unsigned char *)lines[0].data;
     const unsigned char *end = (const unsigned char *)lines[n - 1].data + lines[n - 1].len;
     return ft_utf8_valid(start, (size_t)(end - start), NULL);

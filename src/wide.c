@@ -178,7 +178,8 @@ int ft_wide_convert(ft_wide *w, const char *in, size_t len, int at_eof, ft_buf *
     }
     if (convert(w, in, len, out, invalid, &rest))
         return -1;
-    memcpy(w->pending, in + len - rest, rest);
+    if (rest)
+        memcpy(w->pending, in + len - rest, rest);
     w->npending = rest;
 tail:
     if (at_eof && w->npending) {
