@@ -7,7 +7,7 @@
 # fixtext is measured twice: as users run it (every repair on: detection, mojibake, pinyin, ...)
 # and with the repairs turned off, which isolates the conversion stage itself.
 # opencc gets its fastest mode (-i FILE -o /dev/null; reading stdin is slower).
-# Usage: bash bench/bench_convert.sh [FIXTEXT_BINARY]   (default build/fixtext; RUNS=2)
+# Usage: bash bench/bench_convert.sh [FIXTEXT_BINARY]   (default build/fixtext; RUNS=3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FIXTEXT=${1:-build/fixtext}
@@ -15,7 +15,7 @@ WORK=bench/work
 mkdir -p "$WORK"
 TRAD=$WORK/trad-zh-50M.txt
 SIMP=$WORK/simp-zh.txt
-RUNS=${RUNS:-2}
+RUNS=${RUNS:-3}
 CONVERT_ONLY="--no-detect --no-mojibake --no-shifted --keep-entities --keep-pinyin --no-c1"
 
 # Traditional: seeds 000, 001, 003 and Debian's manpages-zh zh_TW pages, repeated to 50 MB.
