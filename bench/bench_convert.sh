@@ -55,6 +55,7 @@ print(f'{\"$label\":<42} {b/t/1e6:7.1f} MB/s  {t:6.2f} s  cpu {\"$cpu\":>5}  pea
   echo "$best" > "$WORK/last.time"
 }
 
+echo "load before the run: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (-j 2 can only gain on idle cores)"
 echo "corpus: $TRAD ($((bytes / 1048576)) MiB, Traditional Chinese), best of $RUNS runs"
 echo "tool                                       throughput   time      cpu    memory"
 measure "opencc -c t2s.json" opencc -c t2s.json -i "$TRAD" -o /dev/null
