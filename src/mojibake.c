@@ -29,6 +29,7 @@ typedef struct {
 struct ft_mojibake {
     unsigned flags;
     int x_single; /* the reading being tried re-encodes with a single-byte codec */
+    int x_cp1252; /* … with windows-1252 */
     cpvec cur, best, alt, scratch, scratch2, tmp, trial;
     cpvec ocache_v;   /* ocost() values for cur, UINT32_MAX = not yet */
     uint32_t *ocache;
@@ -308,7 +309,7 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
         }
         uint32_t cp;
         int used;
-        if (Y == MB_UTF8 && m->x_single && memchr(e + k + 1, ' ', (size_t)L - 1)) {
+        if (Y == MB_UTF8 && m->x_cp1252 && memchr(e + k + 1, ' ', (size_t)L - 1)) {
             /* A no-break space (A0 in windows-1252, a continuation byte) that some editor or web
                page turned into a plain space: "ä½ å¥½" for 你好. */
             uint8_t seq[4];
@@ -373,6 +374,7 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
     memset(res, 0, sizeof *res);
     m->trial.len = 0;
     m->x_single = X < MB_FIRST_DBCS;
+    m->x_cp1252 = X == MB_CP1252;
     int line_mode = Y != MB_UTF8;
     unsigned long line_co = 0, line_cn = 0;
     size_t line_chars = 0, line_wide = 0;
@@ -435,6 +437,11 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                        wrong double-byte codec is wrong everywhere, and single characters alone
                        say too little */
                     line_co += co, line_cn += cn, line_chars += j - i;
+                    if (line_cn > line_co + 8 * 24) {
+                        /* already far worse than the text as it is: a wrong reading */
+                        res->spans = 0;
+                        return 0;
+                    }
                     for (size_t t = 0; t < m->tmp.len; t++) {
                         uint32_t d = m->tmp.v[t];
                         /* full-width punctuation counts double: a lone "，" is evidence enough */
@@ -492,17 +499,30 @@ static int may_be_mojibake(const uint32_t *c, size_t n)
     }
     unsigned prev_lead = 0;
     const unsigned latin = (1u << MB_FIRST_DBCS) - 1;
+    size_t cjk = 0, rare = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t ch = c[i];
         if (ch < 0x80) {
-            if ((ch == ' ' || ch == '?') && prev_lead)
-                return 1;
+            /* a byte lost as '?' or a no-break space made plain, inside a windows-1252 reading:
+               "ä½ å¥½" (a continuation after a 3-byte lead, then the space), "Ã " for à */
+            if (i && (ch == ' ' || ch == '?')) {
+                uint32_t p1 = c[i - 1], p2 = i > 1 ? c[i - 2] : 0;
+                if ((p1 >= 0xC2 && p1 <= 0xDF) ||
+                    (p1 < 0x10000 && p2 < 0x10000 && (mb_mask_cont[p1] & 1u << MB_CP1252) &&
+                     (mb_mask_lead[p2] & 1u << MB_CP1252)))
+                    return 1;
+            }
             if (ch >= 0x40 && ch < 0x7F && i && dbcs_lead_reading(c[i - 1]))
                 return 1;
             prev_lead = 0;
             continue;
         }
-        if (ch < 0xA0 || ch == FT_REPLACEMENT)
+        if (ch < 0xA0 || ch == FT_REPLACEMENT || is_pua(ch))
+            return 1;
+        /* two neighbouring Latin-1 characters, one of them a symbol: a double-byte code read
+           as windows-1252 ("¾øÀ½", "¶Ç´Â"); European text seldom glues a symbol to a letter */
+        if (i && ch >= 0xA0 && ch <= 0xFF && c[i - 1] >= 0xA0 && c[i - 1] <= 0xFF &&
+            (!is_latin_letter(ch) || !is_latin_letter(c[i - 1])))
             return 1;
         if (ch < 0x10000) {
             if (prev_lead & mb_mask_cont[ch])
@@ -511,10 +531,19 @@ static int may_be_mojibake(const uint32_t *c, size_t n)
         } else {
             prev_lead = 0;
         }
-        if (ft_plausibility_unigram(ch) >= threshold)
+        if (is_cjk(ch)) {
+            cjk++;
+            rare += ft_plausibility_unigram(ch) >= threshold;
+        } else if ((ch < 0x370 || (ch >= 0x2000 && ch < 0x2600) || (ch >= 0xFF61 && ch <= 0xFF9F)) &&
+                   !is_latin_letter(ch) && ft_plausibility_unigram(ch) >= threshold) {
+            /* a rare symbol of the repertoire Latin and Shift_JIS readings produce; rare
+               letters are no sign ("ÜBERSICHT"; their wrong readings are caught above) */
             return 1;
+        }
     }
-    return 0;
+    /* CJK text: clean text has a few rare characters, wrong readings many (one in three for
+       UTF-8 read as GBK, most of them for Big5 read as GBK) */
+    return rare && rare * 4 >= cjk;
 }
 
 static void swap(cpvec *a, cpvec *b)
@@ -553,7 +582,7 @@ static void gates(const uint32_t *c, size_t n, unsigned *utf8_x, unsigned *pair_
             if (ch == '?')
                 u |= prev_lead; /* a lost continuation byte */
             if (ch == ' ')
-                u |= prev_lead & ((1u << MB_FIRST_DBCS) - 1); /* a no-break space made plain */
+                u |= prev_lead & (1u << MB_CP1252); /* a no-break space made plain */
             /* a double-byte code whose trail byte is ASCII, read as windows-1252: Big5's
                full-width punctuation "¡A" "¡C", Shift_JIS katakana "ƒp" "ƒb"; only lead
                readings that Latin text seldom puts before a letter */
@@ -597,13 +626,21 @@ static inline int u8_need(uint8_t b)
  * those too). */
 static int utf8_candidate(int X, const uint32_t *c, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (c[i] < 0x80 || c[i] == FT_REPLACEMENT)
+    /* One forward walk: when a chain of sequences breaks at character j, no chain starting
+       between its start and j can do better (a character boundary inside a sequence holds a
+       continuation byte, which cannot lead), so the walk goes on from j. */
+    size_t i = 0;
+    while (i < n) {
+        if (c[i] < 0x80 || c[i] == FT_REPLACEMENT) {
+            i++;
             continue;
+        }
         int need = 0, seqs = 0, intact = 0;
-        for (size_t j = i; j < n; j++) {
+        size_t j = i, next = i + 1;
+        for (; j < n; j++) {
             uint8_t b[2];
             int len = mb_encode(X, c[j], b);
+            next = j + 1;
             if (!len) {
                 if (need > 0 && c[j] == FT_REPLACEMENT) { /* a lost continuation byte */
                     seqs += X < MB_FIRST_DBCS && intact >= 2;
@@ -612,7 +649,7 @@ static int utf8_candidate(int X, const uint32_t *c, size_t n)
                 }
                 break;
             }
-            if (need > 0 && c[j] == ' ' && X < MB_FIRST_DBCS) { /* no-break space made plain */
+            if (need > 0 && c[j] == ' ' && X == MB_CP1252) { /* no-break space made plain */
                 if (!--need)
                     seqs++;
                 continue;
@@ -628,6 +665,8 @@ static int utf8_candidate(int X, const uint32_t *c, size_t n)
                 if (need > 0) {
                     if (!u8_cont(y)) {
                         bad = 1;
+                        if (!k)
+                            next = j; /* this character may lead a chain of its own */
                         break;
                     }
                     intact++;
@@ -651,11 +690,14 @@ static int utf8_candidate(int X, const uint32_t *c, size_t n)
                 break;
             if (!need && seqs) {
                 if (j == i && len == 2 && is_cjk(c[i]) && (i == 0 || is_cjk(c[i - 1]) || c[i - 1] >= 0x3000) &&
-                    (i + 1 == n || is_cjk(c[i + 1]) || c[i + 1] >= 0x3000))
+                    (i + 1 == n || is_cjk(c[i + 1]) || c[i + 1] >= 0x3000)) {
+                    next = i + 1;
                     break;
+                }
                 return 1;
             }
         }
+        i = next > i ? next : i + 1;
     }
     return 0;
 }
@@ -685,6 +727,10 @@ static int best_readings(ft_mojibake *m, pass_result *ru, int *ux, int *uy, cpve
             break;
         for (int X = 0; X < MB_UTF8; X++) {
             int want;
+            /* windows-1252 comes first: when its UTF-8 reading explains nearly everything, the
+               other codecs (which pay a larger prior) cannot do better */
+            if (pass == 0 && X > MB_CP1252 && *ux == MB_CP1252 && ru->covered * 10 >= nonascii * 9)
+                break;
             if (pass == 0)
                 want = (utf8_x >> X) & 1 && utf8_candidate(X, m->cur.v, m->cur.len);
             else
@@ -770,14 +816,17 @@ int ft_mojibake_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, 
     int rounds = 0;
     unsigned spans = 0, fffd = 0;
     for (; rounds < MAX_ROUNDS; rounds++) {
+        /* after a round, the repaired text usually looks clean: stop without trying again */
+        if (rounds && !may_be_mojibake(m->cur.v, m->cur.len))
+            break;
         pass_result ru, rn, *pick;
         int ux, uy, nx, ny, bx, by;
         if (best_readings(m, &ru, &ux, &uy, &m->best, &rn, &nx, &ny, &m->alt))
             return -1;
         if (ux < 0 && nx < 0)
             break;
-        int take_utf8 = nx < 0 || (ux >= 0 && ru.gain >= rn.gain);
-        if (ux >= 0 && nx >= 0 && rn.gain > ru.gain) {
+        int take_utf8 = nx < 0;
+        if (ux >= 0 && nx >= 0) {
             /* Both a UTF-8 and a double-byte reading help: look one round ahead, since taking the
                double-byte reading first can bury a second UTF-8 layer ("cafÃƒÂ©") and a stray
                UTF-8 sequence can hide inside GBK bytes read as latin-1 ("Ê²" in "Ê²Ã´"). */
