@@ -37,16 +37,18 @@ PY
 fi
 bytes=$(stat -c %s "$CORPUS")
 
+# Best wall time and best CPU time (user+sys: the machine may be shared, CPU time is steadier).
 measure() {
-  local label=$1 best=999999 peak=0 t m
+  local label=$1 best=999999 cpu=999999 peak=0 t u s m
   shift
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e %M" -o "$WORK/time.out" "$@" < "$CORPUS" > "$WORK/out.txt"
-    read -r t m < "$WORK/time.out"
+    /usr/bin/time -f "%e %U %S %M" -o "$WORK/time.out" "$@" < "$CORPUS" > "$WORK/out.txt"
+    read -r t u s m < "$WORK/time.out"
     best=$(python3 -c "print(min($best, $t))")
+    cpu=$(python3 -c "print(min($cpu, $u + $s))")
     [ "$m" -gt "$peak" ] && peak=$m
   done
-  echo "$label $best $peak"
+  echo "$label|$best|$cpu|$peak"
 }
 
 echo "corpus: $CORPUS ($bytes bytes, 1 line in 10 with mojibake)"
@@ -57,11 +59,12 @@ echo "corpus: $CORPUS ($bytes bytes, 1 line in 10 with mojibake)"
   measure "fixtext --no-mojibake" "$FIXTEXT" --no-mojibake
 } | python3 -c "
 import sys
-rows = [l.rsplit(' ', 2) for l in sys.stdin.read().splitlines()]
-base = float(rows[0][1])
-for label, t, m in rows:
-    t = float(t)
-    print('%-26s %7.2f s %8.1f MB/s %6.2fx iconv  peak %6.1f MB' % (label, t, $bytes / t / 1e6, base / t, int(m) / 1024))
+rows = [l.split('|') for l in sys.stdin.read().splitlines()]
+base, base_cpu = float(rows[0][1]), float(rows[0][2])
+print('%-26s %8s %10s %11s %8s %11s %9s' % ('', 'wall', 'MB/s', 'vs iconv', 'cpu', 'vs iconv', 'peak'))
+for label, t, c, m in rows:
+    t, c = float(t), max(float(c), 0.01)
+    print('%-26s %7.2fs %10.1f %10.2fx %7.2fs %10.2fx %7.1f MB' % (label, t, $bytes / t / 1e6, base / t, c, base_cpu / c, int(m) / 1024))
 "
 "$FIXTEXT" --stats < "$CORPUS" 2>&1 >/dev/null | grep -i -E "mojibake|shifted|entit|c1" || true
 echo "development set ($DEV):"

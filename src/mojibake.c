@@ -9,6 +9,7 @@
  * (plausibility.c, plus the mojibake-typical penalties below) finds the re-decoded text clearly
  * cheaper, context included. Each round keeps the reading with the largest gain; up to four rounds
  * undo double and triple encodings. Clean lines leave after one scan: see may_be_mojibake(). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,8 @@ static inline int vec_push(cpvec *v, uint32_t c)
     return 0;
 }
 
+static void ft_mojibake_gate_init(void);
+
 ft_mojibake *ft_mojibake_new(const fixtext_options *o, char *err, size_t errlen)
 {
     if (mb_codecs_init()) {
@@ -73,6 +76,7 @@ ft_mojibake *ft_mojibake_new(const fixtext_options *o, char *err, size_t errlen)
     if (!m)
         return NULL;
     m->flags = o ? o->flags : 0;
+    ft_mojibake_gate_init();
     return m;
 }
 
@@ -483,20 +487,46 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
     return 0;
 }
 
+/* Rare characters for the line gate, one bit per BMP character, built once from the plausibility
+ * model: CJK characters costing at least 16 bits, and symbols of the Latin-1/General Punctuation/
+ * half-width katakana repertoire that cost as much (letters are excluded: "ÜBERSICHT" is no
+ * sign). A bit per character keeps the gate at one load per character. */
+static uint8_t rare_bits[0x10000 / 8];
+static pthread_once_t rare_once = PTHREAD_ONCE_INIT;
+
+static void build_rare(void)
+{
+    unsigned threshold = 8 * 16;
+    const char *e = getenv("FIXTEXT_MOJIBAKE_GATE"); /* for experiments with the gate */
+    if (e && atoi(e) > 0)
+        threshold = (unsigned)atoi(e);
+    for (uint32_t ch = 0x80; ch < 0x10000; ch++) {
+        int want = is_cjk(ch) || ((ch < 0x370 || (ch >= 0x2000 && ch < 0x2600) ||
+                                   (ch >= 0xFF61 && ch <= 0xFF9F)) && !is_latin_letter(ch));
+        if (want && ft_plausibility_unigram(ch) >= threshold)
+            rare_bits[ch >> 3] |= (uint8_t)(1u << (ch & 7));
+    }
+}
+
+static void ft_mojibake_gate_init(void)
+{
+    pthread_once(&rare_once, build_rare);
+}
+
+static inline int is_rare(uint32_t ch)
+{
+    return ch < 0x10000 && (rare_bits[ch >> 3] >> (ch & 7) & 1);
+}
+
 /* Is there anything a reading could change? Two neighbouring non-ASCII characters, or a single
  * one that a double-byte codec encodes (one CJK character can hide a 2-byte UTF-8 sequence), or a
  * C1 control. Pure ASCII lines never get here. */
-static int may_be_mojibake(const uint32_t *c, size_t n)
+static int may_be_mojibake(const uint32_t *c, size_t n, int fffd_counts)
 {
     /* Every wrong reading leaves a character real text rarely uses (the first of each GBK triple
        of CJK UTF-8 is a level-2 hanzi; Big5 read as GBK is full of rare ones), or, for the Latin
        readings, a UTF-8 lead byte's windows-1252 reading next to a continuation byte's ("Ã©",
        "ä½"). A line with neither is left at once. */
-    static unsigned threshold;
-    if (!threshold) {
-        const char *e = getenv("FIXTEXT_MOJIBAKE_GATE");
-        threshold = e ? (unsigned)atoi(e) : 8 * 16;
-    }
     unsigned prev_lead = 0;
     const unsigned latin = (1u << MB_FIRST_DBCS) - 1;
     size_t cjk = 0, rare = 0;
@@ -517,7 +547,7 @@ static int may_be_mojibake(const uint32_t *c, size_t n)
             prev_lead = 0;
             continue;
         }
-        if (ch < 0xA0 || ch == FT_REPLACEMENT || is_pua(ch))
+        if (ch < 0xA0 || (ch == FT_REPLACEMENT && fffd_counts) || is_pua(ch))
             return 1;
         /* two neighbouring Latin-1 characters, one of them a symbol: a double-byte code read
            as windows-1252 ("¾øÀ½", "¶Ç´Â"); European text seldom glues a symbol to a letter */
@@ -533,9 +563,9 @@ static int may_be_mojibake(const uint32_t *c, size_t n)
         }
         if (is_cjk(ch)) {
             cjk++;
-            rare += ft_plausibility_unigram(ch) >= threshold;
+            rare += is_rare(ch);
         } else if ((ch < 0x370 || (ch >= 0x2000 && ch < 0x2600) || (ch >= 0xFF61 && ch <= 0xFF9F)) &&
-                   !is_latin_letter(ch) && ft_plausibility_unigram(ch) >= threshold) {
+                   is_rare(ch)) {
             /* a rare symbol of the repertoire Latin and Shift_JIS readings produce; rare
                letters are no sign ("ÜBERSICHT"; their wrong readings are caught above) */
             return 1;
@@ -719,7 +749,7 @@ static int best_readings(ft_mojibake *m, pass_result *ru, int *ux, int *uy, cpve
     gates(m->cur.v, m->cur.len, &utf8_x, &pair_x, &cjk_rare);
     size_t nonascii = 0;
     for (size_t i = 0; i < m->cur.len; i++)
-        nonascii += m->cur.v[i] >= 0x80;
+        nonascii += m->cur.v[i] >= 0x80 && m->cur.v[i] != FT_REPLACEMENT;
     /* UTF-8 readings first; when the best one explains nearly every non-ASCII character, the
        double-byte readings need not be tried (and their whole-line costing is the slow part) */
     for (int pass = 0; pass < 2; pass++) {
@@ -798,11 +828,21 @@ int ft_mojibake_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, 
     if (vec_reserve(&m->cur, len))
         return -1;
     for (i = 0; i < len;) {
+        /* valid UTF-8 by contract: decode without checks */
+        unsigned char b = s[i];
         uint32_t cp;
-        i += ft_utf8_decode(s + i, &cp);
+        if (b < 0x80)
+            cp = b, i++;
+        else if (b < 0xE0)
+            cp = (uint32_t)(b & 0x1F) << 6 | (s[i + 1] & 0x3F), i += 2;
+        else if (b < 0xF0)
+            cp = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F), i += 3;
+        else
+            cp = (uint32_t)(b & 0x07) << 18 | (uint32_t)(s[i + 1] & 0x3F) << 12 |
+                 (uint32_t)(s[i + 2] & 0x3F) << 6 | (s[i + 3] & 0x3F), i += 4;
         m->cur.v[m->cur.len++] = cp;
     }
-    if (!may_be_mojibake(m->cur.v, m->cur.len))
+    if (!may_be_mojibake(m->cur.v, m->cur.len, 1))
         return 0;
 
     size_t latin = 0, cjk = 0;
@@ -817,7 +857,7 @@ int ft_mojibake_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, 
     unsigned spans = 0, fffd = 0;
     for (; rounds < MAX_ROUNDS; rounds++) {
         /* after a round, the repaired text usually looks clean: stop without trying again */
-        if (rounds && !may_be_mojibake(m->cur.v, m->cur.len))
+        if (rounds && !may_be_mojibake(m->cur.v, m->cur.len, 0))
             break;
         pass_result ru, rn, *pick;
         int ux, uy, nx, ny, bx, by;
