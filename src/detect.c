@@ -211,6 +211,7 @@ void ft_detector_reset(ft_detector *d)
 typedef struct tally {
     unsigned hi;
     unsigned long hicost;
+    unsigned bad; /* invalid or cut sequences: a reading with any is never "sure" */
 } tally;
 
 
@@ -231,6 +232,7 @@ static unsigned long score_utf8(const unsigned char *p, size_t n, unsigned long 
             if (!k) {
                 size_t bad = ft_utf8_invalid_length(p + i, n - i);
                 cost += i + bad == n && bad < 4 && p[i] >= 0xC2 ? Q8(TRUNC_BITS) : Q8(INVALID_BITS);
+                t->bad++;
                 i += bad;
                 prev = 0xFFFFFFFFu;
                 if (cost > limit)
@@ -274,6 +276,7 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
         } else if (m->type[b] == MAP_LEAD) {
             if (i + 1 >= n) {
                 cost += Q8(TRUNC_BITS);
+                t->bad++;
                 break;
             }
             unsigned t = p[i + 1];
@@ -294,6 +297,7 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
         }
         if (!cp) {
             cost += Q8(INVALID_BITS);
+            t->bad++;
             i++;
             prev = 0xFFFFFFFFu;
         } else {
@@ -474,7 +478,7 @@ static int score_line(ft_detector *d, const unsigned char *p, size_t n, int star
     const unsigned long cap = Q8(CAP_BITS);
     unsigned long raw[MAX_CAND];
     int iso = esc && has_iso2022jp_escape(p, n);
-    tally t = {0, 0};
+    tally t = {0, 0, 0};
     /* A first look at the current encoding: a natural reading of the line's first characters
      * keeps it without a look at the others (wrong readings of several characters almost never
      * average this low; when they do, they are mostly the same text, e.g. kana in GBK). */
@@ -482,7 +486,7 @@ static int score_line(ft_detector *d, const unsigned char *p, size_t n, int star
     /* (only for double-byte encodings and UTF-8: single-byte ones read each other's letters as
      * plausible letters of the same script, so they always compare) */
     int kind = ft_encoding_info_get(d->cand[start])->kind;
-    if ((kind == FT_KIND_MBCS || kind == FT_KIND_UTF8) && t.hi >= SURE_CHARS &&
+    if ((kind == FT_KIND_MBCS || kind == FT_KIND_UTF8) && t.hi >= SURE_CHARS && t.bad == 0 &&
         t.hicost <= (unsigned long)t.hi * Q8(SURE_BITS)) {
         for (int k = 0; k < d->ncand; k++)
             cost[k] = k == start ? 0.0f : (float)CAP_BITS;
@@ -492,7 +496,7 @@ static int score_line(ft_detector *d, const unsigned char *p, size_t n, int star
     for (int j = 0; j < d->ncand; j++) {
         int k = (start + j) % d->ncand; /* the current best state first: it sets the bar */
         unsigned long limit = best == ~0ul ? ~0ul - cap : best + cap;
-        t = (tally){0, 0};
+        t = (tally){0, 0, 0};
         c = score_cand(d, k, p, n, iso, limit, &t, MAX_CHARS);
         raw[k] = c;
         if (c < best)
@@ -551,11 +555,11 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, ft_choice *
             enc = d->forced;
         choices[i] = (ft_choice){enc, 1.0, -1, 0.0, warn};
         /* neutral: ASCII (unless ISO-2022-JP escapes) and binary lines; evidence: the rest. Valid
-         * UTF-8 with two 3/4-byte or four multi-byte sequences needs no other candidate: two-byte
-         * pairs of GBK or Big5 text form valid UTF-8 now and then, longer runs almost never. */
+         * UTF-8 with two 3/4-byte sequences needs no other candidate. Two-byte sequences prove
+         * nothing: GBK text in rows C0..DF reads as valid Greek or Cyrillic (系统 -> ϵͳ). */
         d->kind[i] = LINE_NEUTRAL;
         if (detecting && !f.binary && (!f.ascii || (f.esc && has_iso2022jp_escape(p, len))))
-            d->kind[i] = LINE_EVIDENCE | (f.leads >= 4 || f.longs >= 2 ? LINE_UTF8_LIKELY : 0) |
+            d->kind[i] = LINE_EVIDENCE | (f.longs >= 2 ? LINE_UTF8_LIKELY : 0) |
                          (f.esc ? LINE_ESC : 0);
     }
     if (!detecting)
