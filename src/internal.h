@@ -45,6 +45,7 @@ typedef struct ft_slice {
 typedef struct ft_report {
     fixtext_line_info *info; /* counters to bump */
     ft_buf *explain;         /* NULL unless --explain */
+    size_t explain_start;    /* where this line's notes begin in explain (it holds a batch) */
 } ft_report;
 
 /* Appends one note ("cp1252→utf-8 ×2; span 5-17") to the line's explanation, "; "-separated.

@@ -22,9 +22,14 @@
 #define DEFAULT_WINDOW (64u << 10)
 #define MAX_JOBS 64
 #define WIDE_SNIFF_BYTES 4096
+/* With worker threads each detects its own range of the batch, first reading this many lines
+ * before it, so that its smoothing starts from the neighbours' evidence as a single pass would. */
+#define DETECT_WARMUP 64
 
 /* Per worker thread: its own stage states and scratch buffers. */
 typedef struct worker {
+    ft_detector *detector; /* workers 1.. with jobs > 1: detects this worker's range */
+    ft_choice warmup[DETECT_WARMUP]; /* choices for the lines read only to warm it up */
     ft_decoder *decoder;
     ft_mojibake *mojibake;
     ft_converter *converter;
@@ -108,6 +113,11 @@ static int worker_init(fixtext *ft, worker *w, char *err, size_t errlen)
 {
     const fixtext_options *o = &ft->opts;
     w->ft = ft;
+    if (ft->nworkers > 1) {
+        w->detector = ft_detector_new(o, err, errlen);
+        if (!w->detector)
+            return -1;
+    }
     w->decoder = ft_decoder_new(o, err, errlen);
     if (!w->decoder)
         return -1;
@@ -126,6 +136,7 @@ static int worker_init(fixtext *ft, worker *w, char *err, size_t errlen)
 
 static void worker_free(worker *w)
 {
+    ft_detector_free(w->detector);
     ft_decoder_free(w->decoder);
     ft_mojibake_free(w->mojibake);
     ft_converter_free(w->converter);
@@ -279,7 +290,7 @@ static int process_line(worker *w, size_t index)
     info->partial = ref->partial;
 
     size_t explain_start = w->explain.len;
-    ft_report report = {info, (flags & FIXTEXT_EXPLAIN) ? &w->explain : NULL};
+    ft_report report = {info, (flags & FIXTEXT_EXPLAIN) ? &w->explain : NULL, explain_start};
 
     const char *text = raw;
     size_t len = ref->len;
@@ -356,9 +367,29 @@ static void process_range(worker *w)
             w->failed = 1;
 }
 
+/* Chooses encodings for the worker's range. The first range continues the context's detector
+ * (its state carries over from the previous batch); the others start afresh a few lines earlier. */
+static void detect_range(worker *w, ft_detector *d, int first_range)
+{
+    fixtext *ft = w->ft;
+    if (ft->wide_kind || w->first == w->last)
+        return;
+    if (!first_range) {
+        ft_detector_reset(d);
+        size_t warm = w->first > DETECT_WARMUP ? w->first - DETECT_WARMUP : 0;
+        if (warm < w->first && ft_detect_batch(d, ft->slices + warm, w->first - warm, w->warmup))
+            w->failed = 1;
+    }
+    if (!w->failed &&
+        ft_detect_batch(d, ft->slices + w->first, w->last - w->first, ft->choices + w->first))
+        w->failed = 1;
+}
+
 static void *worker_thread(void *arg)
 {
-    process_range(arg);
+    worker *w = arg;
+    detect_range(w, w->detector, 0);
+    process_range(w);
     return NULL;
 }
 
@@ -394,12 +425,18 @@ static int run_workers(fixtext *ft)
     for (unsigned k = 1; k < used; k++) {
         started[k] = pthread_create(&threads[k], NULL, worker_thread, &ft->workers[k]) == 0;
         if (!started[k])
-            process_range(&ft->workers[k]); /* no thread to be had: do it here */
+            worker_thread(&ft->workers[k]); /* no thread to be had: do it here */
     }
+    detect_range(&ft->workers[0], ft->detector, 1);
     process_range(&ft->workers[0]);
     for (unsigned k = 1; k < used; k++)
         if (started[k])
             pthread_join(threads[k], NULL);
+    if (used > 1) { /* the last range's detector holds the state the next batch continues */
+        ft_detector *carried = ft->workers[used - 1].detector;
+        ft->workers[used - 1].detector = ft->detector;
+        ft->detector = carried;
+    }
     for (unsigned k = 0; k < used; k++)
         if (ft->workers[k].failed)
             return -1;
@@ -556,14 +593,10 @@ static int process_batch(fixtext *ft)
     for (size_t i = 0; i < ft->nlines; i++)
         ft->slices[i] = (ft_slice){ft->input.data + ft->lines[i].start, ft->lines[i].len};
     check_utf8(ft);
-    if (ft->wide_kind) {
+    if (ft->wide_kind)
         for (size_t i = 0; i < ft->nlines; i++)
             ft->choices[i] = (ft_choice){FT_ENC_UTF8, 1.0, -1, 0.0, 0};
-    } else if (ft_detect_batch(ft->detector, ft->slices, ft->nlines, ft->choices)) {
-        set_error(ft, FIXTEXT_ERR_NOMEM, "out of memory%s", NULL);
-        return ft->failed;
-    }
-    if (run_workers(ft)) {
+    if (run_workers(ft)) { /* detection, then the stages, range by range */
         set_error(ft, FIXTEXT_ERR_NOMEM, "out of memory%s", NULL);
         return ft->failed;
     }

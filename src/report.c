@@ -5,7 +5,7 @@ void ft_report_note(ft_report *r, const char *fmt, ...)
 {
     if (!r || !r->explain)
         return;
-    if (r->explain->len)
+    if (r->explain->len > r->explain_start)
         ft_buf_append(r->explain, "; ", 2);
     va_list ap;
     va_start(ap, fmt);

@@ -33,7 +33,7 @@ static int run(ft_converter *c, const char *in, size_t len, ft_buf *out, unsigne
 {
     fixtext_line_info info;
     memset(&info, 0, sizeof info);
-    ft_report r = {&info, explain};
+    ft_report r = {&info, explain, 0};
     ft_buf_clear(out);
     int rc = ft_convert_line(c, in, len, out, &r);
     assert_true(rc >= 0);

@@ -29,7 +29,7 @@ static void check(stage_fn fn, ft_mojibake *m, const char *in, const char *want,
 {
     ft_buf out = {0}, explain = {0};
     fixtext_line_info local = {0};
-    ft_report r = {info ? info : &local, &explain};
+    ft_report r = {info ? info : &local, &explain, 0};
     int rc = fn(m, in, strlen(in), &out, &r);
     if (!want) {
         if (rc != 0)

@@ -17,7 +17,7 @@ static void expect(const char *in, const char *want, unsigned want_removed)
     ft_buf out = {0};
     fixtext_line_info info;
     memset(&info, 0, sizeof info);
-    ft_report r = {&info, NULL};
+    ft_report r = {&info, NULL, 0};
     int rc = ft_pinyin_strip(in, strlen(in), &out, &r);
     if (want_removed == 0) {
         if (rc != 0)
@@ -165,7 +165,7 @@ static void reports_and_explains(void **state)
     fixtext_line_info info;
     memset(&info, 0, sizeof info);
     info.pinyin_removed = 5; /* the stage adds to what is there */
-    ft_report r = {&info, &explain};
+    ft_report r = {&info, &explain, 0};
     const char *in = "網(wǎng)絡(luò)";
     assert_int_equal(ft_pinyin_strip(in, strlen(in), &out, &r), 1);
     assert_int_equal(info.pinyin_removed, 7);
@@ -191,7 +191,7 @@ static void every_prefix_is_safe(void **state)
         ft_buf out = {0};
         fixtext_line_info info;
         memset(&info, 0, sizeof info);
-        ft_report r = {&info, NULL};
+        ft_report r = {&info, NULL, 0};
         int rc = ft_pinyin_strip(copy, k, &out, &r);
         assert_true(rc == 0 || rc == 1);
         if (rc == 1)
