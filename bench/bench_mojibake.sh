@@ -2,7 +2,8 @@
 # Benchmark of mojibake repair: a 50 MB corpus of real clean lines (the seeds, Debian's translated
 # man pages) in which one line in ten carries mojibake made with Python's codecs (every class of
 # fixtures/mojibake/gen_mojibake.py), run through `iconv -f UTF-8 -t UTF-8` and fixtext in the same
-# run: fixtext as a user runs it, and with --no-mojibake (the stages off) to show what they cost.
+# run: fixtext as a user runs it, with --no-detect (the lines are UTF-8: the mojibake and shifted
+# stages without the detector), and with --no-mojibake (the stages off) to show what they cost.
 # Prints best wall time of RUNS runs, MB/s, the ratio to iconv and peak memory (GNU time), then the
 # accuracy of the development set (bench/work/mojibake_dev.jsonl, generated here, not committed).
 # Usage: bash bench/bench_mojibake.sh [BUILD_DIR]   (default build; needs GNU time)
@@ -57,15 +58,17 @@ echo "corpus: $CORPUS ($bytes bytes, 1 line in 10 with mojibake)"
   measure "fixtext" "$FIXTEXT"
   measure "fixtext --no-detect" "$FIXTEXT" --no-detect
   measure "fixtext --no-mojibake" "$FIXTEXT" --no-mojibake
+  measure "fixtext --no-detect --no-mojibake" "$FIXTEXT" --no-detect --no-mojibake
 } | python3 -c "
 import sys
 rows = [l.split('|') for l in sys.stdin.read().splitlines()]
 base, base_cpu = float(rows[0][1]), float(rows[0][2])
-print('%-26s %8s %10s %11s %8s %11s %9s' % ('', 'wall', 'MB/s', 'vs iconv', 'cpu', 'vs iconv', 'peak'))
+print('%-34s %8s %10s %11s %8s %11s %9s' % ('', 'wall', 'MB/s', 'vs iconv', 'cpu', 'vs iconv', 'peak'))
 for label, t, c, m in rows:
     t, c = float(t), max(float(c), 0.01)
-    print('%-26s %7.2fs %10.1f %10.2fx %7.2fs %10.2fx %7.1f MB' % (label, t, $bytes / t / 1e6, base / t, c, base_cpu / c, int(m) / 1024))
+    print('%-34s %7.2fs %10.1f %10.2fx %7.2fs %10.2fx %7.1f MB' % (label, t, $bytes / t / 1e6, base / t, c, base_cpu / c, int(m) / 1024))
 "
-"$FIXTEXT" --stats < "$CORPUS" 2>&1 >/dev/null | grep -i -E "mojibake|shifted|entit|c1" || true
+echo "repairs (fixtext --no-detect --stats):"
+"$FIXTEXT" --no-detect --stats < "$CORPUS" 2>&1 >/dev/null | grep -i -E "mojibake|shifted|entit|c1" || true
 echo "development set ($DEV):"
 python3 tests/e2e_mojibake.py "$FIXTEXT" "$DEV" --report | grep -v "^FAIL\|^  "

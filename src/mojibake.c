@@ -381,7 +381,7 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
     m->x_cp1252 = X == MB_CP1252;
     int line_mode = Y != MB_UTF8;
     unsigned long line_co = 0, line_cn = 0;
-    size_t line_chars = 0, line_wide = 0;
+    size_t line_chars = 0, line_wide = 0, line_misses = 0;
     size_t i = 0;
     while (i < n) {
         uint32_t ch = c[i];
@@ -391,6 +391,13 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
             size_t q = (m->ef[p] & BF_BARRIER) ? 0 : decode_span(m, Y, p, total, &real);
             if (q == (size_t)-1)
                 return -1;
+            if (line_mode && !q && !(m->ef[p] & BF_BARRIER) && ch >= 0x80 &&
+                ++line_misses > 2 + line_chars / 8) {
+                /* a line in this double-byte codec decodes nearly everywhere; this one does
+                   not: stop before costing more of it */
+                res->spans = 0;
+                return 0;
+            }
             if (q) {
                 size_t j = q == total ? n : m->own[q];
                 /* CJK characters read as alphabetic letters (all 2-byte UTF-8) beside another CJK
@@ -866,7 +873,11 @@ int ft_mojibake_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, 
         if (ux < 0 && nx < 0)
             break;
         int take_utf8 = nx < 0;
-        if (ux >= 0 && nx >= 0) {
+        if (ux >= 0 && nx >= 0 && rn.gain > 3 * ru.gain) {
+            take_utf8 = 0; /* the double-byte reading explains far more: no need to look ahead */
+        } else if (ux >= 0 && nx >= 0 && ru.gain > 3 * rn.gain) {
+            take_utf8 = 1; /* and the other way round */
+        } else if (ux >= 0 && nx >= 0) {
             /* Both a UTF-8 and a double-byte reading help: look one round ahead, since taking the
                double-byte reading first can bury a second UTF-8 layer ("cafÃƒÂ©") and a stray
                UTF-8 sequence can hide inside GBK bytes read as latin-1 ("Ê²" in "Ê²Ã´"). */
