@@ -27,15 +27,39 @@ size_t ft_find_line_end(const unsigned char *p, size_t n, int at_eof, uint8_t *t
     return n;
 }
 
+/* Where a window of a line in an unknown legacy encoding may end: walking from the window's
+ * start (a character boundary), a byte from 0x81 up starts a pair, or a four-byte GB18030
+ * sequence when a digit follows it. That keeps GBK, GB18030, Big5 and EUC-KR characters whole
+ * (and nearly all of Shift_JIS and EUC-JP). */
+static size_t double_byte_cut(const unsigned char *p, size_t n)
+{
+    size_t i = 0, last = 0;
+    while (i < n) {
+        last = i;
+        if (p[i] < 0x81)
+            i += 1;
+        else if (i + 1 < n && p[i + 1] >= 0x30 && p[i + 1] <= 0x39)
+            i += 4;
+        else
+            i += 2;
+    }
+    return i == n ? n : last;
+}
+
 /* Bytes below 0x30 (space, punctuation, controls) never occur inside a multi-byte character of
  * UTF-8, GB18030, GBK, Big5, Shift_JIS or EUC-*, so cutting after one is safe whatever the line's
- * encoding turns out to be. Failing that, cut at a UTF-8 character boundary. */
+ * encoding turns out to be. Failing that, cut at a character boundary: UTF-8's if the window is
+ * UTF-8, else the double-byte encodings'. p starts at a character boundary. */
 size_t ft_window_cut(const unsigned char *p, size_t n)
 {
-    size_t floor = n > 4096 ? n - 4096 : 0;
-    for (size_t i = n; i > floor; i--)
+    for (size_t i = n; i > n / 4; i--) /* not too far back: windows stay large */
         if (p[i - 1] < 0x30 && p[i - 1] != 0x1B) /* not inside an ISO-2022 escape */
             return i;
+    size_t valid = ft_utf8_valid_prefix(p, n);
+    if (valid + 4 < n) {
+        size_t cut = double_byte_cut(p, n);
+        return cut ? cut : n;
+    }
     for (size_t k = 1; k <= 4 && k <= n; k++) {
         unsigned char c = p[n - k];
         if ((c & 0xC0) == 0x80)

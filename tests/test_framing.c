@@ -68,6 +68,23 @@ static void window_cut_never_splits_a_character(void **state)
     assert_int_equal(ft_window_cut(gb, sizeof gb), sizeof gb);
 }
 
+/* GBK text may have no ASCII for a long stretch: the cut then falls between two pairs. */
+static void window_cut_keeps_double_byte_pairs(void **state)
+{
+    (void)state;
+    unsigned char gbk[20001];
+    for (size_t i = 0; i + 1 < sizeof gbk; i += 2) /* 啊啊啊… in GBK */
+        gbk[i] = 0xB0, gbk[i + 1] = 0xA1;
+    gbk[20000] = 0xB0; /* a lead byte whose trail has not arrived */
+    gbk[100] = gbk[101] = ' '; /* a pair replaced by two spaces */
+    /* the space is too far back: cut between pairs, never after a lead byte */
+    assert_int_equal(ft_window_cut(gbk, sizeof gbk - 1), sizeof gbk - 1);
+    assert_int_equal(ft_window_cut(gbk, sizeof gbk), sizeof gbk - 1);
+    assert_int_equal(ft_window_cut(gbk + 102, 20001 - 102), 19898);
+    gbk[15000] = ',';
+    assert_int_equal(ft_window_cut(gbk, sizeof gbk), 15001);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -75,6 +92,7 @@ int main(void)
         cmocka_unit_test(no_terminator_means_more_input),
         cmocka_unit_test(window_cut_prefers_ascii_boundaries),
         cmocka_unit_test(window_cut_never_splits_a_character),
+        cmocka_unit_test(window_cut_keeps_double_byte_pairs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
