@@ -58,6 +58,12 @@ static size_t realign(const uint32_t *cps, size_t n, size_t a, uint32_t *out, si
         if (k < nb && owner_end[k - 1] != owner_end[k] && bytes[k] < 0x80)
             break; /* resynchronised on a character boundary */
     }
+    /* resynchronised inside a character: its trail was an ASCII byte ("琤" = AC 'b'), which is
+       itself again */
+    while (k < nb && k >= 1 && bytes[k] < 0x80 && owner_end[k - 1] == owner_end[k]) {
+        out[m++] = bytes[k];
+        k++;
+    }
     if (k == nb - 1 && bytes[k] >= 0x80) {
         out[m++] = FT_REPLACEMENT; /* a last lead byte whose trail is gone too */
         k++;
