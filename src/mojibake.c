@@ -1,14 +1,22 @@
-/* mojibake.c — undoes wrong decodings inside a line: UTF-8 read as windows-1252/latin-1/GBK/Big5/
- * Shift_JIS/EUC-KR, GBK/Big5/Shift_JIS/EUC-KR bytes read as a single-byte codec, Big5 read as GBK
- * and the reverse, the same twice or three times over, lossy variants (a byte lost as '?' or
- * U+FFFD), and stray C1 controls that stand for windows-1252 characters.
+/* mojibake.c — undoes wrong decodings inside a line: UTF-8 read as windows-1252/latin-1/cp1250/
+ * ISO-8859-2/cp1251/MacRoman/cp437/GBK/Big5/Shift_JIS/EUC-KR, GBK/Big5/Shift_JIS/EUC-KR bytes read
+ * as windows-1252/latin-1, Big5 read as GBK and the reverse, the same twice or three times over,
+ * lossy variants (a byte lost as '?' or U+FFFD, a no-break space made plain), "锟斤拷", and stray
+ * C1 controls that stand for windows-1252 characters.
  *
  * How: for a reading X→Y (the text was bytes in Y decoded as X), the line's characters are encoded
  * with X; where those bytes form a run of valid Y sequences that starts and ends on character
- * boundaries, the run is a candidate span. A span is replaced only when the plausibility model
- * (plausibility.c, plus the mojibake-typical penalties below) finds the re-decoded text clearly
- * cheaper, context included. Each round keeps the reading with the largest gain; up to four rounds
- * undo double and triple encodings. Clean lines leave after one scan: see may_be_mojibake(). */
+ * boundaries, the run is a candidate span. Readings into UTF-8 are judged span by span; readings
+ * into a double-byte codec on the whole line (a line decoded with the wrong double-byte codec is
+ * wrong everywhere). A change is made only when the plausibility model (plausibility.c, plus the
+ * mojibake-typical penalties in extra_cost()) finds the text clearly cheaper, context included,
+ * after a prior that favours UTF-8 and windows-1252. Each round keeps the best reading (looking one
+ * round ahead when a UTF-8 and a double-byte reading compete); up to four rounds.
+ *
+ * Hot path: clean lines leave after one decoding scan (may_be_mojibake(): C1, U+FFFD, private
+ * use, a UTF-8 lead byte's windows-1252 reading before a continuation byte's, a symbol glued to a
+ * Latin-1 character, rare symbols, or many rare CJK characters); then per-codec bit masks and a
+ * byte-level UTF-8 walk decide which readings are worth trying at all. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
