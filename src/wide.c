@@ -51,6 +51,8 @@ static int nul_pattern(const unsigned char *p, size_t n)
 int ft_wide_sniff(const unsigned char *p, size_t n, int at_eof, size_t *bom_len)
 {
     *bom_len = 0;
+    if (n == 0) /* an empty input may have no buffer at all */
+        return at_eof ? FT_WIDE_NONE : FT_WIDE_NEED_MORE;
     if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE) {
         if (n < 4 && !at_eof)
             return FT_WIDE_NEED_MORE; /* FF FE 00 00 would be UTF-32LE */
