@@ -136,6 +136,13 @@ static int alphabet(uint32_t c)
  * Big5's full-width punctuation "¡A" "¡C", Shift_JIS katakana "ƒp" "ƒb". */
 static int dbcs_lead_reading(uint32_t l)
 {
+    /* Big5 leads A4-BF read as Latin-1 symbols ("©M" for 和, "¥O" for 令), less the ones that
+       units, numbers and quotations put before a letter (°C, µm, ², ·, ª, º, « », ¿) */
+    static const char skip[] = "\xAA\xAB\xB0\xB2\xB3\xB5\xB7\xB9\xBA\xBB\xBC\xBD\xBE\xBF";
+    if (l >= 0xA4 && l <= 0xBF && !memchr(skip, (int)l, sizeof skip - 1))
+        return 1;
+    if (l >= 0x80 && l < 0xA0)
+        return 1; /* a C1 control: the latin-1 reading of a lead byte */
     return (l >= 0xA1 && l <= 0xA3) || l == 0x201A || l == 0x0192 || l == 0x02C6 || l == 0x2030 ||
            l == 0x2039 || l == 0x02DC || l == 0x2122 || l == 0x203A;
 }
@@ -247,6 +254,46 @@ static inline int aligned(const ft_mojibake *m, size_t k, size_t total)
     return k == total || k == 0 || m->own[k] != m->own[k - 1];
 }
 
+/* EUC-KR writes syllables outside KS X 1001's 2,350 as an 8-byte make-up sequence (KS X 1001
+ * annex 3): HANGUL FILLER, initial, medial and final jamo (a filler when there is no final).
+ * Decoders such as Python's euc_kr read it as one syllable; the codec tables give four jamo. */
+static int jamo_index(uint32_t c, int which)
+{
+    static const uint16_t initial[19] = {0x3131, 0x3132, 0x3134, 0x3137, 0x3138, 0x3139, 0x3141,
+                                         0x3142, 0x3143, 0x3145, 0x3146, 0x3147, 0x3148, 0x3149,
+                                         0x314A, 0x314B, 0x314C, 0x314D, 0x314E};
+    static const uint16_t final[28] = {0x3164, 0x3131, 0x3132, 0x3133, 0x3134, 0x3135, 0x3136,
+                                       0x3137, 0x3139, 0x313A, 0x313B, 0x313C, 0x313D, 0x313E,
+                                       0x313F, 0x3140, 0x3141, 0x3142, 0x3144, 0x3145, 0x3146,
+                                       0x3147, 0x3148, 0x314A, 0x314B, 0x314C, 0x314D, 0x314E};
+    if (which == 1)
+        return c >= 0x314F && c <= 0x3163 ? (int)(c - 0x314F) : -1;
+    const uint16_t *t = which ? final : initial;
+    int n = which ? 28 : 19;
+    for (int i = 0; i < n; i++)
+        if (t[i] == c)
+            return i;
+    return -1;
+}
+
+static void compose_euckr(cpvec *v)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < v->len; i++) {
+        if (v->v[i] == 0x3164 && i + 3 < v->len) {
+            int l = jamo_index(v->v[i + 1], 0), m = jamo_index(v->v[i + 2], 1),
+                t = jamo_index(v->v[i + 3], 2);
+            if (l >= 0 && m >= 0 && t >= 0) {
+                v->v[o++] = 0xAC00 + (uint32_t)((l * 21 + m) * 28 + t);
+                i += 3;
+                continue;
+            }
+        }
+        v->v[o++] = v->v[i];
+    }
+    v->len = o;
+}
+
 /* Decodes a run of Y sequences from byte p (a character start) into m->tmp. Returns the end byte
  * (a character boundary) or 0 when no span starts here. *real counts sequences decoded from
  * intact bytes. */
@@ -345,6 +392,8 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
         k += (size_t)used;
         *real += used >= 2; /* a lone half-width katakana byte proves nothing */
     }
+    if (Y == MB_EUCKR)
+        compose_euckr(&m->tmp);
     if (k > p && *real && aligned(m, k, total))
         return k;
     m->tmp.len = good_len;
@@ -457,6 +506,8 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                        wrong double-byte codec is wrong everywhere, and single characters alone
                        say too little */
                     line_co += co, line_cn += cn, line_chars += j - i;
+                    for (size_t t = i; t < j; t++)
+                        line_wide += c[t] >= 0x80 && c[t] < 0xA0; /* a C1 control is evidence */
                     if (line_cn > line_co + 8 * 24) {
                         /* already far worse than the text as it is: a wrong reading */
                         res->spans = 0;
