@@ -17,7 +17,7 @@
 
 #include "internal.h"
 
-#define BATCH_LINES 1024
+#define BATCH_LINES 8192
 #define BATCH_BYTES (1u << 20)
 #define DEFAULT_WINDOW (64u << 10)
 #define MAX_JOBS 64
@@ -60,6 +60,16 @@ struct fixtext {
     ft_detector *detector;
     worker workers[MAX_JOBS];
     unsigned nworkers;
+    struct pool {           /* threads for workers 1.., started at the first batch that needs them */
+        pthread_mutex_t lock;
+        pthread_cond_t start, done;
+        pthread_t threads[MAX_JOBS];
+        unsigned nthreads;  /* threads running: workers 1..nthreads */
+        unsigned generation; /* bumped for every batch they take part in */
+        unsigned used;      /* workers in the current batch */
+        unsigned pending;   /* threads not done with the current batch */
+        int ready, quit;
+    } pool;
 
     ft_buf input;       /* bytes fed and not yet written: [0, framed) are framed lines */
     size_t framed;      /* end of the last framed line */
@@ -192,10 +202,13 @@ fixtext *fixtext_new(const fixtext_options *options, char *errbuf, size_t errlen
     return ft;
 }
 
+static void pool_stop(struct pool *pool);
+
 void fixtext_free(fixtext *ft)
 {
     if (!ft)
         return;
+    pool_stop(&ft->pool);
     ft_detector_free(ft->detector);
     for (unsigned i = 0; i < MAX_JOBS; i++)
         worker_free(&ft->workers[i]);
@@ -400,8 +413,82 @@ static void reset_worker_outputs(worker *w)
     w->failed = 0;
 }
 
-/* Splits the batch into contiguous ranges of about equal bytes, one per worker, and runs them; the
- * calling thread takes the first range. */
+/* ---- the worker threads ---- */
+
+typedef struct thread_arg {
+    fixtext *ft;
+    unsigned index;
+} thread_arg;
+
+/* A worker thread waits for a batch, takes its range if the batch uses it, and says when done. */
+static void *pool_thread(void *arg)
+{
+    fixtext *ft = ((thread_arg *)arg)->ft;
+    unsigned index = ((thread_arg *)arg)->index;
+    free(arg);
+    struct pool *pool = &ft->pool;
+    unsigned seen = 0;
+    for (;;) {
+        pthread_mutex_lock(&pool->lock);
+        while (!pool->quit && pool->generation == seen)
+            pthread_cond_wait(&pool->start, &pool->lock);
+        if (pool->quit) {
+            pthread_mutex_unlock(&pool->lock);
+            return NULL;
+        }
+        seen = pool->generation;
+        int take = index < pool->used;
+        pthread_mutex_unlock(&pool->lock);
+        if (take)
+            worker_thread(&ft->workers[index]);
+        pthread_mutex_lock(&pool->lock);
+        if (--pool->pending == 0)
+            pthread_cond_signal(&pool->done);
+        pthread_mutex_unlock(&pool->lock);
+    }
+}
+
+/* Starts the threads once; returns how many run (fewer if the system refuses some). */
+static unsigned pool_start(fixtext *ft)
+{
+    struct pool *pool = &ft->pool;
+    if (pool->ready)
+        return pool->nthreads;
+    pool->ready = 1;
+    if (pthread_mutex_init(&pool->lock, NULL) || pthread_cond_init(&pool->start, NULL) ||
+        pthread_cond_init(&pool->done, NULL))
+        return 0;
+    for (unsigned k = 1; k < ft->nworkers; k++) {
+        thread_arg *arg = malloc(sizeof *arg);
+        if (!arg)
+            break;
+        *arg = (thread_arg){ft, k};
+        if (pthread_create(&pool->threads[k], NULL, pool_thread, arg) != 0) {
+            free(arg);
+            break;
+        }
+        pool->nthreads = k;
+    }
+    return pool->nthreads;
+}
+
+static void pool_stop(struct pool *pool)
+{
+    if (!pool->ready)
+        return;
+    pthread_mutex_lock(&pool->lock);
+    pool->quit = 1;
+    pthread_cond_broadcast(&pool->start);
+    pthread_mutex_unlock(&pool->lock);
+    for (unsigned k = 1; k <= pool->nthreads; k++)
+        pthread_join(pool->threads[k], NULL);
+    pthread_cond_destroy(&pool->start);
+    pthread_cond_destroy(&pool->done);
+    pthread_mutex_destroy(&pool->lock);
+}
+
+/* Splits the batch into contiguous ranges of about equal bytes, one per worker, and runs them:
+ * the calling thread takes the first range, the pool's threads the others. */
 static int run_workers(fixtext *ft)
 {
     unsigned used = ft->nworkers;
@@ -420,18 +507,26 @@ static int run_workers(fixtext *ft)
         }
         w->last = line;
     }
-    pthread_t threads[MAX_JOBS];
-    int started[MAX_JOBS] = {0};
-    for (unsigned k = 1; k < used; k++) {
-        started[k] = pthread_create(&threads[k], NULL, worker_thread, &ft->workers[k]) == 0;
-        if (!started[k])
-            worker_thread(&ft->workers[k]); /* no thread to be had: do it here */
+    struct pool *pool = &ft->pool;
+    unsigned threads = used > 1 ? pool_start(ft) : 0;
+    if (threads) {
+        pthread_mutex_lock(&pool->lock);
+        pool->used = used;
+        pool->pending = threads;
+        pool->generation++;
+        pthread_cond_broadcast(&pool->start);
+        pthread_mutex_unlock(&pool->lock);
     }
     detect_range(&ft->workers[0], ft->detector, 1);
     process_range(&ft->workers[0]);
-    for (unsigned k = 1; k < used; k++)
-        if (started[k])
-            pthread_join(threads[k], NULL);
+    for (unsigned k = threads + 1; k < used; k++) /* ranges no thread could be had for */
+        worker_thread(&ft->workers[k]);
+    if (threads) {
+        pthread_mutex_lock(&pool->lock);
+        while (pool->pending)
+            pthread_cond_wait(&pool->done, &pool->lock);
+        pthread_mutex_unlock(&pool->lock);
+    }
     if (used > 1) { /* the last range's detector holds the state the next batch continues */
         ft_detector *carried = ft->workers[used - 1].detector;
         ft->workers[used - 1].detector = ft->detector;
