@@ -43,7 +43,7 @@
 #define LANG_BITS 4.0      /* bonus per line for the encodings of the --lang hint */
 #define MAX_CAND 24
 
-enum { LINE_NEUTRAL = 0, LINE_EVIDENCE = 1, LINE_UTF8_LIKELY = 2, LINE_ESC = 4 };
+enum { LINE_NEUTRAL = 0, LINE_EVIDENCE = 1, LINE_UTF8_LIKELY = 2, LINE_ESC = 4, LINE_UTF8_PAIRS = 8 };
 
 struct ft_detector {
     int forced;         /* forced encoding id, or -1 */
@@ -554,13 +554,11 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, ft_choice *
         if (d->forced >= 0 && !(f.ascii && ft_encoding_info_get(d->forced)->ascii_compatible))
             enc = d->forced;
         choices[i] = (ft_choice){enc, 1.0, -1, 0.0, warn};
-        /* neutral: ASCII (unless ISO-2022-JP escapes) and binary lines; evidence: the rest. Valid
-         * UTF-8 with two 3/4-byte sequences needs no other candidate. Two-byte sequences prove
-         * nothing: GBK text in rows C0..DF reads as valid Greek or Cyrillic (系统 -> ϵͳ). */
+        /* neutral: ASCII (unless ISO-2022-JP escapes) and binary lines; evidence: the rest. */
         d->kind[i] = LINE_NEUTRAL;
         if (detecting && !f.binary && (!f.ascii || (f.esc && has_iso2022jp_escape(p, len))))
             d->kind[i] = LINE_EVIDENCE | (f.longs >= 2 ? LINE_UTF8_LIKELY : 0) |
-                         (f.esc ? LINE_ESC : 0);
+                         (f.leads >= 2 ? LINE_UTF8_PAIRS : 0) | (f.esc ? LINE_ESC : 0);
     }
     if (!detecting)
         return 0;
@@ -576,12 +574,6 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, ft_choice *
                 back[k] = (uint8_t)k;
             continue;
         }
-        int utf8 = 0;
-        if (d->kind[i] & LINE_UTF8_LIKELY) {
-            if (batch_valid < 0)
-                batch_valid = batch_is_utf8(lines, n);
-            utf8 = batch_valid || ft_utf8_valid_prefix(p, len) == len; /* stops at the first error */
-        }
         /* The best state so far; on a tie the one that was best before, not the first listed:
          * a line that reads the same in two encodings (kana in EUC-JP and GBK) must not hand
          * the lead to the other one. */
@@ -589,6 +581,19 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, ft_choice *
         for (int k = 0; k < K; k++)
             if (d->V[k] < d->V[best])
                 best = k;
+        /* Valid UTF-8 needs no other candidate when it has two 3/4-byte sequences, or four
+         * two-byte ones outside a double-byte stretch. Inside one, two-byte sequences prove
+         * little (GBK rows C0..DF read as valid Greek or Cyrillic: 系统 -> ϵͳ); elsewhere they are
+         * UTF-8, Latin mojibake included (gewÃ¶hnlicher), which the repair stage must get as
+         * UTF-8 rather than as a plausible-looking GBK reading. */
+        int utf8 = 0;
+        int pairs_decide = (d->kind[i] & LINE_UTF8_PAIRS) &&
+                           ft_encoding_info_get(d->cand[best])->kind != FT_KIND_MBCS;
+        if ((d->kind[i] & LINE_UTF8_LIKELY) || pairs_decide) {
+            if (batch_valid < 0)
+                batch_valid = batch_is_utf8(lines, n);
+            utf8 = batch_valid || ft_utf8_valid_prefix(p, len) == len; /* stops at the first error */
+        }
         if (K == 1) {
             cost[0] = 0; /* one candidate: nothing to compare */
         } else if (utf8) {

@@ -4,11 +4,12 @@ Python's codecs (fixtures/mojibake/gen_mojibake.py) and compares every output li
 text. Lossless classes must come back exactly, NEGATIVE lines must stay untouched, lossy classes
 must keep every character whose bytes survived (U+FFFD where one was lost).
 
-usage: e2e_mojibake.py FIXTEXT [CASES.jsonl] [--report]
+usage: e2e_mojibake.py FIXTEXT [CASES.jsonl] [--report] [--no-detect]
 Without CASES it checks the committed sample (fixtures/mojibake/cases.jsonl) plus the seeds'
 shifted runs and explanations, and fails on any miss. With CASES (the large development set) and
 --report it prints per-class accuracy and fails only when the targets (99% lossless, 0 negatives
-changed) are missed."""
+changed) are missed. The cases run through fixtext as users run it, detector included; with
+--no-detect every line is taken as UTF-8, which isolates the repair stages."""
 import difflib
 import json
 import os
@@ -21,7 +22,8 @@ ROOT = os.environ.get("FIXTEXT_SOURCE", os.path.dirname(HERE))
 
 def run(fixtext, lines, *args):
     data = "".join(l + "\n" for l in lines).encode("utf-8")
-    p = subprocess.run([fixtext, "--keep-pinyin", "--no-detect", *args], input=data, capture_output=True, timeout=600)
+    detect = ["--no-detect"] if "--no-detect" in sys.argv else []
+    p = subprocess.run([fixtext, "--keep-pinyin", *detect, *args], input=data, capture_output=True, timeout=600)
     if p.returncode != 0:
         raise SystemExit("fixtext failed: %r" % p.stderr[:500])
     out = p.stdout.decode("utf-8").split("\n")
