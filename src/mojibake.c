@@ -643,6 +643,70 @@ static int may_be_mojibake(const uint32_t *c, size_t n, int fffd_counts)
     return rare && rare * 4 >= cjk;
 }
 
+/* The gate above, reached straight from the bytes for the common case of a line whose non-ASCII
+ * characters are all three bytes long (CJK text and its punctuation): 1 when the line certainly
+ * holds no mojibake, 0 when the full gate must look (any two- or four-byte character, U+FFFD,
+ * private use, a rare symbol, a Latin lead reading, or many rare CJK characters). It spares
+ * clean CJK lines the decoding into code points. */
+static int clean_by_bytes(const unsigned char *s, size_t len)
+{
+    const unsigned latin = (1u << MB_FIRST_DBCS) - 1;
+    size_t cjk = 0, rare = 0;
+    uint32_t prev = 0;
+    unsigned prev_lead = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned char b = s[i];
+        if (b < 0x80) {
+            if (b >= 0x40 && b < 0x7F && prev >= 0x800 && dbcs_lead_reading(prev))
+                return 0;
+            prev = b, prev_lead = 0, i++;
+            while (i + 8 <= len) { /* the rest of an ASCII run, a word at a time */
+                uint64_t w;
+                memcpy(&w, s + i, 8);
+                if (w & 0x8080808080808080ull)
+                    break;
+                prev = s[i + 7], i += 8;
+            }
+            continue;
+        }
+        if ((b == 0xEF && (s[i + 1] == 0xBC || (s[i + 1] == 0xBD && s[i + 2] < 0xA1))) ||
+            (b == 0xE3 && s[i + 1] == 0x80)) {
+            /* full-width forms U+FF00..U+FF60 and CJK punctuation U+3000..U+303F: no
+               single-byte codec has them and none is rare */
+            prev = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
+            prev_lead = 0, i += 3;
+            continue;
+        }
+        if (b >= 0xE4 && b <= 0xE9) { /* U+4000..U+9FFF: unified ideographs, the bulk of it */
+            uint32_t ch = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
+            cjk++;
+            rare += rare_bits[ch >> 3] >> (ch & 7) & 1;
+            prev = ch, prev_lead = 0, i += 3;
+            continue;
+        }
+        if (b < 0xE0 || b >= 0xF0)
+            return 0;
+        uint32_t ch = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
+        i += 3;
+        if (ch == FT_REPLACEMENT || is_pua(ch))
+            return 0;
+        if (is_cjk(ch)) {
+            /* no single-byte codec encodes a CJK character: it is nobody's lead or continuation */
+            cjk++;
+            rare += is_rare(ch);
+            prev_lead = 0;
+        } else {
+            if (prev_lead & mb_mask_cont[ch])
+                return 0;
+            prev_lead = mb_mask_lead[ch] & latin;
+            if (((ch >= 0x2000 && ch < 0x2600) || (ch >= 0xFF61 && ch <= 0xFF9F)) && is_rare(ch))
+                return 0;
+        }
+        prev = ch;
+    }
+    return !(rare && rare * 4 >= cjk);
+}
+
 static void swap(cpvec *a, cpvec *b)
 {
     cpvec t = *a;
@@ -888,7 +952,7 @@ int ft_mojibake_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, 
     size_t i = 0;
     while (i < len && s[i] < 0x80)
         i++;
-    if (i == len)
+    if (i == len || clean_by_bytes(s, len))
         return 0;
     /* decode to code points */
     m->cur.len = 0;
