@@ -26,25 +26,34 @@ PY
 fi
 bytes=$(stat -c %s "$CORPUS")
 
-# best wall time of RUNS runs, and the peak RSS (KiB) seen
+# best wall time of RUNS runs (perf_counter: /usr/bin/time has 10 ms steps), peak RSS from GNU time
 measure() {
-  local best=999999 peak=0 t m
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e %M" -o "$WORK/time.out" "$@" < "$CORPUS" > /dev/null
-    read -r t m < "$WORK/time.out"
-    best=$(python3 -c "print(min($best, $t))")
-    [ "$m" -gt "$peak" ] && peak=$m
-  done
-  python3 -c "
-b=$bytes; t=max($best, 0.001)
-print(f'{\"$1\":<10} {b/t/1e6:8.1f} MB/s  {t:6.3f} s  peak {$peak/1024:6.1f} MB')"
+  local label=$1
+  shift
+  python3 - "$CORPUS" "$RUNS" "$bytes" "$label" "$@" <<'PY'
+import subprocess, sys, time
+corpus, runs, size, label, cmd = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5:]
+best, peak = 1e9, 0
+for _ in range(runs):
+    with open(corpus, "rb") as src, open("/dev/null", "wb") as null:
+        t0 = time.perf_counter()
+        p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", "bench/work/time.out"] + cmd,
+                           stdin=src, stdout=null)
+        best = min(best, time.perf_counter() - t0)
+    peak = max(peak, int(open("bench/work/time.out").read().split()[-1]))
+print(f"{label:<28} {size / best / 1e6:8.1f} MB/s  {best:6.3f} s  peak {peak / 1024:6.1f} MB")
+PY
 }
 
 echo "corpus: $CORPUS ($((bytes / 1048576)) MiB, clean UTF-8 Chinese), best of $RUNS runs"
-echo "tool        throughput    time     memory"
-measure "$FIXTEXT"
-measure iconv -f UTF-8 -t UTF-8
-measure cat
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores; -j 2 gains only on an idle machine)"
+echo "tool                          throughput    time     memory"
+measure "fixtext" "$FIXTEXT"
+measure "fixtext -j 2" "$FIXTEXT" -j 2
+measure "fixtext --no-mojibake" "$FIXTEXT" --no-mojibake
+measure "fixtext, repairs off" "$FIXTEXT" --no-mojibake --keep-pinyin --keep-entities
+measure "iconv -f UTF-8 -t UTF-8" iconv -f UTF-8 -t UTF-8
+measure "cat" cat
 echo
 
 # Streaming memory: 2 GB through a pipe, and one 200 MB line with no newline at all.
