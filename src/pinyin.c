@@ -466,7 +466,7 @@ int ft_pinyin_strip(const char *in, size_t len, ft_buf *out, ft_report *r)
 
     unsigned removed = 0;
     size_t base = out->len; /* out is handed empty; keep whatever is there anyway */
-    text t = {p, 0, (const unsigned char *)out->data + base, 0};
+    text t = {p, 0, out->data ? (const unsigned char *)out->data + base : NULL, 0};
     size_t copied = 0; /* in[0..copied) is accounted for (written to out, or dropped) */
     for (; i < len; i += next_trigger(p + i, len - i)) {
         size_t drop_from, drop_to;

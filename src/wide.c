@@ -164,7 +164,8 @@ int ft_wide_convert(ft_wide *w, const char *in, size_t len, int at_eof, ft_buf *
         unsigned char tmp[16];
         size_t take = len < sizeof tmp - w->npending ? len : sizeof tmp - w->npending;
         memcpy(tmp, w->pending, w->npending);
-        memcpy(tmp + w->npending, in, take);
+        if (take) /* at the end of input there is no chunk, perhaps not even a pointer */
+            memcpy(tmp + w->npending, in, take);
         size_t total = w->npending + take;
         if (convert(w, (const char *)tmp, total, out, invalid, &rest))
             return -1;
