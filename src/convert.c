@@ -244,25 +244,6 @@ void ft_converter_free(ft_converter *c)
 
 /* ---- scanning ---- */
 
-static inline size_t decode(const unsigned char *p, uint32_t *cp)
-{
-    if (p[0] < 0x80) {
-        *cp = p[0];
-        return 1;
-    }
-    if (p[0] < 0xE0) {
-        *cp = ((uint32_t)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
-        return 2;
-    }
-    if (p[0] < 0xF0) {
-        *cp = ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
-        return 3;
-    }
-    *cp = ((uint32_t)(p[0] & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
-          ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
-    return 4;
-}
-
 /* Characters that end a chunk: ASCII other than letters and digits, general punctuation, CJK
  * punctuation and full-width punctuation. OpenCC's dictionary keys hold Han characters and a few
  * letters (SQL注入, U盤), 〇 and ．, never these; · (U+00B7) and ‧ (U+2027), used inside
@@ -308,7 +289,7 @@ static long scan_chunks(ft_converter *c, const unsigned char *p, size_t len)
     while (i < len) {
         uint32_t cp;
         size_t start = i;
-        i += decode(p + i, &cp);
+        i += ft_utf8_decode(p + i, &cp);
         if (is_cut(cp)) {
             if (open) {
                 k.end = start;
@@ -361,7 +342,7 @@ static long decode_into(ft_converter *c, size_t at, const char *in, size_t n)
     size_t k = at, i = 0;
     while (i < n) {
         c->offs[k] = i;
-        i += decode((const unsigned char *)in + i, &c->cps[k]);
+        i += ft_utf8_decode((const unsigned char *)in + i, &c->cps[k]);
         k++;
     }
     c->offs[k] = n;

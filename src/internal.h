@@ -65,8 +65,26 @@ size_t ft_utf8_scan(const unsigned char *p, size_t n, unsigned *replacements);
 /* Length of the maximal ill-formed subpart starting at p (at least 1), as Unicode's
  * "U+FFFD substitution of maximal subparts" defines it. */
 size_t ft_utf8_invalid_length(const unsigned char *p, size_t n);
-/* Decodes one character from well-formed UTF-8; returns its length (1..4). */
-size_t ft_utf8_decode(const unsigned char *p, uint32_t *cp);
+/* Decodes one character from well-formed UTF-8; returns its length (1..4). Inline: the stages
+ * call it once per character on their hot paths. */
+static inline size_t ft_utf8_decode(const unsigned char *p, uint32_t *cp)
+{
+    if (p[0] < 0x80) {
+        *cp = p[0];
+        return 1;
+    }
+    if (p[0] < 0xE0) {
+        *cp = ((uint32_t)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+        return 2;
+    }
+    if (p[0] < 0xF0) {
+        *cp = ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+        return 3;
+    }
+    *cp = ((uint32_t)(p[0] & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
+          ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+    return 4;
+}
 /* Length of the well-formed sequence at p, or 0 if p does not start one. */
 size_t ft_utf8_sequence_length(const unsigned char *p, size_t n);
 /* Appends p to out with every maximal ill-formed subpart replaced by U+FFFD.

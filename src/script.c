@@ -10,22 +10,6 @@
 #include "internal.h"
 #include "script_table.h"
 
-/* Decodes one character of valid UTF-8 whose lead byte is >= 0xC0. */
-static inline size_t decode_multi(const unsigned char *p, uint32_t *cp)
-{
-    if (p[0] < 0xE0) {
-        *cp = ((uint32_t)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
-        return 2;
-    }
-    if (p[0] < 0xF0) {
-        *cp = ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
-        return 3;
-    }
-    *cp = ((uint32_t)(p[0] & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
-          ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
-    return 4;
-}
-
 int ft_script_classify(const char *utf8, size_t len)
 {
     const unsigned char *p = (const unsigned char *)utf8;
@@ -40,7 +24,7 @@ int ft_script_classify(const char *utf8, size_t len)
         if (i + (p[i] < 0xF0 ? 3 : 4) > len)
             break; /* not valid UTF-8 after all: classify what came before */
         uint32_t cp;
-        i += decode_multi(p + i, &cp);
+        i += ft_utf8_decode(p + i, &cp);
         unsigned f = ft_script_flags(cp) & (FT_SO | FT_TO);
         if (f == (FT_SO | FT_TO))
             continue; /* one of the few characters both dictionaries change: no evidence */

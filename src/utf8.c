@@ -126,25 +126,6 @@ size_t ft_utf8_scan(const unsigned char *p, size_t n, unsigned *replacements)
     return scan(p, n, replacements);
 }
 
-size_t ft_utf8_decode(const unsigned char *p, uint32_t *cp)
-{
-    if (p[0] < 0x80) {
-        *cp = p[0];
-        return 1;
-    }
-    if (p[0] < 0xE0) {
-        *cp = ((uint32_t)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
-        return 2;
-    }
-    if (p[0] < 0xF0) {
-        *cp = ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
-        return 3;
-    }
-    *cp = ((uint32_t)(p[0] & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
-          ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
-    return 4;
-}
-
 long ft_utf8_sanitize(const unsigned char *p, size_t n, ft_buf *out)
 {
     long replaced = 0;
