@@ -677,11 +677,17 @@ static int clean_by_bytes(const unsigned char *s, size_t len)
             prev_lead = 0, i += 3;
             continue;
         }
-        if (b >= 0xE4 && b <= 0xE9) { /* U+4000..U+9FFF: unified ideographs, the bulk of it */
-            uint32_t ch = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
-            cjk++;
-            rare += rare_bits[ch >> 3] >> (ch & 7) & 1;
-            prev = ch, prev_lead = 0, i += 3;
+        if (b >= 0xE4 && b <= 0xE9) {
+            /* U+4000..U+9FFF, unified ideographs, the bulk of it: a run of them in a tight loop
+               (valid UTF-8 by contract, so both trail bytes are there) */
+            uint32_t ch;
+            do {
+                ch = (uint32_t)(s[i] & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
+                cjk++;
+                rare += rare_bits[ch >> 3] >> (ch & 7) & 1;
+                i += 3;
+            } while (i < len && (unsigned)(s[i] - 0xE4) <= 0xE9 - 0xE4);
+            prev = ch, prev_lead = 0;
             continue;
         }
         if (b < 0xE0 || b >= 0xF0)
