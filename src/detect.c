@@ -54,6 +54,7 @@ struct ft_detector {
     double bonus[MAX_CAND];
     double V[MAX_CAND]; /* forward costs after the last evidence line */
     int last_best;      /* the state that led after the last evidence line */
+    int settled;        /* V is where another UTF-8 line changes nothing (settled_on) */
     /* per batch, owned here, grown as needed */
     uint8_t *back;      /* n * ncand back-pointers */
     float *cost;        /* n * ncand line costs */
@@ -202,6 +203,7 @@ void ft_detector_reset(ft_detector *d)
     for (int k = 0; k < d->ncand; k++)
         d->V[k] = 0;
     d->last_best = 0;
+    d->settled = 0;
 }
 
 /* ---- per-line scoring ---- */
@@ -335,7 +337,7 @@ typedef struct line_facts {
     unsigned longs;  /* bytes >= 0xE0: starts of 3- and 4-byte sequences */
 } line_facts;
 
-static void classify(const unsigned char *p, size_t n, line_facts *f)
+static void classify_bytewise(const unsigned char *p, size_t n, line_facts *f)
 {
     const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     uint64_t any = 0, leads = 0, longs = 0;
@@ -386,6 +388,18 @@ static void classify(const unsigned char *p, size_t n, line_facts *f)
         f->leads += (unsigned)((leads >> k) & 0xFF);
         f->longs += (unsigned)((longs >> k) & 0xFF);
     }
+}
+
+/* The vectorised census answers for the lines that hold no control byte (nearly all of them);
+ * the others need the byte-wise walk that finds NULs, control runs and escapes. */
+static void classify(const unsigned char *p, size_t n, line_facts *f)
+{
+    ft_byte_census c;
+    if (!ft_byte_census_take(p, n, &c) || c.control) {
+        classify_bytewise(p, n, f);
+        return;
+    }
+    *f = (line_facts){.ascii = !c.high, .leads = c.leads, .longs = c.longs};
 }
 
 /* 1 when the batch's lines, with the terminators between them, are valid UTF-8 (one vectorised
@@ -539,7 +553,40 @@ static int grow(ft_detector *d, size_t n)
     return 0;
 }
 
-int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, ft_choice *choices)
+/* Long runs of UTF-8 lines settle the forward costs where another UTF-8 line changes nothing:
+ * UTF-8 leads at 0, every other state at SWITCH + CAP, so each of them would come from UTF-8.
+ * Such a line's step is then written down directly instead of computed (the clean-text path). */
+static int settled_on(const ft_detector *d, int u)
+{
+    if (u < 0 || d->last_best != u || d->V[u] != 0.0)
+        return 0;
+    for (int k = 0; k < d->ncand; k++)
+        if (k != u && d->V[k] != SWITCH_BITS + (double)(float)CAP_BITS)
+            return 0;
+    return 1;
+}
+
+static void settled_step(ft_detector *d, size_t i, int u)
+{
+    const int K = d->ncand;
+    float *cost = d->cost + i * MAX_CAND;
+    for (int k = 0; k < K; k++)
+        cost[k] = k == u ? 0.0f : (float)CAP_BITS;
+    memset(d->back + i * MAX_CAND, u, (size_t)K);
+    d->top[2 * i] = (uint8_t)u;
+    d->top[2 * i + 1] = (uint8_t)(u == 0 ? 1 : 0);
+}
+
+static int index_of(const ft_detector *d, int id)
+{
+    for (int k = 0; k < d->ncand; k++)
+        if (d->cand[k] == id)
+            return k;
+    return -1;
+}
+
+int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, const uint8_t *utf8_valid,
+                    ft_choice *choices)
 {
     if (grow(d, n))
         return -1;
@@ -564,6 +611,7 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, ft_choice *
         return 0;
     int batch_valid = -1; /* not checked yet */
     const int K = d->ncand;
+    const int utf8_state = index_of(d, FT_ENC_UTF8);
     for (size_t i = 0; i < n; i++) {
         const unsigned char *p = (const unsigned char *)lines[i].data;
         size_t len = lines[i].len;
@@ -572,6 +620,11 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, ft_choice *
         if (!(d->kind[i] & LINE_EVIDENCE)) {
             for (int k = 0; k < K; k++)
                 back[k] = (uint8_t)k;
+            continue;
+        }
+        if (d->settled && utf8_valid && utf8_valid[i] &&
+            (d->kind[i] & (LINE_UTF8_LIKELY | LINE_UTF8_PAIRS))) {
+            settled_step(d, i, utf8_state); /* what the step below would do, written down */
             continue;
         }
         /* The best state so far; on a tie the one that was best before, not the first listed:
@@ -590,9 +643,13 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, ft_choice *
         int pairs_decide = (d->kind[i] & LINE_UTF8_PAIRS) &&
                            ft_encoding_info_get(d->cand[best])->kind != FT_KIND_MBCS;
         if ((d->kind[i] & LINE_UTF8_LIKELY) || pairs_decide) {
-            if (batch_valid < 0)
-                batch_valid = batch_is_utf8(lines, n);
-            utf8 = batch_valid || ft_utf8_valid_prefix(p, len) == len; /* stops at the first error */
+            if (utf8_valid) {
+                utf8 = utf8_valid[i];
+            } else {
+                if (batch_valid < 0)
+                    batch_valid = batch_is_utf8(lines, n);
+                utf8 = batch_valid || ft_utf8_valid_prefix(p, len) == len; /* stops at the first error */
+            }
         }
         if (K == 1) {
             cost[0] = 0; /* one candidate: nothing to compare */
@@ -615,7 +672,7 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, ft_choice *
         d->top[2 * i + 1] = (uint8_t)(m2 < 0 ? 0xFF : m2);
         /* Viterbi step: stay in k, or come from the best state paying SWITCH. */
         double from_best = d->V[best] + SWITCH_BITS, low = INFINITY;
-        double nv[MAX_CAND];
+        double nv[MAX_CAND] = {0}; /* (K >= 1 always; the zeros quiet a false warning) */
         for (int k = 0; k < K; k++) {
             if (d->V[k] <= from_best) {
                 nv[k] = d->V[k] + cost[k];
@@ -636,6 +693,7 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, ft_choice *
                     break;
                 }
         d->last_best = best;
+        d->settled = K > 1 && settled_on(d, utf8_state);
     }
     /* Backtrack from the best final state (on a tie, the one that led last). */
     int state = d->last_best < K ? d->last_best : 0;

@@ -60,6 +60,16 @@ size_t ft_utf8_valid_prefix(const unsigned char *p, size_t n);
 /* 1 if all of p is well-formed UTF-8: the fast check for whole batches (AVX2 where the CPU has it).
  * When valid and replacements_seen is not NULL, sets it to whether p holds a U+FFFD. */
 int ft_utf8_valid(const unsigned char *p, size_t n, int *replacements_seen);
+/* What a line's bytes hold, counted in one vectorised pass: the facts detection sorts lines by. */
+typedef struct ft_byte_census {
+    int high;       /* a byte >= 0x80 */
+    int control;    /* a byte < 0x20 other than tab, LF, VT, FF, CR (NUL and ESC among them) */
+    unsigned leads; /* bytes >= 0xC0: starts of multi-byte UTF-8 sequences, if valid */
+    unsigned longs; /* bytes >= 0xE0: starts of 3- and 4-byte sequences */
+} ft_byte_census;
+/* Fills *c for p[0..n) and returns 1; returns 0 when the CPU lacks the vector unit (the caller
+ * then counts with its own loop). */
+int ft_byte_census_take(const unsigned char *p, size_t n, ft_byte_census *c);
 /* Same, counting the U+FFFD characters of that prefix into *replacements, in the same pass. */
 size_t ft_utf8_scan(const unsigned char *p, size_t n, unsigned *replacements);
 /* Length of the maximal ill-formed subpart starting at p (at least 1), as Unicode's
@@ -127,8 +137,11 @@ ft_detector *ft_detector_new(const fixtext_options *o, char *err, size_t errlen)
 void ft_detector_free(ft_detector *d);
 void ft_detector_reset(ft_detector *d); /* a new input begins */
 /* Chooses an encoding for each of n consecutive lines (input order; called batch after batch, so
- * it may carry state from the previous batch). Returns 0, or -1 if out of memory. */
-int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, ft_choice *choices);
+ * it may carry state from the previous batch). utf8_valid, when not NULL, says which lines the
+ * caller already found to be well-formed UTF-8 (spares a second validation). Returns 0, or -1 if
+ * out of memory. */
+int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, const uint8_t *utf8_valid,
+                    ft_choice *choices);
 
 /* ---- decode.c: bytes in the chosen encoding -> UTF-8 (per worker) ---- */
 typedef struct ft_decoder ft_decoder;

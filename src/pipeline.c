@@ -390,11 +390,12 @@ static void detect_range(worker *w, ft_detector *d, int first_range)
     if (!first_range) {
         ft_detector_reset(d);
         size_t warm = w->first > DETECT_WARMUP ? w->first - DETECT_WARMUP : 0;
-        if (warm < w->first && ft_detect_batch(d, ft->slices + warm, w->first - warm, w->warmup))
+        if (warm < w->first && ft_detect_batch(d, ft->slices + warm, w->first - warm, ft->utf8_valid + warm, w->warmup))
             w->failed = 1;
     }
     if (!w->failed &&
-        ft_detect_batch(d, ft->slices + w->first, w->last - w->first, ft->choices + w->first))
+        ft_detect_batch(d, ft->slices + w->first, w->last - w->first, ft->utf8_valid + w->first,
+                        ft->choices + w->first))
         w->failed = 1;
 }
 

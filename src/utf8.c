@@ -278,6 +278,61 @@ static int have_avx2(void)
 }
 #endif
 
+#ifdef FT_HAVE_AVX2_PATH
+__attribute__((target("avx2"))) static inline unsigned at_least(__m256i x, __m256i floor)
+{
+    return (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(x, floor), x));
+}
+
+__attribute__((target("avx2,popcnt"))) static size_t census_blocks_avx2(const unsigned char *p,
+                                                                       size_t n, ft_byte_census *c)
+{
+    const __m256i c0 = _mm256_set1_epi8((char)0xC0), e0 = _mm256_set1_epi8((char)0xE0);
+    const __m256i below_space = _mm256_set1_epi8(0x1F), tab = _mm256_set1_epi8(0x09);
+    const __m256i four = _mm256_set1_epi8(4);
+    unsigned high = 0, control = 0;
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        __m256i x = _mm256_loadu_si256((const __m256i *)(p + i));
+        unsigned h = (unsigned)_mm256_movemask_epi8(x);
+        high |= h;
+        /* below 0x20 and not one of tab, LF, VT, FF, CR (0x09..0x0D) */
+        __m256i low = _mm256_cmpeq_epi8(_mm256_min_epu8(x, below_space), x);
+        __m256i shifted = _mm256_sub_epi8(x, tab);
+        __m256i space_like = _mm256_cmpeq_epi8(_mm256_min_epu8(shifted, four), shifted);
+        control |= (unsigned)_mm256_movemask_epi8(_mm256_andnot_si256(space_like, low));
+        if (h) {
+            c->leads += (unsigned)__builtin_popcount(at_least(x, c0));
+            c->longs += (unsigned)__builtin_popcount(at_least(x, e0));
+        }
+    }
+    c->high |= high != 0;
+    c->control |= control != 0;
+    return i;
+}
+#endif
+
+int ft_byte_census_take(const unsigned char *p, size_t n, ft_byte_census *c)
+{
+    memset(c, 0, sizeof *c);
+#ifdef FT_HAVE_AVX2_PATH
+    if (!have_avx2())
+        return 0;
+    size_t i = census_blocks_avx2(p, n, c);
+    for (; i < n; i++) {
+        unsigned b = p[i];
+        c->high |= b >= 0x80;
+        c->control |= b < 0x20 && (b < 0x09 || b > 0x0D);
+        c->leads += b >= 0xC0;
+        c->longs += b >= 0xE0;
+    }
+    return 1;
+#else
+    (void)p, (void)n;
+    return 0;
+#endif
+}
+
 int ft_utf8_valid(const unsigned char *p, size_t n, int *replacements_seen)
 {
     size_t checked = 0;

@@ -67,7 +67,7 @@ static int detect_one(const char *text, const char *encoding, const char **chose
     ft_detector *d = detector(NULL, NULL, NULL);
     ft_slice s = {raw, len};
     ft_choice c;
-    assert_int_equal(ft_detect_batch(d, &s, 1, &c), 0);
+    assert_int_equal(ft_detect_batch(d, &s, 1, NULL, &c), 0);
     fixtext_line_info info = {0};
     char *got = decode(c.encoding, raw, len, &info);
     int ok = strcmp(got, text) == 0;
@@ -136,7 +136,7 @@ static void ascii_is_neutral(void **state)
     ft_detector *d = detector(NULL, NULL, NULL);
     ft_slice s = {"plain ascii text", 16};
     ft_choice c;
-    assert_int_equal(ft_detect_batch(d, &s, 1, &c), 0);
+    assert_int_equal(ft_detect_batch(d, &s, 1, NULL, &c), 0);
     assert_string_equal(ft_encoding_name(c.encoding), "ASCII");
     ft_detector_free(d);
 }
@@ -151,7 +151,7 @@ static void detect_lines(ft_detector *d, char **raw, size_t *len, size_t n, size
         size_t m = n - i < batch ? n - i : batch;
         for (size_t j = 0; j < m; j++)
             s[j] = (ft_slice){raw[i + j], len[i + j]};
-        assert_int_equal(ft_detect_batch(d, s, m, c), 0);
+        assert_int_equal(ft_detect_batch(d, s, m, NULL, c), 0);
         for (size_t j = 0; j < m; j++)
             names[i + j] = ft_encoding_name(c[j].encoding);
     }
@@ -217,7 +217,7 @@ static void forced_and_restricted(void **state)
     ft_choice c[2];
     /* forced: every non-ASCII line is that encoding, whatever it looks like */
     ft_detector *d = detector("ISO-8859-7", NULL, NULL);
-    assert_int_equal(ft_detect_batch(d, s, 2, c), 0);
+    assert_int_equal(ft_detect_batch(d, s, 2, NULL, c), 0);
     assert_string_equal(ft_encoding_name(c[0].encoding), "ISO-8859-7");
     assert_string_equal(ft_encoding_name(c[1].encoding), "ASCII");
     fixtext_line_info info = {0};
@@ -226,12 +226,12 @@ static void forced_and_restricted(void **state)
     free(got);
     ft_detector_free(d);
     d = detector("cp1251", NULL, NULL); /* a known alias */
-    assert_int_equal(ft_detect_batch(d, s, 1, c), 0);
+    assert_int_equal(ft_detect_batch(d, s, 1, NULL, c), 0);
     assert_string_equal(ft_encoding_name(c[0].encoding), "WINDOWS-1251");
     ft_detector_free(d);
     /* restricted: the best of the listed ones */
     d = detector(NULL, "GBK, BIG5", NULL);
-    assert_int_equal(ft_detect_batch(d, s, 1, c), 0);
+    assert_int_equal(ft_detect_batch(d, s, 1, NULL, c), 0);
     assert_true(!strcmp(ft_encoding_name(c[0].encoding), "GB18030") ||
                 !strcmp(ft_encoding_name(c[0].encoding), "BIG5-HKSCS"));
     ft_detector_free(d);
@@ -261,11 +261,11 @@ static void lang_hint_breaks_a_tie(void **state)
     ft_slice s = {raw, len};
     ft_choice c;
     ft_detector *d = detector(NULL, NULL, "pl");
-    assert_int_equal(ft_detect_batch(d, &s, 1, &c), 0);
+    assert_int_equal(ft_detect_batch(d, &s, 1, NULL, &c), 0);
     assert_string_equal(ft_encoding_name(c.encoding), "WINDOWS-1250");
     ft_detector_free(d);
     d = detector(NULL, NULL, "de");
-    assert_int_equal(ft_detect_batch(d, &s, 1, &c), 0);
+    assert_int_equal(ft_detect_batch(d, &s, 1, NULL, &c), 0);
     assert_string_equal(ft_encoding_name(c.encoding), "WINDOWS-1252");
     ft_detector_free(d);
     free(raw);
@@ -306,7 +306,7 @@ static void binary_lines_are_flagged(void **state)
     ft_detector *d = detector(NULL, NULL, NULL);
     ft_slice s[3] = {{"abc\0def", 7}, {"\x01\x02\x03\x04\x05 x", 7}, {"tab\there\x1b[0m", 12}};
     ft_choice c[3];
-    assert_int_equal(ft_detect_batch(d, s, 3, c), 0);
+    assert_int_equal(ft_detect_batch(d, s, 3, NULL, c), 0);
     assert_true(c[0].warnings & FIXTEXT_WARN_BINARY);
     assert_true(c[1].warnings & FIXTEXT_WARN_BINARY);
     assert_false(c[2].warnings & FIXTEXT_WARN_BINARY);
