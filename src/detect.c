@@ -54,7 +54,7 @@ struct ft_detector {
     double bonus[MAX_CAND];
     double V[MAX_CAND]; /* forward costs after the last evidence line */
     int last_best;      /* the state that led after the last evidence line */
-    int settled;        /* V is where another UTF-8 line changes nothing (settled_on) */
+    int settled;        /* the state V has settled on (settled_on), or -1 */
     /* per batch, owned here, grown as needed */
     uint8_t *back;      /* n * ncand back-pointers */
     float *cost;        /* n * ncand line costs */
@@ -132,6 +132,7 @@ ft_detector *ft_detector_new(const fixtext_options *o, char *err, size_t errlen)
         return NULL;
     }
     d->forced = -1;
+    d->settled = -1;
     d->no_detect = (o->flags & FIXTEXT_NO_DETECT) != 0;
     if (o->from && *o->from) {
         d->forced = ft_encoding_resolve(o->from);
@@ -203,7 +204,7 @@ void ft_detector_reset(ft_detector *d)
     for (int k = 0; k < d->ncand; k++)
         d->V[k] = 0;
     d->last_best = 0;
-    d->settled = 0;
+    d->settled = -1;
 }
 
 /* ---- per-line scoring ---- */
@@ -553,9 +554,10 @@ static int grow(ft_detector *d, size_t n)
     return 0;
 }
 
-/* Long runs of UTF-8 lines settle the forward costs where another UTF-8 line changes nothing:
- * UTF-8 leads at 0, every other state at SWITCH + CAP, so each of them would come from UTF-8.
- * Such a line's step is then written down directly instead of computed (the clean-text path). */
+/* Long runs of lines that only one encoding reads well (UTF-8 lines, or lines the current
+ * double-byte encoding is sure of) settle the forward costs where another such line changes
+ * nothing: that state leads at 0, every other one at SWITCH + CAP, so each would come from it.
+ * Such a line's step is then written down directly instead of computed. */
 static int settled_on(const ft_detector *d, int u)
 {
     if (u < 0 || d->last_best != u || d->V[u] != 0.0)
@@ -622,7 +624,7 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, const uint8
                 back[k] = (uint8_t)k;
             continue;
         }
-        if (d->settled && utf8_valid && utf8_valid[i] &&
+        if (d->settled >= 0 && d->settled == utf8_state && utf8_valid && utf8_valid[i] &&
             (d->kind[i] & (LINE_UTF8_LIKELY | LINE_UTF8_PAIRS))) {
             settled_step(d, i, utf8_state); /* what the step below would do, written down */
             continue;
@@ -656,8 +658,10 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, const uint8
         } else if (utf8) {
             for (int k = 0; k < K; k++)
                 cost[k] = d->cand[k] == FT_ENC_UTF8 ? 0.0f : (float)CAP_BITS;
-        } else {
-            score_line(d, p, len, best, (d->kind[i] & LINE_ESC) != 0, cost);
+        } else if (score_line(d, p, len, best, (d->kind[i] & LINE_ESC) != 0, cost) &&
+                   d->settled == best) {
+            settled_step(d, i, best); /* sure of the state it settled on: nothing moves */
+            continue;
         }
         /* the line's cheapest candidate and the cheapest one that costs something else (the
          * runner-up unless smoothing chose another), found while the costs are at hand */
@@ -693,7 +697,7 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, const uint8
                     break;
                 }
         d->last_best = best;
-        d->settled = K > 1 && settled_on(d, utf8_state);
+        d->settled = K > 1 && settled_on(d, best) ? best : -1;
     }
     /* Backtrack from the best final state (on a tie, the one that led last). */
     int state = d->last_best < K ? d->last_best : 0;

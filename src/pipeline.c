@@ -541,8 +541,14 @@ static int run_workers(fixtext *ft)
 
 static void count_encoding(fixtext_stats *st, const char *name)
 {
+    for (size_t i = 0; i < st->encoding_count; i++) { /* names are mostly the same pointers */
+        if (st->encodings[i].name == name) {
+            st->encodings[i].lines++;
+            return;
+        }
+    }
     for (size_t i = 0; i < st->encoding_count; i++) {
-        if (st->encodings[i].name == name || strcmp(st->encodings[i].name, name) == 0) {
+        if (strcmp(st->encodings[i].name, name) == 0) {
             st->encodings[i].lines++;
             return;
         }

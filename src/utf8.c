@@ -163,9 +163,12 @@ int ft_is_ascii(const unsigned char *p, size_t n)
 unsigned ft_utf8_count_replacements(const unsigned char *p, size_t n)
 {
     unsigned count = 0;
-    for (size_t i = 0; i + 2 < n; i++)
-        if (p[i] == 0xEF && p[i + 1] == 0xBF && p[i + 2] == 0xBD)
+    const unsigned char *end = p + n, *q = p;
+    while (end - q >= 3 && (q = memchr(q, 0xEF, (size_t)(end - q - 2))) != NULL) {
+        if (q[1] == 0xBF && q[2] == 0xBD)
             count++;
+        q++;
+    }
     return count;
 }
 
@@ -305,6 +308,18 @@ __attribute__((target("avx2,popcnt"))) static size_t census_blocks_avx2(const un
             c->leads += (unsigned)__builtin_popcount(at_least(x, c0));
             c->longs += (unsigned)__builtin_popcount(at_least(x, e0));
         }
+    }
+    /* the tail (all of a short line) a word at a time; a word with a byte below 0x20 is left
+       to the caller's byte-wise loop */
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, p + i, 8);
+        if ((x - ones * 0x20) & ~x & highs)
+            break;
+        high |= (x & highs) != 0;
+        c->leads += (unsigned)__builtin_popcountll(x & (x << 1) & highs);
+        c->longs += (unsigned)__builtin_popcountll(x & (x << 1) & (x << 2) & highs);
     }
     c->high |= high != 0;
     c->control |= control != 0;
