@@ -39,6 +39,7 @@
 #define SURE_CHARS 1        /* the current encoding is kept without a look at the others when */
 #define SURE_BITS 13        /* its first SURE_PREFIX non-ASCII characters (at least SURE_CHARS) */
 #define SURE_PREFIX 8       /* cost at most SURE_BITS on average */
+#define SURE_LONG_PREFIX 32 /* (the second look, when the first fell short) */
 #define MAX_CHARS 96        /* a line is judged on its first MAX_CHARS non-ASCII characters */
 #define LANG_BITS 4.0      /* bonus per line for the encodings of the --lang hint */
 #define MAX_CAND 24
@@ -214,8 +215,19 @@ void ft_detector_reset(ft_detector *d)
 typedef struct tally {
     unsigned hi;
     unsigned long hicost;
-    unsigned bad; /* invalid or cut sequences: a reading with any is never "sure" */
+    unsigned bad;            /* invalid or cut sequences: a reading with any is never "sure" */
+    unsigned kana;           /* kana among hi, and their cost: GBK and EUC-JP share them, */
+    unsigned long kanacost;  /* so they say nothing about which one is right */
 } tally;
+
+static inline void tally_high(tally *t, uint32_t cp, unsigned cost)
+{
+    t->hicost += cost;
+    if (cp >= 0x3040 && cp <= 0x30FF) {
+        t->kana++;
+        t->kanacost += cost;
+    }
+}
 
 
 static unsigned long score_utf8(const unsigned char *p, size_t n, unsigned long limit, tally *t,
@@ -250,7 +262,7 @@ static unsigned long score_utf8(const unsigned char *p, size_t n, unsigned long 
         unsigned sc = ft_plausibility_step(prev, cp);
         cost += sc;
         if (cp >= 0x80)
-            t->hicost += sc;
+            tally_high(t, cp, sc);
         prev = cp;
         if (cost > limit)
             return limit;
@@ -308,7 +320,7 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
             cost += sc;
             prev = cp;
             if (cp >= 0x80) {
-                t->hicost += sc;
+                tally_high(t, cp, sc);
                 if (++t->hi >= max_hi)
                     break;
             }
@@ -493,7 +505,7 @@ static int score_line(ft_detector *d, const unsigned char *p, size_t n, int star
     const unsigned long cap = Q8(CAP_BITS);
     unsigned long raw[MAX_CAND];
     int iso = esc && has_iso2022jp_escape(p, n);
-    tally t = {0, 0, 0};
+    tally t = {0};
     /* A first look at the current encoding: a natural reading of the line's first characters
      * keeps it without a look at the others (wrong readings of several characters almost never
      * average this low; when they do, they are mostly the same text, e.g. kana in GBK). */
@@ -501,8 +513,19 @@ static int score_line(ft_detector *d, const unsigned char *p, size_t n, int star
     /* (only for double-byte encodings and UTF-8: single-byte ones read each other's letters as
      * plausible letters of the same script, so they always compare) */
     int kind = ft_encoding_info_get(d->cand[start])->kind;
-    if ((kind == FT_KIND_MBCS || kind == FT_KIND_UTF8) && t.hi >= SURE_CHARS && t.bad == 0 &&
-        t.hicost <= (unsigned long)t.hi * Q8(SURE_BITS)) {
+    int natural = (kind == FT_KIND_MBCS || kind == FT_KIND_UTF8) && t.hi >= SURE_CHARS &&
+                  t.bad == 0 && t.hicost <= (unsigned long)t.hi * Q8(SURE_BITS);
+    /* A line that opens with a few unusual characters (a name, a term) gets a longer look: over
+     * more characters a wrong reading averages even further from this, so the test only gets
+     * safer, and the full comparison below costs far more. */
+    if (!natural && t.hi == SURE_PREFIX && t.bad == 0 && (kind == FT_KIND_MBCS || kind == FT_KIND_UTF8)) {
+        t = (tally){0};
+        score_cand(d, start, p, n, iso, ~0ul - cap, &t, SURE_LONG_PREFIX);
+        unsigned judged = t.hi - t.kana;
+        natural = judged >= SURE_PREFIX && t.bad == 0 &&
+                  t.hicost - t.kanacost <= (unsigned long)judged * Q8(SURE_BITS);
+    }
+    if (natural) {
         for (int k = 0; k < d->ncand; k++)
             cost[k] = k == start ? 0.0f : (float)CAP_BITS;
         return 1;
@@ -511,7 +534,7 @@ static int score_line(ft_detector *d, const unsigned char *p, size_t n, int star
     for (int j = 0; j < d->ncand; j++) {
         int k = (start + j) % d->ncand; /* the current best state first: it sets the bar */
         unsigned long limit = best == ~0ul ? ~0ul - cap : best + cap;
-        t = (tally){0, 0, 0};
+        t = (tally){0};
         c = score_cand(d, k, p, n, iso, limit, &t, MAX_CHARS);
         raw[k] = c;
         if (c < best)

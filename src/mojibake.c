@@ -955,16 +955,13 @@ static int best_gain(ft_mojibake *m, long *gain)
 int ft_mojibake_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, ft_report *r)
 {
     const unsigned char *s = (const unsigned char *)in;
-    size_t i = 0;
-    while (i < len && s[i] < 0x80)
-        i++;
-    if (i == len || clean_by_bytes(s, len))
+    if (clean_by_bytes(s, len)) /* (ASCII lines among them) */
         return 0;
     /* decode to code points */
     m->cur.len = 0;
     if (vec_reserve(&m->cur, len))
         return -1;
-    for (i = 0; i < len;) {
+    for (size_t i = 0; i < len;) {
         /* valid UTF-8 by contract: decode without checks */
         unsigned char b = s[i];
         uint32_t cp;

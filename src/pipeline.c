@@ -284,6 +284,24 @@ static int apply_stage(worker *w, stage_fn fn, void *state, const char **text, s
     return 1;
 }
 
+/* Mojibake, shifted runs, pinyin and conversion, as the options ask. */
+static int run_repairs(worker *w, const char **text, size_t *len, int *which, ft_report *report)
+{
+    const unsigned flags = w->ft->opts.flags;
+    if (w->mojibake) {
+        if (apply_stage(w, run_mojibake, w->mojibake, text, len, which, report) < 0)
+            return -1;
+        if (!(flags & FIXTEXT_NO_SHIFTED) &&
+            apply_stage(w, run_shifted, w->mojibake, text, len, which, report) < 0)
+            return -1;
+    }
+    if (!(flags & FIXTEXT_KEEP_PINYIN) && apply_stage(w, run_pinyin, NULL, text, len, which, report) < 0)
+        return -1;
+    if (w->converter && apply_stage(w, run_convert, w->converter, text, len, which, report) < 0)
+        return -1;
+    return 0;
+}
+
 static int process_line(worker *w, size_t index)
 {
     fixtext *ft = w->ft;
@@ -330,17 +348,11 @@ static int process_line(worker *w, size_t index)
     if (!(flags & FIXTEXT_KEEP_ENTITIES) &&
         apply_stage(w, run_entities, NULL, &text, &len, &which, &report) < 0)
         return -1;
-    if (w->mojibake) {
-        if (apply_stage(w, run_mojibake, w->mojibake, &text, &len, &which, &report) < 0)
-            return -1;
-        if (!(flags & FIXTEXT_NO_SHIFTED) &&
-            apply_stage(w, run_shifted, w->mojibake, &text, &len, &which, &report) < 0)
-            return -1;
-    }
-    if (!(flags & FIXTEXT_KEEP_PINYIN) &&
-        apply_stage(w, run_pinyin, NULL, &text, &len, &which, &report) < 0)
-        return -1;
-    if (w->converter && apply_stage(w, run_convert, w->converter, &text, &len, &which, &report) < 0)
+    /* A line of ASCII alone (so the detector's census found it) holds nothing the later stages
+     * look for: no mojibake, no Han character to annotate or convert. Character references can
+     * bring other characters in; then the stages see the decoded line. */
+    int ascii_only = !ft->wide_kind && choice->encoding == FT_ENC_ASCII && text == raw;
+    if (!ascii_only && run_repairs(w, &text, &len, &which, &report) < 0)
         return -1;
     if (flags & FIXTEXT_CLASSIFY_SCRIPT)
         info->script = ft_script_name(ft_script_classify(text, len));
