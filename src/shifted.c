@@ -84,12 +84,27 @@ static unsigned long run_cost(uint32_t prev, const uint32_t *c, size_t n, uint32
     return t;
 }
 
+/* U+E000..U+F8FF in UTF-8: EE xx xx, or EF 80..A3 xx (EF is also the lead of the full-width
+ * punctuation that Chinese text is full of, so its second byte decides). */
+static int has_private_use(const unsigned char *s, size_t len)
+{
+    if (memchr(s, 0xEE, len))
+        return 1;
+    const unsigned char *end = s + len, *q = s;
+    while (end - q >= 2 && (q = memchr(q, 0xEF, (size_t)(end - q - 1))) != NULL) {
+        if (q[1] <= 0xA3)
+            return 1;
+        q += 2;
+    }
+    return 0;
+}
+
 int ft_shifted_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, ft_report *r)
 {
     (void)m;
     const unsigned char *s = (const unsigned char *)in;
-    /* hot path: a shifted run shows itself by a '?' or a private-use character (EE/EF xx xx) */
-    if (!memchr(in, '?', len) && !memchr(in, 0xEE, len) && !memchr(in, 0xEF, len))
+    /* hot path: a shifted run shows itself by a '?' or a private-use character */
+    if (!memchr(in, '?', len) && !has_private_use(s, len))
         return 0;
     if (mb_codecs_init())
         return 0;
