@@ -45,24 +45,54 @@ static uint8_t db_lead[N_DB][256]; /* 2 when the byte can lead a pair, 1 single,
 uint16_t mb_mask_lead[0x10000], mb_mask_cont[0x10000], mb_mask_inner[0x10000],
     mb_mask_high[0x10000];
 
+/* The masks' bits for cp in codec c, whose code is b[0..n). */
+static void add_masks(int c, uint32_t cp, const uint8_t *b, int n)
+{
+    uint16_t bit = (uint16_t)(1u << c);
+    mb_mask_high[cp] |= bit;
+    uint8_t last = b[n - 1];
+    if ((last >= 0xC2 && last <= 0xF4) ||
+        (n == 2 && b[0] >= 0xE0 && b[0] <= 0xF4 && b[1] >= 0x80 && b[1] <= 0xBF))
+        mb_mask_lead[cp] |= bit; /* a sequence can begin here and go on in the next */
+    if (b[0] >= 0x80 && b[0] <= 0xBF)
+        mb_mask_cont[cp] |= bit;
+    if (n == 2 && b[0] >= 0xC2 && b[0] <= 0xDF && b[1] >= 0x80 && b[1] <= 0xBF)
+        mb_mask_inner[cp] |= bit;
+}
+
+/* Visits cp once per codec: when its encoding is the code it was decoded from. */
+static void add_if_canonical(int c, uint32_t cp, uint16_t code)
+{
+    uint8_t b[2];
+    int n = cp >= 0x80 && cp < 0x10000 ? mb_encode(c, cp, b) : 0;
+    if (n && (n == 1 ? b[0] == code : (b[0] << 8 | b[1]) == code))
+        add_masks(c, cp, b, n);
+}
+
+/* Walks the codes each codec has (a few thousand) rather than every BMP character per codec. */
 static void build_masks(void)
 {
-    for (uint32_t cp = 0x80; cp < 0x10000; cp++) {
-        for (int c = 0; c < MB_UTF8; c++) {
+    for (int c = 0; c < N_SB; c++) {
+        for (int byte = 0x80; byte < 0x100; byte++) {
+            add_if_canonical(c, sb_dec[c][byte - 0x80], (uint16_t)byte);
+            add_if_canonical(c, (uint32_t)byte, (uint16_t)byte); /* windows-1252's C1 round trip */
+        }
+    }
+    for (int d = 0; d < N_DB; d++) {
+        int c = MB_FIRST_DBCS + d;
+        for (int byte = 0x80; byte < 0x100; byte++)
+            if (db_lead[d][byte] == 1)
+                add_if_canonical(c, db_dec1[d][byte - 0x80], (uint16_t)byte);
+        for (uint32_t code = 0x8100; code < 0x10000; code++)
+            if (db_dec[d][code])
+                add_if_canonical(c, db_dec[d][code], (uint16_t)code);
+        /* private-use characters glibc reads some codes as still encode to them, though the
+           tables now decode those codes to real characters (tables/mojibake_big5_extra.c) */
+        for (uint32_t cp = 0xE000; cp <= 0xF8FF; cp++) {
             uint8_t b[2];
             int n = mb_encode(c, cp, b);
-            if (!n)
-                continue;
-            uint16_t bit = (uint16_t)(1u << c);
-            mb_mask_high[cp] |= bit;
-            uint8_t last = b[n - 1];
-            if ((last >= 0xC2 && last <= 0xF4) ||
-                (n == 2 && b[0] >= 0xE0 && b[0] <= 0xF4 && b[1] >= 0x80 && b[1] <= 0xBF))
-                mb_mask_lead[cp] |= bit; /* a sequence can begin here and go on in the next */
-            if (b[0] >= 0x80 && b[0] <= 0xBF)
-                mb_mask_cont[cp] |= bit;
-            if (n == 2 && b[0] >= 0xC2 && b[0] <= 0xDF && b[1] >= 0x80 && b[1] <= 0xBF)
-                mb_mask_inner[cp] |= bit;
+            if (n)
+                add_masks(c, cp, b, n);
         }
     }
     /* a byte lost as U+FFFD may have been a continuation byte in any codec */
@@ -93,6 +123,35 @@ static uint32_t one_char(iconv_t cd, const uint8_t *bytes, size_t n)
     if (sizeof outbuf - outleft != 4)
         return 0;
     return outbuf[0];
+}
+
+/* Decodes the pairs lead+0x40 .. lead+0xFE into cps[0..191) (0 where a pair is not one character):
+ * one iconv call per run of valid pairs rather than one per pair, which would cost milliseconds
+ * at every start. Where a call does not give one character per pair, pair by pair. */
+enum { TRAILS = 0xFF - 0x40 };
+static void decode_row(iconv_t cd, int lead, uint32_t cps[TRAILS])
+{
+    uint8_t pairs[2 * TRAILS];
+    uint32_t out[TRAILS];
+    for (int t = 0; t < TRAILS; t++)
+        pairs[2 * t] = (uint8_t)lead, pairs[2 * t + 1] = (uint8_t)(0x40 + t);
+    size_t k = 0;
+    while (k < TRAILS) {
+        char *in = (char *)pairs + 2 * k, *o = (char *)out;
+        size_t inleft = 2 * (TRAILS - k), outleft = sizeof out;
+        iconv(cd, NULL, NULL, NULL, NULL);
+        size_t rc = iconv(cd, &in, &inleft, &o, &outleft);
+        size_t consumed = (size_t)((uint8_t *)in - (pairs + 2 * k)), produced = (sizeof out - outleft) / 4;
+        if (consumed % 2 || produced != consumed / 2) {
+            for (; k < TRAILS; k++)
+                cps[k] = one_char(cd, pairs + 2 * k, 2);
+            return;
+        }
+        memcpy(cps + k, out, produced * sizeof *out);
+        k += produced;
+        if (rc == (size_t)-1 && k < TRAILS)
+            cps[k++] = 0; /* the call stopped at this pair: not a character */
+    }
 }
 
 static void build(void)
@@ -141,9 +200,10 @@ static void build(void)
             for (int lead = 0x81; lead < 0xFF; lead++) {
                 if (db_lead[d][lead] == 1)
                     continue;
+                uint32_t row[TRAILS];
+                decode_row(cd, lead, row);
                 for (int trail = 0x40; trail < 0xFF; trail++) {
-                    uint8_t pair[2] = {(uint8_t)lead, (uint8_t)trail};
-                    uint32_t cp = one_char(cd, pair, 2);
+                    uint32_t cp = row[trail - 0x40];
                     if (cp < 0x80 || cp >= 0x10000)
                         continue;
                     uint16_t code = (uint16_t)(lead << 8 | trail);
