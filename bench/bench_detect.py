@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Detection benchmark: per-line accuracy of fixtext on the development set (bench/gen_devset.py)
 beside uchardet (one answer per file, and one answer per line), per-file detection on
-single-encoding files, and throughput / peak memory on a 50 MB GB18030 file and on clean UTF-8
-Chinese beside iconv.
+single-encoding files, and throughput / peak memory on two 50 MB GB18030 files (prose, man pages)
+and on clean UTF-8 Chinese beside iconv.
 
-Usage: bench_detect.py [path/to/fixtext]     (default: build-detect/fixtext, then build/fixtext)
+Usage: bench_detect.py [path/to/fixtext]     (default: build/fixtext)
 Prints figures only; exits 0.
 """
 import codecs
@@ -73,12 +73,7 @@ def uchardet_files(paths):
 
 
 def main():
-    exe = sys.argv[1] if len(sys.argv) > 1 else None
-    for cand in ([exe] if exe else []) + [os.path.join(ROOT, "build-detect", "fixtext"),
-                                          os.path.join(ROOT, "build", "fixtext")]:
-        if cand and os.path.exists(cand):
-            exe = cand
-            break
+    exe = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "fixtext")
     if not os.path.exists(os.path.join(DEV, "manifest.json")):
         subprocess.run([sys.executable, os.path.join(HERE, "gen_devset.py"), DEV], check=True)
     manifest = json.load(open(os.path.join(DEV, "manifest.json")))
@@ -163,6 +158,7 @@ def main():
     if os.environ.get("BENCH_QUICK"):
         return
     gb = os.path.join(WORK, "gb18030_50M.txt")
+    prose = os.path.join(WORK, "gb18030_prose_50M.txt")
     utf = os.path.join(WORK, "utf8_zh_50M.txt")
     if not os.path.exists(gb):
         # 50 MB of real Simplified Chinese text (Debian's Chinese man pages), as GB18030
@@ -174,41 +170,53 @@ def main():
         # UTF-8 cut at a line boundary
         u = (text * reps)[:50 * 1024 * 1024].decode("gb18030", "replace").encode("utf-8")
         open(utf, "wb").write(u[:u.rfind(b"\n") + 1])
+    if not os.path.exists(prose):
+        # 50 MB of Chinese prose (the seeds without annotations, 002 and 004), as GB18030
+        text = b"".join(open(os.path.join(ROOT, "fixtures", "seeds", n), "rb").read() for n in
+                        ("002_acdd70bc26a88983.txt", "004_ecb655ede9af396d.txt"))
+        text = text.decode("utf-8").encode("gb18030")
+        open(prose, "wb").write(text * (50 * 1024 * 1024 // len(text) + 1))
 
-    def timed(cmd, path, reps=3):
+    def timed(cmd, path, reps):
+        """best wall time (perf_counter: GNU time counts in 10 ms steps) and peak RSS (GNU time)"""
         best, mem = None, 0
         for _ in range(reps):
             with open(path, "rb") as f, open(os.devnull, "wb") as null:
-                r = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, stdin=f, stdout=null,
+                t = time.perf_counter()
+                r = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, stdin=f, stdout=null,
                                    stderr=subprocess.PIPE, text=True)
-            last = r.stderr.strip().splitlines()[-1].split()
-            sec, kb = float(last[0]), int(last[1])
+                sec = time.perf_counter() - t
+            kb = int(r.stderr.strip().splitlines()[-1].split()[-1])
             best = sec if best is None else min(best, sec)
             mem = max(mem, kb)
         return best, mem
 
-    def table(path, rows):
+    def table(path, rows, reps=5):
         mbs = os.path.getsize(path) / 1e6
         base = None
-        for label, cmd, reps in rows:
+        for label, cmd in rows:
             sec, kb = timed(cmd, path, reps)
             base = base or sec
-            print("%-44s %6.2f s %7.1f MB/s  %5.2fx iconv  peak %6.1f MB" %
+            print("%-46s %6.3f s %7.1f MB/s  %5.2fx iconv  peak %6.1f MB" %
                   (label, sec, mbs / sec, base / sec, kb / 1024))
 
-    off = ["--no-mojibake", "--no-shifted", "--no-c1", "--keep-entities", "--keep-pinyin"]
-    print("\n== throughput on %.0f MB of GB18030 (real Chinese man pages; best of 3, default run once;"
-          " peak RSS from GNU time)" % (os.path.getsize(gb) / 1e6))
-    table(gb, [("iconv -f GB18030 -t UTF-8", ["iconv", "-f", "GB18030", "-t", "UTF-8"], 3),
-               ("fixtext (detect + decode, repairs off)", [exe] + off, 3),
-               ("fixtext -j2 (detect + decode, repairs off)", [exe, "-j2"] + off, 3),
-               ("fixtext --from GB18030 (no detection)", [exe, "--from", "GB18030"] + off, 3),
-               ("fixtext (default: all repair stages on)", [exe], 1)])
-    print("\n== throughput on %.0f MB of clean UTF-8 Chinese" % (os.path.getsize(utf) / 1e6))
-    table(utf, [("iconv -f UTF-8 -t UTF-8", ["iconv", "-f", "UTF-8", "-t", "UTF-8"], 3),
-                ("fixtext (detect, repairs off)", [exe] + off, 3),
-                ("fixtext --no-detect (repairs off)", [exe, "--no-detect"] + off, 3),
-                ("fixtext (default: all repair stages on)", [exe], 1)])
+    off = ["--no-mojibake", "--no-shifted", "--no-c1", "--keep-entities", "--keep-pinyin", "-q"]
+    print("\n== throughput, best of 5 runs (load average %s; 2 cores)" %
+          " ".join(open("/proc/loadavg").read().split()[:3]))
+    for path, what in ((prose, "Chinese prose from the seeds, lines of 142 bytes on average"),
+                       (gb, "Debian's Chinese man pages, lines of 29 bytes on average")):
+        print("-- %.0f MB of GB18030: %s" % (os.path.getsize(path) / 1e6, what))
+        table(path, [("iconv -f GB18030 -t UTF-8", ["iconv", "-f", "GB18030", "-t", "UTF-8"]),
+                     ("fixtext (default: detection and every repair)", [exe, "-q"]),
+                     ("fixtext -j2 (default)", [exe, "-q", "-j2"]),
+                     ("fixtext (detection and decoding; repairs off)", [exe] + off),
+                     ("fixtext -j2 (repairs off)", [exe, "-j2"] + off),
+                     ("fixtext --from GB18030 (no detection)", [exe, "--from", "GB18030"] + off)])
+    print("-- %.0f MB of clean UTF-8 Chinese (the man pages)" % (os.path.getsize(utf) / 1e6))
+    table(utf, [("iconv -f UTF-8 -t UTF-8", ["iconv", "-f", "UTF-8", "-t", "UTF-8"]),
+                ("fixtext (default: detection and every repair)", [exe]),
+                ("fixtext (detection; repairs off)", [exe] + off),
+                ("fixtext --no-detect (repairs off)", [exe, "--no-detect"] + off)])
     print("(benchmark ran in %.0f s)" % (time.time() - t0))
 
 
