@@ -10,22 +10,15 @@ import subprocess
 import sys
 import tempfile
 
+from e2e_common import check, finish
+
 FIXTEXT = os.path.abspath(sys.argv[1])
 SOURCE = os.environ.get("FIXTEXT_SOURCE", os.path.join(os.path.dirname(__file__), ".."))
 SEEDS = os.path.join(SOURCE, "fixtures", "seeds")
-results = {"passed": 0, "failed": 0}
 
 
 def run(args, stdin=b"", **kw):
     return subprocess.run([FIXTEXT] + args, input=stdin, capture_output=True, timeout=120, **kw)
-
-
-def check(name, cond, detail=""):
-    if cond:
-        results["passed"] += 1
-    else:
-        results["failed"] += 1
-        print(f"FAIL {name} {detail}")
 
 
 def seed(name):
@@ -249,8 +242,7 @@ def main():
         with tempfile.TemporaryDirectory() as tmp:
             os.chmod(tmp, 0o755)
             t(tmp)
-    print(f"{results['passed']} passed, {results['failed']} failed")
-    return 1 if results["failed"] else 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ import subprocess
 import sys
 import tempfile
 
+from e2e_common import check as common_check, finish
+
 FIXTEXT = sys.argv[1]
 SOURCE = os.environ.get("FIXTEXT_SOURCE", os.path.join(os.path.dirname(__file__), ".."))
 FIX = os.path.join(SOURCE, "fixtures", "convert")
@@ -25,16 +27,10 @@ CONVERT_ONLY = ["--no-detect", "--no-mojibake", "--no-shifted", "--keep-entities
 REVERSE = {"t2s": "s2t", "tw2s": "s2tw", "hk2s": "s2hk", "tw2sp": "s2twp",
            "s2t": "t2s", "s2tw": "tw2s", "s2hk": "hk2s", "s2twp": "tw2sp"}
 
-passed = failed = 0
-
 
 def check(ok, what, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL", what, detail)
+    """(the condition first here: the calls below read as assertions)"""
+    return common_check(what, ok, detail)
 
 
 def fixtext(args, data=None, env=None):
@@ -219,5 +215,4 @@ idempotent()
 lines_and_terminators()
 reports()
 errors()
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+sys.exit(finish())

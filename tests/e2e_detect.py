@@ -9,22 +9,14 @@ import os
 import subprocess
 import sys
 
+from e2e_common import check, finish
+
 EXE = sys.argv[1]
 SRC = os.environ.get("FIXTEXT_SOURCE") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIX = os.path.join(SRC, "fixtures", "detect")
 # detection and decoding only: the repair stages are tested elsewhere
 PLAIN = ["--no-mojibake", "--no-shifted", "--no-c1", "--keep-entities", "--keep-pinyin"]
 
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s %s" % (name, detail))
 
 
 def run(args, data=None):
@@ -105,5 +97,4 @@ blob = bytes((i * 7919 + 13) % 256 for i in range(20000))
 r = run(["-q"], blob)
 check("binary survives", r.returncode == 0 and r.stdout.count(b"\n") == blob.count(b"\n"))
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+sys.exit(finish())

@@ -7,19 +7,12 @@ import re
 import subprocess
 import sys
 
+from e2e_common import check, finish
+
 FIXTEXT = os.path.abspath(sys.argv[1])
 SOURCE = os.environ.get("FIXTEXT_SOURCE", os.path.join(os.path.dirname(__file__), ".."))
 FIXTURES = os.path.join(SOURCE, "fixtures")
-results = {"passed": 0, "failed": 0}
 TERMINATOR = re.compile(rb"\r\n|\r|\n")
-
-
-def check(name, cond, detail=""):
-    if cond:
-        results["passed"] += 1
-    else:
-        results["failed"] += 1
-        print(f"FAIL {name} {detail}")
 
 
 def fixtext(args, path):
@@ -74,8 +67,7 @@ def main():
     test_lines_and_terminators_kept()
     test_spine_expected_outputs()
     test_seeds_pass_through_without_repairs()
-    print(f"{results['passed']} passed, {results['failed']} failed")
-    return 1 if results["failed"] else 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -16,12 +16,13 @@ import re
 import subprocess
 import sys
 
+from e2e_common import check, finish
+
 FIXTEXT = os.path.abspath(sys.argv[1])
 SOURCE = os.environ.get("FIXTEXT_SOURCE", os.path.join(os.path.dirname(__file__), ".."))
 FIX = os.path.join(SOURCE, "fixtures")
 PINYIN = os.path.join(FIX, "pinyin")
 ONLY_PINYIN = ["--no-detect", "--no-mojibake", "--no-shifted", "--keep-entities"]
-results = {"passed": 0, "failed": 0}
 
 # Parentheses in the seeds that are not annotations, each checked by hand, with how many times
 # the seed holds it.
@@ -31,14 +32,6 @@ LEGITIMATE = {
     "002": {"(以下简称《决议》)": 1},
     "004": {"(后改为委员会)": 1, "Management (Trial)": 1},
 }
-
-
-def check(name, cond, detail=""):
-    if cond:
-        results["passed"] += 1
-    else:
-        results["failed"] += 1
-        print(f"FAIL {name} {detail}")
 
 
 def run(args, path):
@@ -166,9 +159,8 @@ def main():
     test_seeds_full_pipeline()
     test_development_set()
     test_mutated_agree_with_reference()
-    print(f"{results['passed']} passed, {results['failed']} failed")
-    sys.exit(1 if results["failed"] else 0)
+    return finish()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
