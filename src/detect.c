@@ -39,6 +39,7 @@
 #define SURE_CHARS 1        /* the current encoding is kept without a look at the others when */
 #define SURE_BITS 13        /* its first SURE_PREFIX non-ASCII characters (at least SURE_CHARS) */
 #define SURE_PREFIX 8       /* cost at most SURE_BITS on average */
+#define SURE_BITS_UTF8 15   /* (SURE_BITS when the current encoding is UTF-8) */
 #define SURE_LONG_PREFIX 32 /* (the second look, when the first fell short) */
 #define MAX_CHARS 96        /* a line is judged on its first MAX_CHARS non-ASCII characters */
 #define LANG_BITS 4.0      /* bonus per line for the encodings of the --lang hint */
@@ -513,8 +514,11 @@ static int score_line(ft_detector *d, const unsigned char *p, size_t n, int star
     /* (only for double-byte encodings and UTF-8: single-byte ones read each other's letters as
      * plausible letters of the same script, so they always compare) */
     int kind = ft_encoding_info_get(d->cand[start])->kind;
+    /* Valid UTF-8 seldom happens by chance, so UTF-8 gets a little more room: one accented
+     * letter in a line of Latin text ("Schlüsselwort") costs about 14 bits. */
+    unsigned sure_bits = kind == FT_KIND_UTF8 ? SURE_BITS_UTF8 : SURE_BITS;
     int natural = (kind == FT_KIND_MBCS || kind == FT_KIND_UTF8) && t.hi >= SURE_CHARS &&
-                  t.bad == 0 && t.hicost <= (unsigned long)t.hi * Q8(SURE_BITS);
+                  t.bad == 0 && t.hicost <= (unsigned long)t.hi * Q8(sure_bits);
     /* A line that opens with a few unusual characters (a name, a term) gets a longer look: over
      * more characters a wrong reading averages even further from this, so the test only gets
      * safer, and the full comparison below costs far more. */
