@@ -441,9 +441,11 @@ static void print_stats(const fixtext_stats *s)
             (unsigned long long)s->pinyin_removed, (unsigned long long)s->pinyin_lines);
     fprintf(stderr, "fixtext: converted spans: %llu (lines: %llu)\n",
             (unsigned long long)s->converted_spans, (unsigned long long)s->converted_lines);
-    fprintf(stderr, "fixtext: scripts: none %llu, simplified %llu, traditional %llu, mixed %llu\n",
-            (unsigned long long)s->script_lines[0], (unsigned long long)s->script_lines[1],
-            (unsigned long long)s->script_lines[2], (unsigned long long)s->script_lines[3]);
+    fprintf(stderr,
+            "fixtext: scripts: simplified %llu, traditional %llu, mixed %llu, shared %llu, none %llu\n",
+            (unsigned long long)s->script_lines[1], (unsigned long long)s->script_lines[2],
+            (unsigned long long)s->script_lines[3], (unsigned long long)s->script_lines[4],
+            (unsigned long long)s->script_lines[0]);
 }
 
 int main(int argc, char **argv)

@@ -83,7 +83,8 @@ typedef struct fixtext_line_info {
     double score;              /* detector confidence for it, 0..1 */
     const char *runner_up;     /* second-best encoding, or NULL */
     double runner_up_score;
-    const char *script;        /* "simplified", "traditional", "mixed", "none" (FIXTEXT_CLASSIFY_SCRIPT) */
+    const char *script;        /* "simplified", "traditional", "mixed", "shared" (Han characters of both
+                                  scripts only), "none" (no Han) (FIXTEXT_CLASSIFY_SCRIPT) */
     unsigned invalid_sequences; /* ill-formed byte sequences replaced by U+FFFD */
     unsigned replacement_chars; /* U+FFFD characters in the output (kept or inserted) */
     unsigned mojibake_spans;   /* spans re-decoded */
@@ -111,7 +112,7 @@ typedef struct fixtext_stats {
     uint64_t boms_removed, mojibake_spans, mojibake_lines, entities_decoded, c1_fixed;
     uint64_t pinyin_removed, pinyin_lines, shifted_fixed, shifted_reported;
     uint64_t converted_spans, converted_lines;
-    uint64_t script_lines[4]; /* none, simplified, traditional, mixed (FIXTEXT_CLASSIFY_SCRIPT) */
+    uint64_t script_lines[5]; /* none, simplified, traditional, mixed, shared (FIXTEXT_CLASSIFY_SCRIPT) */
     size_t encoding_count;    /* entries used in encodings[] */
     struct {
         const char *name;

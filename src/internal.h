@@ -195,7 +195,8 @@ int ft_shifted_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, f
 int ft_pinyin_strip(const char *in, size_t len, ft_buf *out, ft_report *r);
 
 /* ---- script.c, convert.c: Traditional/Simplified (per worker) ---- */
-enum { FT_SCRIPT_NONE = 0, FT_SCRIPT_SIMPLIFIED, FT_SCRIPT_TRADITIONAL, FT_SCRIPT_MIXED };
+enum { FT_SCRIPT_NONE = 0, FT_SCRIPT_SIMPLIFIED, FT_SCRIPT_TRADITIONAL, FT_SCRIPT_MIXED, FT_SCRIPT_SHARED,
+       FT_SCRIPT_COUNT };
 int ft_script_classify(const char *utf8, size_t len);
 const char *ft_script_name(int script);
 typedef struct ft_converter ft_converter;

@@ -598,7 +598,7 @@ static void count_line(fixtext *ft, const fixtext_line_info *info, size_t out_by
     if (info->encoding)
         count_encoding(st, info->encoding);
     if (info->script) {
-        for (int s = 0; s < 4; s++)
+        for (int s = 0; s < FT_SCRIPT_COUNT; s++)
             if (strcmp(info->script, ft_script_name(s)) == 0)
                 st->script_lines[s]++;
     }

@@ -164,9 +164,9 @@ def reports():
     check(b"converted spans: 2 (lines: 1)" in err, "--stats counts spans and lines", err)
     rc, out, err = fixtext(["--to", "simplified", "--explain"], data)
     check(b"t2s" in err, "--explain names the configuration", err)
-    rc, out, _ = fixtext(["--detect"], "頭髮\n头发\n頭发\nabc\n".encode())
+    rc, out, _ = fixtext(["--detect"], "頭髮\n头发\n頭发\nabc\n中文\n".encode())
     scripts = [l.split(b"\t")[-1] for l in out.splitlines()]
-    check(scripts == [b"traditional", b"simplified", b"mixed", b"none"], "--detect scripts",
+    check(scripts == [b"traditional", b"simplified", b"mixed", b"none", b"shared"], "--detect scripts",
           scripts)
 
 

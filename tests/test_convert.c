@@ -89,10 +89,11 @@ static void classifies_scripts(void **state)
         {"什麼", FT_SCRIPT_TRADITIONAL},
         {"什么", FT_SCRIPT_SIMPLIFIED},
         {"群众", FT_SCRIPT_SIMPLIFIED},       /* 众 */
-        {"群", FT_SCRIPT_NONE},               /* Simplified and the Taiwan form of 羣 */
-        {"皇后", FT_SCRIPT_NONE},             /* 后 is valid in both scripts */
-        {"乾隆", FT_SCRIPT_NONE},             /* so is 乾 */
-        {"中文", FT_SCRIPT_NONE},             /* shared characters only */
+        {"群", FT_SCRIPT_SHARED},             /* Simplified and the Taiwan form of 羣 */
+        {"皇后", FT_SCRIPT_SHARED},           /* 后 is valid in both scripts */
+        {"乾隆", FT_SCRIPT_SHARED},           /* so is 乾 */
+        {"中文", FT_SCRIPT_SHARED},           /* shared characters only */
+        {"第二行也是中文。", FT_SCRIPT_SHARED},
         {"hello, world", FT_SCRIPT_NONE},
         {"", FT_SCRIPT_NONE},
         {"當前,新一輪科技革命和産業變革深入發展", FT_SCRIPT_TRADITIONAL}, /* seed 001 */
@@ -107,6 +108,7 @@ static void classifies_scripts(void **state)
         assert_int_equal(got, cases[i].script);
     }
     assert_string_equal(ft_script_name(FT_SCRIPT_MIXED), "mixed");
+    assert_string_equal(ft_script_name(FT_SCRIPT_SHARED), "shared");
     assert_string_equal(ft_script_name(99), "none");
     /* A truncated sequence at the end is not read past. */
     assert_int_equal(ft_script_classify("發\xE5\x8F", 5), FT_SCRIPT_TRADITIONAL);
