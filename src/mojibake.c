@@ -643,36 +643,57 @@ static int may_be_mojibake(const uint32_t *c, size_t n, int fffd_counts)
     return rare && rare * 4 >= cjk;
 }
 
-/* The gate above, reached straight from the bytes for the common case of a line whose non-ASCII
- * characters are all three bytes long (CJK text and its punctuation): 1 when the line certainly
- * holds no mojibake, 0 when the full gate must look (any two- or four-byte character, U+FFFD,
- * private use, a rare symbol, a Latin lead reading, or many rare CJK characters). It spares
- * clean CJK lines the decoding into code points. */
+/* The gate above, reached straight from the bytes, rule for rule, for lines of one-, two- and
+ * three-byte characters: 1 when the line certainly holds no mojibake, 0 when the full gate must
+ * look (a four-byte character, U+FFFD, private use, a C1 control, a rare symbol, a Latin lead
+ * reading, or many rare CJK characters). It spares clean lines the decoding into code points:
+ * CJK text and its punctuation, European text, and pinyin glosses like 網(wǎng). */
 static int clean_by_bytes(const unsigned char *s, size_t len)
 {
-    const unsigned latin = (1u << MB_FIRST_DBCS) - 1;
+    const unsigned latin = (1u << MB_FIRST_DBCS) - 1, cp1252 = 1u << MB_CP1252;
     size_t cjk = 0, rare = 0;
-    uint32_t prev = 0;
+    uint32_t prev = 0, prev2 = 0; /* the last two characters */
     unsigned prev_lead = 0;
     for (size_t i = 0; i < len;) {
         unsigned char b = s[i];
         if (b < 0x80) {
-            if (b >= 0x40 && b < 0x7F && prev >= 0x800 && dbcs_lead_reading(prev))
+            /* a lost byte or a plain space inside a windows-1252 reading; a double-byte code
+               whose trail is ASCII */
+            if ((b == ' ' || b == '?') &&
+                ((prev >= 0xC2 && prev <= 0xDF) ||
+                 (prev < 0x10000 && prev2 < 0x10000 && (mb_mask_cont[prev] & cp1252) &&
+                  (mb_mask_lead[prev2] & cp1252))))
                 return 0;
-            prev = b, prev_lead = 0, i++;
+            if (b >= 0x40 && b < 0x7F && prev >= 0x80 && dbcs_lead_reading(prev))
+                return 0;
+            prev2 = prev, prev = b, prev_lead = 0, i++;
             while (i + 8 <= len) { /* the rest of an ASCII run, a word at a time */
                 uint64_t w;
                 memcpy(&w, s + i, 8);
                 if (w & 0x8080808080808080ull)
                     break;
-                prev = s[i + 7], i += 8;
+                prev2 = s[i + 6], prev = s[i + 7], i += 8;
             }
+            continue;
+        }
+        if (b < 0xE0) { /* two bytes: Latin, Greek, Cyrillic… */
+            uint32_t ch = (uint32_t)(b & 0x1F) << 6 | (s[i + 1] & 0x3F);
+            if (ch < 0xA0 || (ch <= 0xFF && prev >= 0xA0 && prev <= 0xFF &&
+                              (!is_latin_letter(ch) || !is_latin_letter(prev))))
+                return 0;
+            if (prev_lead & mb_mask_cont[ch])
+                return 0;
+            prev_lead = mb_mask_lead[ch] & latin;
+            if (ch < 0x370 && is_rare(ch))
+                return 0;
+            prev2 = prev, prev = ch, i += 2;
             continue;
         }
         if ((b == 0xEF && (s[i + 1] == 0xBC || (s[i + 1] == 0xBD && s[i + 2] < 0xA1))) ||
             (b == 0xE3 && s[i + 1] == 0x80)) {
             /* full-width forms U+FF00..U+FF60 and CJK punctuation U+3000..U+303F: no
                single-byte codec has them and none is rare */
+            prev2 = prev;
             prev = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
             prev_lead = 0, i += 3;
             continue;
@@ -680,17 +701,18 @@ static int clean_by_bytes(const unsigned char *s, size_t len)
         if (b >= 0xE4 && b <= 0xE9) {
             /* U+4000..U+9FFF, unified ideographs, the bulk of it: a run of them in a tight loop
                (valid UTF-8 by contract, so both trail bytes are there) */
-            uint32_t ch;
+            uint32_t ch = prev, before;
             do {
+                before = ch;
                 ch = (uint32_t)(s[i] & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
                 cjk++;
                 rare += rare_bits[ch >> 3] >> (ch & 7) & 1;
                 i += 3;
             } while (i < len && (unsigned)(s[i] - 0xE4) <= 0xE9 - 0xE4);
-            prev = ch, prev_lead = 0;
+            prev2 = before, prev = ch, prev_lead = 0;
             continue;
         }
-        if (b < 0xE0 || b >= 0xF0)
+        if (b >= 0xF0)
             return 0;
         uint32_t ch = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
         i += 3;
@@ -708,7 +730,7 @@ static int clean_by_bytes(const unsigned char *s, size_t len)
             if (((ch >= 0x2000 && ch < 0x2600) || (ch >= 0xFF61 && ch <= 0xFF9F)) && is_rare(ch))
                 return 0;
         }
-        prev = ch;
+        prev2 = prev, prev = ch;
     }
     return !(rare && rare * 4 >= cjk);
 }
