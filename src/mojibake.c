@@ -425,7 +425,7 @@ static unsigned prior_q(int X, int Y)
     if (Y == MB_UTF8)
         /* windows-1252/latin-1 is by far the commonest single-byte reading */
         return X == MB_CP1252 ? 0 : X < MB_FIRST_DBCS ? 8 * 8 : 8 * 3;
-    return X < MB_FIRST_DBCS ? 8 * 10 : 8 * 14;
+    return X < MB_FIRST_DBCS ? 8 * 10 : (getenv("PQ") ? atoi(getenv("PQ")) : 8 * 14);
 }
 
 /* Applies reading X→Y to cur, writing the result into m->trial. */

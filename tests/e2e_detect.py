@@ -48,6 +48,14 @@ for name in ("mixed_cjk", "mixed_european"):
     check(name + " detect names", agree >= 0.9 * len(truth), "%d/%d" % (agree, len(truth)))
     check(name + " detect fields", all(0 <= rec["score"] <= 1 and "runner_up" in rec for rec in recs))
 
+# Sparse accents after GBK stretches: UTF-8 lines with one or two non-ASCII characters, which a
+# double-byte reading turns into CJK ("België" -> "Belgi毛"), must all come back as they are.
+r = run(PLAIN + [fixture("mixed_sparse", ".txt")])
+got = r.stdout.decode("utf-8", "replace").split("\n")
+exp = open(fixture("mixed_sparse", ".expected"), encoding="utf-8").read().split("\n")
+wrong = [i + 1 for i, (g, e) in enumerate(zip(got, exp)) if g != e]
+check("mixed_sparse every line", len(got) == len(exp) and not wrong, "lines %s wrong" % wrong[:20])
+
 # Wide inputs: BOM or NUL pattern, the whole file converted, BOM dropped.
 for name, enc in (("utf16le_bom", "UTF-16LE"), ("utf16be", "UTF-16BE"), ("utf32le", "UTF-32LE")):
     r = run(PLAIN + [fixture(name, ".txt")])
