@@ -216,12 +216,17 @@ static int input_ready(int fd)
 
 /* Feeds one open input to the context. Returns 0, or EXIT_TROUBLE after saying why; *fatal is set
  * when the output failed, so that no further input is worth reading. */
-static int feed_fd(fixtext *ft, int fd, run *r, int interactive, char *buf, int *fatal)
+static int feed_fd(fixtext *ft, int fd, run *r, int interactive, int *fatal)
 {
     const char *label = r->label;
     int status = EXIT_OK;
     for (;;) {
-        ssize_t n = read(fd, buf, READ_SIZE);
+        char *room = fixtext_feed_buffer(ft, READ_SIZE); /* read into the context: no copy */
+        if (!room) {
+            *fatal = 1;
+            return EXIT_TROUBLE;
+        }
+        ssize_t n = read(fd, room, READ_SIZE);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -231,7 +236,7 @@ static int feed_fd(fixtext *ft, int fd, run *r, int interactive, char *buf, int 
         }
         if (n == 0)
             break;
-        if (fixtext_feed(ft, buf, (size_t)n)) {
+        if (fixtext_feed_commit(ft, (size_t)n)) {
             *fatal = 1;
             return EXIT_TROUBLE;
         }
@@ -294,8 +299,7 @@ static void report_check(const run *r)
 }
 
 /* All inputs to one output (stdout or -o FILE). */
-static int process_to_output(const cli_config *cfg, fixtext *ft, output *out, char *buf,
-                             int *any_changed)
+static int process_to_output(const cli_config *cfg, fixtext *ft, output *out, int *any_changed)
 {
     static char *stdin_only[] = {"-"};
     char **files = cfg->nfiles ? cfg->files : stdin_only;
@@ -310,7 +314,7 @@ static int process_to_output(const cli_config *cfg, fixtext *ft, output *out, ch
             continue;
         }
         fixtext_set_output(ft, text_out ? run_write : discard_write, on_line, &r);
-        int rc = feed_fd(ft, fd, &r, is_interactive(fd), buf, &fatal);
+        int rc = feed_fd(ft, fd, &r, is_interactive(fd), &fatal);
         if (fd != STDIN_FILENO)
             close(fd);
         if (rc)
@@ -332,8 +336,8 @@ static int process_to_output(const cli_config *cfg, fixtext *ft, output *out, ch
 
 /* Rewrites one file through a temporary file in the same directory and a rename, so the original
  * is either untouched or wholly replaced. */
-static int rewrite_in_place(const cli_config *cfg, fixtext *ft, const char *path, char *buf,
-                            char *outbuf, int *fatal)
+static int rewrite_in_place(const cli_config *cfg, fixtext *ft, const char *path, char *outbuf,
+                            int *fatal)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
@@ -369,7 +373,7 @@ static int rewrite_in_place(const cli_config *cfg, fixtext *ft, const char *path
     output out = {tmpfd, path, outbuf, 0, 0};
     run r = {cfg, &out, label, 0, 0, 0};
     fixtext_set_output(ft, run_write, on_line, &r);
-    int status = feed_fd(ft, in, &r, 0, buf, fatal);
+    int status = feed_fd(ft, in, &r, 0, fatal);
     close(in);
     if (output_flush(&out) || out.err) {
         fprintf(stderr, "fixtext: %s: %s\n", path, strerror(out.err));
@@ -472,11 +476,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "fixtext: %s\n", err);
         return EXIT_TROUBLE;
     }
-    char *inbuf = malloc(READ_SIZE);
     char *outbuf = malloc(OUT_BUFFER);
-    if (!inbuf || !outbuf) {
+    if (!outbuf) {
         fprintf(stderr, "fixtext: %s\n", strerror(ENOMEM));
-        free(inbuf), free(outbuf), fixtext_free(ft);
+        fixtext_free(ft);
         return EXIT_TROUBLE;
     }
 
@@ -484,7 +487,7 @@ int main(int argc, char **argv)
     if (cfg.in_place) {
         int fatal = 0;
         for (int i = 0; i < cfg.nfiles; i++) {
-            if (rewrite_in_place(&cfg, ft, cfg.files[i], inbuf, outbuf, &fatal))
+            if (rewrite_in_place(&cfg, ft, cfg.files[i], outbuf, &fatal))
                 status = EXIT_TROUBLE;
             if (fatal) { /* the context is spent: start afresh for the next file */
                 fixtext_free(ft);
@@ -503,13 +506,13 @@ int main(int argc, char **argv)
             fd = open(cfg.output, O_WRONLY | O_CREAT | O_TRUNC, 0666);
             if (fd < 0) {
                 fprintf(stderr, "fixtext: %s: %s\n", cfg.output, strerror(errno));
-                free(inbuf), free(outbuf), fixtext_free(ft);
+                free(outbuf), fixtext_free(ft);
                 return EXIT_TROUBLE;
             }
             out.fd = fd;
             out.name = cfg.output;
         }
-        status = process_to_output(&cfg, ft, &out, inbuf, &any_changed);
+        status = process_to_output(&cfg, ft, &out, &any_changed);
         if (fd != STDOUT_FILENO && close(fd) != 0 && status == EXIT_OK) {
             fprintf(stderr, "fixtext: %s: %s\n", cfg.output, strerror(errno));
             status = EXIT_TROUBLE;
@@ -518,7 +521,6 @@ int main(int argc, char **argv)
     if (cfg.stats && ft)
         print_stats(fixtext_get_stats(ft));
     fixtext_free(ft);
-    free(inbuf);
     free(outbuf);
     if (status == EXIT_OK && cfg.check && any_changed)
         status = EXIT_CHECK_FAILED;

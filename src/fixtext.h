@@ -136,6 +136,11 @@ FIXTEXT_API void fixtext_set_output(fixtext *ft, fixtext_write_fn write, fixtext
 
 /* Feeds input bytes, in any chunking. Output may be delayed until more lines arrive. */
 FIXTEXT_API int fixtext_feed(fixtext *ft, const void *data, size_t len);
+/* The same without a copy: fixtext_feed_buffer returns room for at least want bytes inside the
+ * context (NULL when out of memory); read into it, then fixtext_feed_commit(ft, n) feeds its first
+ * n bytes. Nothing else may be called on the context between the two. */
+FIXTEXT_API void *fixtext_feed_buffer(fixtext *ft, size_t want);
+FIXTEXT_API int fixtext_feed_commit(fixtext *ft, size_t n);
 /* Processes and writes every complete line fed so far (for interactive streams). */
 FIXTEXT_API int fixtext_flush(fixtext *ft);
 /* Ends the current input: writes everything, including a last line without terminator. The next

@@ -72,6 +72,7 @@ struct fixtext {
     } pool;
 
     ft_buf input;       /* bytes fed and not yet written: [0, framed) are framed lines */
+    ft_buf staging;     /* fixtext_feed_buffer's room when the input is UTF-16/32 (converted) */
     size_t framed;      /* end of the last framed line */
     ft_line_ref *lines; /* framed lines of the current batch */
     size_t nlines, lines_cap, batch_bytes;
@@ -214,6 +215,7 @@ void fixtext_free(fixtext *ft)
         worker_free(&ft->workers[i]);
     ft_wide_free(ft->wide);
     ft_buf_free(&ft->input);
+    ft_buf_free(&ft->staging);
     free(ft->lines);
     free(ft->slices);
     free(ft->choices);
@@ -826,6 +828,19 @@ static int start_input(fixtext *ft, int at_eof)
 }
 
 /* Appends one slice of input (already bounded in size) and frames what it completes. */
+/* New bytes are at the end of ft->input: decide what the input is, frame what is complete. */
+static int input_arrived(fixtext *ft, int at_eof)
+{
+    if (!ft->input_started) {
+        int started = start_input(ft, at_eof);
+        if (started < 0)
+            return ft->failed;
+        if (started == 0)
+            return 0;
+    }
+    return frame_lines(ft, at_eof);
+}
+
 static int take_input(fixtext *ft, const char *data, size_t len, int at_eof)
 {
     int rc;
@@ -837,14 +852,36 @@ static int take_input(fixtext *ft, const char *data, size_t len, int at_eof)
         set_error(ft, FIXTEXT_ERR_NOMEM, "out of memory%s", NULL);
         return ft->failed;
     }
-    if (!ft->input_started) {
-        int started = start_input(ft, at_eof);
-        if (started < 0)
-            return ft->failed;
-        if (started == 0)
-            return 0;
+    return input_arrived(ft, at_eof);
+}
+
+/* Text input is read straight into ft->input; UTF-16/32 into staging, converted on commit. */
+static int feeding_wide(const fixtext *ft)
+{
+    return ft->input_started && ft->wide;
+}
+
+void *fixtext_feed_buffer(fixtext *ft, size_t want)
+{
+    if (ft->failed)
+        return NULL;
+    ft_buf *b = feeding_wide(ft) ? &ft->staging : &ft->input;
+    if (ft_buf_reserve(b, want)) {
+        set_error(ft, FIXTEXT_ERR_NOMEM, "out of memory%s", NULL);
+        return NULL;
     }
-    return frame_lines(ft, at_eof);
+    return b->data + b->len;
+}
+
+int fixtext_feed_commit(fixtext *ft, size_t n)
+{
+    if (ft->failed)
+        return ft->failed;
+    ft->stats.bytes_in += n;
+    if (feeding_wide(ft)) /* (staging stays empty: its bytes start at data) */
+        return take_input(ft, ft->staging.data, n, 0);
+    ft->input.len += n;
+    return input_arrived(ft, 0);
 }
 
 #define FEED_SLICE (256u << 10)

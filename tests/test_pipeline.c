@@ -73,6 +73,24 @@ static void run(unsigned flags, size_t window, unsigned jobs, const char *in, si
     fixtext_free(ft);
 }
 
+/* The same through fixtext_feed_buffer / fixtext_feed_commit: pieces of `step` bytes copied into
+ * the context's own room, as a reader would read them. */
+static void run_zero_copy(unsigned flags, const char *in, size_t len, size_t step, capture *c)
+{
+    memset(c, 0, sizeof *c);
+    fixtext *ft = make(flags, 0, 1);
+    fixtext_set_output(ft, capture_write, capture_line, c);
+    for (size_t i = 0; i < len; i += step) {
+        size_t n = len - i < step ? len - i : step;
+        char *room = fixtext_feed_buffer(ft, step);
+        assert_non_null(room);
+        memcpy(room, in + i, n);
+        assert_int_equal(fixtext_feed_commit(ft, n), 0);
+    }
+    assert_int_equal(fixtext_finish(ft), 0);
+    fixtext_free(ft);
+}
+
 static char *read_fixture(const char *name, size_t *len)
 {
     const char *dir = getenv("FIXTEXT_FIXTURES");
@@ -111,6 +129,33 @@ static void every_split_point_gives_the_same_output(void **state)
         ft_buf_free(&part.text);
     }
     ft_buf_free(&whole.text);
+}
+
+static void zero_copy_feeding_gives_the_same_output(void **state)
+{
+    (void)state;
+    /* text (read straight into the input), UTF-16 with a BOM (staged, then converted), and a
+     * seed, whole and in odd pieces, with every stage on */
+    static const char utf16[] = "\xFF\xFEh\0i\0\n\0\x51\x7F\x5C\x7D\r\0\n\0";
+    size_t seed_len;
+    char *seed = read_fixture("seeds/001_f09c55cc5214583c.txt", &seed_len);
+    const struct {
+        const char *data;
+        size_t len;
+    } inputs[] = {{mixed, sizeof mixed - 1}, {utf16, sizeof utf16 - 1}, {seed, seed_len}};
+    for (size_t k = 0; k < sizeof inputs / sizeof inputs[0]; k++) {
+        capture want, got;
+        run(0, 0, 1, inputs[k].data, inputs[k].len, 0, &want);
+        for (size_t step = 1; step <= 4096; step = step * 5 + 2) {
+            run_zero_copy(0, inputs[k].data, inputs[k].len, step, &got);
+            assert_int_equal(got.text.len, want.text.len);
+            assert_memory_equal(got.text.data, want.text.data, want.text.len);
+            assert_int_equal(got.lines, want.lines);
+            ft_buf_free(&got.text);
+        }
+        ft_buf_free(&want.text);
+    }
+    free(seed);
 }
 
 static void empty_input_gives_empty_output(void **state)
@@ -299,6 +344,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_split_point_gives_the_same_output),
+        cmocka_unit_test(zero_copy_feeding_gives_the_same_output),
         cmocka_unit_test(empty_input_gives_empty_output),
         cmocka_unit_test(bom_is_removed_unless_kept),
         cmocka_unit_test(each_input_starts_afresh),

@@ -74,9 +74,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     sink s = {0};
     fixtext_set_output(ft, count_write, count_line, &s);
-    for (size_t i = 0; i < size; i += step)
-        if (fixtext_feed(ft, data + i, size - i < step ? size - i : step))
+    for (size_t i = 0; i < size; i += step) {
+        size_t n = size - i < step ? size - i : step;
+        if (control & 64) { /* zero-copy feeding */
+            char *room = fixtext_feed_buffer(ft, n);
+            if (!room)
+                abort();
+            memcpy(room, data + i, n);
+            if (fixtext_feed_commit(ft, n))
+                abort();
+        } else if (fixtext_feed(ft, data + i, n)) {
             abort();
+        }
+    }
     if (fixtext_finish(ft))
         abort();
     fixtext_free(ft);
