@@ -8,13 +8,21 @@
  * a short ambiguous line takes its neighbours' encoding while a clear line still switches.
  * Pure-ASCII lines are neutral: they are reported as ASCII and do not move the state. Binary
  * looking lines (NUL, runs of controls) are neutral too and decoded as UTF-8 (bytes -> U+FFFD).
+ * Two pieces of evidence the model alone misses: a valid UTF-8 line earns its UTF-8 reading
+ * VALID_UTF8_BITS per character, and a CJK character alone inside a Latin word costs
+ * SANDWICH_BITS (a double-byte reading of an accented letter: "België" as "Belgi毛").
  *
  * Cost control (a clean line must cost little more than validating it):
+ *  - each line's bytes are sorted by a vectorised census (utf8.c); the pipeline says which lines
+ *    are valid UTF-8 (one pass per batch);
  *  - valid UTF-8 with two 3/4-byte or four multi-byte sequences is UTF-8 without scoring (text in
- *    another encoding almost never forms them); a batch is checked for UTF-8 in one pass;
+ *    another encoding almost never forms them);
  *  - when the current state is a double-byte encoding or UTF-8 and reads the line's first
- *    SURE_PREFIX non-ASCII characters at SURE_BITS or less on average, the others are not scored
- *    (single-byte code pages always compare: they read each other's letters plausibly);
+ *    SURE_PREFIX non-ASCII characters at SURE_BITS or less on average (or, failing that, its
+ *    first SURE_LONG_PREFIX), the others are not scored (single-byte code pages always compare:
+ *    they read each other's letters plausibly);
+ *  - once a run of such lines has settled the forward costs, a further one is a fixed step
+ *    (settled_step) rather than a Viterbi update over all candidates;
  *  - otherwise the current state is scored first and every other candidate stops as soon as it
  *    is CAP bits worse than the best so far (within a few characters for wrong readings), after a
  *    table lower bound that needs no pair look-ups; a line is judged on MAX_CHARS characters.
@@ -238,7 +246,6 @@ static inline void tally_high(tally *t, uint32_t cp, unsigned cost)
         t->kanacost += cost;
     }
 }
-
 
 static inline int ascii_letter(unsigned char b)
 {
@@ -584,8 +591,10 @@ static int score_line(ft_detector *d, const unsigned char *p, size_t n, int star
     for (int k = 0; k < d->ncand; k++) {
         c = raw[k] > best + cap ? best + cap : raw[k];
         cost[k] = (float)((double)(c - best) / 8.0 - d->bonus[k]);
-        if (valid_utf8 && d->cand[k] == FT_ENC_UTF8)
-            cost[k] -= (float)(VALID_UTF8_BITS * (utf8_chars < VALID_UTF8_CHARS ? utf8_chars : VALID_UTF8_CHARS));
+        if (valid_utf8 && d->cand[k] == FT_ENC_UTF8) {
+            unsigned counted = utf8_chars < VALID_UTF8_CHARS ? utf8_chars : VALID_UTF8_CHARS;
+            cost[k] -= (float)(VALID_UTF8_BITS * counted);
+        }
     }
     return 0;
 }
