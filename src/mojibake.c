@@ -13,10 +13,11 @@
  * after a prior that favours UTF-8 and windows-1252. Each round keeps the best reading (looking one
  * round ahead when a UTF-8 and a double-byte reading compete); up to four rounds.
  *
- * Hot path: clean lines leave after one decoding scan (may_be_mojibake(): C1, U+FFFD, private
- * use, a UTF-8 lead byte's windows-1252 reading before a continuation byte's, a symbol glued to a
- * Latin-1 character, rare symbols, or many rare CJK characters); then per-codec bit masks and a
- * byte-level UTF-8 walk decide which readings are worth trying at all. */
+ * Hot path: clean lines leave after one scan of their bytes (clean_by_bytes(), which applies the
+ * rules of may_be_mojibake() without decoding: C1, U+FFFD, private use, a UTF-8 lead byte's
+ * windows-1252 reading before a continuation byte's, a symbol glued to a Latin-1 character, rare
+ * symbols, or many rare CJK characters); lines with four-byte characters take the decoded gate.
+ * Then per-codec bit masks and a byte-level UTF-8 walk decide which readings are worth trying. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
