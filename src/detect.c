@@ -14,7 +14,7 @@
  *
  * Cost control (a clean line must cost little more than validating it):
  *  - each line's bytes are sorted by a vectorised census (utf8.c); the pipeline says which lines
- *    are valid UTF-8 (one pass per batch);
+ *    are valid UTF-8 (one pass per batch; without its verdicts, each line is checked);
  *  - valid UTF-8 with two 3/4-byte or four multi-byte sequences is UTF-8 without scoring (text in
  *    another encoding almost never forms them);
  *  - when the current state is a double-byte encoding or UTF-8 and reads the line's first
@@ -454,26 +454,6 @@ static void classify(const unsigned char *p, size_t n, line_facts *f)
     *f = (line_facts){.ascii = !c.high, .leads = c.leads, .longs = c.longs};
 }
 
-/* 1 when the batch's lines, with the terminators between them, are valid UTF-8 (one vectorised
- * pass instead of one per line). Only when the lines follow each other in one buffer as the
- * framer leaves them, separated by a "\n", "\r" or "\r\n" terminator (so no character can
- * straddle two lines); otherwise 0 and the lines are checked one by one. */
-static int batch_is_utf8(const ft_slice *lines, size_t n)
-{
-    if (!n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        const char *end = lines[i - 1].data + lines[i - 1].len;
-        if (lines[i].data <= end || lines[i].data - end > 2)
-            return 0;
-        if (*end != '\n' && *end != '\r') /* the terminator, within the framer's buffer */
-            return 0;
-    }
-    const unsigned char *start = (const unsigned char *)lines[0].data;
-    const unsigned char *end = (const unsigned char *)lines[n - 1].data + lines[n - 1].len;
-    return ft_utf8_valid(start, (size_t)(end - start), NULL);
-}
-
 static const ft_codec_map *map_of(ft_detector *d, int k)
 {
     if (!d->map[k])
@@ -686,7 +666,6 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, const uint8
     }
     if (!detecting)
         return 0;
-    int batch_valid = -1; /* not checked yet */
     const int K = d->ncand;
     const int utf8_state = index_of(d, FT_ENC_UTF8);
     for (size_t i = 0; i < n; i++) {
@@ -699,7 +678,9 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, const uint8
                 back[k] = (uint8_t)k;
             continue;
         }
-        if (d->settled >= 0 && d->settled == utf8_state && utf8_valid && utf8_valid[i] &&
+        /* the pipeline has validated the batch; without its verdicts, line by line */
+        int valid = utf8_valid ? utf8_valid[i] : ft_utf8_valid_prefix(p, len) == len;
+        if (d->settled >= 0 && d->settled == utf8_state && valid &&
             (d->kind[i] & (LINE_UTF8_LIKELY | LINE_UTF8_PAIRS))) {
             settled_step(d, i, utf8_state); /* what the step below would do, written down */
             continue;
@@ -716,25 +697,15 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, const uint8
          * little (GBK rows C0..DF read as valid Greek or Cyrillic: 系统 -> ϵͳ); elsewhere they are
          * UTF-8, Latin mojibake included (gewÃ¶hnlicher), which the repair stage must get as
          * UTF-8 rather than as a plausible-looking GBK reading. */
-        int utf8 = 0;
         int pairs_decide = (d->kind[i] & LINE_UTF8_PAIRS) &&
                            ft_encoding_info_get(d->cand[best])->kind != FT_KIND_MBCS;
-        if ((d->kind[i] & LINE_UTF8_LIKELY) || pairs_decide) {
-            if (utf8_valid) {
-                utf8 = utf8_valid[i];
-            } else {
-                if (batch_valid < 0)
-                    batch_valid = batch_is_utf8(lines, n);
-                utf8 = batch_valid || ft_utf8_valid_prefix(p, len) == len; /* stops at the first error */
-            }
-        }
+        int utf8 = valid && ((d->kind[i] & LINE_UTF8_LIKELY) || pairs_decide);
         if (K == 1) {
             cost[0] = 0; /* one candidate: nothing to compare */
         } else if (utf8) {
             for (int k = 0; k < K; k++)
                 cost[k] = d->cand[k] == FT_ENC_UTF8 ? 0.0f : (float)CAP_BITS;
-        } else if (score_line(d, p, len, best, (d->kind[i] & LINE_ESC) != 0,
-                              utf8_valid ? utf8_valid[i] : ft_utf8_valid_prefix(p, len) == len, cost) &&
+        } else if (score_line(d, p, len, best, (d->kind[i] & LINE_ESC) != 0, valid, cost) &&
                    d->settled == best) {
             settled_step(d, i, best); /* sure of the state it settled on: nothing moves */
             continue;

@@ -13,11 +13,10 @@
  * after a prior that favours UTF-8 and windows-1252. Each round keeps the best reading (looking one
  * round ahead when a UTF-8 and a double-byte reading compete); up to four rounds.
  *
- * Hot path: clean lines leave after one scan of their bytes (clean_by_bytes(), which applies the
- * rules of may_be_mojibake() without decoding: C1, U+FFFD, private use, a UTF-8 lead byte's
- * windows-1252 reading before a continuation byte's, a symbol glued to a Latin-1 character, rare
- * symbols, or many rare CJK characters); lines with four-byte characters take the decoded gate.
- * Then per-codec bit masks and a byte-level UTF-8 walk decide which readings are worth trying. */
+ * Hot path: clean lines leave after one scan of their bytes through the gate (gate_step(): C1,
+ * U+FFFD, private use, a UTF-8 lead byte's windows-1252 reading before a continuation byte's, a
+ * symbol glued to a Latin-1 character, rare symbols, or many rare CJK characters). Then per-codec
+ * bit masks and a byte-level UTF-8 walk decide which readings are worth trying. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -566,10 +565,7 @@ static pthread_once_t rare_once = PTHREAD_ONCE_INIT;
 
 static void build_rare(void)
 {
-    unsigned threshold = 8 * 16;
-    const char *e = getenv("FIXTEXT_MOJIBAKE_GATE"); /* for experiments with the gate */
-    if (e && atoi(e) > 0)
-        threshold = (unsigned)atoi(e);
+    const unsigned threshold = 8 * 16;
     for (uint32_t ch = 0x80; ch < 0x10000; ch++) {
         int want = is_cjk(ch) || ((ch < 0x370 || (ch >= 0x2000 && ch < 0x2600) ||
                                    (ch >= 0xFF61 && ch <= 0xFF9F)) && !is_latin_letter(ch));
@@ -588,154 +584,125 @@ static inline int is_rare(uint32_t ch)
     return ch < 0x10000 && (rare_bits[ch >> 3] >> (ch & 7) & 1);
 }
 
-/* Is there anything a reading could change? Two neighbouring non-ASCII characters, or a single
- * one that a double-byte codec encodes (one CJK character can hide a 2-byte UTF-8 sequence), or a
- * C1 control. Pure ASCII lines never get here. */
-static int may_be_mojibake(const uint32_t *c, size_t n, int fffd_counts)
-{
-    /* Every wrong reading leaves a character real text rarely uses (the first of each GBK triple
-       of CJK UTF-8 is a level-2 hanzi; Big5 read as GBK is full of rare ones), or, for the Latin
-       readings, a UTF-8 lead byte's windows-1252 reading next to a continuation byte's ("Ã©",
-       "ä½"). A line with neither is left at once. */
-    unsigned prev_lead = 0;
-    const unsigned latin = (1u << MB_FIRST_DBCS) - 1;
-    size_t cjk = 0, rare = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t ch = c[i];
-        if (ch < 0x80) {
-            /* a byte lost as '?' or a no-break space made plain, inside a windows-1252 reading:
-               "ä½ å¥½" (a continuation after a 3-byte lead, then the space), "Ã " for à */
-            if (i && (ch == ' ' || ch == '?')) {
-                uint32_t p1 = c[i - 1], p2 = i > 1 ? c[i - 2] : 0;
-                if ((p1 >= 0xC2 && p1 <= 0xDF) ||
-                    (p1 < 0x10000 && p2 < 0x10000 && (mb_mask_cont[p1] & 1u << MB_CP1252) &&
-                     (mb_mask_lead[p2] & 1u << MB_CP1252)))
-                    return 1;
-            }
-            if (ch >= 0x40 && ch < 0x7F && i && dbcs_lead_reading(c[i - 1]))
-                return 1;
-            prev_lead = 0;
-            continue;
-        }
-        if (ch < 0xA0 || (ch == FT_REPLACEMENT && fffd_counts) || is_pua(ch))
-            return 1;
-        /* two neighbouring Latin-1 characters, one of them a symbol: a double-byte code read
-           as windows-1252 ("¾øÀ½", "¶Ç´Â"); European text seldom glues a symbol to a letter */
-        if (i && ch >= 0xA0 && ch <= 0xFF && c[i - 1] >= 0xA0 && c[i - 1] <= 0xFF &&
-            (!is_latin_letter(ch) || !is_latin_letter(c[i - 1])))
-            return 1;
-        if (ch < 0x10000) {
-            if (prev_lead & mb_mask_cont[ch])
-                return 1;
-            prev_lead = mb_mask_lead[ch] & latin;
-        } else {
-            prev_lead = 0;
-        }
-        if (is_cjk(ch)) {
-            cjk++;
-            rare += is_rare(ch);
-        } else if ((ch < 0x370 || (ch >= 0x2000 && ch < 0x2600) || (ch >= 0xFF61 && ch <= 0xFF9F)) &&
-                   is_rare(ch)) {
-            /* a rare symbol of the repertoire Latin and Shift_JIS readings produce; rare
-               letters are no sign ("ÜBERSICHT"; their wrong readings are caught above) */
-            return 1;
-        }
-    }
-    /* CJK text: clean text has a few rare characters, wrong readings many (one in three for
-       UTF-8 read as GBK, most of them for Big5 read as GBK) */
-    return rare && rare * 4 >= cjk;
-}
+/* The gate: is there anything a reading could change? Every wrong reading leaves a character
+ * real text rarely uses (the first of each GBK triple of CJK UTF-8 is a level-2 hanzi; Big5 read
+ * as GBK is full of rare ones), or, for the Latin readings, a UTF-8 lead byte's windows-1252
+ * reading next to a continuation byte's ("Ã©", "ä½"), or a C1 control. A line with none of these
+ * is left at once. The state runs along a line, one character at a time. */
+typedef struct gate {
+    uint32_t prev, prev2; /* the last two characters (0 before the line) */
+    unsigned prev_lead;   /* single-byte codecs in which prev's code can lead a UTF-8 sequence */
+    size_t cjk, rare;     /* CJK characters, and rare ones among them */
+} gate;
 
-/* The gate above, reached straight from the bytes, rule for rule, for lines of one-, two- and
- * three-byte characters: 1 when the line certainly holds no mojibake, 0 when the full gate must
- * look (a four-byte character, U+FFFD, private use, a C1 control, a rare symbol, a Latin lead
- * reading, or many rare CJK characters). It spares clean lines the decoding into code points:
- * CJK text and its punctuation, European text, and pinyin glosses like 網(wǎng). */
-static int clean_by_bytes(const unsigned char *s, size_t len)
+/* One character through the gate; 1 when it alone shows that a reading may change the line.
+ * fffd_counts: a U+FFFD is a sign (a lost byte), except in text a round has just repaired. */
+static inline int gate_step(gate *g, uint32_t ch, int fffd_counts)
 {
     const unsigned latin = (1u << MB_FIRST_DBCS) - 1, cp1252 = 1u << MB_CP1252;
-    size_t cjk = 0, rare = 0;
-    uint32_t prev = 0, prev2 = 0; /* the last two characters */
-    unsigned prev_lead = 0;
+    uint32_t p1 = g->prev, p2 = g->prev2;
+    g->prev2 = p1, g->prev = ch;
+    if (ch < 0x80) {
+        g->prev_lead = 0;
+        /* a byte lost as '?' or a no-break space made plain, inside a windows-1252 reading:
+           "ä½ å¥½" (a continuation after a 3-byte lead, then the space), "Ã " for à */
+        if ((ch == ' ' || ch == '?') &&
+            ((p1 >= 0xC2 && p1 <= 0xDF) || (p1 < 0x10000 && p2 < 0x10000 && (mb_mask_cont[p1] & cp1252) &&
+                                            (mb_mask_lead[p2] & cp1252))))
+            return 1;
+        /* a double-byte code whose trail byte is ASCII, read as windows-1252 */
+        return ch >= 0x40 && ch < 0x7F && dbcs_lead_reading(p1);
+    }
+    if (ch < 0xA0 || (ch == FT_REPLACEMENT && fffd_counts) || is_pua(ch))
+        return 1;
+    /* two neighbouring Latin-1 characters, one of them a symbol: a double-byte code read as
+       windows-1252 ("¾øÀ½", "¶Ç´Â"); European text seldom glues a symbol to a letter */
+    if (ch <= 0xFF && p1 >= 0xA0 && p1 <= 0xFF && (!is_latin_letter(ch) || !is_latin_letter(p1)))
+        return 1;
+    if (ch < 0x10000) {
+        if (g->prev_lead & mb_mask_cont[ch])
+            return 1;
+        g->prev_lead = mb_mask_lead[ch] & latin;
+    } else {
+        g->prev_lead = 0;
+    }
+    if (is_cjk(ch)) {
+        g->cjk++;
+        g->rare += is_rare(ch);
+        return 0;
+    }
+    /* a rare symbol of the repertoire Latin and Shift_JIS readings produce; rare letters are no
+       sign ("ÜBERSICHT"; their wrong readings are caught above) */
+    return (ch < 0x370 || (ch >= 0x2000 && ch < 0x2600) || (ch >= 0xFF61 && ch <= 0xFF9F)) &&
+           is_rare(ch);
+}
+
+/* CJK text: clean text has a few rare characters, wrong readings many (one in three for UTF-8
+ * read as GBK, most of them for Big5 read as GBK). */
+static int gate_rare_run(const gate *g)
+{
+    return g->rare && g->rare * 4 >= g->cjk;
+}
+
+/* The gate over code points (text a round has repaired). */
+static int may_be_mojibake(const uint32_t *c, size_t n, int fffd_counts)
+{
+    gate g = {0, 0, 0, 0, 0};
+    for (size_t i = 0; i < n; i++)
+        if (gate_step(&g, c[i], fffd_counts))
+            return 1;
+    return gate_rare_run(&g);
+}
+
+/* The gate straight from a line's bytes: 1 when the line certainly holds no mojibake (exactly
+ * !may_be_mojibake(its code points, 1)). Runs of ASCII, of unified ideographs and of CJK
+ * punctuation take shortcuts that give gate_step's answer without its look-ups, so clean lines
+ * are never decoded into code points. */
+static int clean_by_bytes(const unsigned char *s, size_t len)
+{
+    gate g = {0, 0, 0, 0, 0};
     for (size_t i = 0; i < len;) {
         unsigned char b = s[i];
-        if (b < 0x80) {
-            /* a lost byte or a plain space inside a windows-1252 reading; a double-byte code
-               whose trail is ASCII */
-            if ((b == ' ' || b == '?') &&
-                ((prev >= 0xC2 && prev <= 0xDF) ||
-                 (prev < 0x10000 && prev2 < 0x10000 && (mb_mask_cont[prev] & cp1252) &&
-                  (mb_mask_lead[prev2] & cp1252))))
-                return 0;
-            if (b >= 0x40 && b < 0x7F && prev >= 0x80 && dbcs_lead_reading(prev))
-                return 0;
-            prev2 = prev, prev = b, prev_lead = 0, i++;
-            while (i + 8 <= len) { /* the rest of an ASCII run, a word at a time */
-                uint64_t w;
-                memcpy(&w, s + i, 8);
-                if (w & 0x8080808080808080ull)
-                    break;
-                prev2 = s[i + 6], prev = s[i + 7], i += 8;
-            }
-            continue;
-        }
-        if (b < 0xE0) { /* two bytes: Latin, Greek, Cyrillic… */
-            uint32_t ch = (uint32_t)(b & 0x1F) << 6 | (s[i + 1] & 0x3F);
-            if (ch < 0xA0 || (ch <= 0xFF && prev >= 0xA0 && prev <= 0xFF &&
-                              (!is_latin_letter(ch) || !is_latin_letter(prev))))
-                return 0;
-            if (prev_lead & mb_mask_cont[ch])
-                return 0;
-            prev_lead = mb_mask_lead[ch] & latin;
-            if (ch < 0x370 && is_rare(ch))
-                return 0;
-            prev2 = prev, prev = ch, i += 2;
+        if (b >= 0xE4 && b <= 0xE9) {
+            /* U+4000..U+9FFF, unified ideographs, the bulk of it: CJK, nobody's Latin lead or
+               continuation; a run of them in a tight loop (valid UTF-8 by contract, so both
+               trail bytes are there) */
+            uint32_t ch = g.prev, before;
+            do {
+                before = ch;
+                ch = (uint32_t)(s[i] & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
+                g.cjk++;
+                g.rare += rare_bits[ch >> 3] >> (ch & 7) & 1;
+                i += 3;
+            } while (i < len && (unsigned)(s[i] - 0xE4) <= 0xE9 - 0xE4);
+            g.prev2 = before, g.prev = ch, g.prev_lead = 0;
             continue;
         }
         if ((b == 0xEF && (s[i + 1] == 0xBC || (s[i + 1] == 0xBD && s[i + 2] < 0xA1))) ||
             (b == 0xE3 && s[i + 1] == 0x80)) {
             /* full-width forms U+FF00..U+FF60 and CJK punctuation U+3000..U+303F: no
                single-byte codec has them and none is rare */
-            prev2 = prev;
-            prev = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
-            prev_lead = 0, i += 3;
+            g.prev2 = g.prev;
+            g.prev = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
+            g.prev_lead = 0, i += 3;
             continue;
         }
-        if (b >= 0xE4 && b <= 0xE9) {
-            /* U+4000..U+9FFF, unified ideographs, the bulk of it: a run of them in a tight loop
-               (valid UTF-8 by contract, so both trail bytes are there) */
-            uint32_t ch = prev, before;
-            do {
-                before = ch;
-                ch = (uint32_t)(s[i] & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
-                cjk++;
-                rare += rare_bits[ch >> 3] >> (ch & 7) & 1;
-                i += 3;
-            } while (i < len && (unsigned)(s[i] - 0xE4) <= 0xE9 - 0xE4);
-            prev2 = before, prev = ch, prev_lead = 0;
-            continue;
-        }
-        if (b >= 0xF0)
+        uint32_t ch;
+        i += ft_utf8_decode(s + i, &ch);
+        if (gate_step(&g, ch, 1))
             return 0;
-        uint32_t ch = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
-        i += 3;
-        if (ch == FT_REPLACEMENT || is_pua(ch))
-            return 0;
-        if (is_cjk(ch)) {
-            /* no single-byte codec encodes a CJK character: it is nobody's lead or continuation */
-            cjk++;
-            rare += is_rare(ch);
-            prev_lead = 0;
-        } else {
-            if (prev_lead & mb_mask_cont[ch])
-                return 0;
-            prev_lead = mb_mask_lead[ch] & latin;
-            if (((ch >= 0x2000 && ch < 0x2600) || (ch >= 0xFF61 && ch <= 0xFF9F)) && is_rare(ch))
-                return 0;
+        if (ch < 0x80) {
+            /* the rest of an ASCII run, a word at a time: ASCII after ASCII is never a sign */
+            while (i + 8 <= len) {
+                uint64_t w;
+                memcpy(&w, s + i, 8);
+                if (w & 0x8080808080808080ull)
+                    break;
+                g.prev2 = s[i + 6], g.prev = s[i + 7], i += 8;
+            }
         }
-        prev2 = prev, prev = ch;
     }
-    return !(rare && rare * 4 >= cjk);
+    return !gate_rare_run(&g);
 }
 
 static void swap(cpvec *a, cpvec *b)
@@ -982,27 +949,12 @@ int ft_mojibake_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, 
     const unsigned char *s = (const unsigned char *)in;
     if (clean_by_bytes(s, len)) /* (ASCII lines among them) */
         return 0;
-    /* decode to code points */
+    /* decode to code points (valid UTF-8 by contract) */
     m->cur.len = 0;
     if (vec_reserve(&m->cur, len))
         return -1;
-    for (size_t i = 0; i < len;) {
-        /* valid UTF-8 by contract: decode without checks */
-        unsigned char b = s[i];
-        uint32_t cp;
-        if (b < 0x80)
-            cp = b, i++;
-        else if (b < 0xE0)
-            cp = (uint32_t)(b & 0x1F) << 6 | (s[i + 1] & 0x3F), i += 2;
-        else if (b < 0xF0)
-            cp = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F), i += 3;
-        else
-            cp = (uint32_t)(b & 0x07) << 18 | (uint32_t)(s[i + 1] & 0x3F) << 12 |
-                 (uint32_t)(s[i + 2] & 0x3F) << 6 | (s[i + 3] & 0x3F), i += 4;
-        m->cur.v[m->cur.len++] = cp;
-    }
-    if (!may_be_mojibake(m->cur.v, m->cur.len, 1))
-        return 0;
+    for (size_t i = 0; i < len;)
+        i += ft_utf8_decode(s + i, &m->cur.v[m->cur.len++]);
 
     size_t latin = 0, cjk = 0;
     for (size_t k = 0; k < m->cur.len; k++)

@@ -653,30 +653,31 @@ static int write_batch(fixtext *ft)
     return 0;
 }
 
+/* block grown to cap elements of size bytes; on failure the old block (still owned), *failed set. */
+static void *grown(void *block, size_t cap, size_t size, int *failed)
+{
+    void *p = realloc(block, cap * size);
+    if (!p) {
+        *failed = 1;
+        return block;
+    }
+    return p;
+}
+
+/* The per-line arrays of a batch, all lines_cap long. */
 static int ensure_batch_capacity(fixtext *ft)
 {
     if (ft->nlines < ft->lines_cap)
         return 0;
     size_t cap = ft->lines_cap ? ft->lines_cap * 2 : BATCH_LINES + 1;
-    ft_line_ref *lines = realloc(ft->lines, cap * sizeof *lines);
-    if (lines)
-        ft->lines = lines;
-    ft_slice *slices = realloc(ft->slices, cap * sizeof *slices);
-    if (slices)
-        ft->slices = slices;
-    ft_choice *choices = realloc(ft->choices, cap * sizeof *choices);
-    if (choices)
-        ft->choices = choices;
-    line_result *results = realloc(ft->results, cap * sizeof *results);
-    if (results)
-        ft->results = results;
-    uint8_t *valid = realloc(ft->utf8_valid, cap * sizeof *valid);
-    if (valid)
-        ft->utf8_valid = valid;
-    unsigned *replacements = realloc(ft->replacements, cap * sizeof *replacements);
-    if (replacements)
-        ft->replacements = replacements;
-    if (!lines || !slices || !choices || !results || !valid || !replacements)
+    int failed = 0;
+    ft->lines = grown(ft->lines, cap, sizeof *ft->lines, &failed);
+    ft->slices = grown(ft->slices, cap, sizeof *ft->slices, &failed);
+    ft->choices = grown(ft->choices, cap, sizeof *ft->choices, &failed);
+    ft->results = grown(ft->results, cap, sizeof *ft->results, &failed);
+    ft->utf8_valid = grown(ft->utf8_valid, cap, sizeof *ft->utf8_valid, &failed);
+    ft->replacements = grown(ft->replacements, cap, sizeof *ft->replacements, &failed);
+    if (failed)
         return -1;
     ft->lines_cap = cap;
     return 0;
