@@ -8,8 +8,6 @@ man page is double-encoded), so the sample is for reading.
 
 Usage: bench_clean.py [path/to/fixtext]   (default build/fixtext; needs gettext's msgunfmt)
 """
-import glob
-import gzip
 import os
 import random
 import subprocess
@@ -17,6 +15,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "fixtures"))
+from real_text import catalogues, man_pages  # noqa: E402
 CORPUS = os.path.join(HERE, "work", "clean-real.txt")
 LANGS = ["de", "fr", "ru", "pl", "es", "it", "pt_BR", "sv", "ja", "ko", "zh_TW", "zh_CN", "cs",
          "hu", "tr", "uk", "nl", "fi", "da", "ro", "sr", "id", "vi"]
@@ -26,18 +26,10 @@ def build():
     os.makedirs(os.path.dirname(CORPUS), exist_ok=True)
     with open(CORPUS, "w", encoding="utf-8") as out:
         for lang in LANGS:
-            for path in sorted(glob.glob("/usr/share/man/%s/man*/*" % lang))[:60]:
-                try:
-                    raw = gzip.open(path).read() if path.endswith(".gz") else open(path, "rb").read()
-                    out.write(raw.decode("utf-8"))
-                except (OSError, UnicodeDecodeError, EOFError):
-                    continue
-        for path in sorted(glob.glob("/usr/share/locale/*/LC_MESSAGES/*.mo")):
-            r = subprocess.run(["msgunfmt", path], capture_output=True)
-            try:
-                out.write(r.stdout.decode("utf-8"))
-            except UnicodeDecodeError:
-                continue
+            for text in man_pages(lang, max_files=60):
+                out.write(text)
+        for text in catalogues():
+            out.write(text)
         for name in ("002_acdd70bc26a88983.txt", "004_ecb655ede9af396d.txt"):
             out.write(open(os.path.join(ROOT, "fixtures", "seeds", name), encoding="utf-8").read())
 

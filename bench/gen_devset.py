@@ -15,7 +15,6 @@ fixtext uses), so an expected line never depends on a codec disagreement.
 Usage: gen_devset.py [OUTDIR] [SEED]
 """
 import glob
-import gzip
 import hashlib
 import json
 import os
@@ -27,6 +26,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "fixtures"))
+from real_text import man_pages  # noqa: E402
 
 # language -> encodings (python codec, iconv/fixtext name)
 PLAN = {
@@ -64,12 +65,7 @@ ROFF_ESC = re.compile(r"\\f[BIRP1-4]|\\f\(..|\\f\[[^]]*\]|\\[&|^%]|\\\(..|\\\*\(
 
 def man_lines(lang):
     out = []
-    for path in sorted(glob.glob("/usr/share/man/%s/man*/*" % lang)):
-        try:
-            raw = gzip.open(path).read() if path.endswith(".gz") else open(path, "rb").read()
-            text = raw.decode("utf-8")
-        except (OSError, UnicodeDecodeError, EOFError):
-            continue
+    for text in man_pages(lang):
         for line in text.split("\n"):
             if line.startswith((".", "'")):
                 continue
