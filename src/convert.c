@@ -68,7 +68,8 @@ struct ft_converter {
     uint32_t *cps;      /* owned: code points and byte offsets of a chunk pair being merged */
     size_t *offs;
     size_t cp_cap;
-    uint16_t *dp;       /* owned: LCS table */
+    uint16_t *dp;       /* owned: LCS table, dp_cap cells, reused chunk after chunk */
+    size_t dp_cap;
 };
 
 /* ---- configuration names ---- */
@@ -365,9 +366,9 @@ static int emit_hunk(ft_converter *c, const char *src, const char *dst, size_t a
     const size_t *offs = c->offs;
     if (b - a == e - d) {
         for (size_t i = a, j = d; i < b; i++, j++) {
-            const char *from = is_target(c, cps[i]) ? src + offs[i] : dst + offs[dbase + j];
-            size_t len = is_target(c, cps[i]) ? offs[i + 1] - offs[i]
-                                              : offs[dbase + j + 1] - offs[dbase + j];
+            int keep = is_target(c, cps[i]);
+            const char *from = keep ? src + offs[i] : dst + offs[dbase + j];
+            size_t len = keep ? offs[i + 1] - offs[i] : offs[dbase + j + 1] - offs[dbase + j];
             if (ft_buf_append(out, from, len))
                 return -1;
         }
@@ -392,17 +393,18 @@ static int merge_chunk(ft_converter *c, const char *src, size_t slen, const char
     if (m < 0)
         return -1;
     size_t dbase = (size_t)n + 1; /* dst's code points start there (offs[n] ends src) */
-    if (n == m)
-        return emit_hunk(c, src, dst, 0, (size_t)n, 0, (size_t)m, dbase, out);
-    if ((size_t)(n + 1) * (size_t)(m + 1) > LCS_MAX_CELLS)
+    size_t w = (size_t)m + 1, cells = (size_t)(n + 1) * w;
+    if (n == m || cells > LCS_MAX_CELLS) /* position by position, or too long to align */
         return emit_hunk(c, src, dst, 0, (size_t)n, 0, (size_t)m, dbase, out);
 
     /* dp[i][j]: LCS length of src[i..] and dst[j..]. */
-    size_t w = (size_t)m + 1;
-    free(c->dp);
-    c->dp = malloc((size_t)(n + 1) * w * sizeof *c->dp);
-    if (!c->dp)
-        return -1;
+    if (cells > c->dp_cap) {
+        uint16_t *grown = realloc(c->dp, cells * sizeof *grown);
+        if (!grown)
+            return -1;
+        c->dp = grown;
+        c->dp_cap = cells;
+    }
     uint16_t *dp = c->dp;
     const uint32_t *s = c->cps, *t = c->cps + dbase;
     for (long i = n; i >= 0; i--)

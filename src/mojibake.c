@@ -406,7 +406,6 @@ typedef struct {
     unsigned spans;
     size_t covered;     /* characters of cur inside accepted spans */
     size_t first, last; /* 0-based character columns in cur of the first and last span */
-    unsigned fffd_added;
 } pass_result;
 
 /* Cost of cur[t] after cur[t-1] (t >= 1), computed once per round. */
@@ -480,14 +479,13 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                 uint32_t next = j < n ? c[j] : 0xFFFFFFFFu;
                 unsigned long co = 0, cn = 0;
                 uint32_t a = prev;
-                unsigned fffd_old = 0, fffd_new = 0;
                 for (size_t t = i; t < j; t++) {
                     /* the original side is the same for every reading: cached per round */
                     if (t > i || (i > 0 && prev == c[i - 1]))
                         co += ocost(m, t);
                     else
                         co += step(a, c[t]);
-                    a = c[t], fffd_old += c[t] == FT_REPLACEMENT;
+                    a = c[t];
                 }
                 if (next != 0xFFFFFFFFu)
                     co += ocost(m, j);
@@ -495,7 +493,6 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                 for (size_t t = 0; t < m->tmp.len; t++) {
                     uint32_t d = m->tmp.v[t];
                     cn += step(a, d), a = d;
-                    fffd_new += d == FT_REPLACEMENT;
                 }
                 if (next != 0xFFFFFFFFu)
                     cn += step(a, next);
@@ -532,8 +529,6 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                         res->first = i;
                     res->last = j - 1;
                     res->spans++;
-                    if (fffd_new > fffd_old)
-                        res->fffd_added += fffd_new - fffd_old;
                     for (size_t t = 0; t < m->tmp.len; t++)
                         if (vec_push(&m->trial, m->tmp.v[t]))
                             return -1;
@@ -965,7 +960,7 @@ int ft_mojibake_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, 
     int hist_x[MAX_ROUNDS], hist_y[MAX_ROUNDS];
     size_t hist_first[MAX_ROUNDS], hist_last[MAX_ROUNDS];
     int rounds = 0;
-    unsigned spans = 0, fffd = 0;
+    unsigned spans = 0;
     for (; rounds < MAX_ROUNDS; rounds++) {
         /* after a round, the repaired text usually looks clean: stop without trying again */
         if (rounds && !may_be_mojibake(m->cur.v, m->cur.len, 0))
@@ -1009,7 +1004,7 @@ int ft_mojibake_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, 
         }
         hist_x[rounds] = bx, hist_y[rounds] = by;
         hist_first[rounds] = pick->first, hist_last[rounds] = pick->last;
-        spans += pick->spans, fffd += pick->fffd_added;
+        spans += pick->spans;
         changed = 1;
     }
     unsigned c1 = 0;
@@ -1020,7 +1015,6 @@ int ft_mojibake_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, 
 
     if (rounds) {
         r->info->mojibake_spans += spans;
-        r->info->replacement_chars += fffd;
         int same = 1;
         for (int k = 1; k < rounds; k++)
             same &= hist_x[k] == hist_x[0] && hist_y[k] == hist_y[0];

@@ -146,7 +146,6 @@ int ft_shifted_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, f
                     memcpy(res + nres, rr, nr * sizeof *rr);
                     nres += nr;
                     fixed++;
-                    r->info->replacement_chars += 1;
                     ft_report_note(r, "shifted gbk run realigned; span %zu-%zu", i + 1, i + cover);
                     i += cover;
                     since_q = (size_t)-1;
