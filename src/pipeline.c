@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "encodings.h"
 #include "internal.h"
 
 #define BATCH_LINES 8192
@@ -769,18 +770,42 @@ static int frame_lines(fixtext *ft, int at_eof)
     return ft->failed;
 }
 
-static int wide_kind_of_forced(const char *from)
+/* The UTF-16/32 kind --from names (any spelling encodings.c knows), FT_WIDE_NONE for other
+ * encodings. A name without a byte order (UTF-16, UTF-32, UCS-2, UCS-4) is read as its BOM or
+ * NUL pattern says, big-endian when they say nothing, as iconv reads it; FT_WIDE_NEED_MORE while
+ * too little has arrived to tell. */
+static int forced_wide_kind(const char *from, const unsigned char *p, size_t n, int at_eof,
+                            size_t *bom)
 {
-    static const struct {
-        const char *name;
-        int kind;
-    } names[] = {{"UTF-16LE", FT_WIDE_UTF16LE}, {"UTF-16BE", FT_WIDE_UTF16BE},
-                 {"UTF-32LE", FT_WIDE_UTF32LE}, {"UTF-32BE", FT_WIDE_UTF32BE},
-                 {"UCS-2LE", FT_WIDE_UTF16LE},  {"UCS-2BE", FT_WIDE_UTF16BE}};
-    for (size_t i = 0; from && i < sizeof names / sizeof names[0]; i++)
-        if (strcasecmp(from, names[i].name) == 0)
-            return names[i].kind;
-    return FT_WIDE_NONE;
+    if (!from)
+        return FT_WIDE_NONE;
+    switch (ft_encoding_lookup(from)) {
+    case FT_ENC_UTF16LE: return FT_WIDE_UTF16LE;
+    case FT_ENC_UTF16BE: return FT_WIDE_UTF16BE;
+    case FT_ENC_UTF32LE: return FT_WIDE_UTF32LE;
+    case FT_ENC_UTF32BE: return FT_WIDE_UTF32BE;
+    default: break;
+    }
+    static const char *const unordered16[] = {"UTF-16", "UTF16", "UCS-2", "UCS2"};
+    static const char *const unordered32[] = {"UTF-32", "UTF32", "UCS-4", "UCS4"};
+    int bits = 0;
+    for (size_t i = 0; i < 4; i++) {
+        if (!strcasecmp(from, unordered16[i]))
+            bits = 16;
+        if (!strcasecmp(from, unordered32[i]))
+            bits = 32;
+    }
+    if (!bits)
+        return FT_WIDE_NONE;
+    int kind = ft_wide_sniff(p, n, at_eof, bom);
+    if (kind == FT_WIDE_NEED_MORE && !at_eof && n < WIDE_SNIFF_BYTES)
+        return kind;
+    int is16 = kind == FT_WIDE_UTF16LE || kind == FT_WIDE_UTF16BE;
+    int is32 = kind == FT_WIDE_UTF32LE || kind == FT_WIDE_UTF32BE;
+    if ((bits == 16 && is16) || (bits == 32 && is32))
+        return kind;
+    *bom = 0;
+    return bits == 16 ? FT_WIDE_UTF16BE : FT_WIDE_UTF32BE;
 }
 
 /* Decides, once per input, whether it is UTF-16/32 and whether it starts with a UTF-8 BOM.
@@ -790,7 +815,7 @@ static int start_input(fixtext *ft, int at_eof)
     const unsigned char *p = (const unsigned char *)ft->input.data;
     size_t n = ft->input.len;
     size_t bom = 0;
-    int kind = wide_kind_of_forced(ft->opts.from);
+    int kind = forced_wide_kind(ft->opts.from, p, n, at_eof, &bom);
     if (kind == FT_WIDE_NONE && !ft->opts.from && !(ft->opts.flags & FIXTEXT_NO_DETECT))
         kind = ft_wide_sniff(p, n, at_eof, &bom);
     if (kind == FT_WIDE_NEED_MORE && !at_eof && n < WIDE_SNIFF_BYTES)

@@ -87,6 +87,15 @@ r = run(["--from", "KOI8-R"], koi)
 check("--from KOI8-R", r.stdout.decode() == "Пример текста\n")
 r = run(["--from", "cp1251"], koi)
 check("--from cp1251 is obeyed", r.returncode == 0 and r.stdout.decode() != "Пример текста\n")
+# --from names UTF-16/32 in any spelling: the whole input is converted, never framed at 0x0A
+# bytes; without a byte order the BOM decides, big-endian without one (as iconv reads it).
+text = "héllo\nwörld 中文\n"
+for name, codec in (("UTF-16LE", "utf-16-le"), ("UTF16LE", "utf-16-le"), ("ucs-2le", "utf-16-le"),
+                    ("UTF-16", "utf-16"), ("UTF-16", "utf-16-be"), ("UTF32LE", "utf-32-le"),
+                    ("UTF-32", "utf-32"), ("utf32be", "utf-32-be")):
+    r = run(["--from", name], text.encode(codec))
+    check("--from %s (%s)" % (name, codec), r.stdout.decode("utf-8", "replace") == text,
+          repr(r.stdout[:40]))
 r = run(["--from", "NO-SUCH-ENCODING-42"], b"x\n")
 check("--from unknown", r.returncode == 2 and b"NO-SUCH-ENCODING-42" in r.stderr, r.stderr.decode())
 r = run(["--candidates", "GBK,NO-SUCH-ENCODING-42"], b"x\n")
