@@ -222,10 +222,20 @@ def test_editor_filter(tmp):
         check("filter via stdin", run([], original).stdout == original)
         return
     env = dict(os.environ, PATH=os.path.dirname(FIXTEXT) + ":" + os.environ.get("PATH", ""))
-    subprocess.run([vim, "-N", "-u", "NONE", "-es", "-c", "set binary noeol nofixeol",
-                    "-c", "%!fixtext", "-c", "wq", path], env=env, timeout=60,
-                   stdin=subprocess.DEVNULL, capture_output=True)
-    check("vim :%!fixtext leaves clean buffer", open(path, "rb").read() == original)
+
+    def filter_in_vim():
+        return subprocess.run([vim, "-N", "-u", "NONE", "-es", "-c", "set binary noeol nofixeol",
+                               "-c", "%!fixtext", "-c", "wq", path], env=env, timeout=60,
+                              stdin=subprocess.DEVNULL, capture_output=True).returncode
+
+    rc = filter_in_vim()
+    check("vim :%!fixtext leaves clean buffer", rc == 0 and open(path, "rb").read() == original)
+    # and the filter did run: a buffer with pinyin annotations comes back without them (no final
+    # newline, as 'noeol' writes the buffer)
+    open(path, "wb").write("網(wǎng)絡(luò)\nplain".encode())
+    rc = filter_in_vim()
+    check("vim :%!fixtext filters the buffer",
+          rc == 0 and open(path, "rb").read() == "網絡\nplain".encode(), open(path, "rb").read())
 
 
 def main():

@@ -222,7 +222,7 @@ static void forced_and_restricted(void **state)
     assert_string_equal(ft_encoding_name(c[1].encoding), "ASCII");
     fixtext_line_info info = {0};
     char *got = decode(c[0].encoding, raw, len, &info);
-    assert_string_not_equal(got, "Привет, мир");
+    assert_string_equal(got, "Οπθβες, μθπ"); /* Python's iso8859_7 reading of those bytes */
     free(got);
     ft_detector_free(d);
     d = detector("cp1251", NULL, NULL); /* a known alias */

@@ -1,6 +1,6 @@
 /* libFuzzer harness over libfixtext's entry points: arbitrary bytes, fed in arbitrary chunks with
- * arbitrary options, must never crash, and (with wide-input sniffing off) every input line must
- * come out as exactly one output line with the same terminator. */
+ * arbitrary options, must never crash, and (unless the input may be taken for UTF-16/32) every
+ * input line must come out as exactly one output line with the same terminator. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,7 +91,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     fixtext_free(ft);
 
-    if (o.flags & FIXTEXT_NO_DETECT) {
+    /* Lines are framed before anything else looks at them, so the count holds with detection on
+     * too, unless the input may be taken for UTF-16/32 (a NUL byte, or a UTF-16 BOM). */
+    int may_be_wide = memchr(data, 0, size) != NULL ||
+                      (size >= 2 && ((data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF)));
+    if ((o.flags & FIXTEXT_NO_DETECT) || !may_be_wide) {
         /* A BOM that is dropped takes no line with it, unless it was all the line had. */
         size_t bom = (!(o.flags & FIXTEXT_KEEP_BOM) && size >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) ? 3 : 0;
         size_t newlines_in;
