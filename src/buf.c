@@ -83,15 +83,6 @@ int ft_buf_vprintf(ft_buf *b, const char *fmt, va_list ap)
     return 0;
 }
 
-int ft_buf_printf(ft_buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int rc = ft_buf_vprintf(b, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
 void ft_buf_clear(ft_buf *b)
 {
     b->len = 0;

@@ -30,7 +30,6 @@ int ft_buf_reserve(ft_buf *b, size_t extra); /* 0 ok, -1 out of memory */
 int ft_buf_append(ft_buf *b, const void *p, size_t n);
 int ft_buf_putc(ft_buf *b, char c);
 int ft_buf_put_cp(ft_buf *b, uint32_t cp); /* appends cp encoded as UTF-8 */
-int ft_buf_printf(ft_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int ft_buf_vprintf(ft_buf *b, const char *fmt, va_list ap);
 void ft_buf_clear(ft_buf *b);
 void ft_buf_free(ft_buf *b);

@@ -125,7 +125,8 @@ static int worker_init(fixtext *ft, worker *w, char *err, size_t errlen)
 {
     const fixtext_options *o = &ft->opts;
     w->ft = ft;
-    if (ft->nworkers > 1) {
+    /* (the first range continues the context's own detector; the others need one each) */
+    if (ft->nworkers > 1 && w != &ft->workers[0]) {
         w->detector = ft_detector_new(o, err, errlen);
         if (!w->detector)
             return -1;
