@@ -15,6 +15,10 @@
 
 #define WINDOW 10    /* characters after a '?' in which a shifted run may start */
 #define MAX_CHARS 4096
+#define RUN_MAX 64   /* Han characters one realignment looks at */
+/* A realigned run: the lost character's U+FFFD, one character per byte pair of the run and its
+   ASCII trail, an ASCII byte that resynchronised, a last orphan lead's U+FFFD. */
+#define REALIGNED_MAX (RUN_MAX + 4)
 
 static int is_han(uint32_t c)
 {
@@ -30,11 +34,11 @@ static int is_pua(uint32_t c)
  * of characters of cps the realigned reading covers; 0 when the bytes do not realign. */
 static size_t realign(const uint32_t *cps, size_t n, size_t a, uint32_t *out, size_t *n_out)
 {
-    uint8_t bytes[2 * 64 + 2];
-    size_t owner_end[2 * 64 + 2]; /* character index after the one that owns each byte */
+    uint8_t bytes[2 * RUN_MAX + 2];
+    size_t owner_end[2 * RUN_MAX + 2]; /* character index after the one that owns each byte */
     size_t nb = 0, i = a;
     /* the run: Han characters, then at most one ASCII character that may be a trail byte */
-    while (i < n && i - a < 64 && is_han(cps[i])) {
+    while (i < n && i - a < RUN_MAX && is_han(cps[i])) {
         uint8_t b[2];
         if (mb_encode(MB_GBK, cps[i], b) != 2)
             break;
@@ -117,8 +121,10 @@ int ft_shifted_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, f
     if (n == MAX_CHARS)
         return 0; /* very long lines are left alone */
 
-    uint32_t res[MAX_CHARS + 8];
-    size_t nres = 0, fixed = 0, reported = 0;
+    /* The repaired line goes straight into out: a realigned run may be longer than the run it
+       replaces (a U+FFFD for each lost lead byte), so no array sized by the input can hold it. */
+    uint32_t last = 0xFFFFFFFFu; /* the last character written, 0xFFFFFFFF before the first */
+    size_t fixed = 0, reported = 0;
     size_t since_q = (size_t)-1; /* characters since the last '?' or private-use character */
     size_t i = 0;
     while (i < n) {
@@ -127,24 +133,27 @@ int ft_shifted_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, f
             if (is_pua(c))
                 reported++, ft_report_note(r, "private-use character; column %zu", i + 1);
             since_q = 0;
-            res[nres++] = c;
+            if (ft_buf_put_cp(out, c))
+                return -1;
+            last = c;
             i++;
             continue;
         }
         if (since_q <= WINDOW && is_han(c) && (i == 0 || !is_han(cps[i - 1]))) {
-            uint32_t rr[70];
+            uint32_t rr[REALIGNED_MAX];
             size_t nr = 0;
             size_t cover = realign(cps, n, i, rr, &nr);
             if (cover) {
-                uint32_t prev = nres ? res[nres - 1] : 0xFFFFFFFFu;
                 uint32_t next = i + cover < n ? cps[i + cover] : 0xFFFFFFFFu;
-                unsigned long co = run_cost(prev, cps + i, cover, next);
+                unsigned long co = run_cost(last, cps + i, cover, next);
                 /* the lost character costs nothing here: it is lost either way */
-                unsigned long cn = run_cost(prev, rr + 1, nr - 1, next);
+                unsigned long cn = run_cost(last, rr + 1, nr - 1, next);
                 /* far more plausible: the realigned run must save a large share of its cost */
                 if (cn + 8 * 8 + cover * 8 < co && cn * 10 < co * 8) {
-                    memcpy(res + nres, rr, nr * sizeof *rr);
-                    nres += nr;
+                    for (size_t k = 0; k < nr; k++)
+                        if (ft_buf_put_cp(out, rr[k]))
+                            return -1;
+                    last = rr[nr - 1];
                     fixed++;
                     ft_report_note(r, "shifted gbk run realigned; span %zu-%zu", i + 1, i + cover);
                     i += cover;
@@ -160,15 +169,14 @@ int ft_shifted_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, f
         }
         if (since_q != (size_t)-1)
             since_q++;
-        res[nres++] = c;
+        if (ft_buf_put_cp(out, c))
+            return -1;
+        last = c;
         i++;
     }
     r->info->shifted_reported += (unsigned)reported;
     if (!fixed)
         return 0;
     r->info->shifted_fixed += (unsigned)fixed;
-    for (size_t k = 0; k < nres; k++)
-        if (ft_buf_put_cp(out, res[k]))
-            return -1;
     return 1;
 }
