@@ -22,6 +22,18 @@ static const uint16_t c1_map[32] = {
     0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
 };
 
+/* Whether a reference to cp may be replaced by the character: never by a control character other
+ * than tab (&NewLine; and &#13; would add or split a line; the pipeline keeps one line per line),
+ * a surrogate, NUL or a value past Unicode. */
+static int insertable(uint32_t cp)
+{
+    if (cp == '\t')
+        return 1;
+    if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
+        return 0;
+    return cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+}
+
 /* A tag, comment or declaration: '<' followed by a letter, '/', '!' or '?'. */
 static int has_markup(const char *s, size_t n)
 {
@@ -84,7 +96,7 @@ static size_t parse(const char *s, size_t n, uint32_t cp[2])
             return 0;
         if (v >= 0x80 && v < 0xA0)
             v = c1_map[v - 0x80];
-        if (!v || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) || (v < 0x20 && v != '\t'))
+        if (!insertable(v))
             return 0; /* nothing sensible to put there: leave the text as written */
         cp[0] = v;
         return i + 1;
@@ -96,7 +108,7 @@ static size_t parse(const char *s, size_t n, uint32_t cp[2])
     if (i == start || i >= n || s[i] != ';')
         return 0;
     const ft_html_entity *e = lookup(s + start, i - start);
-    if (!e)
+    if (!e || !insertable(e->cp[0]) || (e->cp[1] && !insertable(e->cp[1])))
         return 0;
     cp[0] = e->cp[0], cp[1] = e->cp[1];
     return i + 1;

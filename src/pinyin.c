@@ -282,6 +282,9 @@ static int is_private_use(uint32_t cp)
     return (cp >= 0xE000 && cp <= 0xF8FF) || cp >= 0xF0000;
 }
 
+/* The longest run of '?' still read as characters lost from double-byte text. */
+#define MAX_LOST_RUN 64
+
 /* A character the text lost: U+FFFD, private use (an unmapped GBK pair), or '?' standing where
  * a double-byte character was (so right after a Han character or another lost one). */
 static int is_lost(const text *t, size_t start, uint32_t cp)
@@ -290,8 +293,13 @@ static int is_lost(const text *t, size_t start, uint32_t cp)
         return 1;
     if (cp != '?')
         return 0;
+    /* Walk back over the run of '?' (one per lost character), but only so far: a longer run is
+       not lost double-byte text, and an unbounded walk per annotation made hostile lines
+       ("中" + 32,000 '?' + 8,000 "(de)") quadratic. */
     uint32_t before = '?';
-    while (before == '?') {
+    for (size_t steps = 0; before == '?'; steps++) {
+        if (steps > MAX_LOST_RUN)
+            return 0;
         size_t b = char_before(t, start, &before);
         if (b == start)
             return 0;
