@@ -9,7 +9,13 @@
 
 #include "internal.h"
 
-#define SNIFF_MIN 64 /* bytes wanted before judging a NUL pattern (unless the input ends) */
+#define SNIFF_MIN 64   /* bytes wanted before judging a NUL pattern (unless the input ends) */
+#define SNIFF_MAX 4096 /* the most bytes any decision looks at */
+/* CJK UTF-16 without NULs: at least this many units, this share of them East Asian or ASCII, and
+ * an average cost per character the plausibility model gives real text (see cjk_utf16). */
+#define MIN_CJK_UNITS 4
+#define CJK_UNITS_PERCENT 95
+#define CJK_MAX_COST 15.0 /* real Chinese and Japanese text: 7.7-11.1 bits; Latin-1, GB18030 read as UTF-16: 21-23 */
 
 static int nul_pattern(const unsigned char *p, size_t n)
 {
@@ -48,6 +54,95 @@ static int nul_pattern(const unsigned char *p, size_t n)
     return FT_WIDE_NONE;
 }
 
+/* Every decision below is a function of a fixed prefix of the input (the first line, the first
+ * SNIFF_MIN or the first SNIFF_MAX bytes), never of how much happened to arrive: the same input
+ * read in any pieces is read as the same kind. */
+
+/* NULs among the first bytes: a NUL pattern, judged on the first SNIFF_MIN bytes when they are
+ * conclusive and on the first SNIFF_MAX otherwise. */
+static int sniff_nul_pattern(const unsigned char *p, size_t n, int at_eof)
+{
+    if (n < SNIFF_MIN && !at_eof)
+        return FT_WIDE_NEED_MORE;
+    int kind = nul_pattern(p, n < SNIFF_MIN ? n : SNIFF_MIN);
+    if (kind != FT_WIDE_NONE || n <= SNIFF_MIN)
+        return kind;
+    if (n < SNIFF_MAX && !at_eof)
+        return FT_WIDE_NEED_MORE;
+    return nul_pattern(p, n < SNIFF_MAX ? n : SNIFF_MAX);
+}
+
+/* A first line that is well-formed UTF-8 without control characters: no UTF-16 text of more than
+ * a character or two is that (its CJK units put bytes 0x4E-0x9F after every other byte). */
+static int plain_first_line(const unsigned char *p, size_t head)
+{
+    for (size_t i = 0; i < head; i++)
+        if (p[i] < 0x20 && p[i] != '\t' && p[i] != 0x1B && p[i] != '\f')
+            return 0;
+    return ft_utf8_valid_prefix(p, head) == head;
+}
+
+/* The UTF-16 reading of p[0..n) in byte order big (0 little-endian): whether it is East Asian
+ * text, every unit a CJK ideograph, kana, CJK or full-width punctuation or printable ASCII, no
+ * lone surrogate, and natural by the plausibility model. */
+static int cjk_utf16(const unsigned char *p, size_t n, int big)
+{
+    size_t units = n / 2, good = 0;
+    if (units < MIN_CJK_UNITS)
+        return 0;
+    char *text = malloc(units * 3);
+    if (!text)
+        return 0;
+    size_t len = 0;
+    for (size_t i = 0; i < units; i++) {
+        uint32_t u = big ? (uint32_t)p[2 * i] << 8 | p[2 * i + 1] : (uint32_t)p[2 * i + 1] << 8 | p[2 * i];
+        int east_asian = (u >= 0x4E00 && u <= 0x9FFF) || (u >= 0x3400 && u <= 0x4DBF) ||
+                         (u >= 0x3000 && u <= 0x30FF) || (u >= 0xFF01 && u <= 0xFF5E);
+        int ascii = (u >= 0x20 && u < 0x7F) || u == '\n' || u == '\r' || u == '\t';
+        good += east_asian || ascii;
+        /* (units outside those ranges, surrogates among them, only count against the reading) */
+        if (u < 0x80) {
+            text[len++] = (char)u;
+        } else if (u < 0x800) {
+            text[len++] = (char)(0xC0 | u >> 6), text[len++] = (char)(0x80 | (u & 0x3F));
+        } else if (u < 0xD800 || u > 0xDFFF) {
+            text[len++] = (char)(0xE0 | u >> 12), text[len++] = (char)(0x80 | ((u >> 6) & 0x3F));
+            text[len++] = (char)(0x80 | (u & 0x3F));
+        }
+    }
+    int natural = good * 100 >= units * CJK_UNITS_PERCENT &&
+                  ft_plausibility_cost(text, len) <= CJK_MAX_COST;
+    free(text);
+    return natural;
+}
+
+/* No NUL among the first four bytes: Latin UTF-16 is ruled out, CJK UTF-16 is not (it has NULs
+ * only in its ASCII, perhaps first in the first newline). A plain UTF-8 first line decides at
+ * once, so an interactive stream's first line is not held back; anything else is judged on the
+ * first SNIFF_MAX bytes. */
+static int sniff_without_nul(const unsigned char *p, size_t n, int at_eof)
+{
+    size_t look = n < SNIFF_MAX ? n : SNIFF_MAX;
+    size_t head = 0;
+    while (head < look && p[head] != '\n' && p[head] != '\r')
+        head++;
+    int head_complete = head < look || at_eof;
+    if (head_complete && head > 0 && plain_first_line(p, head))
+        return FT_WIDE_NONE;
+    if (look < SNIFF_MAX && !at_eof)
+        return FT_WIDE_NEED_MORE;
+    if (ft_utf8_valid_prefix(p, look) + 3 >= look) /* (at most a character cut at the end) */
+        return FT_WIDE_NONE;
+    int kind = nul_pattern(p, look);
+    if (kind != FT_WIDE_NONE)
+        return kind;
+    size_t even = look & ~(size_t)1;
+    int le = cjk_utf16(p, even, 0), be = cjk_utf16(p, even, 1);
+    if (le != be)
+        return le ? FT_WIDE_UTF16LE : FT_WIDE_UTF16BE;
+    return FT_WIDE_NONE;
+}
+
 int ft_wide_sniff(const unsigned char *p, size_t n, int at_eof, size_t *bom_len)
 {
     *bom_len = 0;
@@ -73,13 +168,9 @@ int ft_wide_sniff(const unsigned char *p, size_t n, int at_eof, size_t *bom_len)
     }
     if (n < 4 && !at_eof && (n == 0 || p[0] == 0xFF || p[0] == 0xFE || p[0] == 0 || memchr(p, 0, n)))
         return FT_WIDE_NEED_MORE;
-    /* Text without a NUL among its first bytes is not wide Latin text; say so at once so an
-     * interactive stream's first line is not held back. */
-    if (!memchr(p, 0, n < 4 ? n : 4))
-        return FT_WIDE_NONE;
-    if (n < SNIFF_MIN && !at_eof)
-        return FT_WIDE_NEED_MORE;
-    return nul_pattern(p, n < 4096 ? n : 4096);
+    if (memchr(p, 0, n < 4 ? n : 4))
+        return sniff_nul_pattern(p, n, at_eof);
+    return sniff_without_nul(p, n, at_eof);
 }
 
 struct ft_wide {

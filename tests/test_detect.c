@@ -352,7 +352,24 @@ static void wide_sniffing(void **state)
     /* binary with a few NULs is not wide */
     assert_int_equal(ft_wide_sniff((const unsigned char *)"\x7F" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0"
                                    "\x10\x10\0\0\0\0\0\0@\0\0\0\0\0\0\0\xa8\x36\0\0\0\0\0\0\0\0\0\0@\08\0\x0b\0@\0\x1e\0\x1d\0",
-                                   64, 0, &bom), FT_WIDE_NONE);
+                                   64, 1, &bom), FT_WIDE_NONE);
+    /* CJK text in UTF-16 whose first line has no ASCII, so no NUL until its newline; and what it
+       must not be mistaken for: the same text in GB18030 and in UTF-8, Latin-1 prose */
+    const char *poem = "床前明月光，疑是地上霜。舉頭望明月，低頭思故鄉。\n白日依山盡，黃河入海流。\n";
+    zh = encode(poem, "UTF-16LE", &len);
+    assert_int_equal(ft_wide_sniff((const unsigned char *)zh, len, 1, &bom), FT_WIDE_UTF16LE);
+    assert_int_equal(ft_wide_sniff((const unsigned char *)zh, 30, 0, &bom), FT_WIDE_NEED_MORE);
+    free(zh);
+    zh = encode(poem, "UTF-16BE", &len);
+    assert_int_equal(ft_wide_sniff((const unsigned char *)zh, len, 1, &bom), FT_WIDE_UTF16BE);
+    free(zh);
+    zh = encode(poem, "GB18030", &len);
+    assert_int_equal(ft_wide_sniff((const unsigned char *)zh, len, 1, &bom), FT_WIDE_NONE);
+    free(zh);
+    assert_int_equal(ft_wide_sniff((const unsigned char *)poem, strlen(poem), 0, &bom), FT_WIDE_NONE);
+    char *latin = encode("Le caf\u00e9 est tr\u00e8s bon \u00e0 Paris, o\u00f9 les \u00e9l\u00e8ves \u00e9tudient.", "LATIN1", &len);
+    assert_int_equal(ft_wide_sniff((const unsigned char *)latin, len, 1, &bom), FT_WIDE_NONE);
+    free(latin);
 }
 
 static void wide_conversion_in_any_chunking(void **state)
