@@ -153,14 +153,18 @@ int ft_decode_line(ft_decoder *d, int encoding, const char *in, size_t len, ft_b
 
 /* ---- wide.c: UTF-16/UTF-32 inputs, decided for the whole input before framing ---- */
 enum { FT_WIDE_NEED_MORE = -1, FT_WIDE_NONE = 0, FT_WIDE_UTF16LE, FT_WIDE_UTF16BE, FT_WIDE_UTF32LE,
-       FT_WIDE_UTF32BE };
+       FT_WIDE_UTF32BE, FT_WIDE_OTHER /* a codec named by --from that is not ASCII-compatible */ };
 /* Looks at the first n bytes of an input (n may grow across calls). Sets *bom_len to the length of
  * a byte order mark to drop. Returns FT_WIDE_NEED_MORE until it can decide (never at_eof). */
 int ft_wide_sniff(const unsigned char *p, size_t n, int at_eof, size_t *bom_len);
 typedef struct ft_wide ft_wide;
-ft_wide *ft_wide_new(int kind);
+/* other: the iconv name for FT_WIDE_OTHER (ignored otherwise). NULL when iconv lacks it. */
+ft_wide *ft_wide_new(int kind, const char *other);
 void ft_wide_free(ft_wide *w);
 const char *ft_wide_name(int kind);
+const char *ft_wide_encoding(const ft_wide *w); /* the name it converts from */
+/* 1 when name's codec writes each ASCII character as that one byte (lines framed on raw bytes). */
+int ft_codec_ascii_compatible(const char *name);
 /* Converts the next chunk to UTF-8 appended to out, keeping an incomplete unit for the next call.
  * Invalid units become U+FFFD and are added to *invalid. Returns 0 or -1 (out of memory). */
 int ft_wide_convert(ft_wide *w, const char *in, size_t len, int at_eof, ft_buf *out,

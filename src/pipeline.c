@@ -317,7 +317,7 @@ static int process_line(worker *w, size_t index)
 
     *res = (line_result){0}; /* (an assignment, not memset: rep stos is slow for small structs) */
     fixtext_line_info *info = &res->info;
-    info->encoding = ft->wide_kind ? ft_wide_name(ft->wide_kind) : ft_encoding_name(choice->encoding);
+    info->encoding = ft->wide ? ft_wide_encoding(ft->wide) : ft_encoding_name(choice->encoding);
     info->score = choice->score;
     info->runner_up = choice->runner_up >= 0 ? ft_encoding_name(choice->runner_up) : NULL;
     info->runner_up_score = choice->runner_up_score;
@@ -797,7 +797,7 @@ static int forced_wide_kind(const char *from, const unsigned char *p, size_t n, 
             bits = 32;
     }
     if (!bits)
-        return FT_WIDE_NONE;
+        return ft_codec_ascii_compatible(from) ? FT_WIDE_NONE : FT_WIDE_OTHER;
     int kind = ft_wide_sniff(p, n, at_eof, bom);
     if (kind == FT_WIDE_NEED_MORE && !at_eof && n < WIDE_SNIFF_BYTES)
         return kind;
@@ -828,9 +828,10 @@ static int start_input(fixtext *ft, int at_eof)
     ft->input_started = 1;
     ft->wide_kind = kind;
     if (kind != FT_WIDE_NONE) {
-        ft->wide = ft_wide_new(kind);
+        ft->wide = ft_wide_new(kind, ft->opts.from);
         if (!ft->wide) {
-            set_error(ft, FIXTEXT_ERR_NOMEM, "cannot convert from %s", ft_wide_name(kind));
+            set_error(ft, FIXTEXT_ERR_NOMEM, "cannot convert from %s",
+                      kind == FT_WIDE_OTHER ? ft->opts.from : ft_wide_name(kind));
             return -1;
         }
         ft_buf converted = {0};

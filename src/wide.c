@@ -1,9 +1,11 @@
-/* wide.c — UTF-16/UTF-32 inputs, recognised for the whole input before lines are framed (a
+/* wide.c — inputs decoded as a whole before lines are framed: UTF-16/UTF-32, recognised (a
  * byte order mark, or the NUL pattern: every second or every 2nd-4th byte zero in mostly-Latin
  * text, NULs on one side of the units only and after a newline in CJK text) and converted to
- * UTF-8 as a stream with iconv. */
+ * UTF-8 as a stream with iconv; and any encoding --from names whose bytes for ASCII are not
+ * ASCII (UTF-7, EBCDIC, UCS-4…), where a '\n' byte need not be a newline. */
 #include <errno.h>
 #include <iconv.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -175,8 +177,9 @@ int ft_wide_sniff(const unsigned char *p, size_t n, int at_eof, size_t *bom_len)
 
 struct ft_wide {
     int kind;
+    char name[64];             /* the iconv name converted from */
     iconv_t cd;
-    unsigned char pending[8]; /* an incomplete unit (or surrogate pair) from the previous call */
+    unsigned char pending[16]; /* an incomplete unit (or surrogate pair, or shift sequence) */
     size_t npending;
 };
 
@@ -191,20 +194,45 @@ const char *ft_wide_name(int kind)
     }
 }
 
-ft_wide *ft_wide_new(int kind)
+/* Whether name's codec writes every ASCII character as that byte and nothing else: then lines
+ * can be framed on the raw bytes. UTF-7 ('+'), EBCDIC, UCS-4 and their kind cannot be. */
+int ft_codec_ascii_compatible(const char *name)
 {
-    if (kind <= FT_WIDE_NONE || kind > FT_WIDE_UTF32BE)
+    iconv_t cd = iconv_open(name, "UTF-8");
+    if (cd == (iconv_t)-1)
+        return 1; /* not iconv's to judge (the caller reports unknown names) */
+    char ascii[128], out[1024];
+    for (int i = 0; i < 128; i++)
+        ascii[i] = (char)i;
+    char *ip = ascii, *op = out;
+    size_t il = sizeof ascii, ol = sizeof out;
+    size_t rc = iconv(cd, &ip, &il, &op, &ol);
+    if (rc != (size_t)-1)
+        rc = iconv(cd, NULL, NULL, &op, &ol);
+    iconv_close(cd);
+    return rc != (size_t)-1 && (size_t)(op - out) == sizeof ascii && !memcmp(out, ascii, sizeof ascii);
+}
+
+ft_wide *ft_wide_new(int kind, const char *other)
+{
+    if (kind <= FT_WIDE_NONE || kind > FT_WIDE_OTHER || (kind == FT_WIDE_OTHER && !other))
         return NULL;
     ft_wide *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
     w->kind = kind;
-    w->cd = iconv_open("UTF-8", ft_wide_name(kind));
+    snprintf(w->name, sizeof w->name, "%s", kind == FT_WIDE_OTHER ? other : ft_wide_name(kind));
+    w->cd = iconv_open("UTF-8", w->name);
     if (w->cd == (iconv_t)-1) {
         free(w);
         return NULL;
     }
     return w;
+}
+
+const char *ft_wide_encoding(const ft_wide *w)
+{
+    return w->name;
 }
 
 void ft_wide_free(ft_wide *w)
@@ -219,7 +247,7 @@ void ft_wide_free(ft_wide *w)
 static int convert(ft_wide *w, const char *in, size_t len, ft_buf *out, uint64_t *invalid,
                    size_t *rest)
 {
-    size_t unit = w->kind >= FT_WIDE_UTF32LE ? 4 : 2;
+    size_t unit = w->kind == FT_WIDE_OTHER ? 1 : w->kind >= FT_WIDE_UTF32LE ? 4 : 2;
     char *ip = (char *)in;
     size_t il = len;
     *rest = 0;
@@ -233,10 +261,11 @@ static int convert(ft_wide *w, const char *in, size_t len, ft_buf *out, uint64_t
         out->len = (size_t)(op - out->data);
         if (!err || err == E2BIG)
             continue;
-        if (err == EINVAL) {
+        if (err == EINVAL && il <= sizeof w->pending) {
             *rest = il;
             return 0;
         }
+        /* an invalid sequence, or an incomplete one longer than any character: U+FFFD */
         if (ft_buf_put_cp(out, FT_REPLACEMENT))
             return -1;
         ++*invalid;
@@ -252,7 +281,7 @@ int ft_wide_convert(ft_wide *w, const char *in, size_t len, int at_eof, ft_buf *
     size_t rest;
     if (w->npending) {
         /* complete the pending unit with the first bytes of this chunk */
-        unsigned char tmp[16];
+        unsigned char tmp[2 * sizeof w->pending];
         size_t take = len < sizeof tmp - w->npending ? len : sizeof tmp - w->npending;
         memcpy(tmp, w->pending, w->npending);
         if (take) /* at the end of input there is no chunk, perhaps not even a pointer */

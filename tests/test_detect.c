@@ -381,7 +381,7 @@ static void wide_conversion_in_any_chunking(void **state)
         size_t len;
         char *raw = encode(text, kinds[k], &len);
         for (size_t chunk = 1; chunk <= 7; chunk++) {
-            ft_wide *w = ft_wide_new(FT_WIDE_UTF16LE + k);
+            ft_wide *w = ft_wide_new(FT_WIDE_UTF16LE + k, NULL);
             assert_non_null(w);
             assert_string_equal(ft_wide_name(FT_WIDE_UTF16LE + k), kinds[k]);
             ft_buf out = {0};
@@ -397,7 +397,7 @@ static void wide_conversion_in_any_chunking(void **state)
             ft_wide_free(w);
         }
         /* a unit cut by the end of the input becomes U+FFFD */
-        ft_wide *w = ft_wide_new(FT_WIDE_UTF16LE + k);
+        ft_wide *w = ft_wide_new(FT_WIDE_UTF16LE + k, NULL);
         ft_buf out = {0};
         uint64_t invalid = 0;
         assert_int_equal(ft_wide_convert(w, raw, len - 1, 1, &out, &invalid), 0);
