@@ -4,27 +4,44 @@
 
 #include "internal.h"
 
+/* The first '\n' or '\r' in p[0..n), or n. Both are looked for in stretches that double in size,
+ * so the cost follows the line, not the buffer: searching the whole buffer for '\n' on every
+ * line made files of lone-'\r' lines quadratic in their read size. */
+static size_t first_terminator_byte(const unsigned char *p, size_t n)
+{
+    size_t from = 0, stretch = 256;
+    while (from < n) {
+        size_t len = n - from < stretch ? n - from : stretch;
+        const unsigned char *nl = memchr(p + from, '\n', len);
+        const unsigned char *cr = memchr(p + from, '\r', nl ? (size_t)(nl - (p + from)) : len);
+        if (cr)
+            return (size_t)(cr - p);
+        if (nl)
+            return (size_t)(nl - p);
+        from += len;
+        stretch *= 2;
+    }
+    return n;
+}
+
 size_t ft_find_line_end(const unsigned char *p, size_t n, int at_eof, uint8_t *term_len)
 {
-    const unsigned char *nl = memchr(p, '\n', n);
-    size_t limit = nl ? (size_t)(nl - p) : n;
-    const unsigned char *cr = memchr(p, '\r', limit);
-    if (cr) {
-        size_t i = (size_t)(cr - p);
-        if (i + 1 < n) {
-            *term_len = p[i + 1] == '\n' ? 2 : 1;
-            return i;
-        }
-        /* A '\r' as the last byte we have may be the first half of "\r\n". */
-        *term_len = at_eof ? 1 : 0;
-        return at_eof ? i : n;
+    size_t i = first_terminator_byte(p, n);
+    if (i == n) {
+        *term_len = 0;
+        return n;
     }
-    if (nl) {
+    if (p[i] == '\n') {
         *term_len = 1;
-        return limit;
+        return i;
     }
-    *term_len = 0;
-    return n;
+    if (i + 1 < n) {
+        *term_len = p[i + 1] == '\n' ? 2 : 1;
+        return i;
+    }
+    /* A '\r' as the last byte we have may be the first half of "\r\n". */
+    *term_len = at_eof ? 1 : 0;
+    return at_eof ? i : n;
 }
 
 /* Where a window of a line in an unknown legacy encoding may end: walking from the window's
