@@ -2,6 +2,7 @@
  * --opt=value, "--" ends options, "-" is standard input). */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -43,12 +44,52 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int usage_error(FILE *err, const char *fmt, const char *arg)
+static int usage_error(FILE *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int usage_error(FILE *err, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     fputs("fixtext: ", err);
-    fprintf(err, fmt, arg);
+    vfprintf(err, fmt, ap);
     fprintf(err, "\nTry 'fixtext --help' for more information.\n");
+    va_end(ap);
     return CLI_USAGE_ERROR;
+}
+
+/* The long option the user typed as arg ("--out" or "--output=x"), by its full name as GNU getopt
+ * would print it; the typed text itself when no option starts with it. */
+static const char *long_option_name(const char *arg, char *buf, size_t size)
+{
+    const char *typed = arg + 2;
+    size_t len = strcspn(typed, "=");
+    for (const struct option *o = long_options; o->name; o++)
+        if (strncmp(o->name, typed, len) == 0) {
+            snprintf(buf, size, "--%s", o->name);
+            return buf;
+        }
+    snprintf(buf, size, "%.*s", (int)(len + 2 < size ? len + 2 : size - 1), arg);
+    return buf;
+}
+
+/* getopt_long returned ':' or '?' (opterr is 0, so it printed nothing): say what was wrong in GNU
+ * getopt's words. optopt is the option's value, which for a long option may be a short letter
+ * too, so what the user typed (argv[optind - 1]) decides between the two wordings. */
+static int option_error(FILE *err, int c, char **argv)
+{
+    const char *typed = optind > 0 ? argv[optind - 1] : "";
+    char name[64];
+    if (strncmp(typed, "--", 2) == 0 && typed[2]) {
+        if (c == ':')
+            return usage_error(err, "option '%s' requires an argument",
+                               long_option_name(typed, name, sizeof name));
+        if (optopt)
+            return usage_error(err, "option '%s' doesn't allow an argument",
+                               long_option_name(typed, name, sizeof name));
+        return usage_error(err, "unrecognized option '%s'", typed);
+    }
+    if (c == ':')
+        return usage_error(err, "option requires an argument -- '%c'", optopt);
+    return usage_error(err, "invalid option -- '%c'", optopt);
 }
 
 static int parse_format(const char *arg, enum cli_format *out)
@@ -138,14 +179,8 @@ enum cli_action cli_parse(int argc, char **argv, cli_config *cfg, FILE *err)
         case 'q': cfg->quiet = 1; break;
         case OPT_HELP: return CLI_HELP;
         case OPT_VERSION: return CLI_VERSION;
-        case ':':
-            if (optopt && optopt < 256)
-                return usage_error(err, "option requires an argument -- '%c'", (char[]){(char)optopt, 0});
-            return usage_error(err, "option '%s' requires an argument", argv[optind - 1]);
-        default:
-            if (optopt && optopt < 256)
-                return usage_error(err, "invalid option -- '%s'", (char[]){(char)optopt, 0});
-            return usage_error(err, "unrecognized option '%s'", argv[optind - 1]);
+        default: /* ':' or '?' */
+            return option_error(err, c, argv);
         }
     }
     cfg->files = argv + optind;

@@ -50,6 +50,23 @@ def test_help_and_version():
     check("unknown encoding", r.returncode == 2 and b"NOT-AN-ENCODING" in r.stderr, r.stderr)
 
 
+def test_option_argument_messages():
+    """A missing argument names the option as GNU getopt does (the letter, not a stray byte)."""
+    r = run(["-o"])
+    check("missing argument short", r.returncode == 2 and
+          r.stderr.startswith(b"fixtext: option requires an argument -- 'o'\n"), r.stderr)
+    r = run(["-qj"])
+    check("missing argument grouped", b"option requires an argument -- 'j'\n" in r.stderr, r.stderr)
+    r = run(["--output"])
+    check("missing argument long", r.returncode == 2 and
+          b"fixtext: option '--output' requires an argument\n" in r.stderr, r.stderr)
+    r = run(["--quiet=1"])
+    check("argument not allowed long", r.returncode == 2 and
+          b"option '--quiet' doesn't allow an argument" in r.stderr, r.stderr)
+    r = run(["-Z"])
+    check("invalid short option", b"invalid option -- 'Z'\n" in r.stderr, r.stderr)
+
+
 def test_stdin_and_dash():
     text = "網絡強國\r\nplain\n".encode()
     check("stdin", run([], text).stdout == text)
@@ -240,6 +257,7 @@ def test_editor_filter(tmp):
 
 def main():
     test_help_and_version()
+    test_option_argument_messages()
     test_stdin_and_dash()
     test_dev_full()
     test_stats_and_bom()
