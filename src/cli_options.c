@@ -103,24 +103,48 @@ static int parse_format(const char *arg, enum cli_format *out)
     return 0;
 }
 
-/* Parses a positive count or size; a size may end in K or M (powers of 1024). */
-static int parse_size(const char *arg, unsigned long long max, unsigned long long *out)
+/* The limits of --window and --jobs, here only: the checks and the messages both use them. (The
+ * library may export its own limits later; these are the command's.) */
+#define WINDOW_MIN 64ull
+#define WINDOW_MAX (1ull << 30)
+#define JOBS_MAX 64ull
+
+/* Parses a positive decimal number of at most max; with suffixes set, it may end in K, M or G
+ * (powers of 1024). Digits only: strtoull alone would take " -1" and wrap it around. */
+static int parse_number(const char *arg, int suffixes, unsigned long long max,
+                        unsigned long long *out)
 {
+    if (!arg || *arg < '0' || *arg > '9')
+        return -1;
     char *end;
     errno = 0;
-    if (!arg || !*arg || *arg == '-')
-        return -1;
     unsigned long long v = strtoull(arg, &end, 10);
-    if (errno || end == arg)
+    if (errno)
         return -1;
-    if (*end == 'K' || *end == 'k')
-        v <<= 10, end++;
-    else if (*end == 'M' || *end == 'm')
-        v <<= 20, end++;
-    if (*end || v == 0 || v > max)
+    unsigned shift = 0;
+    if (suffixes && *end) {
+        const char *units = "KMG", *u = strchr(units, *end & ~0x20); /* K or k, ... */
+        if (!u || !*u)
+            return -1;
+        shift = 10u * (unsigned)(u - units + 1);
+        end++;
+    }
+    /* Compare before shifting: a shift past 64 bits would wrap (2^54 K would become 1024). */
+    if (*end || v == 0 || v > (max >> shift))
         return -1;
-    *out = v;
+    *out = v << shift;
     return 0;
+}
+
+/* "1G", "64K" or "64" bytes, for messages about sizes. */
+static const char *size_text(unsigned long long v, char *buf, size_t size)
+{
+    const char *units = "\0KMG";
+    int u = 0;
+    while (u < 3 && v >= 1024 && v % 1024 == 0)
+        v >>= 10, u++;
+    snprintf(buf, size, "%llu%.1s", v, units + u);
+    return buf;
 }
 
 enum cli_action cli_parse(int argc, char **argv, cli_config *cfg, FILE *err)
@@ -167,13 +191,17 @@ enum cli_action cli_parse(int argc, char **argv, cli_config *cfg, FILE *err)
         case OPT_OPENCC_CONFIG: cfg->lib.opencc_config = optarg; break;
         case OPT_OPENCC_DATA: cfg->lib.opencc_data_dir = optarg; break;
         case 'j':
-            if (parse_size(optarg, 64, &v))
-                return usage_error(err, "invalid number of jobs '%s' (1 to 64)", optarg);
+            if (parse_number(optarg, 0, JOBS_MAX, &v))
+                return usage_error(err, "invalid number of jobs '%s' (1 to %llu)", optarg, JOBS_MAX);
             cfg->lib.jobs = (unsigned)v;
             break;
         case OPT_WINDOW:
-            if (parse_size(optarg, 1ull << 30, &v) || v < 64)
-                return usage_error(err, "invalid window size '%s' (64 bytes to 1G)", optarg);
+            if (parse_number(optarg, 1, WINDOW_MAX, &v) || v < WINDOW_MIN) {
+                char lo[32], hi[32];
+                return usage_error(err, "invalid window size '%s' (%s to %s bytes; suffix K, M or G)",
+                                   optarg, size_text(WINDOW_MIN, lo, sizeof lo),
+                                   size_text(WINDOW_MAX, hi, sizeof hi));
+            }
             cfg->lib.window = (size_t)v;
             break;
         case 'q': cfg->quiet = 1; break;
@@ -244,7 +272,8 @@ void cli_print_help(FILE *out)
 "\n"
 "Performance:\n"
 "  -j, --jobs=N            process blocks of lines in N threads (output stays in order)\n"
-"      --window=SIZE       handle lines longer than SIZE bytes in pieces (default 64K)\n"
+"      --window=SIZE       handle lines longer than SIZE bytes in pieces (default 64K;\n"
+"                          suffix K, M or G)\n"
 "\n"
 "      --help              display this help and exit\n"
 "      --version           output version information and exit\n"

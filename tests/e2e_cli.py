@@ -67,6 +67,20 @@ def test_option_argument_messages():
     check("invalid short option", b"invalid option -- 'Z'\n" in r.stderr, r.stderr)
 
 
+def test_window_sizes():
+    """--window takes the K, M and G suffixes its message names, up to 1G, and no wrapped values."""
+    for size in ("64", "4K", "4k", "1M", "1G", "1048576K"):
+        r = run(["--window", size], b"x\n")
+        check(f"window {size} accepted", r.returncode == 0 and r.stdout == b"x\n", r.stderr)
+    for size in ("63", "0", "2G", "1025M", "18014398509481985K", "18446744073709551616", " 64",
+                 "-1", "4KB", "K"):
+        r = run(["--window", size], b"x\n")
+        check(f"window {size!r} refused", r.returncode == 2 and r.stdout == b"" and
+              f"invalid window size '{size}' (64 to 1G bytes".encode() in r.stderr, r.stderr)
+    r = run(["-j", " -18446744073709551615"], b"x\n")
+    check("jobs negative wrap refused", r.returncode == 2 and b"(1 to 64)" in r.stderr, r.stderr)
+
+
 def test_stdin_and_dash():
     text = "網絡強國\r\nplain\n".encode()
     check("stdin", run([], text).stdout == text)
@@ -258,6 +272,7 @@ def test_editor_filter(tmp):
 def main():
     test_help_and_version()
     test_option_argument_messages()
+    test_window_sizes()
     test_stdin_and_dash()
     test_dev_full()
     test_stats_and_bom()
