@@ -86,6 +86,24 @@ static int discard_write(void *opaque, const char *data, size_t len)
     return 0;
 }
 
+/* A line longer than the window reaches the line callback in pieces (info->partial set on all
+ * but the last). What --detect and the warnings say about the line is gathered here over its
+ * pieces and said once, at the last one. The strings are the library's static names (its
+ * statistics keep them too), so pointers are kept, not copies. */
+typedef struct line_acc {
+    int decided;               /* a piece other than pure ASCII was seen */
+    double score;              /* the deciding piece's detection: the first piece that is not
+                                  pure ASCII (ASCII fits every encoding), else the first piece */
+    const char *runner_up;
+    double runner_up_score;
+    const char *script;        /* combined over the pieces */
+    unsigned warnings;         /* FIXTEXT_WARN_* of any piece */
+    const char *encoding;      /* of the deciding piece */
+    const char *encodings[FIXTEXT_MAX_ENCODINGS]; /* distinct encodings of the pieces other than
+                                                     ASCII, in order */
+    size_t nencodings;
+} line_acc;
+
 /* What the line callback needs while one input is processed. */
 typedef struct run {
     const cli_config *cfg;
@@ -93,7 +111,55 @@ typedef struct run {
     const char *label;    /* the input's name in messages */
     int show_label;       /* several inputs: records carry the file name */
     unsigned long long changed_lines, lines;
+    line_acc acc;         /* the line in progress */
 } run;
+
+static int same_name(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* How much a script says about a line: no Han characters, Han characters of both scripts only,
+ * or one script (or both). */
+static int script_weight(const char *script)
+{
+    if (!script || same_name(script, "none"))
+        return 0;
+    return same_name(script, "shared") ? 1 : 2;
+}
+
+/* The script of a line whose pieces are in scripts a and b: "none" and "shared" give way to the
+ * other, two different scripts (simplified beside traditional, or beside mixed) are "mixed". */
+static const char *combine_script(const char *a, const char *b)
+{
+    int wa = script_weight(a), wb = script_weight(b);
+    if (wa != wb)
+        return wa > wb ? a : b;
+    if (!a || !b || same_name(a, b) || wa < 2)
+        return a ? a : b;
+    return "mixed";
+}
+
+static void line_acc_add(line_acc *a, const fixtext_line_info *info)
+{
+    int ascii = same_name(info->encoding, "ASCII");
+    if (!a->decided && (!a->encoding || !ascii)) {
+        a->decided = !ascii;
+        a->encoding = info->encoding;
+        a->score = info->score;
+        a->runner_up = info->runner_up;
+        a->runner_up_score = info->runner_up_score;
+    }
+    a->script = combine_script(a->script, info->script);
+    a->warnings |= info->warnings;
+    if (ascii)
+        return;
+    for (size_t i = 0; i < a->nencodings; i++)
+        if (same_name(a->encodings[i], info->encoding))
+            return;
+    if (a->nencodings < FIXTEXT_MAX_ENCODINGS)
+        a->encodings[a->nencodings++] = info->encoding;
+}
 
 /* Writes s as a JSON string (quotes included). */
 static void json_string(FILE *f, output *o, const char *s)
@@ -118,9 +184,14 @@ static void json_string(FILE *f, output *o, const char *s)
 #undef PUT
 }
 
-static void print_detect_record(run *r, const fixtext_line_info *info)
+/* One record per input line, whatever the number of pieces: the deciding piece's encoding, score
+ * and runner-up, the script of the whole line, and, only when pieces were read in different
+ * encodings (ASCII aside), the list of them (the deciding one first). */
+static void print_detect_record(run *r, unsigned long long number)
 {
     output *o = r->out;
+    const line_acc *a = &r->acc;
+    const char *encoding = a->encoding;
     if (r->cfg->detect == CLI_FORMAT_JSON) {
         output_printf(o, "{");
         if (r->show_label) {
@@ -128,24 +199,34 @@ static void print_detect_record(run *r, const fixtext_line_info *info)
             json_string(NULL, o, r->label);
             output_printf(o, ",");
         }
-        output_printf(o, "\"line\":%llu,\"encoding\":", (unsigned long long)info->number);
-        json_string(NULL, o, info->encoding);
-        output_printf(o, ",\"score\":%.3f,\"runner_up\":", info->score);
-        if (info->runner_up)
-            json_string(NULL, o, info->runner_up);
+        output_printf(o, "\"line\":%llu,\"encoding\":", number);
+        json_string(NULL, o, encoding);
+        output_printf(o, ",\"score\":%.3f,\"runner_up\":", a->score);
+        if (a->runner_up)
+            json_string(NULL, o, a->runner_up);
         else
             output_printf(o, "null");
-        output_printf(o, ",\"runner_up_score\":%.3f,\"script\":", info->runner_up_score);
-        json_string(NULL, o, info->script ? info->script : "none");
-        output_printf(o, "%s}\n", info->partial ? ",\"partial\":true" : "");
+        output_printf(o, ",\"runner_up_score\":%.3f,\"script\":", a->runner_up_score);
+        json_string(NULL, o, a->script ? a->script : "none");
+        if (a->nencodings > 1) {
+            output_printf(o, ",\"encodings\":[");
+            for (size_t i = 0; i < a->nencodings; i++) {
+                output_printf(o, "%s", i ? "," : "");
+                json_string(NULL, o, a->encodings[i]);
+            }
+            output_printf(o, "]");
+        }
+        output_printf(o, "}\n");
         return;
     }
     if (r->show_label)
         output_printf(o, "%s:", r->label);
-    output_printf(o, "%llu\t%s\t%.3f\t%s\t%.3f\t%s%s\n", (unsigned long long)info->number,
-                  info->encoding ? info->encoding : "-", info->score,
-                  info->runner_up ? info->runner_up : "-", info->runner_up_score,
-                  info->script ? info->script : "none", info->partial ? "\tpartial" : "");
+    output_printf(o, "%llu\t%s\t%.3f\t%s\t%.3f\t%s", number, encoding ? encoding : "-", a->score,
+                  a->runner_up ? a->runner_up : "-", a->runner_up_score,
+                  a->script ? a->script : "none");
+    for (size_t i = 0; a->nencodings > 1 && i < a->nencodings; i++)
+        output_printf(o, "%c%s", i ? ',' : '\t', a->encodings[i] ? a->encodings[i] : "-");
+    output_printf(o, "\n");
 }
 
 static void print_explanation(run *r, const fixtext_line_info *info)
@@ -174,16 +255,18 @@ static void print_explanation(run *r, const fixtext_line_info *info)
             info->explain[0] ? info->explain : "changed");
 }
 
-static void print_warnings(run *r, const fixtext_line_info *info)
+/* Warnings about a whole line (any of its pieces), once. */
+static void print_warnings(run *r, unsigned long long number)
 {
-    if (r->cfg->quiet || !info->warnings)
+    unsigned warnings = r->acc.warnings;
+    if (r->cfg->quiet || !warnings)
         return;
-    if (info->warnings & FIXTEXT_WARN_BINARY)
+    if (warnings & FIXTEXT_WARN_BINARY)
         fprintf(stderr, "fixtext: %s:%llu: warning: binary data (NUL or control bytes)\n",
-                r->label, (unsigned long long)info->number);
-    if (info->warnings & FIXTEXT_WARN_TRUNCATED)
+                r->label, number);
+    if (warnings & FIXTEXT_WARN_TRUNCATED)
         fprintf(stderr, "fixtext: %s:%llu: warning: truncated multi-byte sequence\n", r->label,
-                (unsigned long long)info->number);
+                number);
 }
 
 /* The write callback: the text of every line goes to the run's output. */
@@ -193,16 +276,21 @@ static int run_write(void *opaque, const char *data, size_t len)
     return output_write(r->out, data, len);
 }
 
+/* Called per piece of a line; what is said about the whole line waits for its last piece.
+ * (Explanations stay per piece: each says what was done to its own bytes.) */
 static int on_line(void *opaque, const fixtext_line_info *info)
 {
     run *r = opaque;
+    line_acc_add(&r->acc, info);
     if (!info->partial) {
+        unsigned long long number = (unsigned long long)info->number;
         r->lines++;
         r->changed_lines += info->changed != 0;
+        print_warnings(r, number);
+        if (r->cfg->detect)
+            print_detect_record(r, number);
+        r->acc = (line_acc){0};
     }
-    print_warnings(r, info);
-    if (r->cfg->detect)
-        print_detect_record(r, info);
     if (r->cfg->explain)
         print_explanation(r, info);
     return r->out && r->out->err ? -1 : 0;
@@ -307,7 +395,7 @@ static int process_to_output(const cli_config *cfg, fixtext *ft, output *out, in
     int status = EXIT_OK, fatal = 0;
     int text_out = !cfg->check && !cfg->detect;
     for (int i = 0; i < nfiles && !fatal; i++) {
-        run r = {cfg, out, NULL, nfiles > 1, 0, 0};
+        run r = {.cfg = cfg, .out = out, .show_label = nfiles > 1};
         int fd = open_input(files[i], &r.label);
         if (fd < 0) {
             status = EXIT_TROUBLE;
@@ -371,7 +459,7 @@ static int rewrite_in_place(const cli_config *cfg, fixtext *ft, const char *path
     }
 
     output out = {tmpfd, path, outbuf, 0, 0};
-    run r = {cfg, &out, label, 0, 0, 0};
+    run r = {.cfg = cfg, .out = &out, .label = label};
     fixtext_set_output(ft, run_write, on_line, &r);
     int status = feed_fd(ft, in, &r, 0, fatal);
     close(in);

@@ -230,6 +230,33 @@ def test_long_line_without_newline():
     check("long line counted once", b"lines read: 1," in r.stderr, r.stderr)
 
 
+def test_detect_one_record_per_long_line():
+    """A line longer than the window is processed in pieces, but --detect says one record per input
+    line, and a warning about it comes once."""
+    line = ("網絡強國" * 2000).encode()  # 24 KB: 24 windows of 1K
+    r = run(["--detect", "--window=1K"], line + b"\nshort\n" + line)
+    records = r.stdout.decode().splitlines()
+    check("detect long line one record", r.returncode == 0 and len(records) == 3, records[:5])
+    check("detect long line fields", [x.split("\t")[:2] for x in records] ==
+          [["1", "UTF-8"], ["2", "ASCII"], ["3", "UTF-8"]] and "partial" not in r.stdout.decode(),
+          records[:5])
+    r = run(["--detect=json", "--window=1K"], line + b"\n")
+    check("detect json long line one record", r.stdout.count(b"\n") == 1 and
+          b'"line":1,' in r.stdout and b"partial" not in r.stdout, r.stdout[:300])
+    # pieces read in different encodings: the first piece's encoding, then the list of them all
+    mixed = ("网络强国建设" * 300).encode("gbk") + ("網絡強國" * 300).encode()
+    r = run(["--detect", "--window=1K"], mixed + b"\n")
+    fields = r.stdout.decode().rstrip("\n").split("\t")
+    check("detect mixed pieces one record", r.stdout.count(b"\n") == 1 and len(fields) == 7 and
+          fields[1] == "GB18030" and fields[6] == "GB18030,UTF-8" and fields[5] == "mixed", fields)
+    # pure ASCII pieces do not decide: the line is UTF-8 as its whole-line detection says
+    r = run(["--detect", "--window=1K"], b"a" * 3000 + "網絡".encode() * 1000 + b"\n")
+    check("detect ASCII piece does not decide", r.stdout.decode().split("\t")[:2] == ["1", "UTF-8"] and
+          r.stdout.count(b"\n") == 1, r.stdout)
+    r = run(["--window=1K"], b"abc\x00\x01\x02\x03" * 1000 + b"\n")
+    check("binary warning once per long line", r.stderr.count(b"warning") == 1, r.stderr)
+
+
 def test_interactive_stream():
     """A line typed into a pipe comes out before the input ends (tail -f | fixtext)."""
     import select
@@ -278,6 +305,7 @@ def main():
     test_stats_and_bom()
     test_invalid_utf8_matches_unicode_practice()
     test_long_line_without_newline()
+    test_detect_one_record_per_long_line()
     test_interactive_stream()
     for t in (test_missing_file_others_still_processed, test_unreadable_file, test_output_file,
               test_closed_pipe, test_check, test_in_place, test_in_place_failure_leaves_original,
