@@ -540,6 +540,16 @@ static void print_stats(const fixtext_stats *s)
             (unsigned long long)s->script_lines[0]);
 }
 
+/* Reports, statistics and warnings go to standard error; one that could not be written there is
+ * trouble too (nothing can say so, but the status can). stderr is unbuffered, so a failed write
+ * shows in its error indicator rather than in the flush. */
+static int final_status(int status)
+{
+    if (fflush(stderr) != 0 || ferror(stderr))
+        return EXIT_TROUBLE;
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     cli_config cfg;
@@ -612,7 +622,5 @@ int main(int argc, char **argv)
     free(outbuf);
     if (status == EXIT_OK && cfg.check && any_changed)
         status = EXIT_CHECK_FAILED;
-    if (fflush(stderr) != 0 && status == EXIT_OK)
-        status = EXIT_TROUBLE;
-    return status;
+    return final_status(status);
 }

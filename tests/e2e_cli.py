@@ -127,6 +127,28 @@ def test_dev_full():
     check("-o /dev/full", r.returncode == 2 and b"/dev/full: No space left" in r.stderr, r.stderr)
 
 
+def test_stderr_write_errors(tmp):
+    """A report that cannot be written to standard error is trouble (exit 2), though nothing can
+    say so; with nothing to report, a full standard error changes nothing."""
+    dirty = os.path.join(tmp, "dirty.txt")
+    open(dirty, "wb").write(b"bad \xff\xfe\xfd\xfc\n")
+    cases = [("--stats", ["--stats", seed("002")]),
+             ("--explain", ["--explain", "--no-detect", dirty]),
+             ("--explain=json", ["--explain=json", "--no-detect", dirty]),
+             ("warning", [], b"a\x00\x01\x02b\n"),
+             ("--check report", ["--check", "--no-detect", dirty]),
+             ("error message", ["nosuch.txt"])]
+    for case in cases:
+        name, args, stdin = case[0], case[1], case[2] if len(case) > 2 else b""
+        with open("/dev/full", "wb") as full:
+            r = subprocess.run([FIXTEXT] + args, input=stdin, stdout=subprocess.DEVNULL, stderr=full,
+                               timeout=60)
+        check(f"stderr full {name} exit 2", r.returncode == 2, r.returncode)
+    with open("/dev/full", "wb") as full:
+        r = subprocess.run([FIXTEXT, seed("002")], stdout=subprocess.DEVNULL, stderr=full, timeout=60)
+    check("stderr full, nothing to say, exit 0", r.returncode == 0, r.returncode)
+
+
 def test_closed_pipe(tmp):
     big = os.path.join(tmp, "big.txt")
     with open(big, "wb") as f:
@@ -308,7 +330,7 @@ def main():
     test_detect_one_record_per_long_line()
     test_interactive_stream()
     for t in (test_missing_file_others_still_processed, test_unreadable_file, test_output_file,
-              test_closed_pipe, test_check, test_in_place, test_in_place_failure_leaves_original,
+              test_stderr_write_errors, test_closed_pipe, test_check, test_in_place, test_in_place_failure_leaves_original,
               test_editor_filter):
         with tempfile.TemporaryDirectory() as tmp:
             os.chmod(tmp, 0o755)
