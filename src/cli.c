@@ -386,12 +386,83 @@ static void report_check(const run *r)
                 r->changed_lines, r->lines);
 }
 
+/* The inputs to read: the operands, or standard input when there are none. */
+static char **input_files(const cli_config *cfg, int *nfiles)
+{
+    static char *stdin_only[] = {"-"};
+    *nfiles = cfg->nfiles ? cfg->nfiles : 1;
+    return cfg->nfiles ? cfg->files : stdin_only;
+}
+
+/* Whether the input path ("-": standard input) is the file out describes. */
+static int is_same_file(const char *path, const struct stat *out)
+{
+    struct stat st;
+    int rc = strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, &st) : stat(path, &st);
+    return rc == 0 && st.st_dev == out->st_dev && st.st_ino == out->st_ino;
+}
+
+/* An input that is also the output would be emptied before it is read (fixtext -o f f), or read
+ * while it grows (fixtext f >> f). Compared by identity, device and inode, so that another path,
+ * a symbolic link or a hard link to an input is caught too. Only a regular output matters: reading
+ * and writing /dev/null or a terminal destroys nothing. Returns 0, or EXIT_TROUBLE after naming
+ * every such input. */
+static int refuse_input_as_output(const cli_config *cfg, int fd)
+{
+    struct stat out;
+    if (fstat(fd, &out) != 0 || !S_ISREG(out.st_mode))
+        return EXIT_OK;
+    int nfiles, status = EXIT_OK;
+    char **files = input_files(cfg, &nfiles);
+    for (int i = 0; i < nfiles; i++) {
+        if (!is_same_file(files[i], &out))
+            continue;
+        const char *label = strcmp(files[i], "-") == 0 ? "standard input" : files[i];
+        if (cfg->output)
+            fprintf(stderr, "fixtext: %s: input file is also the output file '%s'\n", label,
+                    cfg->output);
+        else
+            fprintf(stderr, "fixtext: %s: input file is also standard output\n", label);
+        status = EXIT_TROUBLE;
+    }
+    return status;
+}
+
+/* Where the text goes: standard output, or -o FILE, which is opened without O_TRUNC so that it
+ * can be compared with the inputs first, and only then emptied. Sets *fd (STDOUT_FILENO unless
+ * -o); returns 0, or EXIT_TROUBLE after saying why, with nothing written and nothing left open. */
+static int open_output(const cli_config *cfg, int *fd)
+{
+    *fd = STDOUT_FILENO;
+    if (cfg->check)
+        return EXIT_OK; /* nothing is written */
+    if (cfg->output) {
+        *fd = open(cfg->output, O_WRONLY | O_CREAT, 0666);
+        if (*fd < 0) {
+            fprintf(stderr, "fixtext: %s: %s\n", cfg->output, strerror(errno));
+            *fd = STDOUT_FILENO;
+            return EXIT_TROUBLE;
+        }
+    }
+    int status = refuse_input_as_output(cfg, *fd);
+    struct stat st;
+    if (status == EXIT_OK && cfg->output && fstat(*fd, &st) == 0 && S_ISREG(st.st_mode) &&
+        ftruncate(*fd, 0) != 0) {
+        fprintf(stderr, "fixtext: %s: %s\n", cfg->output, strerror(errno));
+        status = EXIT_TROUBLE;
+    }
+    if (status != EXIT_OK && *fd != STDOUT_FILENO) {
+        close(*fd);
+        *fd = STDOUT_FILENO;
+    }
+    return status;
+}
+
 /* All inputs to one output (stdout or -o FILE). */
 static int process_to_output(const cli_config *cfg, fixtext *ft, output *out, int *any_changed)
 {
-    static char *stdin_only[] = {"-"};
-    char **files = cfg->nfiles ? cfg->files : stdin_only;
-    int nfiles = cfg->nfiles ? cfg->nfiles : 1;
+    int nfiles;
+    char **files = input_files(cfg, &nfiles);
     int status = EXIT_OK, fatal = 0;
     int text_out = !cfg->check && !cfg->detect;
     for (int i = 0; i < nfiles && !fatal; i++) {
@@ -598,18 +669,12 @@ int main(int argc, char **argv)
             }
         }
     } else {
-        output out = {STDOUT_FILENO, NULL, outbuf, 0, 0};
-        int fd = STDOUT_FILENO;
-        if (cfg.output && !cfg.check) {
-            fd = open(cfg.output, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-            if (fd < 0) {
-                fprintf(stderr, "fixtext: %s: %s\n", cfg.output, strerror(errno));
-                free(outbuf), fixtext_free(ft);
-                return EXIT_TROUBLE;
-            }
-            out.fd = fd;
-            out.name = cfg.output;
+        int fd;
+        if (open_output(&cfg, &fd) != EXIT_OK) {
+            free(outbuf), fixtext_free(ft);
+            return final_status(EXIT_TROUBLE);
         }
+        output out = {fd, fd == STDOUT_FILENO ? NULL : cfg.output, outbuf, 0, 0};
         status = process_to_output(&cfg, ft, &out, &any_changed);
         if (fd != STDOUT_FILENO && close(fd) != 0 && status == EXIT_OK) {
             fprintf(stderr, "fixtext: %s: %s\n", cfg.output, strerror(errno));

@@ -118,6 +118,51 @@ def test_output_file(tmp):
     check("-o bad dir", r.returncode == 2 and b"No such file or directory" in r.stderr, r.stderr)
 
 
+def test_output_is_an_input(tmp):
+    """-o naming an input (by any path, link or hard link) is refused before the output is emptied;
+    so is standard output appending to an input."""
+    src = os.path.join(tmp, "s.txt")
+    content = "網絡\n".encode() + b"bad \xff\n"
+    open(src, "wb").write(content)
+    os.link(src, os.path.join(tmp, "hard.txt"))
+    os.symlink("s.txt", os.path.join(tmp, "sym.txt"))
+    other = os.path.join(tmp, "other.txt")
+    open(other, "wb").write(b"other\n")
+    cases = [("same name", ["-o", src, src]),
+             ("other path", ["-o", os.path.join(tmp, ".", "s.txt"), src]),
+             ("hard link", ["-o", os.path.join(tmp, "hard.txt"), src]),
+             ("symbolic link", ["-o", os.path.join(tmp, "sym.txt"), src]),
+             ("second input", ["-o", src, other, src]),
+             ("detect", ["--detect", "-o", src, src])]
+    for name, args in cases:
+        open(src, "wb").write(content)  # (the same inode: the links stay links)
+        r = run(args)
+        check(f"-o input {name} exit 2", r.returncode == 2, (r.returncode, r.stderr))
+        check(f"-o input {name} message", f"fixtext: {src}: input file is also the output file".encode()
+              in r.stderr, r.stderr)
+        check(f"-o input {name} untouched", open(src, "rb").read() == content)
+    open(src, "wb").write(content)
+    with open(src, "rb") as f:
+        r = subprocess.run([FIXTEXT, "-o", src, "-"], stdin=f, capture_output=True, timeout=60)
+    check("-o standard input exit 2", r.returncode == 2 and b"fixtext: standard input: input file is"
+          in r.stderr, r.stderr)
+    check("-o standard input untouched", open(src, "rb").read() == content)
+    open(src, "wb").write(content)
+    with open(src, "ab") as f:
+        r = subprocess.run([FIXTEXT, src], stdout=f, stderr=subprocess.PIPE, timeout=60)
+    check("stdout appends to input exit 2", r.returncode == 2 and
+          f"fixtext: {src}: input file is also standard output".encode() in r.stderr, r.stderr)
+    check("stdout appends to input untouched", open(src, "rb").read() == content)
+    # what stays allowed: devices, and --check (which writes nothing)
+    r = run(["-o", "/dev/null", "/dev/null"])
+    check("-o /dev/null /dev/null", r.returncode == 0, r.stderr)
+    open(src, "wb").write(content)
+    r = run(["--check", "-o", src, src])
+    check("--check -o input", r.returncode == 1 and open(src, "rb").read() == content, r.stderr)
+    r = run(["-o", other, src])
+    check("-o other file written", r.returncode == 0 and open(other, "rb").read() != b"other\n", r.stderr)
+
+
 def test_dev_full():
     with open("/dev/full", "wb") as full:
         r = subprocess.run([FIXTEXT, seed("002")], stdout=full, stderr=subprocess.PIPE, timeout=60)
@@ -330,6 +375,7 @@ def main():
     test_detect_one_record_per_long_line()
     test_interactive_stream()
     for t in (test_missing_file_others_still_processed, test_unreadable_file, test_output_file,
+              test_output_is_an_input,
               test_stderr_write_errors, test_closed_pipe, test_check, test_in_place, test_in_place_failure_leaves_original,
               test_editor_filter):
         with tempfile.TemporaryDirectory() as tmp:
