@@ -493,6 +493,27 @@ static int process_to_output(const cli_config *cfg, fixtext *ft, output *out, in
     return status;
 }
 
+/* Gives the temporary file that replaces a file the original's owner, group and mode. The owner
+ * first: a change of owner clears the setuid and setgid bits, so the mode must be set after it.
+ * When the owner (not root) or the group (not a member) cannot be given, the file becomes ours as
+ * with sed -i, and the setuid or setgid bit goes: it would grant a different user's or group's
+ * rights than the original did. */
+static int keep_owner_and_mode(int fd, const struct stat *orig)
+{
+    if (fchown(fd, orig->st_uid, orig->st_gid) != 0 && fchown(fd, (uid_t)-1, orig->st_gid) != 0) {
+        /* Neither the owner nor (not a member) the group: both stay ours, checked below. */
+    }
+    struct stat now;
+    if (fstat(fd, &now) != 0)
+        return -1;
+    mode_t mode = orig->st_mode & 07777;
+    if (now.st_uid != orig->st_uid)
+        mode &= ~(mode_t)S_ISUID;
+    if (now.st_gid != orig->st_gid)
+        mode &= ~(mode_t)S_ISGID;
+    return fchmod(fd, mode);
+}
+
 /* Rewrites one file through a temporary file in the same directory and a rename, so the original
  * is either untouched or wholly replaced. */
 static int rewrite_in_place(const cli_config *cfg, fixtext *ft, const char *path, char *outbuf,
@@ -541,14 +562,9 @@ static int rewrite_in_place(const cli_config *cfg, fixtext *ft, const char *path
         fprintf(stderr, "fixtext: %s: %s\n", path, fixtext_error(ft));
         status = EXIT_TROUBLE;
     }
-    if (status == EXIT_OK) {
-        if (fchmod(tmpfd, st.st_mode & 07777) != 0 || fsync(tmpfd) != 0) {
-            fprintf(stderr, "fixtext: %s: %s\n", path, strerror(errno));
-            status = EXIT_TROUBLE;
-        }
-        if (fchown(tmpfd, st.st_uid, st.st_gid) != 0) {
-            /* Not the owner: the file becomes ours, as with sed -i. */
-        }
+    if (status == EXIT_OK && (keep_owner_and_mode(tmpfd, &st) != 0 || fsync(tmpfd) != 0)) {
+        fprintf(stderr, "fixtext: %s: %s\n", path, strerror(errno));
+        status = EXIT_TROUBLE;
     }
     if (close(tmpfd) != 0 && status == EXIT_OK) {
         fprintf(stderr, "fixtext: %s: %s\n", path, strerror(errno));

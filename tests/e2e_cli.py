@@ -241,6 +241,34 @@ def test_in_place(tmp):
     os.unlink(path + ".bak")
 
 
+def test_in_place_keeps_owner_and_mode(tmp):
+    """-i keeps owner, group and mode, setuid and setgid bits included (the owner is set first, as
+    a change of owner clears them); a user who cannot give the file its owner gets no set-id bits."""
+    path = os.path.join(tmp, "setid.txt")
+    open(path, "wb").write(b"bad \xff\n")
+    os.chown(path, 65534, 65534)
+    os.chmod(path, 0o6755)
+    r = run(["-i", path])
+    st = os.stat(path)
+    check("in-place setid exit", r.returncode == 0, r.stderr)
+    check("in-place setid mode kept", stat.S_IMODE(st.st_mode) == 0o6755, oct(st.st_mode))
+    check("in-place owner kept", (st.st_uid, st.st_gid) == (65534, 65534), (st.st_uid, st.st_gid))
+    # nobody rewriting root's set-id file in a directory nobody may write: the copy is nobody's,
+    # and must not become a set-user-ID nobody (or set-group-ID) program
+    shared = os.path.join(tmp, "shared")
+    os.mkdir(shared)
+    os.chmod(shared, 0o777)
+    theirs = os.path.join(shared, "theirs.txt")
+    open(theirs, "wb").write(b"bad \xff\n")
+    os.chown(theirs, 0, 0)
+    os.chmod(theirs, 0o6755)
+    r = subprocess.run([FIXTEXT, "-i", theirs], capture_output=True, preexec_fn=as_nobody, timeout=60)
+    st = os.stat(theirs)
+    check("in-place not owner exit", r.returncode == 0, r.stderr)
+    check("in-place not owner no set-id bits", stat.S_IMODE(st.st_mode) == 0o755 and
+          st.st_uid == 65534, (oct(st.st_mode), st.st_uid))
+
+
 def test_in_place_failure_leaves_original(tmp):
     path = os.path.join(tmp, "big.txt")
     original = open(seed("000"), "rb").read() * 8 + b"bad \xff\n"
@@ -376,7 +404,8 @@ def main():
     test_interactive_stream()
     for t in (test_missing_file_others_still_processed, test_unreadable_file, test_output_file,
               test_output_is_an_input,
-              test_stderr_write_errors, test_closed_pipe, test_check, test_in_place, test_in_place_failure_leaves_original,
+              test_stderr_write_errors, test_closed_pipe, test_check, test_in_place,
+              test_in_place_keeps_owner_and_mode, test_in_place_failure_leaves_original,
               test_editor_filter):
         with tempfile.TemporaryDirectory() as tmp:
             os.chmod(tmp, 0o755)
