@@ -514,83 +514,152 @@ static int keep_owner_and_mode(int fd, const struct stat *orig)
     return fchmod(fd, mode);
 }
 
-/* Rewrites one file through a temporary file in the same directory and a rename, so the original
- * is either untouched or wholly replaced. */
-static int rewrite_in_place(const cli_config *cfg, fixtext *ft, const char *path, char *outbuf,
-                            int *fatal)
+/* The file -i rewrites for path, into *target (malloc'd): path itself, or with --follow-symlinks
+ * the file its symbolic link (or chain of links) leads to, so that the link stays a link. Without
+ * it a symbolic link is refused: replacing it by a regular file, as sed -i does, would silently
+ * cut it from its target, which would keep the old text. */
+static int in_place_target(const cli_config *cfg, const char *path, char **target)
 {
     struct stat st;
-    if (stat(path, &st) != 0) {
+    if (lstat(path, &st) != 0) {
         fprintf(stderr, "fixtext: %s: %s\n", path, strerror(errno));
+        return EXIT_TROUBLE;
+    }
+    if (S_ISLNK(st.st_mode) && !cfg->follow_symlinks) {
+        fprintf(stderr, "fixtext: %s: is a symbolic link; not replaced (use --follow-symlinks to "
+                        "rewrite the file it points to)\n", path);
+        return EXIT_TROUBLE;
+    }
+    *target = S_ISLNK(st.st_mode) ? realpath(path, NULL) : strdup(path);
+    if (!*target) {
+        fprintf(stderr, "fixtext: %s: %s\n", path, strerror(errno));
+        return EXIT_TROUBLE;
+    }
+    return EXIT_OK;
+}
+
+/* Creates the temporary file beside target (same directory, so that rename can replace target),
+ * its name into *tmpname (malloc'd). Returns its descriptor, or -1 with errno set. */
+static int make_temp(const char *target, char **tmpname)
+{
+    size_t size = strlen(target) + sizeof "/.fixtext-XXXXXX";
+    char *dircopy = strdup(target);
+    *tmpname = malloc(size);
+    if (!dircopy || !*tmpname) {
+        free(dircopy), free(*tmpname);
+        *tmpname = NULL;
+        errno = ENOMEM;
+        return -1;
+    }
+    snprintf(*tmpname, size, "%s/.fixtext-XXXXXX", dirname(dircopy));
+    free(dircopy);
+    int fd = mkstemp(*tmpname);
+    if (fd < 0) {
+        int e = errno;
+        free(*tmpname);
+        *tmpname = NULL;
+        errno = e;
+    }
+    return fd;
+}
+
+/* Keeps the original as target SUFFIX (a hard link: no copy). */
+static int make_backup(const char *target, const char *suffix)
+{
+    size_t size = strlen(target) + strlen(suffix) + 1;
+    char *backup = malloc(size);
+    if (!backup) {
+        fprintf(stderr, "fixtext: %s: cannot make backup: %s\n", target, strerror(ENOMEM));
+        return EXIT_TROUBLE;
+    }
+    snprintf(backup, size, "%s%s", target, suffix);
+    int status = EXIT_OK;
+    if ((unlink(backup) != 0 && errno != ENOENT) || link(target, backup) != 0) {
+        fprintf(stderr, "fixtext: %s: cannot make backup: %s\n", backup, strerror(errno));
+        status = EXIT_TROUBLE;
+    }
+    free(backup);
+    return status;
+}
+
+/* Processes the open input into the temporary file and gives that the original's owner and
+ * mode; name is the file's name in messages. */
+static int write_temp(const cli_config *cfg, fixtext *ft, int in, int tmpfd, const struct stat *st,
+                      const char *name, char *outbuf, int *fatal)
+{
+    output out = {tmpfd, name, outbuf, 0, 0};
+    run r = {.cfg = cfg, .out = &out, .label = name};
+    fixtext_set_output(ft, run_write, on_line, &r);
+    int status = feed_fd(ft, in, &r, 0, fatal);
+    if (output_flush(&out) || out.err) {
+        fprintf(stderr, "fixtext: %s: %s\n", name, strerror(out.err));
+        return EXIT_TROUBLE;
+    }
+    if (*fatal) {
+        fprintf(stderr, "fixtext: %s: %s\n", name, fixtext_error(ft));
+        return EXIT_TROUBLE;
+    }
+    if (status == EXIT_OK && (keep_owner_and_mode(tmpfd, st) != 0 || fsync(tmpfd) != 0)) {
+        fprintf(stderr, "fixtext: %s: %s\n", name, strerror(errno));
+        return EXIT_TROUBLE;
+    }
+    return status;
+}
+
+/* Rewrites target (named name in messages) through a temporary file in the same directory and a
+ * rename, so that the original is either untouched or wholly replaced. */
+static int rewrite_file(const cli_config *cfg, fixtext *ft, const char *name, const char *target,
+                        char *outbuf, int *fatal)
+{
+    struct stat st;
+    if (stat(target, &st) != 0) {
+        fprintf(stderr, "fixtext: %s: %s\n", name, strerror(errno));
         return EXIT_TROUBLE;
     }
     if (!S_ISREG(st.st_mode)) {
-        fprintf(stderr, "fixtext: %s: not a regular file\n", path);
+        fprintf(stderr, "fixtext: %s: not a regular file\n", name);
         return EXIT_TROUBLE;
     }
-    const char *label;
-    int in = open_input(path, &label);
-    if (in < 0)
-        return EXIT_TROUBLE;
-
-    size_t plen = strlen(path);
-    char *dircopy = strdup(path);
-    char *tmpname = malloc(plen + 32);
-    if (!dircopy || !tmpname) {
-        free(dircopy), free(tmpname), close(in);
-        fprintf(stderr, "fixtext: %s: %s\n", path, strerror(ENOMEM));
+    int in = open(target, O_RDONLY);
+    if (in < 0) {
+        fprintf(stderr, "fixtext: %s: %s\n", name, strerror(errno));
         return EXIT_TROUBLE;
     }
-    snprintf(tmpname, plen + 32, "%s/.fixtext-XXXXXX", dirname(dircopy));
-    free(dircopy);
-    int tmpfd = mkstemp(tmpname);
+    char *tmpname;
+    int tmpfd = make_temp(target, &tmpname);
     if (tmpfd < 0) {
-        fprintf(stderr, "fixtext: %s: cannot create temporary file: %s\n", path, strerror(errno));
-        free(tmpname), close(in);
+        fprintf(stderr, "fixtext: %s: cannot create temporary file: %s\n", name, strerror(errno));
+        close(in);
         return EXIT_TROUBLE;
     }
-
-    output out = {tmpfd, path, outbuf, 0, 0};
-    run r = {.cfg = cfg, .out = &out, .label = label};
-    fixtext_set_output(ft, run_write, on_line, &r);
-    int status = feed_fd(ft, in, &r, 0, fatal);
+    int status = write_temp(cfg, ft, in, tmpfd, &st, name, outbuf, fatal);
     close(in);
-    if (output_flush(&out) || out.err) {
-        fprintf(stderr, "fixtext: %s: %s\n", path, strerror(out.err));
-        status = EXIT_TROUBLE;
-    } else if (*fatal) {
-        fprintf(stderr, "fixtext: %s: %s\n", path, fixtext_error(ft));
-        status = EXIT_TROUBLE;
-    }
-    if (status == EXIT_OK && (keep_owner_and_mode(tmpfd, &st) != 0 || fsync(tmpfd) != 0)) {
-        fprintf(stderr, "fixtext: %s: %s\n", path, strerror(errno));
-        status = EXIT_TROUBLE;
-    }
     if (close(tmpfd) != 0 && status == EXIT_OK) {
-        fprintf(stderr, "fixtext: %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "fixtext: %s: %s\n", name, strerror(errno));
         status = EXIT_TROUBLE;
     }
-    if (status == EXIT_OK && cfg->backup_suffix) {
-        size_t blen = plen + strlen(cfg->backup_suffix) + 1;
-        char *backup = malloc(blen);
-        if (!backup) {
-            status = EXIT_TROUBLE;
-        } else {
-            snprintf(backup, blen, "%s%s", path, cfg->backup_suffix);
-            if ((unlink(backup) != 0 && errno != ENOENT) || link(path, backup) != 0) {
-                fprintf(stderr, "fixtext: %s: cannot make backup: %s\n", backup, strerror(errno));
-                status = EXIT_TROUBLE;
-            }
-            free(backup);
-        }
-    }
-    if (status == EXIT_OK && rename(tmpname, path) != 0) {
-        fprintf(stderr, "fixtext: %s: %s\n", path, strerror(errno));
+    if (status == EXIT_OK && cfg->backup_suffix)
+        status = make_backup(target, cfg->backup_suffix);
+    if (status == EXIT_OK && rename(tmpname, target) != 0) {
+        fprintf(stderr, "fixtext: %s: %s\n", name, strerror(errno));
         status = EXIT_TROUBLE;
     }
     if (status != EXIT_OK)
         unlink(tmpname);
     free(tmpname);
+    return status;
+}
+
+/* -i for one operand: its target (see in_place_target), rewritten. */
+static int rewrite_in_place(const cli_config *cfg, fixtext *ft, const char *path, char *outbuf,
+                            int *fatal)
+{
+    char *target;
+    int status = in_place_target(cfg, path, &target);
+    if (status != EXIT_OK)
+        return status;
+    status = rewrite_file(cfg, ft, path, target, outbuf, fatal);
+    free(target);
     return status;
 }
 

@@ -12,12 +12,13 @@
 enum {
     OPT_CHECK = 256, OPT_KEEP_BOM, OPT_DETECT, OPT_CANDIDATES, OPT_LANG, OPT_EXPLAIN, OPT_STATS,
     OPT_NO_DETECT, OPT_NO_MOJIBAKE, OPT_KEEP_ENTITIES, OPT_NO_SHIFTED, OPT_NO_C1, OPT_KEEP_PINYIN,
-    OPT_OPENCC_CONFIG, OPT_OPENCC_DATA, OPT_WINDOW, OPT_HELP, OPT_VERSION,
+    OPT_OPENCC_CONFIG, OPT_OPENCC_DATA, OPT_WINDOW, OPT_HELP, OPT_VERSION, OPT_FOLLOW_SYMLINKS,
 };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
     {"in-place", optional_argument, NULL, 'i'},
+    {"follow-symlinks", no_argument, NULL, OPT_FOLLOW_SYMLINKS},
     {"check", no_argument, NULL, OPT_CHECK},
     {"keep-bom", no_argument, NULL, OPT_KEEP_BOM},
     {"detect", optional_argument, NULL, OPT_DETECT},
@@ -162,6 +163,7 @@ enum cli_action cli_parse(int argc, char **argv, cli_config *cfg, FILE *err)
             cfg->in_place = 1;
             cfg->backup_suffix = (optarg && *optarg) ? optarg : NULL;
             break;
+        case OPT_FOLLOW_SYMLINKS: cfg->follow_symlinks = 1; break;
         case OPT_CHECK: cfg->check = 1; break;
         case OPT_KEEP_BOM: cfg->lib.flags |= FIXTEXT_KEEP_BOM; break;
         case OPT_DETECT:
@@ -242,6 +244,8 @@ void cli_print_help(FILE *out)
 "Output:\n"
 "  -o, --output=FILE       write to FILE instead of standard output\n"
 "  -i, --in-place[=SUFFIX] rewrite each FILE (backup to FILE SUFFIX if given)\n"
+"      --follow-symlinks   with -i, rewrite the file a symbolic link points to\n"
+"                          (without it, -i refuses symbolic links)\n"
 "      --check             write nothing; exit 1 if any line would change\n"
 "      --keep-bom          keep a leading byte order mark\n"
 "  -q, --quiet, --silent   no warnings about binary or truncated input\n"

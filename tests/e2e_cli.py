@@ -269,6 +269,42 @@ def test_in_place_keeps_owner_and_mode(tmp):
           st.st_uid == 65534, (oct(st.st_mode), st.st_uid))
 
 
+def test_in_place_symlinks(tmp):
+    """-i does not replace a symbolic link by a regular file: it refuses, or with --follow-symlinks
+    rewrites the file the link (or chain of links) points to and leaves the link a link."""
+    real_dir = os.path.join(tmp, "real")
+    os.mkdir(real_dir)
+    target = os.path.join(real_dir, "target.txt")
+    dirty, fixed = b"bad \xff\n", "bad \ufffd\n".encode()
+    open(target, "wb").write(dirty)
+    os.chmod(target, 0o640)
+    link = os.path.join(tmp, "link.txt")
+    os.symlink(os.path.join("real", "target.txt"), link)
+    r = run(["-i", "--no-detect", link])
+    check("in-place symlink refused exit 2", r.returncode == 2, r.returncode)
+    check("in-place symlink refused message", f"fixtext: {link}: is a symbolic link".encode() in r.stderr,
+          r.stderr)
+    check("in-place symlink refused link kept", os.path.islink(link) and
+          open(target, "rb").read() == dirty, os.path.islink(link))
+    chain = os.path.join(tmp, "chain.txt")
+    os.symlink("link.txt", chain)
+    r = run(["-i.bak", "--follow-symlinks", "--no-detect", chain])
+    check("follow-symlinks exit", r.returncode == 0, r.stderr)
+    check("follow-symlinks links kept", os.path.islink(chain) and os.path.islink(link) and
+          os.readlink(link) == os.path.join("real", "target.txt"))
+    check("follow-symlinks target rewritten", open(target, "rb").read() == fixed and
+          stat.S_IMODE(os.stat(target).st_mode) == 0o640, open(target, "rb").read())
+    check("follow-symlinks backup beside target", os.path.exists(target + ".bak") and
+          open(target + ".bak", "rb").read() == dirty, os.listdir(real_dir))
+    check("follow-symlinks no temp left", sorted(os.listdir(tmp)) == ["chain.txt", "link.txt", "real"] and
+          sorted(os.listdir(real_dir)) == ["target.txt", "target.txt.bak"], (os.listdir(tmp), os.listdir(real_dir)))
+    dangling = os.path.join(tmp, "dangling.txt")
+    os.symlink("nowhere.txt", dangling)
+    r = run(["-i", "--follow-symlinks", dangling])
+    check("follow-symlinks dangling exit 2", r.returncode == 2 and dangling.encode() in r.stderr and
+          os.path.islink(dangling), r.stderr)
+
+
 def test_in_place_failure_leaves_original(tmp):
     path = os.path.join(tmp, "big.txt")
     original = open(seed("000"), "rb").read() * 8 + b"bad \xff\n"
@@ -405,7 +441,7 @@ def main():
     for t in (test_missing_file_others_still_processed, test_unreadable_file, test_output_file,
               test_output_is_an_input,
               test_stderr_write_errors, test_closed_pipe, test_check, test_in_place,
-              test_in_place_keeps_owner_and_mode, test_in_place_failure_leaves_original,
+              test_in_place_keeps_owner_and_mode, test_in_place_symlinks, test_in_place_failure_leaves_original,
               test_editor_filter):
         with tempfile.TemporaryDirectory() as tmp:
             os.chmod(tmp, 0o755)
