@@ -606,6 +606,18 @@ static int write_temp(const cli_config *cfg, fixtext *ft, int in, int tmpfd, con
     return status;
 }
 
+/* The rename gave the name a new file; the original's other hard links still name the old one.
+ * Said rather than refused: splitting the links is what replacing a file means (sed -i does it
+ * silently), and the named file is right; only the other names are not what one may expect. */
+static void warn_hard_links(const cli_config *cfg, const char *name, const struct stat *orig)
+{
+    if (cfg->quiet || orig->st_nlink <= 1)
+        return;
+    unsigned long long others = (unsigned long long)orig->st_nlink - 1;
+    fprintf(stderr, "fixtext: %s: warning: %llu other hard link%s still ha%s the old content\n",
+            name, others, others == 1 ? "" : "s", others == 1 ? "s" : "ve");
+}
+
 /* Rewrites target (named name in messages) through a temporary file in the same directory and a
  * rename, so that the original is either untouched or wholly replaced. */
 static int rewrite_file(const cli_config *cfg, fixtext *ft, const char *name, const char *target,
@@ -647,6 +659,8 @@ static int rewrite_file(const cli_config *cfg, fixtext *ft, const char *name, co
     if (status != EXIT_OK)
         unlink(tmpname);
     free(tmpname);
+    if (status == EXIT_OK)
+        warn_hard_links(cfg, name, &st);
     return status;
 }
 

@@ -305,6 +305,25 @@ def test_in_place_symlinks(tmp):
           os.path.islink(dangling), r.stderr)
 
 
+def test_in_place_hard_links(tmp):
+    """-i gives the name a new file: the other hard links keep the old content, and fixtext says so
+    once, naming the file (not under -q)."""
+    path, other = os.path.join(tmp, "a.txt"), os.path.join(tmp, "b.txt")
+    open(path, "wb").write(b"bad \xff\n")
+    os.link(path, other)
+    r = run(["-i", "--no-detect", path])
+    check("in-place hard link exit", r.returncode == 0, r.stderr)
+    check("in-place hard link warning", r.stderr ==
+          f"fixtext: {path}: warning: 1 other hard link still has the old content\n".encode(), r.stderr)
+    check("in-place hard link split", open(path, "rb").read() == "bad \ufffd\n".encode() and
+          open(other, "rb").read() == b"bad \xff\n")
+    r = run(["-i", "--no-detect", path])
+    check("in-place single link no warning", r.returncode == 0 and r.stderr == b"", r.stderr)
+    os.link(other, path + ".2")
+    r = run(["-i", "-q", "--no-detect", other])
+    check("in-place hard link -q quiet", r.returncode == 0 and r.stderr == b"", r.stderr)
+
+
 def test_in_place_failure_leaves_original(tmp):
     path = os.path.join(tmp, "big.txt")
     original = open(seed("000"), "rb").read() * 8 + b"bad \xff\n"
@@ -441,7 +460,7 @@ def main():
     for t in (test_missing_file_others_still_processed, test_unreadable_file, test_output_file,
               test_output_is_an_input,
               test_stderr_write_errors, test_closed_pipe, test_check, test_in_place,
-              test_in_place_keeps_owner_and_mode, test_in_place_symlinks, test_in_place_failure_leaves_original,
+              test_in_place_keeps_owner_and_mode, test_in_place_symlinks, test_in_place_hard_links, test_in_place_failure_leaves_original,
               test_editor_filter):
         with tempfile.TemporaryDirectory() as tmp:
             os.chmod(tmp, 0o755)
