@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -538,29 +539,97 @@ static int in_place_target(const cli_config *cfg, const char *path, char **targe
     return EXIT_OK;
 }
 
-/* Creates the temporary file beside target (same directory, so that rename can replace target),
- * its name into *tmpname (malloc'd). Returns its descriptor, or -1 with errno set. */
-static int make_temp(const char *target, char **tmpname)
+/* The temporary file -i is writing, for a signal handler to remove: kept in a static buffer, as
+ * the handler may only call async-signal-safe functions (unlink, signal, raise), not free.
+ * While the file is being created, renamed or removed (TEMP_CHANGING) the handler cannot know
+ * whether temp_path names our file, so it leaves the signal for temp_settle to act on once the
+ * step is over. (With -j the handler may run in a worker thread; the same holds.) */
+enum { TEMP_NONE, TEMP_CHANGING, TEMP_LIVE };
+static char temp_path[PATH_MAX];
+static volatile sig_atomic_t temp_state = TEMP_NONE;
+static volatile sig_atomic_t deferred_signal;
+static const int fatal_signals[] = {SIGHUP, SIGINT, SIGTERM};
+
+/* Removes the temporary file, then dies of the signal with its default action, so that the exit
+ * status still says which signal it was. */
+static void on_fatal_signal(int sig)
 {
-    size_t size = strlen(target) + sizeof "/.fixtext-XXXXXX";
+    if (temp_state == TEMP_CHANGING) {
+        deferred_signal = sig;
+        return;
+    }
+    if (temp_state == TEMP_LIVE)
+        unlink(temp_path);
+    signal(sig, SIG_DFL);
+    raise(sig); /* blocked while the handler runs: delivered as it returns */
+}
+
+/* Ends a create/rename/remove step: the new state, then any signal that arrived during it. */
+static void temp_settle(int state)
+{
+    temp_state = state;
+    if (deferred_signal)
+        on_fatal_signal(deferred_signal);
+}
+
+/* For -i only: a hangup, an interrupt or a termination must not leave a .fixtext-* file behind.
+ * A signal ignored when fixtext started (nohup) stays ignored. */
+static void catch_fatal_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fatal_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof fatal_signals / sizeof *fatal_signals; i++)
+        sigaddset(&sa.sa_mask, fatal_signals[i]); /* the first signal wins */
+    for (size_t i = 0; i < sizeof fatal_signals / sizeof *fatal_signals; i++) {
+        struct sigaction old;
+        if (sigaction(fatal_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        sigaction(fatal_signals[i], &sa, NULL);
+    }
+}
+
+/* Creates the temporary file beside target (same directory, so that rename can replace target),
+ * named in temp_path. Returns its descriptor, or -1 with errno set. */
+static int make_temp(const char *target)
+{
     char *dircopy = strdup(target);
-    *tmpname = malloc(size);
-    if (!dircopy || !*tmpname) {
-        free(dircopy), free(*tmpname);
-        *tmpname = NULL;
+    if (!dircopy) {
         errno = ENOMEM;
         return -1;
     }
-    snprintf(*tmpname, size, "%s/.fixtext-XXXXXX", dirname(dircopy));
+    int n = snprintf(temp_path, sizeof temp_path, "%s/.fixtext-XXXXXX", dirname(dircopy));
     free(dircopy);
-    int fd = mkstemp(*tmpname);
-    if (fd < 0) {
-        int e = errno;
-        free(*tmpname);
-        *tmpname = NULL;
-        errno = e;
+    if (n < 0 || (size_t)n >= sizeof temp_path) {
+        errno = ENAMETOOLONG;
+        return -1;
     }
+    temp_state = TEMP_CHANGING;
+    int fd = mkstemp(temp_path);
+    int e = errno;
+    temp_settle(fd >= 0 ? TEMP_LIVE : TEMP_NONE);
+    errno = e;
     return fd;
+}
+
+/* Renames the temporary file over target; returns rename's result, errno kept. */
+static int commit_temp(const char *target)
+{
+    temp_state = TEMP_CHANGING;
+    int rc = rename(temp_path, target);
+    int e = errno;
+    temp_settle(rc == 0 ? TEMP_NONE : TEMP_LIVE);
+    errno = e;
+    return rc;
+}
+
+static void discard_temp(void)
+{
+    temp_state = TEMP_CHANGING;
+    unlink(temp_path);
+    temp_settle(TEMP_NONE);
 }
 
 /* Keeps the original as target SUFFIX (a hard link: no copy). */
@@ -637,8 +706,7 @@ static int rewrite_file(const cli_config *cfg, fixtext *ft, const char *name, co
         fprintf(stderr, "fixtext: %s: %s\n", name, strerror(errno));
         return EXIT_TROUBLE;
     }
-    char *tmpname;
-    int tmpfd = make_temp(target, &tmpname);
+    int tmpfd = make_temp(target);
     if (tmpfd < 0) {
         fprintf(stderr, "fixtext: %s: cannot create temporary file: %s\n", name, strerror(errno));
         close(in);
@@ -652,13 +720,12 @@ static int rewrite_file(const cli_config *cfg, fixtext *ft, const char *name, co
     }
     if (status == EXIT_OK && cfg->backup_suffix)
         status = make_backup(target, cfg->backup_suffix);
-    if (status == EXIT_OK && rename(tmpname, target) != 0) {
+    if (status == EXIT_OK && commit_temp(target) != 0) {
         fprintf(stderr, "fixtext: %s: %s\n", name, strerror(errno));
         status = EXIT_TROUBLE;
     }
     if (status != EXIT_OK)
-        unlink(tmpname);
-    free(tmpname);
+        discard_temp();
     if (status == EXIT_OK)
         warn_hard_links(cfg, name, &st);
     return status;
@@ -754,6 +821,7 @@ int main(int argc, char **argv)
     int status = EXIT_OK, any_changed = 0;
     if (cfg.in_place) {
         int fatal = 0;
+        catch_fatal_signals();
         for (int i = 0; i < cfg.nfiles; i++) {
             if (rewrite_in_place(&cfg, ft, cfg.files[i], outbuf, &fatal))
                 status = EXIT_TROUBLE;

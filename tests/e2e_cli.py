@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 
 from e2e_common import check, finish
 
@@ -324,6 +325,49 @@ def test_in_place_hard_links(tmp):
     check("in-place hard link -q quiet", r.returncode == 0 and r.stderr == b"", r.stderr)
 
 
+def wait_for_temp(directory, proc):
+    """Waits until proc has made its .fixtext-* file in directory; False if it ended first."""
+    while proc.poll() is None:
+        if any(f.startswith(".fixtext-") for f in os.listdir(directory)):
+            return True
+        time.sleep(0.0005)
+    return False
+
+
+def test_in_place_signals(tmp):
+    """A hangup, interrupt or termination during -i removes the temporary file, leaves the original
+    as it was, and fixtext dies of that signal (its exit status says so)."""
+    seeds = b"".join(open(os.path.join(SEEDS, f), "rb").read() for f in sorted(os.listdir(SEEDS)))
+    path = os.path.join(tmp, "big.txt")
+
+    def default_signals():  # whatever the test runner ignores, fixtext must see these
+        for sig in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_DFL)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        name = signal.Signals(sig).name
+        copies = 50
+        for _ in range(6):  # the file must outlast the time it takes to see the temporary file
+            original = seeds * copies
+            open(path, "wb").write(original)
+            p = subprocess.Popen([FIXTEXT, "-i", path], stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE, preexec_fn=default_signals)
+            seen = wait_for_temp(tmp, p)
+            if seen:
+                p.send_signal(sig)
+            err = p.communicate(timeout=120)[1]
+            if seen or p.returncode != 0:
+                break
+            copies *= 4  # it finished first: a bigger file
+        check(f"in-place {name} temporary seen", seen, copies)
+        check(f"in-place {name} dies of the signal", p.returncode == -sig, (p.returncode, err))
+        check(f"in-place {name} no temporary left", os.listdir(tmp) == ["big.txt"], os.listdir(tmp))
+        check(f"in-place {name} original untouched", open(path, "rb").read() == original)
+        for f in os.listdir(tmp):  # (so that the next signal starts clean even before the fix)
+            if f.startswith(".fixtext-"):
+                os.unlink(os.path.join(tmp, f))
+
+
 def test_in_place_failure_leaves_original(tmp):
     path = os.path.join(tmp, "big.txt")
     original = open(seed("000"), "rb").read() * 8 + b"bad \xff\n"
@@ -460,7 +504,8 @@ def main():
     for t in (test_missing_file_others_still_processed, test_unreadable_file, test_output_file,
               test_output_is_an_input,
               test_stderr_write_errors, test_closed_pipe, test_check, test_in_place,
-              test_in_place_keeps_owner_and_mode, test_in_place_symlinks, test_in_place_hard_links, test_in_place_failure_leaves_original,
+              test_in_place_keeps_owner_and_mode, test_in_place_symlinks, test_in_place_hard_links,
+              test_in_place_signals, test_in_place_failure_leaves_original,
               test_editor_filter):
         with tempfile.TemporaryDirectory() as tmp:
             os.chmod(tmp, 0o755)
