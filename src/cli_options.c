@@ -2,6 +2,7 @@
  * --opt=value, "--" ends options, "-" is standard input). */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,12 +12,13 @@
 enum {
     OPT_CHECK = 256, OPT_KEEP_BOM, OPT_DETECT, OPT_CANDIDATES, OPT_LANG, OPT_EXPLAIN, OPT_STATS,
     OPT_NO_DETECT, OPT_NO_MOJIBAKE, OPT_KEEP_ENTITIES, OPT_NO_SHIFTED, OPT_NO_C1, OPT_KEEP_PINYIN,
-    OPT_OPENCC_CONFIG, OPT_OPENCC_DATA, OPT_WINDOW, OPT_HELP, OPT_VERSION,
+    OPT_OPENCC_CONFIG, OPT_OPENCC_DATA, OPT_WINDOW, OPT_HELP, OPT_VERSION, OPT_FOLLOW_SYMLINKS,
 };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
     {"in-place", optional_argument, NULL, 'i'},
+    {"follow-symlinks", no_argument, NULL, OPT_FOLLOW_SYMLINKS},
     {"check", no_argument, NULL, OPT_CHECK},
     {"keep-bom", no_argument, NULL, OPT_KEEP_BOM},
     {"detect", optional_argument, NULL, OPT_DETECT},
@@ -43,12 +45,52 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int usage_error(FILE *err, const char *fmt, const char *arg)
+static int usage_error(FILE *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int usage_error(FILE *err, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     fputs("fixtext: ", err);
-    fprintf(err, fmt, arg);
+    vfprintf(err, fmt, ap);
     fprintf(err, "\nTry 'fixtext --help' for more information.\n");
+    va_end(ap);
     return CLI_USAGE_ERROR;
+}
+
+/* The long option the user typed as arg ("--out" or "--output=x"), by its full name as GNU getopt
+ * would print it; the typed text itself when no option starts with it. */
+static const char *long_option_name(const char *arg, char *buf, size_t size)
+{
+    const char *typed = arg + 2;
+    size_t len = strcspn(typed, "=");
+    for (const struct option *o = long_options; o->name; o++)
+        if (strncmp(o->name, typed, len) == 0) {
+            snprintf(buf, size, "--%s", o->name);
+            return buf;
+        }
+    snprintf(buf, size, "%.*s", (int)(len + 2 < size ? len + 2 : size - 1), arg);
+    return buf;
+}
+
+/* getopt_long returned ':' or '?' (opterr is 0, so it printed nothing): say what was wrong in GNU
+ * getopt's words. optopt is the option's value, which for a long option may be a short letter
+ * too, so what the user typed (argv[optind - 1]) decides between the two wordings. */
+static int option_error(FILE *err, int c, char **argv)
+{
+    const char *typed = optind > 0 ? argv[optind - 1] : "";
+    char name[64];
+    if (strncmp(typed, "--", 2) == 0 && typed[2]) {
+        if (c == ':')
+            return usage_error(err, "option '%s' requires an argument",
+                               long_option_name(typed, name, sizeof name));
+        if (optopt)
+            return usage_error(err, "option '%s' doesn't allow an argument",
+                               long_option_name(typed, name, sizeof name));
+        return usage_error(err, "unrecognized option '%s'", typed);
+    }
+    if (c == ':')
+        return usage_error(err, "option requires an argument -- '%c'", optopt);
+    return usage_error(err, "invalid option -- '%c'", optopt);
 }
 
 static int parse_format(const char *arg, enum cli_format *out)
@@ -62,24 +104,48 @@ static int parse_format(const char *arg, enum cli_format *out)
     return 0;
 }
 
-/* Parses a positive count or size; a size may end in K or M (powers of 1024). */
-static int parse_size(const char *arg, unsigned long long max, unsigned long long *out)
+/* The limits of --window and --jobs, here only: the checks and the messages both use them. (The
+ * library may export its own limits later; these are the command's.) */
+#define WINDOW_MIN 64ull
+#define WINDOW_MAX (1ull << 30)
+#define JOBS_MAX 64ull
+
+/* Parses a positive decimal number of at most max; with suffixes set, it may end in K, M or G
+ * (powers of 1024). Digits only: strtoull alone would take " -1" and wrap it around. */
+static int parse_number(const char *arg, int suffixes, unsigned long long max,
+                        unsigned long long *out)
 {
+    if (!arg || *arg < '0' || *arg > '9')
+        return -1;
     char *end;
     errno = 0;
-    if (!arg || !*arg || *arg == '-')
-        return -1;
     unsigned long long v = strtoull(arg, &end, 10);
-    if (errno || end == arg)
+    if (errno)
         return -1;
-    if (*end == 'K' || *end == 'k')
-        v <<= 10, end++;
-    else if (*end == 'M' || *end == 'm')
-        v <<= 20, end++;
-    if (*end || v == 0 || v > max)
+    unsigned shift = 0;
+    if (suffixes && *end) {
+        const char *units = "KMG", *u = strchr(units, *end & ~0x20); /* K or k, ... */
+        if (!u || !*u)
+            return -1;
+        shift = 10u * (unsigned)(u - units + 1);
+        end++;
+    }
+    /* Compare before shifting: a shift past 64 bits would wrap (2^54 K would become 1024). */
+    if (*end || v == 0 || v > (max >> shift))
         return -1;
-    *out = v;
+    *out = v << shift;
     return 0;
+}
+
+/* "1G", "64K" or "64" bytes, for messages about sizes. */
+static const char *size_text(unsigned long long v, char *buf, size_t size)
+{
+    const char *units = "\0KMG";
+    int u = 0;
+    while (u < 3 && v >= 1024 && v % 1024 == 0)
+        v >>= 10, u++;
+    snprintf(buf, size, "%llu%.1s", v, units + u);
+    return buf;
 }
 
 enum cli_action cli_parse(int argc, char **argv, cli_config *cfg, FILE *err)
@@ -97,6 +163,7 @@ enum cli_action cli_parse(int argc, char **argv, cli_config *cfg, FILE *err)
             cfg->in_place = 1;
             cfg->backup_suffix = (optarg && *optarg) ? optarg : NULL;
             break;
+        case OPT_FOLLOW_SYMLINKS: cfg->follow_symlinks = 1; break;
         case OPT_CHECK: cfg->check = 1; break;
         case OPT_KEEP_BOM: cfg->lib.flags |= FIXTEXT_KEEP_BOM; break;
         case OPT_DETECT:
@@ -126,26 +193,24 @@ enum cli_action cli_parse(int argc, char **argv, cli_config *cfg, FILE *err)
         case OPT_OPENCC_CONFIG: cfg->lib.opencc_config = optarg; break;
         case OPT_OPENCC_DATA: cfg->lib.opencc_data_dir = optarg; break;
         case 'j':
-            if (parse_size(optarg, 64, &v))
-                return usage_error(err, "invalid number of jobs '%s' (1 to 64)", optarg);
+            if (parse_number(optarg, 0, JOBS_MAX, &v))
+                return usage_error(err, "invalid number of jobs '%s' (1 to %llu)", optarg, JOBS_MAX);
             cfg->lib.jobs = (unsigned)v;
             break;
         case OPT_WINDOW:
-            if (parse_size(optarg, 1ull << 30, &v) || v < 64)
-                return usage_error(err, "invalid window size '%s' (64 bytes to 1G)", optarg);
+            if (parse_number(optarg, 1, WINDOW_MAX, &v) || v < WINDOW_MIN) {
+                char lo[32], hi[32];
+                return usage_error(err, "invalid window size '%s' (%s to %s bytes; suffix K, M or G)",
+                                   optarg, size_text(WINDOW_MIN, lo, sizeof lo),
+                                   size_text(WINDOW_MAX, hi, sizeof hi));
+            }
             cfg->lib.window = (size_t)v;
             break;
         case 'q': cfg->quiet = 1; break;
         case OPT_HELP: return CLI_HELP;
         case OPT_VERSION: return CLI_VERSION;
-        case ':':
-            if (optopt && optopt < 256)
-                return usage_error(err, "option requires an argument -- '%c'", (char[]){(char)optopt, 0});
-            return usage_error(err, "option '%s' requires an argument", argv[optind - 1]);
-        default:
-            if (optopt && optopt < 256)
-                return usage_error(err, "invalid option -- '%s'", (char[]){(char)optopt, 0});
-            return usage_error(err, "unrecognized option '%s'", argv[optind - 1]);
+        default: /* ':' or '?' */
+            return option_error(err, c, argv);
         }
     }
     cfg->files = argv + optind;
@@ -179,9 +244,12 @@ void cli_print_help(FILE *out)
 "Output:\n"
 "  -o, --output=FILE       write to FILE instead of standard output\n"
 "  -i, --in-place[=SUFFIX] rewrite each FILE (backup to FILE SUFFIX if given)\n"
+"      --follow-symlinks   with -i, rewrite the file a symbolic link points to\n"
+"                          (without it, -i refuses symbolic links)\n"
 "      --check             write nothing; exit 1 if any line would change\n"
 "      --keep-bom          keep a leading byte order mark\n"
-"  -q, --quiet, --silent   no warnings about binary or truncated input\n"
+"  -q, --quiet, --silent   no warnings (binary or truncated input, hard links\n"
+"                          that -i leaves with the old content)\n"
 "\n"
 "Detection:\n"
 "  -f, --from=ENC          the input is in ENC (any name iconv knows); no detection\n"
@@ -209,7 +277,8 @@ void cli_print_help(FILE *out)
 "\n"
 "Performance:\n"
 "  -j, --jobs=N            process blocks of lines in N threads (output stays in order)\n"
-"      --window=SIZE       handle lines longer than SIZE bytes in pieces (default 64K)\n"
+"      --window=SIZE       handle lines longer than SIZE bytes in pieces (default 64K;\n"
+"                          suffix K, M or G)\n"
 "\n"
 "      --help              display this help and exit\n"
 "      --version           output version information and exit\n"

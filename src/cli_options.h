@@ -15,6 +15,7 @@ typedef struct cli_config {
     const char *output;       /* -o FILE; NULL: stdout */
     int in_place;             /* -i */
     const char *backup_suffix;/* -i SUFFIX; NULL: no backup */
+    int follow_symlinks;      /* --follow-symlinks: -i rewrites a link's target, not the link */
     int check;                /* --check */
     int stats;                /* --stats */
     int quiet;                /* -q: no warnings */

@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 
 from e2e_common import check, finish
 
@@ -50,6 +51,37 @@ def test_help_and_version():
     check("unknown encoding", r.returncode == 2 and b"NOT-AN-ENCODING" in r.stderr, r.stderr)
 
 
+def test_option_argument_messages():
+    """A missing argument names the option as GNU getopt does (the letter, not a stray byte)."""
+    r = run(["-o"])
+    check("missing argument short", r.returncode == 2 and
+          r.stderr.startswith(b"fixtext: option requires an argument -- 'o'\n"), r.stderr)
+    r = run(["-qj"])
+    check("missing argument grouped", b"option requires an argument -- 'j'\n" in r.stderr, r.stderr)
+    r = run(["--output"])
+    check("missing argument long", r.returncode == 2 and
+          b"fixtext: option '--output' requires an argument\n" in r.stderr, r.stderr)
+    r = run(["--quiet=1"])
+    check("argument not allowed long", r.returncode == 2 and
+          b"option '--quiet' doesn't allow an argument" in r.stderr, r.stderr)
+    r = run(["-Z"])
+    check("invalid short option", b"invalid option -- 'Z'\n" in r.stderr, r.stderr)
+
+
+def test_window_sizes():
+    """--window takes the K, M and G suffixes its message names, up to 1G, and no wrapped values."""
+    for size in ("64", "4K", "4k", "1M", "1G", "1048576K"):
+        r = run(["--window", size], b"x\n")
+        check(f"window {size} accepted", r.returncode == 0 and r.stdout == b"x\n", r.stderr)
+    for size in ("63", "0", "2G", "1025M", "18014398509481985K", "18446744073709551616", " 64",
+                 "-1", "4KB", "K"):
+        r = run(["--window", size], b"x\n")
+        check(f"window {size!r} refused", r.returncode == 2 and r.stdout == b"" and
+              f"invalid window size '{size}' (64 to 1G bytes".encode() in r.stderr, r.stderr)
+    r = run(["-j", " -18446744073709551615"], b"x\n")
+    check("jobs negative wrap refused", r.returncode == 2 and b"(1 to 64)" in r.stderr, r.stderr)
+
+
 def test_stdin_and_dash():
     text = "網絡強國\r\nplain\n".encode()
     check("stdin", run([], text).stdout == text)
@@ -87,6 +119,51 @@ def test_output_file(tmp):
     check("-o bad dir", r.returncode == 2 and b"No such file or directory" in r.stderr, r.stderr)
 
 
+def test_output_is_an_input(tmp):
+    """-o naming an input (by any path, link or hard link) is refused before the output is emptied;
+    so is standard output appending to an input."""
+    src = os.path.join(tmp, "s.txt")
+    content = "網絡\n".encode() + b"bad \xff\n"
+    open(src, "wb").write(content)
+    os.link(src, os.path.join(tmp, "hard.txt"))
+    os.symlink("s.txt", os.path.join(tmp, "sym.txt"))
+    other = os.path.join(tmp, "other.txt")
+    open(other, "wb").write(b"other\n")
+    cases = [("same name", ["-o", src, src]),
+             ("other path", ["-o", os.path.join(tmp, ".", "s.txt"), src]),
+             ("hard link", ["-o", os.path.join(tmp, "hard.txt"), src]),
+             ("symbolic link", ["-o", os.path.join(tmp, "sym.txt"), src]),
+             ("second input", ["-o", src, other, src]),
+             ("detect", ["--detect", "-o", src, src])]
+    for name, args in cases:
+        open(src, "wb").write(content)  # (the same inode: the links stay links)
+        r = run(args)
+        check(f"-o input {name} exit 2", r.returncode == 2, (r.returncode, r.stderr))
+        check(f"-o input {name} message", f"fixtext: {src}: input file is also the output file".encode()
+              in r.stderr, r.stderr)
+        check(f"-o input {name} untouched", open(src, "rb").read() == content)
+    open(src, "wb").write(content)
+    with open(src, "rb") as f:
+        r = subprocess.run([FIXTEXT, "-o", src, "-"], stdin=f, capture_output=True, timeout=60)
+    check("-o standard input exit 2", r.returncode == 2 and b"fixtext: standard input: input file is"
+          in r.stderr, r.stderr)
+    check("-o standard input untouched", open(src, "rb").read() == content)
+    open(src, "wb").write(content)
+    with open(src, "ab") as f:
+        r = subprocess.run([FIXTEXT, src], stdout=f, stderr=subprocess.PIPE, timeout=60)
+    check("stdout appends to input exit 2", r.returncode == 2 and
+          f"fixtext: {src}: input file is also standard output".encode() in r.stderr, r.stderr)
+    check("stdout appends to input untouched", open(src, "rb").read() == content)
+    # what stays allowed: devices, and --check (which writes nothing)
+    r = run(["-o", "/dev/null", "/dev/null"])
+    check("-o /dev/null /dev/null", r.returncode == 0, r.stderr)
+    open(src, "wb").write(content)
+    r = run(["--check", "-o", src, src])
+    check("--check -o input", r.returncode == 1 and open(src, "rb").read() == content, r.stderr)
+    r = run(["-o", other, src])
+    check("-o other file written", r.returncode == 0 and open(other, "rb").read() != b"other\n", r.stderr)
+
+
 def test_dev_full():
     with open("/dev/full", "wb") as full:
         r = subprocess.run([FIXTEXT, seed("002")], stdout=full, stderr=subprocess.PIPE, timeout=60)
@@ -94,6 +171,28 @@ def test_dev_full():
     check("/dev/full message", b"No space left on device" in r.stderr, r.stderr)
     r = run(["-o", "/dev/full", seed("002")])
     check("-o /dev/full", r.returncode == 2 and b"/dev/full: No space left" in r.stderr, r.stderr)
+
+
+def test_stderr_write_errors(tmp):
+    """A report that cannot be written to standard error is trouble (exit 2), though nothing can
+    say so; with nothing to report, a full standard error changes nothing."""
+    dirty = os.path.join(tmp, "dirty.txt")
+    open(dirty, "wb").write(b"bad \xff\xfe\xfd\xfc\n")
+    cases = [("--stats", ["--stats", seed("002")]),
+             ("--explain", ["--explain", "--no-detect", dirty]),
+             ("--explain=json", ["--explain=json", "--no-detect", dirty]),
+             ("warning", [], b"a\x00\x01\x02b\n"),
+             ("--check report", ["--check", "--no-detect", dirty]),
+             ("error message", ["nosuch.txt"])]
+    for case in cases:
+        name, args, stdin = case[0], case[1], case[2] if len(case) > 2 else b""
+        with open("/dev/full", "wb") as full:
+            r = subprocess.run([FIXTEXT] + args, input=stdin, stdout=subprocess.DEVNULL, stderr=full,
+                               timeout=60)
+        check(f"stderr full {name} exit 2", r.returncode == 2, r.returncode)
+    with open("/dev/full", "wb") as full:
+        r = subprocess.run([FIXTEXT, seed("002")], stdout=subprocess.DEVNULL, stderr=full, timeout=60)
+    check("stderr full, nothing to say, exit 0", r.returncode == 0, r.returncode)
 
 
 def test_closed_pipe(tmp):
@@ -141,6 +240,132 @@ def test_in_place(tmp):
     check("backup kept", open(path + ".bak", "rb").read() == b"\xef\xbb\xbfagain\n")
     check("backup rewritten", open(path, "rb").read() == b"again\n")
     os.unlink(path + ".bak")
+
+
+def test_in_place_keeps_owner_and_mode(tmp):
+    """-i keeps owner, group and mode, setuid and setgid bits included (the owner is set first, as
+    a change of owner clears them); a user who cannot give the file its owner gets no set-id bits."""
+    path = os.path.join(tmp, "setid.txt")
+    open(path, "wb").write(b"bad \xff\n")
+    os.chown(path, 65534, 65534)
+    os.chmod(path, 0o6755)
+    r = run(["-i", path])
+    st = os.stat(path)
+    check("in-place setid exit", r.returncode == 0, r.stderr)
+    check("in-place setid mode kept", stat.S_IMODE(st.st_mode) == 0o6755, oct(st.st_mode))
+    check("in-place owner kept", (st.st_uid, st.st_gid) == (65534, 65534), (st.st_uid, st.st_gid))
+    # nobody rewriting root's set-id file in a directory nobody may write: the copy is nobody's,
+    # and must not become a set-user-ID nobody (or set-group-ID) program
+    shared = os.path.join(tmp, "shared")
+    os.mkdir(shared)
+    os.chmod(shared, 0o777)
+    theirs = os.path.join(shared, "theirs.txt")
+    open(theirs, "wb").write(b"bad \xff\n")
+    os.chown(theirs, 0, 0)
+    os.chmod(theirs, 0o6755)
+    r = subprocess.run([FIXTEXT, "-i", theirs], capture_output=True, preexec_fn=as_nobody, timeout=60)
+    st = os.stat(theirs)
+    check("in-place not owner exit", r.returncode == 0, r.stderr)
+    check("in-place not owner no set-id bits", stat.S_IMODE(st.st_mode) == 0o755 and
+          st.st_uid == 65534, (oct(st.st_mode), st.st_uid))
+
+
+def test_in_place_symlinks(tmp):
+    """-i does not replace a symbolic link by a regular file: it refuses, or with --follow-symlinks
+    rewrites the file the link (or chain of links) points to and leaves the link a link."""
+    real_dir = os.path.join(tmp, "real")
+    os.mkdir(real_dir)
+    target = os.path.join(real_dir, "target.txt")
+    dirty, fixed = b"bad \xff\n", "bad \ufffd\n".encode()
+    open(target, "wb").write(dirty)
+    os.chmod(target, 0o640)
+    link = os.path.join(tmp, "link.txt")
+    os.symlink(os.path.join("real", "target.txt"), link)
+    r = run(["-i", "--no-detect", link])
+    check("in-place symlink refused exit 2", r.returncode == 2, r.returncode)
+    check("in-place symlink refused message", f"fixtext: {link}: is a symbolic link".encode() in r.stderr,
+          r.stderr)
+    check("in-place symlink refused link kept", os.path.islink(link) and
+          open(target, "rb").read() == dirty, os.path.islink(link))
+    chain = os.path.join(tmp, "chain.txt")
+    os.symlink("link.txt", chain)
+    r = run(["-i.bak", "--follow-symlinks", "--no-detect", chain])
+    check("follow-symlinks exit", r.returncode == 0, r.stderr)
+    check("follow-symlinks links kept", os.path.islink(chain) and os.path.islink(link) and
+          os.readlink(link) == os.path.join("real", "target.txt"))
+    check("follow-symlinks target rewritten", open(target, "rb").read() == fixed and
+          stat.S_IMODE(os.stat(target).st_mode) == 0o640, open(target, "rb").read())
+    check("follow-symlinks backup beside target", os.path.exists(target + ".bak") and
+          open(target + ".bak", "rb").read() == dirty, os.listdir(real_dir))
+    check("follow-symlinks no temp left", sorted(os.listdir(tmp)) == ["chain.txt", "link.txt", "real"] and
+          sorted(os.listdir(real_dir)) == ["target.txt", "target.txt.bak"], (os.listdir(tmp), os.listdir(real_dir)))
+    dangling = os.path.join(tmp, "dangling.txt")
+    os.symlink("nowhere.txt", dangling)
+    r = run(["-i", "--follow-symlinks", dangling])
+    check("follow-symlinks dangling exit 2", r.returncode == 2 and dangling.encode() in r.stderr and
+          os.path.islink(dangling), r.stderr)
+
+
+def test_in_place_hard_links(tmp):
+    """-i gives the name a new file: the other hard links keep the old content, and fixtext says so
+    once, naming the file (not under -q)."""
+    path, other = os.path.join(tmp, "a.txt"), os.path.join(tmp, "b.txt")
+    open(path, "wb").write(b"bad \xff\n")
+    os.link(path, other)
+    r = run(["-i", "--no-detect", path])
+    check("in-place hard link exit", r.returncode == 0, r.stderr)
+    check("in-place hard link warning", r.stderr ==
+          f"fixtext: {path}: warning: 1 other hard link still has the old content\n".encode(), r.stderr)
+    check("in-place hard link split", open(path, "rb").read() == "bad \ufffd\n".encode() and
+          open(other, "rb").read() == b"bad \xff\n")
+    r = run(["-i", "--no-detect", path])
+    check("in-place single link no warning", r.returncode == 0 and r.stderr == b"", r.stderr)
+    os.link(other, path + ".2")
+    r = run(["-i", "-q", "--no-detect", other])
+    check("in-place hard link -q quiet", r.returncode == 0 and r.stderr == b"", r.stderr)
+
+
+def wait_for_temp(directory, proc):
+    """Waits until proc has made its .fixtext-* file in directory; False if it ended first."""
+    while proc.poll() is None:
+        if any(f.startswith(".fixtext-") for f in os.listdir(directory)):
+            return True
+        time.sleep(0.0005)
+    return False
+
+
+def test_in_place_signals(tmp):
+    """A hangup, interrupt or termination during -i removes the temporary file, leaves the original
+    as it was, and fixtext dies of that signal (its exit status says so)."""
+    seeds = b"".join(open(os.path.join(SEEDS, f), "rb").read() for f in sorted(os.listdir(SEEDS)))
+    path = os.path.join(tmp, "big.txt")
+
+    def default_signals():  # whatever the test runner ignores, fixtext must see these
+        for sig in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_DFL)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        name = signal.Signals(sig).name
+        copies = 50
+        for _ in range(6):  # the file must outlast the time it takes to see the temporary file
+            original = seeds * copies
+            open(path, "wb").write(original)
+            p = subprocess.Popen([FIXTEXT, "-i", path], stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE, preexec_fn=default_signals)
+            seen = wait_for_temp(tmp, p)
+            if seen:
+                p.send_signal(sig)
+            err = p.communicate(timeout=120)[1]
+            if seen or p.returncode != 0:
+                break
+            copies *= 4  # it finished first: a bigger file
+        check(f"in-place {name} temporary seen", seen, copies)
+        check(f"in-place {name} dies of the signal", p.returncode == -sig, (p.returncode, err))
+        check(f"in-place {name} no temporary left", os.listdir(tmp) == ["big.txt"], os.listdir(tmp))
+        check(f"in-place {name} original untouched", open(path, "rb").read() == original)
+        for f in os.listdir(tmp):  # (so that the next signal starts clean even before the fix)
+            if f.startswith(".fixtext-"):
+                os.unlink(os.path.join(tmp, f))
 
 
 def test_in_place_failure_leaves_original(tmp):
@@ -199,6 +424,33 @@ def test_long_line_without_newline():
     check("long line counted once", b"lines read: 1," in r.stderr, r.stderr)
 
 
+def test_detect_one_record_per_long_line():
+    """A line longer than the window is processed in pieces, but --detect says one record per input
+    line, and a warning about it comes once."""
+    line = ("網絡強國" * 2000).encode()  # 24 KB: 24 windows of 1K
+    r = run(["--detect", "--window=1K"], line + b"\nshort\n" + line)
+    records = r.stdout.decode().splitlines()
+    check("detect long line one record", r.returncode == 0 and len(records) == 3, records[:5])
+    check("detect long line fields", [x.split("\t")[:2] for x in records] ==
+          [["1", "UTF-8"], ["2", "ASCII"], ["3", "UTF-8"]] and "partial" not in r.stdout.decode(),
+          records[:5])
+    r = run(["--detect=json", "--window=1K"], line + b"\n")
+    check("detect json long line one record", r.stdout.count(b"\n") == 1 and
+          b'"line":1,' in r.stdout and b"partial" not in r.stdout, r.stdout[:300])
+    # pieces read in different encodings: the first piece's encoding, then the list of them all
+    mixed = ("网络强国建设" * 300).encode("gbk") + ("網絡強國" * 300).encode()
+    r = run(["--detect", "--window=1K"], mixed + b"\n")
+    fields = r.stdout.decode().rstrip("\n").split("\t")
+    check("detect mixed pieces one record", r.stdout.count(b"\n") == 1 and len(fields) == 7 and
+          fields[1] == "GB18030" and fields[6] == "GB18030,UTF-8" and fields[5] == "mixed", fields)
+    # pure ASCII pieces do not decide: the line is UTF-8 as its whole-line detection says
+    r = run(["--detect", "--window=1K"], b"a" * 3000 + "網絡".encode() * 1000 + b"\n")
+    check("detect ASCII piece does not decide", r.stdout.decode().split("\t")[:2] == ["1", "UTF-8"] and
+          r.stdout.count(b"\n") == 1, r.stdout)
+    r = run(["--window=1K"], b"abc\x00\x01\x02\x03" * 1000 + b"\n")
+    check("binary warning once per long line", r.stderr.count(b"warning") == 1, r.stderr)
+
+
 def test_interactive_stream():
     """A line typed into a pipe comes out before the input ends (tail -f | fixtext)."""
     import select
@@ -240,14 +492,20 @@ def test_editor_filter(tmp):
 
 def main():
     test_help_and_version()
+    test_option_argument_messages()
+    test_window_sizes()
     test_stdin_and_dash()
     test_dev_full()
     test_stats_and_bom()
     test_invalid_utf8_matches_unicode_practice()
     test_long_line_without_newline()
+    test_detect_one_record_per_long_line()
     test_interactive_stream()
     for t in (test_missing_file_others_still_processed, test_unreadable_file, test_output_file,
-              test_closed_pipe, test_check, test_in_place, test_in_place_failure_leaves_original,
+              test_output_is_an_input,
+              test_stderr_write_errors, test_closed_pipe, test_check, test_in_place,
+              test_in_place_keeps_owner_and_mode, test_in_place_symlinks, test_in_place_hard_links,
+              test_in_place_signals, test_in_place_failure_leaves_original,
               test_editor_filter):
         with tempfile.TemporaryDirectory() as tmp:
             os.chmod(tmp, 0o755)
