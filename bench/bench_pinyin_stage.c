@@ -30,7 +30,7 @@ int main(int argc, char **argv)
     ft_buf out = {0};
     fixtext_line_info info;
     memset(&info, 0, sizeof info);
-    ft_report r = {&info, NULL, 0};
+    ft_report r = {&info, NULL, 0, (unsigned)fixtext_stage_id("pinyin")};
     unsigned long changed = 0;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -38,7 +38,7 @@ int main(int argc, char **argv)
         const char *nl = memchr(in.data + pos, '\n', in.len - pos);
         size_t len = nl ? (size_t)(nl - (in.data + pos)) : in.len - pos;
         ft_buf_clear(&out);
-        int rc = ft_pinyin_strip(in.data + pos, len, &out, &r);
+        int rc = ft_pinyin_strip(NULL, in.data + pos, len, &out, &r);
         if (rc < 0)
             return 1;
         changed += rc;
@@ -47,7 +47,7 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     printf("%-28s %8.1f MB/s  %6.3f s  lines changed %lu, annotations removed %u\n",
-           "pinyin stage alone", (double)in.len / s / 1e6, s, changed, info.pinyin_removed);
+           "pinyin stage alone", (double)in.len / s / 1e6, s, changed, info.fixed[fixtext_stage_id("pinyin")]);
     ft_buf_free(&in);
     ft_buf_free(&out);
     return 0;

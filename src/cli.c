@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -241,13 +240,13 @@ static void print_explanation(run *r, const fixtext_line_info *info)
         json_string(stderr, NULL, info->encoding);
         fputs(",\"explain\":", stderr);
         json_string(stderr, NULL, info->explain);
-        fprintf(stderr,
-                ",\"invalid_sequences\":%u,\"mojibake_spans\":%u,\"entities_decoded\":%u,"
-                "\"c1_fixed\":%u,\"pinyin_removed\":%u,\"shifted_fixed\":%u,"
-                "\"shifted_reported\":%u,\"converted_spans\":%u}\n",
-                info->invalid_sequences, info->mojibake_spans, info->entities_decoded,
-                info->c1_fixed, info->pinyin_removed, info->shifted_fixed, info->shifted_reported,
-                info->converted_spans);
+        fprintf(stderr, ",\"invalid_sequences\":%u", info->invalid_sequences);
+        for (unsigned k = 0; k < fixtext_stage_count(); k++)
+            for (int which = 0; which < 2; which++)
+                if (fixtext_stage_counter(k, which))
+                    fprintf(stderr, ",\"%s\":%u", fixtext_stage_counter(k, which),
+                            which ? info->reported[k] : info->fixed[k]);
+        fputs("}\n", stderr);
         return;
     }
     if (r->show_label)
@@ -297,15 +296,9 @@ static int on_line(void *opaque, const fixtext_line_info *info)
     return r->out && r->out->err ? -1 : 0;
 }
 
-static int input_ready(int fd)
-{
-    struct pollfd p = {fd, POLLIN, 0};
-    return poll(&p, 1, 0) > 0;
-}
-
 /* Feeds one open input to the context. Returns 0, or EXIT_TROUBLE after saying why; *fatal is set
  * when the output failed, so that no further input is worth reading. */
-static int feed_fd(fixtext *ft, int fd, run *r, int interactive, int *fatal)
+static int feed_fd(fixtext *ft, int fd, run *r, int line_buffered, int *fatal)
 {
     const char *label = r->label;
     int status = EXIT_OK;
@@ -329,9 +322,10 @@ static int feed_fd(fixtext *ft, int fd, run *r, int interactive, int *fatal)
             *fatal = 1;
             return EXIT_TROUBLE;
         }
-        /* A pipe or terminal with nothing more to read right now: write what is complete, for
-         * interactive pipelines, instead of waiting for a full batch. */
-        if (interactive && (size_t)n < READ_SIZE && !input_ready(fd)) {
+        /* Asked for (--line-buffered) or typed at a terminal: write what is complete now. Not
+         * otherwise, and never by timing: a flush lets detection decide without the lines
+         * after, so output would depend on when the bytes arrived. */
+        if (line_buffered) {
             if (fixtext_flush(ft) || (r->out && output_flush(r->out))) {
                 *fatal = 1;
                 return EXIT_TROUBLE;
@@ -366,11 +360,6 @@ static int open_input(const char *path, const char **label)
     return fd;
 }
 
-static int is_interactive(int fd)
-{
-    struct stat st;
-    return fstat(fd, &st) == 0 && !S_ISREG(st.st_mode);
-}
 
 static void report_output_error(const output *o)
 {
@@ -474,7 +463,7 @@ static int process_to_output(const cli_config *cfg, fixtext *ft, output *out, in
             continue;
         }
         fixtext_set_output(ft, text_out ? run_write : discard_write, on_line, &r);
-        int rc = feed_fd(ft, fd, &r, is_interactive(fd), &fatal);
+        int rc = feed_fd(ft, fd, &r, cfg->line_buffered || isatty(fd), &fatal);
         if (fd != STDIN_FILENO)
             close(fd);
         if (rc)
@@ -744,6 +733,17 @@ static int rewrite_in_place(const cli_config *cfg, fixtext *ft, const char *path
     return status;
 }
 
+/* "fixtext: pinyin annotations removed: 12 (lines: 9)", with what the stage reported and left. */
+static void print_stage_stats(const fixtext_stats *s, unsigned stage)
+{
+    const char *fixed = fixtext_stage_label(stage, 0), *reported = fixtext_stage_label(stage, 1);
+    fprintf(stderr, "fixtext: %s: %llu (lines: %llu)", fixed, (unsigned long long)s->fixed[stage],
+            (unsigned long long)s->stage_lines[stage]);
+    if (reported)
+        fprintf(stderr, ", %s: %llu", reported, (unsigned long long)s->reported[stage]);
+    fputc('\n', stderr);
+}
+
 static void print_stats(const fixtext_stats *s)
 {
     fprintf(stderr, "fixtext: lines read: %llu, changed: %llu; bytes in: %llu, out: %llu\n",
@@ -760,16 +760,8 @@ static void print_stats(const fixtext_stats *s)
             (unsigned long long)s->invalid_sequences, (unsigned long long)s->replacement_chars,
             (unsigned long long)s->truncated_sequences, (unsigned long long)s->binary_lines,
             (unsigned long long)s->boms_removed);
-    fprintf(stderr,
-            "fixtext: mojibake spans repaired: %llu (lines: %llu); HTML references decoded: %llu; "
-            "C1 controls fixed: %llu; shifted runs realigned: %llu, reported: %llu\n",
-            (unsigned long long)s->mojibake_spans, (unsigned long long)s->mojibake_lines,
-            (unsigned long long)s->entities_decoded, (unsigned long long)s->c1_fixed,
-            (unsigned long long)s->shifted_fixed, (unsigned long long)s->shifted_reported);
-    fprintf(stderr, "fixtext: pinyin annotations removed: %llu (lines: %llu)\n",
-            (unsigned long long)s->pinyin_removed, (unsigned long long)s->pinyin_lines);
-    fprintf(stderr, "fixtext: converted spans: %llu (lines: %llu)\n",
-            (unsigned long long)s->converted_spans, (unsigned long long)s->converted_lines);
+    for (unsigned k = 0; k < fixtext_stage_count(); k++)
+        print_stage_stats(s, k);
     fprintf(stderr,
             "fixtext: scripts: simplified %llu, traditional %llu, mixed %llu, shared %llu, none %llu\n",
             (unsigned long long)s->script_lines[1], (unsigned long long)s->script_lines[2],

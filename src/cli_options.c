@@ -13,6 +13,7 @@ enum {
     OPT_CHECK = 256, OPT_KEEP_BOM, OPT_DETECT, OPT_CANDIDATES, OPT_LANG, OPT_EXPLAIN, OPT_STATS,
     OPT_NO_DETECT, OPT_NO_MOJIBAKE, OPT_KEEP_ENTITIES, OPT_NO_SHIFTED, OPT_NO_C1, OPT_KEEP_PINYIN,
     OPT_OPENCC_CONFIG, OPT_OPENCC_DATA, OPT_WINDOW, OPT_HELP, OPT_VERSION, OPT_FOLLOW_SYMLINKS,
+    OPT_SKIP, OPT_ONLY, OPT_LINE_BUFFERED,
 };
 
 static const struct option long_options[] = {
@@ -33,6 +34,9 @@ static const struct option long_options[] = {
     {"no-shifted", no_argument, NULL, OPT_NO_SHIFTED},
     {"no-c1", no_argument, NULL, OPT_NO_C1},
     {"keep-pinyin", no_argument, NULL, OPT_KEEP_PINYIN},
+    {"skip", required_argument, NULL, OPT_SKIP},
+    {"only", required_argument, NULL, OPT_ONLY},
+    {"line-buffered", no_argument, NULL, OPT_LINE_BUFFERED},
     {"to", required_argument, NULL, 't'},
     {"opencc-config", required_argument, NULL, OPT_OPENCC_CONFIG},
     {"opencc-data", required_argument, NULL, OPT_OPENCC_DATA},
@@ -104,11 +108,10 @@ static int parse_format(const char *arg, enum cli_format *out)
     return 0;
 }
 
-/* The limits of --window and --jobs, here only: the checks and the messages both use them. (The
- * library may export its own limits later; these are the command's.) */
-#define WINDOW_MIN 64ull
-#define WINDOW_MAX (1ull << 30)
-#define JOBS_MAX 64ull
+/* The limits of --window and --jobs are the library's (fixtext.h). */
+#define WINDOW_MIN ((unsigned long long)FIXTEXT_MIN_WINDOW)
+#define WINDOW_MAX ((unsigned long long)FIXTEXT_MAX_WINDOW)
+#define JOBS_MAX ((unsigned long long)FIXTEXT_MAX_JOBS)
 
 /* Parses a positive decimal number of at most max; with suffixes set, it may end in K, M or G
  * (powers of 1024). Digits only: strtoull alone would take " -1" and wrap it around. */
@@ -189,6 +192,9 @@ enum cli_action cli_parse(int argc, char **argv, cli_config *cfg, FILE *err)
         case OPT_NO_SHIFTED: cfg->lib.flags |= FIXTEXT_NO_SHIFTED; break;
         case OPT_NO_C1: cfg->lib.flags |= FIXTEXT_NO_C1; break;
         case OPT_KEEP_PINYIN: cfg->lib.flags |= FIXTEXT_KEEP_PINYIN; break;
+        case OPT_SKIP: cfg->lib.skip = optarg; break;
+        case OPT_ONLY: cfg->lib.only = optarg; break;
+        case OPT_LINE_BUFFERED: cfg->line_buffered = 1; break;
         case 't': cfg->lib.convert_to = optarg; break;
         case OPT_OPENCC_CONFIG: cfg->lib.opencc_config = optarg; break;
         case OPT_OPENCC_DATA: cfg->lib.opencc_data_dir = optarg; break;
@@ -230,6 +236,15 @@ enum cli_action cli_parse(int argc, char **argv, cli_config *cfg, FILE *err)
     return CLI_RUN;
 }
 
+/* The stage names and what each does, from the library's table. */
+static void print_stages(FILE *out)
+{
+    fprintf(out, "\nThe stages, in order:\n %-9s %s\n", "detect",
+            "choose each line's encoding and decode it (off: read lines as UTF-8)");
+    for (unsigned k = 0; k < fixtext_stage_count(); k++)
+        fprintf(out, "  %-9s %s\n", fixtext_stage_name(k), fixtext_stage_summary(k));
+}
+
 void cli_print_help(FILE *out)
 {
     fputs(
@@ -255,16 +270,17 @@ void cli_print_help(FILE *out)
 "  -f, --from=ENC          the input is in ENC (any name iconv knows); no detection\n"
 "      --candidates=LIST   consider only these encodings (comma-separated)\n"
 "      --lang=LANG         hint the language (zh, zh-Hant, ja, ko, ru, ...)\n"
-"      --no-detect         read every line as UTF-8 (invalid bytes become U+FFFD)\n"
 "      --detect[=FORMAT]   print each line's encoding instead of text (text, json)\n"
 "\n"
-"Repair (all on unless turned off):\n"
-"      --no-mojibake       do not undo wrong decodings\n"
-"      --no-shifted        do not realign shifted double-byte runs\n"
-"      --no-c1             leave C1 control characters alone\n"
-"      --keep-entities     do not decode HTML character references\n"
-"      --keep-pinyin       do not strip pinyin annotations like 網(wǎng)\n"
-"\n"
+"Stages (all on unless turned off; conversion only with --to):\n"
+"      --skip=LIST         leave out these stages (comma-separated names below)\n"
+"      --only=LIST         run only these stages\n"
+"      --no-detect         the same as --skip=detect\n"
+"      --no-mojibake, --no-c1, --no-shifted, --keep-entities, --keep-pinyin\n"
+"                          the same as --skip=mojibake, c1, shifted, entities, pinyin\n",
+        out);
+    print_stages(out);
+    fputs("\n"
 "Conversion (off unless asked):\n"
 "  -t, --to=TARGET         simplified, traditional, taiwan, hongkong, taiwan-phrases,\n"
 "                          or an OpenCC configuration name (s2t, t2s, s2twp, ...)\n"
@@ -276,6 +292,8 @@ void cli_print_help(FILE *out)
 "      --stats             print totals at the end\n"
 "\n"
 "Performance:\n"
+"      --line-buffered     write each line as soon as it is complete (interactive\n"
+"                          use; detection then sees no line after it)\n"
 "  -j, --jobs=N            process blocks of lines in N threads (output stays in order)\n"
 "      --window=SIZE       handle lines longer than SIZE bytes in pieces (default 64K;\n"
 "                          suffix K, M or G)\n"

@@ -16,6 +16,7 @@ typedef struct cli_config {
     int in_place;             /* -i */
     const char *backup_suffix;/* -i SUFFIX; NULL: no backup */
     int follow_symlinks;      /* --follow-symlinks: -i rewrites a link's target, not the link */
+    int line_buffered;        /* --line-buffered: each line goes out as soon as it is complete */
     int check;                /* --check */
     int stats;                /* --stats */
     int quiet;                /* -q: no warnings */

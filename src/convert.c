@@ -54,7 +54,7 @@ typedef struct chunk {
     size_t pstart, plen;
 } chunk;
 
-struct ft_converter {
+typedef struct ft_converter {
     opencc_t od;
     opencc_t reverse;   /* the configuration converting back; opened on first use */
     char reverse_path[4096]; /* "" when there is none */
@@ -70,7 +70,7 @@ struct ft_converter {
     size_t cp_cap;
     uint16_t *dp;       /* owned: LCS table, dp_cap cells, reused chunk after chunk */
     size_t dp_cap;
-};
+} ft_converter;
 
 /* ---- configuration names ---- */
 
@@ -144,7 +144,7 @@ static void guess_masks(const char *path, unsigned *source, unsigned *target)
         *source = FT_SC, *target = FT_TO;
 }
 
-ft_converter *ft_converter_new(const fixtext_options *o, char *err, size_t errlen)
+void *ft_converter_new(const fixtext_options *o, char *err, size_t errlen)
 {
     char path[4096];
     const config_info *ci = NULL;
@@ -225,8 +225,9 @@ ft_converter *ft_converter_new(const fixtext_options *o, char *err, size_t errle
     return c;
 }
 
-void ft_converter_free(ft_converter *c)
+void ft_converter_free(void *state)
 {
+    ft_converter *c = state;
     if (!c)
         return;
     if (c->od && c->od != (opencc_t)-1)
@@ -528,8 +529,9 @@ static int skip_converted(ft_converter *c, const char *in, long nchunks, int neu
     return rc;
 }
 
-int ft_convert_line(ft_converter *c, const char *in, size_t len, ft_buf *out, ft_report *r)
+int ft_convert_line(void *state, const char *in, size_t len, ft_buf *out, ft_report *r)
 {
+    ft_converter *c = state;
     const unsigned char *p = (const unsigned char *)in;
 
     /* Cheap scan: Han characters start at U+3400, lead byte 0xE3 or more. */
@@ -620,7 +622,7 @@ int ft_convert_line(ft_converter *c, const char *in, size_t len, ft_buf *out, ft
         return 0;
     if (ft_buf_append(out, in + copied, len - copied))
         return -1;
-    r->info->converted_spans += spans;
+    ft_report_fixed(r, spans);
     ft_report_note(r, "opencc %s: %u span%s%s", c->name, spans, spans == 1 ? "" : "s",
                    pure ? "" : " (target-script characters kept)");
     return 1;

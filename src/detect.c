@@ -80,6 +80,10 @@ struct ft_detector {
     uint8_t *kind;      /* n line kinds */
     uint8_t *top;       /* n * 2: each line's cheapest candidate and the cheapest of another cost */
     size_t cap;
+    /* ft_detect_range's scratch: the choices and UTF-8 verdicts of a range with its context */
+    ft_choice *range_choices;
+    uint8_t *range_valid;
+    size_t range_cap;
 };
 
 /* Default candidates in order of preference. ISO-8859-1 is windows-1252 minus the printable
@@ -211,6 +215,8 @@ void ft_detector_free(ft_detector *d)
 {
     if (!d)
         return;
+    free(d->range_choices);
+    free(d->range_valid);
     free(d->back);
     free(d->cost);
     free(d->kind);
@@ -765,5 +771,82 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, const uint8
         }
         state = d->back[i * MAX_CAND + state];
     }
+    return 0;
+}
+
+/* ---- ranges with bounded context ---- */
+
+int ft_detector_compares(const ft_detector *d)
+{
+    return d->forced < 0 && !d->no_detect && d->ncand > 1;
+}
+
+size_t ft_detect_context_before(const ft_detector *d, const ft_line_ref *lines, size_t first)
+{
+    if (!ft_detector_compares(d))
+        return 0;
+    size_t k = 0, bytes = 0;
+    while (k < first && k < FT_DETECT_CONTEXT_LINES && bytes < FT_DETECT_CONTEXT_BYTES)
+        bytes += lines[first - 1 - k++].len;
+    return k;
+}
+
+size_t ft_detect_context_after(const ft_detector *d, const ft_line_ref *lines, size_t end,
+                               size_t nlines, int *complete)
+{
+    *complete = 1;
+    if (!ft_detector_compares(d))
+        return 0;
+    size_t k = 0, bytes = 0;
+    while (k < FT_DETECT_CONTEXT_LINES && bytes < FT_DETECT_CONTEXT_BYTES) {
+        if (end + k == nlines) {
+            *complete = 0;
+            break;
+        }
+        bytes += lines[end + k++].len;
+    }
+    return k;
+}
+
+static int grow_range(ft_detector *d, size_t n)
+{
+    if (n <= d->range_cap)
+        return 0;
+    ft_choice *c = realloc(d->range_choices, n * sizeof *c);
+    if (!c)
+        return -1;
+    d->range_choices = c;
+    uint8_t *v = realloc(d->range_valid, n);
+    if (!v)
+        return -1;
+    d->range_valid = v;
+    d->range_cap = n;
+    return 0;
+}
+
+/* One pass from a fresh state over the context before, the range and the context after: the
+ * backtrack from the end of the context after decides the range's lines exactly as a pass over
+ * the whole input would whenever the context holds a line that settles the state. */
+int ft_detect_range(ft_detector *d, const ft_slice *lines, size_t before, size_t n, size_t after,
+                    const uint8_t *utf8_valid, ft_choice *choices)
+{
+    size_t total = before + n + after;
+    if (before == 0 && after == 0) {
+        ft_detector_reset(d);
+        return ft_detect_batch(d, lines, n, utf8_valid, choices);
+    }
+    if (grow_range(d, total))
+        return -1;
+    for (size_t i = 0; i < total; i++) {
+        int in_range = i >= before && i < before + n;
+        d->range_valid[i] = in_range && utf8_valid
+                                ? utf8_valid[i - before]
+                                : ft_utf8_valid_prefix((const unsigned char *)lines[i].data,
+                                                       lines[i].len) == lines[i].len;
+    }
+    ft_detector_reset(d);
+    if (ft_detect_batch(d, lines, total, d->range_valid, d->range_choices))
+        return -1;
+    memcpy(choices, d->range_choices + before, n * sizeof *choices);
     return 0;
 }

@@ -47,17 +47,25 @@ enum {
     FIXTEXT_ERR_CONFIG = -4,  /* a data file (OpenCC configuration, …) is missing or broken */
 };
 
-/* Behaviour switches for fixtext_options.flags. Repairs are on unless turned off. */
+/* Limits, published once: the CLI and bindings check options against these. */
+#define FIXTEXT_MAX_JOBS 64                 /* worker threads per context */
+#define FIXTEXT_DEFAULT_WINDOW (64u << 10)  /* longest piece of one line handled at once */
+#define FIXTEXT_MIN_WINDOW 64
+#define FIXTEXT_MAX_WINDOW ((size_t)1 << 30)
+#define FIXTEXT_MAX_STAGES 16               /* room in the per-stage counter arrays below */
+
+/* Behaviour switches for fixtext_options.flags. Repairs are on unless turned off. The stage
+ * switches are kept for existing programs; fixtext_options.skip / .only name stages instead. */
 enum {
     FIXTEXT_KEEP_BOM = 1u << 0,        /* keep a leading byte order mark (as UTF-8) */
     FIXTEXT_NO_DETECT = 1u << 1,       /* take every line as UTF-8; invalid bytes -> U+FFFD */
-    FIXTEXT_NO_MOJIBAKE = 1u << 2,     /* do not undo wrong decodings */
-    FIXTEXT_KEEP_ENTITIES = 1u << 3,   /* do not decode HTML character references */
-    FIXTEXT_KEEP_PINYIN = 1u << 4,     /* do not strip pinyin annotations */
-    FIXTEXT_NO_SHIFTED = 1u << 5,      /* do not realign shifted double-byte runs */
+    FIXTEXT_NO_MOJIBAKE = 1u << 2,     /* skip the "mojibake" stage */
+    FIXTEXT_KEEP_ENTITIES = 1u << 3,   /* skip the "entities" stage */
+    FIXTEXT_KEEP_PINYIN = 1u << 4,     /* skip the "pinyin" stage */
+    FIXTEXT_NO_SHIFTED = 1u << 5,      /* skip the "shifted" stage */
     FIXTEXT_EXPLAIN = 1u << 6,         /* fill fixtext_line_info.explain */
     FIXTEXT_CLASSIFY_SCRIPT = 1u << 7, /* fill fixtext_line_info.script */
-    FIXTEXT_NO_C1 = 1u << 8,           /* leave C1 control characters alone */
+    FIXTEXT_NO_C1 = 1u << 8,           /* skip the "c1" stage */
 };
 
 typedef struct fixtext_options {
@@ -71,7 +79,9 @@ typedef struct fixtext_options {
     const char *opencc_config;   /* path to any OpenCC configuration file (overrides convert_to) */
     const char *opencc_data_dir; /* where OpenCC data lives; NULL: $FIXTEXT_OPENCC_DATA or OpenCC's */
     unsigned jobs;               /* worker threads for the per-line stages; 0 or 1: none */
-    size_t window;               /* longest piece of one line handled at once; 0: 64 KiB */
+    size_t window;               /* longest piece of one line handled at once; 0: the default */
+    const char *skip;            /* comma-separated stage names to leave out ("detect" included) */
+    const char *only;            /* comma-separated stage names to run, all others left out */
 } fixtext_options;
 
 /* What happened to one line; passed to the line callback right after the line is written. */
@@ -87,15 +97,12 @@ typedef struct fixtext_line_info {
                                   scripts only), "none" (no Han) (FIXTEXT_CLASSIFY_SCRIPT) */
     unsigned invalid_sequences; /* ill-formed byte sequences replaced by U+FFFD */
     unsigned replacement_chars; /* U+FFFD characters in the output (kept or inserted) */
-    unsigned mojibake_spans;   /* spans re-decoded */
-    unsigned entities_decoded; /* HTML character references decoded */
-    unsigned c1_fixed;         /* C1 controls mapped to their windows-1252 characters */
-    unsigned pinyin_removed;   /* pinyin annotations stripped */
-    unsigned shifted_fixed;    /* shifted double-byte runs realigned */
-    unsigned shifted_reported; /* suspicious runs left as they were */
-    unsigned converted_spans;  /* spans converted by OpenCC */
     unsigned warnings;         /* FIXTEXT_WARN_* bits */
     const char *explain;       /* with FIXTEXT_EXPLAIN: what was done, "" if nothing; else NULL */
+    /* Per stage (index: fixtext_stage_id), its two counters (names: fixtext_stage_counter):
+     * what it fixed (spans, references, annotations…) and what it reported but left alone. */
+    unsigned fixed[FIXTEXT_MAX_STAGES];
+    unsigned reported[FIXTEXT_MAX_STAGES];
 } fixtext_line_info;
 
 enum {
@@ -109,9 +116,10 @@ enum {
 typedef struct fixtext_stats {
     uint64_t lines, lines_changed, bytes_in, bytes_out;
     uint64_t invalid_sequences, replacement_chars, truncated_sequences, binary_lines;
-    uint64_t boms_removed, mojibake_spans, mojibake_lines, entities_decoded, c1_fixed;
-    uint64_t pinyin_removed, pinyin_lines, shifted_fixed, shifted_reported;
-    uint64_t converted_spans, converted_lines;
+    uint64_t boms_removed;
+    uint64_t fixed[FIXTEXT_MAX_STAGES];    /* per stage, as in fixtext_line_info */
+    uint64_t reported[FIXTEXT_MAX_STAGES];
+    uint64_t stage_lines[FIXTEXT_MAX_STAGES]; /* lines a stage fixed something in */
     uint64_t script_lines[5]; /* none, simplified, traditional, mixed, shared (FIXTEXT_CLASSIFY_SCRIPT) */
     size_t encoding_count;    /* entries used in encodings[] */
     struct {
@@ -153,6 +161,19 @@ FIXTEXT_API int fixtext_buffer(fixtext *ft, const void *in, size_t len, char **o
 /* Message for the last error of this context ("" if none). */
 FIXTEXT_API const char *fixtext_error(const fixtext *ft);
 FIXTEXT_API const fixtext_stats *fixtext_get_stats(const fixtext *ft);
+
+/* The stages a line goes through after detection, in order ("entities", "mojibake", "c1",
+ * "shifted", "pinyin", "convert"): fixtext_stage_count() of them, ids 0.. in that order. */
+FIXTEXT_API unsigned fixtext_stage_count(void);
+FIXTEXT_API const char *fixtext_stage_name(unsigned stage);        /* NULL past the last */
+FIXTEXT_API const char *fixtext_stage_summary(unsigned stage);     /* one line saying what it does */
+/* The name of a stage's counter: which 0 = fixed ("pinyin_removed"), 1 = reported
+ * ("shifted_reported"); NULL when the stage keeps no such count. */
+FIXTEXT_API const char *fixtext_stage_counter(unsigned stage, int which);
+/* The same counter as a phrase for people ("pinyin annotations removed", "reported"). */
+FIXTEXT_API const char *fixtext_stage_label(unsigned stage, int which);
+/* The id of a stage by name, -1 if there is none ("detect" is not a stage: it has no id). */
+FIXTEXT_API int fixtext_stage_id(const char *name);
 
 /* Encoding names the detector knows, NULL-terminated (for --help and --candidates checks). */
 FIXTEXT_API const char *const *fixtext_encodings(void);

@@ -1,14 +1,17 @@
 /* internal.h — what the library's files share and the public header does not show: byte buffers,
- * per-line reports, UTF-8 helpers, and the entry points of every pipeline stage.
+ * per-line reports, UTF-8 helpers, the worker pool, detection, and the stage table.
  *
- * Stage contract (entities, mojibake, shifted, pinyin, convert, decode):
- *   int stage(state, const char *in, size_t len, ft_buf *out, ft_report *r);
+ * Stage contract (every row of ft_stages, and decode):
+ *   int run(void *state, const char *in, size_t len, ft_buf *out, ft_report *r);
  *   - in/len is valid UTF-8 (decode: raw bytes), without the line terminator;
  *   - the caller hands out empty (len 0); the stage appends to it;
  *   - returns 1 when it wrote a different text to out, 0 when the line stays as it is (out is then
  *     ignored), -1 when out of memory;
- *   - counts what it did in r->info and, when r->explain is not NULL, says it with ft_report_note.
- * States marked "per worker" are used by one thread at a time; the pipeline makes one per worker.
+ *   - never writes a line terminator ('\n' or '\r'): one input line is one output line;
+ *   - counts what it did with ft_report_fixed / ft_report_reported and, when r->explain is not
+ *     NULL, says it with ft_report_note.
+ * A stage's state is made once per worker by its create function and used by one thread at a
+ * time; stages without state get NULL.
  */
 #ifndef FIXTEXT_INTERNAL_H
 #define FIXTEXT_INTERNAL_H
@@ -45,7 +48,18 @@ typedef struct ft_report {
     fixtext_line_info *info; /* counters to bump */
     ft_buf *explain;         /* NULL unless --explain */
     size_t explain_start;    /* where this line's notes begin in explain (it holds a batch) */
+    unsigned stage;          /* the stage running (its row in ft_stages) */
 } ft_report;
+
+/* Adds to the running stage's counters in the line's info. */
+static inline void ft_report_fixed(ft_report *r, unsigned n)
+{
+    r->info->fixed[r->stage] += n;
+}
+static inline void ft_report_reported(ft_report *r, unsigned n)
+{
+    r->info->reported[r->stage] += n;
+}
 
 /* Appends one note ("cp1252→utf-8 ×2; span 5-17") to the line's explanation, "; "-separated.
  * Does nothing when explanations are off, so stages may call it unconditionally. */
@@ -134,13 +148,32 @@ typedef struct ft_choice {
 typedef struct ft_detector ft_detector;
 ft_detector *ft_detector_new(const fixtext_options *o, char *err, size_t errlen);
 void ft_detector_free(ft_detector *d);
-void ft_detector_reset(ft_detector *d); /* a new input begins */
-/* Chooses an encoding for each of n consecutive lines (input order; called batch after batch, so
- * it may carry state from the previous batch). utf8_valid, when not NULL, says which lines the
- * caller already found to be well-formed UTF-8 (spares a second validation). Returns 0, or -1 if
- * out of memory. */
+/* Whether the detector compares encodings at all (not forced, not off, more than one candidate):
+ * without that, no line needs context. */
+int ft_detector_compares(const ft_detector *d);
+/* Bounded context: a line's choice depends on at most the FT_DETECT_CONTEXT_LINES lines on each
+ * side of the range it is chosen in (fewer when they hold FT_DETECT_CONTEXT_BYTES), never on
+ * anything further, so the same range gives the same choices wherever a batch begins. */
+#define FT_DETECT_CONTEXT_LINES 32
+#define FT_DETECT_CONTEXT_BYTES (16u << 10)
+/* How many of the lines before lines[first] (counting back) the range starting there reads. */
+size_t ft_detect_context_before(const ft_detector *d, const ft_line_ref *lines, size_t first);
+/* How many of lines[end..nlines) the range ending at end reads; *complete is 0 when it would read
+ * more lines than there are (wait for them, unless the input has ended). */
+size_t ft_detect_context_after(const ft_detector *d, const ft_line_ref *lines, size_t end,
+                               size_t nlines, int *complete);
+/* The detector's sequential form (ft_detect_range is built on it): chooses an encoding for each
+ * of n consecutive lines, carrying the smoothing state from the previous call until
+ * ft_detector_reset. Returns 0, or -1 if out of memory. */
+void ft_detector_reset(ft_detector *d);
 int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, const uint8_t *utf8_valid,
                     ft_choice *choices);
+/* Chooses an encoding for each of the n lines of a range: lines[0..before) are the context
+ * before it, lines[before..before+n) the range, then `after` lines of context. utf8_valid, when
+ * not NULL, says which lines of the range (indexed from the range's first line) are well-formed
+ * UTF-8. Fills choices[0..n). Returns 0, or -1 if out of memory. */
+int ft_detect_range(ft_detector *d, const ft_slice *lines, size_t before, size_t n, size_t after,
+                    const uint8_t *utf8_valid, ft_choice *choices);
 
 /* ---- decode.c: bytes in the chosen encoding -> UTF-8 (per worker) ---- */
 typedef struct ft_decoder ft_decoder;
@@ -158,6 +191,11 @@ enum { FT_WIDE_NEED_MORE = -1, FT_WIDE_NONE = 0, FT_WIDE_UTF16LE, FT_WIDE_UTF16B
  * a byte order mark to drop. Returns FT_WIDE_NEED_MORE until it can decide (never at_eof). */
 int ft_wide_sniff(const unsigned char *p, size_t n, int at_eof, size_t *bom_len);
 typedef struct ft_wide ft_wide;
+/* The whole-input decision: the kind --from (may be NULL) names, else, when sniff, what the
+ * first bytes show (ft_wide_sniff). FT_WIDE_NEED_MORE until it can tell (never at_eof); *bom is
+ * the length of a byte order mark to drop. */
+int ft_wide_decide(const char *from, int sniff, const unsigned char *p, size_t n, int at_eof,
+                   size_t *bom);
 /* other: the iconv name for FT_WIDE_OTHER (ignored otherwise). NULL when iconv lacks it. */
 ft_wide *ft_wide_new(int kind, const char *other);
 void ft_wide_free(ft_wide *w);
@@ -184,29 +222,59 @@ unsigned ft_plausibility_unigram(uint32_t cp);
 /* The least cp costs after any character (a lower bound of ft_plausibility_step), 1/8 bits. */
 unsigned ft_plausibility_floor(uint32_t cp);
 
-/* ---- entities.c: HTML character references (stateless) ---- */
-int ft_entities_decode(const char *in, size_t len, ft_buf *out, ft_report *r);
+/* ---- pool.c: worker threads for independent tasks ---- */
+typedef struct ft_pool ft_pool;
+typedef void (*ft_task_fn)(void *ctx, size_t task, unsigned worker);
+ft_pool *ft_pool_new(unsigned workers); /* workers, the calling thread included (1..MAX_JOBS) */
+void ft_pool_free(ft_pool *p);
+unsigned ft_pool_workers(const ft_pool *p);
+/* Runs fn(ctx, task, worker) for every task in 0..ntasks, each once, on the workers (worker 0
+ * is the caller); returns when all are done. */
+void ft_pool_run(ft_pool *p, size_t ntasks, ft_task_fn fn, void *ctx);
 
-/* ---- mojibake.c, shifted.c: undoing wrong decodings (per worker) ---- */
-typedef struct ft_mojibake ft_mojibake;
-ft_mojibake *ft_mojibake_new(const fixtext_options *o, char *err, size_t errlen);
-void ft_mojibake_free(ft_mojibake *m);
-int ft_mojibake_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, ft_report *r);
-int ft_shifted_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, ft_report *r);
+/* ---- stages.c: the repair and conversion stages, one row each, in pipeline order ---- */
+typedef int (*ft_stage_run_fn)(void *state, const char *in, size_t len, ft_buf *out, ft_report *r);
+typedef struct ft_stage {
+    const char *name;       /* for --skip/--only and reports */
+    const char *summary;    /* one line for --help */
+    unsigned off_flag;      /* the FIXTEXT_* flag that also turns it off (0: none) */
+    /* on unless turned off; or, when set, only if the options ask for it (conversion) */
+    int (*wanted)(const fixtext_options *o);
+    void *(*create)(const fixtext_options *o, char *err, size_t errlen); /* NULL: no state */
+    void (*destroy)(void *state);
+    ft_stage_run_fn run;
+    int ascii_inert;        /* never changes a line of ASCII alone: such lines skip it */
+    const char *counter[2]; /* names of its fixed / reported counts (NULL: none) */
+    const char *label[2];   /* the same for --stats ("pinyin annotations removed") */
+} ft_stage;
+extern const ft_stage ft_stages[];
+extern const unsigned ft_stage_total;
 
-/* ---- pinyin.c: stray pinyin annotations (stateless) ---- */
-int ft_pinyin_strip(const char *in, size_t len, ft_buf *out, ft_report *r);
+/* ---- entities.c: HTML character references (no state) ---- */
+int ft_entities_decode(void *unused, const char *in, size_t len, ft_buf *out, ft_report *r);
+
+/* ---- mojibake.c, c1.c, shifted.c: undoing wrong decodings ---- */
+void *ft_mojibake_new(const fixtext_options *o, char *err, size_t errlen);
+void ft_mojibake_free(void *m);
+int ft_mojibake_repair(void *m, const char *in, size_t len, ft_buf *out, ft_report *r);
+/* The windows-1252 character a C1 control U+0080..U+009F stands for; cp itself when windows-1252
+ * leaves that byte undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D). */
+uint32_t ft_c1_as_cp1252(uint32_t cp);
+int ft_c1_fix(void *unused, const char *in, size_t len, ft_buf *out, ft_report *r);
+int ft_shifted_repair(void *unused, const char *in, size_t len, ft_buf *out, ft_report *r);
+
+/* ---- pinyin.c: stray pinyin annotations (no state) ---- */
+int ft_pinyin_strip(void *unused, const char *in, size_t len, ft_buf *out, ft_report *r);
 
 /* ---- script.c, convert.c: Traditional/Simplified (per worker) ---- */
 enum { FT_SCRIPT_NONE = 0, FT_SCRIPT_SIMPLIFIED, FT_SCRIPT_TRADITIONAL, FT_SCRIPT_MIXED, FT_SCRIPT_SHARED,
        FT_SCRIPT_COUNT };
 int ft_script_classify(const char *utf8, size_t len);
 const char *ft_script_name(int script);
-typedef struct ft_converter ft_converter;
 /* NULL with a message naming the configuration when it is missing or broken. Only called when
  * options ask for a conversion. */
-ft_converter *ft_converter_new(const fixtext_options *o, char *err, size_t errlen);
-void ft_converter_free(ft_converter *c);
-int ft_convert_line(ft_converter *c, const char *in, size_t len, ft_buf *out, ft_report *r);
+void *ft_converter_new(const fixtext_options *o, char *err, size_t errlen);
+void ft_converter_free(void *c);
+int ft_convert_line(void *c, const char *in, size_t len, ft_buf *out, ft_report *r);
 
 #endif

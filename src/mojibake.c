@@ -35,8 +35,9 @@ typedef struct {
     size_t len, cap;
 } cpvec;
 
-struct ft_mojibake {
-    unsigned flags;
+typedef struct ft_mojibake {
+    int latin_line; /* most letters of the line are Latin, so CJK characters there are suspect
+                       ("Das »+芦") */
     int x_single; /* the reading being tried re-encodes with a single-byte codec */
     int x_cp1252; /* … with windows-1252 */
     cpvec cur, best, alt, scratch, scratch2, tmp, trial;
@@ -47,7 +48,7 @@ struct ft_mojibake {
     uint32_t *own;
     size_t *cstart;
     size_t ecap, ccap;
-};
+} ft_mojibake;
 
 static int vec_reserve(cpvec *v, size_t n)
 {
@@ -73,7 +74,7 @@ static inline int vec_push(cpvec *v, uint32_t c)
 
 static void ft_mojibake_gate_init(void);
 
-ft_mojibake *ft_mojibake_new(const fixtext_options *o, char *err, size_t errlen)
+void *ft_mojibake_new(const fixtext_options *o, char *err, size_t errlen)
 {
     if (mb_codecs_init()) {
         if (err && errlen)
@@ -83,13 +84,14 @@ ft_mojibake *ft_mojibake_new(const fixtext_options *o, char *err, size_t errlen)
     ft_mojibake *m = calloc(1, sizeof *m);
     if (!m)
         return NULL;
-    m->flags = o ? o->flags : 0;
+    (void)o;
     ft_mojibake_gate_init();
     return m;
 }
 
-void ft_mojibake_free(ft_mojibake *m)
+void ft_mojibake_free(void *state)
 {
+    ft_mojibake *m = state;
     if (!m)
         return;
     free(m->cur.v), free(m->best.v), free(m->alt.v), free(m->scratch.v), free(m->scratch2.v), free(m->tmp.v), free(m->ocache_v.v);
@@ -174,13 +176,10 @@ static unsigned extra_cost(uint32_t prev, uint32_t c)
     return x;
 }
 
-/* Set per line: most letters are Latin, so CJK characters there are suspect ("Das »+芦"). */
-static _Thread_local int latin_line;
-
-static unsigned step(uint32_t prev, uint32_t c)
+static unsigned step(const ft_mojibake *m, uint32_t prev, uint32_t c)
 {
     unsigned x = ft_plausibility_step(prev, c) + extra_cost(prev, c);
-    if (latin_line && is_cjk(c))
+    if (m->latin_line && is_cjk(c))
         x += 8 * 6;
     return x;
 }
@@ -413,7 +412,7 @@ static inline unsigned ocost(ft_mojibake *m, size_t t)
 {
     uint32_t v = m->ocache[t];
     if (v == UINT32_MAX)
-        v = m->ocache[t] = step(m->cur.v[t - 1], m->cur.v[t]);
+        v = m->ocache[t] = step(m, m->cur.v[t - 1], m->cur.v[t]);
     return v;
 }
 
@@ -484,7 +483,7 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                     if (t > i || (i > 0 && prev == c[i - 1]))
                         co += ocost(m, t);
                     else
-                        co += step(a, c[t]);
+                        co += step(m, a, c[t]);
                     a = c[t];
                 }
                 if (next != 0xFFFFFFFFu)
@@ -492,10 +491,10 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                 a = prev;
                 for (size_t t = 0; t < m->tmp.len; t++) {
                     uint32_t d = m->tmp.v[t];
-                    cn += step(a, d), a = d;
+                    cn += step(m, a, d), a = d;
                 }
                 if (next != 0xFFFFFFFFu)
-                    cn += step(a, next);
+                    cn += step(m, a, next);
                 int same = m->tmp.len == j - i && !memcmp(m->tmp.v, c + i, (j - i) * sizeof *c);
                 /* clearly better: a fixed margin plus a share of the span, so a single odd
                    character in clean text never flips */
@@ -704,21 +703,6 @@ static void swap(cpvec *a, cpvec *b)
 {
     cpvec t = *a;
     *a = *b, *b = t;
-}
-
-/* Maps C1 controls to the windows-1252 characters they stand for. */
-static unsigned fix_c1(ft_mojibake *m)
-{
-    unsigned fixed = 0;
-    for (size_t i = 0; i < m->cur.len; i++) {
-        uint32_t c = m->cur.v[i], d;
-        uint8_t b = (uint8_t)c;
-        if (c >= 0x80 && c < 0xA0 && mb_decode(MB_CP1252, &b, 1, &d) && d != c) {
-            m->cur.v[i] = d;
-            fixed++;
-        }
-    }
-    return fixed;
 }
 
 /* Which readings can change cur at all, from per-character bit sets (no encoding needed):
@@ -939,8 +923,9 @@ static int best_gain(ft_mojibake *m, long *gain)
     return 0;
 }
 
-int ft_mojibake_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, ft_report *r)
+int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_report *r)
 {
+    ft_mojibake *m = state;
     const unsigned char *s = (const unsigned char *)in;
     if (clean_by_bytes(s, len)) /* (ASCII lines among them) */
         return 0;
@@ -954,7 +939,7 @@ int ft_mojibake_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, 
     size_t latin = 0, cjk = 0;
     for (size_t k = 0; k < m->cur.len; k++)
         latin += is_latin_letter(m->cur.v[k]), cjk += is_cjk(m->cur.v[k]);
-    latin_line = cjk * 8 < latin;
+    m->latin_line = cjk * 8 < latin;
 
     int changed = 0;
     int hist_x[MAX_ROUNDS], hist_y[MAX_ROUNDS];
@@ -1007,14 +992,11 @@ int ft_mojibake_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, 
         spans += pick->spans;
         changed = 1;
     }
-    unsigned c1 = 0;
-    if (!(m->flags & FIXTEXT_NO_C1))
-        c1 = fix_c1(m);
-    if (!changed && !c1)
+    if (!changed)
         return 0;
 
     if (rounds) {
-        r->info->mojibake_spans += spans;
+        ft_report_fixed(r, spans);
         int same = 1;
         for (int k = 1; k < rounds; k++)
             same &= hist_x[k] == hist_x[0] && hist_y[k] == hist_y[0];
@@ -1025,10 +1007,6 @@ int ft_mojibake_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, 
             for (int k = 0; k < rounds; k++)
                 ft_report_note(r, "%s→%s; span %zu-%zu", mb_codec_name(hist_x[k]),
                                mb_codec_name(hist_y[k]), hist_first[k] + 1, hist_last[k] + 1);
-    }
-    if (c1) {
-        r->info->c1_fixed += c1;
-        ft_report_note(r, "C1 controls → cp1252 ×%u", c1);
     }
     for (size_t k = 0; k < m->cur.len; k++)
         if (ft_buf_put_cp(out, m->cur.v[k]))

@@ -465,8 +465,9 @@ static size_t next_trigger(const unsigned char *p, size_t len)
     return len;
 }
 
-int ft_pinyin_strip(const char *in, size_t len, ft_buf *out, ft_report *r)
+int ft_pinyin_strip(void *unused, const char *in, size_t len, ft_buf *out, ft_report *r)
 {
+    (void)unused;
     const unsigned char *p = (const unsigned char *)in;
     size_t i = next_trigger(p, len);
     if (i == len)
@@ -520,7 +521,7 @@ int ft_pinyin_strip(const char *in, size_t len, ft_buf *out, ft_report *r)
         return 0;
     if (ft_buf_append(out, in + copied, len - copied) != 0)
         return -1;
-    r->info->pinyin_removed += removed;
+    ft_report_fixed(r, removed);
     ft_report_note(r, "pinyin: %u removed", removed);
     return 1;
 }

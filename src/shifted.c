@@ -103,9 +103,9 @@ static int has_private_use(const unsigned char *s, size_t len)
     return 0;
 }
 
-int ft_shifted_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, ft_report *r)
+int ft_shifted_repair(void *unused, const char *in, size_t len, ft_buf *out, ft_report *r)
 {
-    (void)m;
+    (void)unused;
     const unsigned char *s = (const unsigned char *)in;
     /* hot path: a shifted run shows itself by a '?' or a private-use character */
     if (!memchr(in, '?', len) && !has_private_use(s, len))
@@ -174,9 +174,9 @@ int ft_shifted_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, f
         last = c;
         i++;
     }
-    r->info->shifted_reported += (unsigned)reported;
+    ft_report_reported(r, (unsigned)reported);
     if (!fixed)
         return 0;
-    r->info->shifted_fixed += (unsigned)fixed;
+    ft_report_fixed(r, (unsigned)fixed);
     return 1;
 }

@@ -8,8 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#include "internal.h"
+#include "encodings.h"
 
 #define SNIFF_MIN 64   /* bytes wanted before judging a NUL pattern (unless the input ends) */
 #define SNIFF_MAX 4096 /* the most bytes any decision looks at */
@@ -314,4 +315,54 @@ tail:
     if (at_eof)
         iconv(w->cd, NULL, NULL, NULL, NULL);
     return 0;
+}
+
+/* The UTF-16/32 kind --from names (any spelling encodings.c knows), FT_WIDE_NONE for other
+ * encodings. A name without a byte order (UTF-16, UTF-32, UCS-2, UCS-4) is read as its BOM or
+ * NUL pattern says, big-endian when they say nothing, as iconv reads it; FT_WIDE_NEED_MORE while
+ * too little has arrived to tell. */
+static int forced_wide_kind(const char *from, const unsigned char *p, size_t n, int at_eof,
+                            size_t *bom)
+{
+    if (!from)
+        return FT_WIDE_NONE;
+    switch (ft_encoding_lookup(from)) {
+    case FT_ENC_UTF16LE: return FT_WIDE_UTF16LE;
+    case FT_ENC_UTF16BE: return FT_WIDE_UTF16BE;
+    case FT_ENC_UTF32LE: return FT_WIDE_UTF32LE;
+    case FT_ENC_UTF32BE: return FT_WIDE_UTF32BE;
+    default: break;
+    }
+    static const char *const unordered16[] = {"UTF-16", "UTF16", "UCS-2", "UCS2"};
+    static const char *const unordered32[] = {"UTF-32", "UTF32", "UCS-4", "UCS4"};
+    int bits = 0;
+    for (size_t i = 0; i < 4; i++) {
+        if (!strcasecmp(from, unordered16[i]))
+            bits = 16;
+        if (!strcasecmp(from, unordered32[i]))
+            bits = 32;
+    }
+    if (!bits)
+        return ft_codec_ascii_compatible(from) ? FT_WIDE_NONE : FT_WIDE_OTHER;
+    int kind = ft_wide_sniff(p, n, at_eof, bom);
+    if (kind == FT_WIDE_NEED_MORE && !at_eof)
+        return kind;
+    int is16 = kind == FT_WIDE_UTF16LE || kind == FT_WIDE_UTF16BE;
+    int is32 = kind == FT_WIDE_UTF32LE || kind == FT_WIDE_UTF32BE;
+    if ((bits == 16 && is16) || (bits == 32 && is32))
+        return kind;
+    *bom = 0;
+    return bits == 16 ? FT_WIDE_UTF16BE : FT_WIDE_UTF32BE;
+}
+
+int ft_wide_decide(const char *from, int sniff, const unsigned char *p, size_t n, int at_eof,
+                   size_t *bom)
+{
+    *bom = 0;
+    int kind = forced_wide_kind(from, p, n, at_eof, bom);
+    if (kind == FT_WIDE_NONE && !from && sniff)
+        kind = ft_wide_sniff(p, n, at_eof, bom);
+    if (kind == FT_WIDE_NEED_MORE && at_eof)
+        kind = FT_WIDE_NONE;
+    return kind;
 }

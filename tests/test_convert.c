@@ -14,13 +14,13 @@
 
 #include "internal.h"
 
-static ft_converter *open_config(const char *to)
+static void *open_config(const char *to)
 {
     fixtext_options o;
     fixtext_options_init(&o);
     o.convert_to = to;
     char err[512] = "";
-    ft_converter *c = ft_converter_new(&o, err, sizeof err);
+    void *c = ft_converter_new(&o, err, sizeof err);
     if (!c)
         fprintf(stderr, "%s: %s\n", to, err);
     assert_non_null(c);
@@ -28,19 +28,19 @@ static ft_converter *open_config(const char *to)
 }
 
 /* Converts in (len bytes); returns rc, the text in *out (owned by the caller) and the spans. */
-static int run(ft_converter *c, const char *in, size_t len, ft_buf *out, unsigned *spans,
+static int run(void *c, const char *in, size_t len, ft_buf *out, unsigned *spans,
                ft_buf *explain)
 {
     fixtext_line_info info;
     memset(&info, 0, sizeof info);
-    ft_report r = {&info, explain, 0};
+    ft_report r = {&info, explain, 0, (unsigned)fixtext_stage_id("convert")};
     ft_buf_clear(out);
     int rc = ft_convert_line(c, in, len, out, &r);
     assert_true(rc >= 0);
     if (rc == 0)
-        assert_int_equal(info.converted_spans, 0);
+        assert_int_equal(info.fixed[fixtext_stage_id("convert")], 0);
     if (spans)
-        *spans = info.converted_spans;
+        *spans = info.fixed[fixtext_stage_id("convert")];
     return rc;
 }
 
@@ -48,7 +48,7 @@ static int run(ft_converter *c, const char *in, size_t len, ft_buf *out, unsigne
  * result again changes nothing. */
 static void expect(const char *config, const char *in, const char *want)
 {
-    ft_converter *c = open_config(config);
+    void *c = open_config(config);
     ft_buf out = {0};
     int rc = run(c, in, strlen(in), &out, NULL, NULL);
     if (strcmp(in, want) == 0) {
@@ -166,7 +166,7 @@ static void configuration_errors(void **state)
     /* Any configuration file, and a data directory given explicitly. */
     fixtext_options_init(&o);
     o.opencc_config = "/usr/share/opencc/s2t.json";
-    ft_converter *c = ft_converter_new(&o, err, sizeof err);
+    void *c = ft_converter_new(&o, err, sizeof err);
     assert_non_null(c);
     ft_converter_free(c);
     fixtext_options_init(&o);
@@ -230,7 +230,7 @@ static void mixed_lines(void **state)
 static void counts_and_explains(void **state)
 {
     (void)state;
-    ft_converter *c = open_config("t2s");
+    void *c = open_config("t2s");
     ft_buf out = {0}, explain = {0};
     unsigned spans = 0;
     const char *in = "頭髮，什麼，abc，中文";
@@ -264,7 +264,7 @@ static void seeds_are_idempotent(void **state)
                                         "004_ecb655ede9af396d.txt"};
     static const char *const configs[] = {"t2s", "s2t", "tw2s", "s2twp"};
     for (size_t k = 0; k < sizeof configs / sizeof configs[0]; k++) {
-        ft_converter *c = open_config(configs[k]);
+        void *c = open_config(configs[k]);
         int to_simplified = configs[k][strlen(configs[k]) - 1] == 's';
         ft_buf out = {0}, again = {0};
         unsigned lines = 0, changed = 0;

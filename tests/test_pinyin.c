@@ -17,8 +17,8 @@ static void expect(const char *in, const char *want, unsigned want_removed)
     ft_buf out = {0};
     fixtext_line_info info;
     memset(&info, 0, sizeof info);
-    ft_report r = {&info, NULL, 0};
-    int rc = ft_pinyin_strip(in, strlen(in), &out, &r);
+    ft_report r = {&info, NULL, 0, (unsigned)fixtext_stage_id("pinyin")};
+    int rc = ft_pinyin_strip(NULL, in, strlen(in), &out, &r);
     if (want_removed == 0) {
         if (rc != 0)
             fprintf(stderr, "changed: %s -> %.*s\n", in, (int)out.len, out.data);
@@ -31,7 +31,7 @@ static void expect(const char *in, const char *want, unsigned want_removed)
         assert_int_equal(out.len, strlen(want));
         assert_memory_equal(out.data, want, out.len);
     }
-    assert_int_equal(info.pinyin_removed, want_removed);
+    assert_int_equal(info.fixed[fixtext_stage_id("pinyin")], want_removed);
     ft_buf_free(&out);
 }
 
@@ -164,11 +164,11 @@ static void reports_and_explains(void **state)
     ft_buf out = {0}, explain = {0};
     fixtext_line_info info;
     memset(&info, 0, sizeof info);
-    info.pinyin_removed = 5; /* the stage adds to what is there */
-    ft_report r = {&info, &explain, 0};
+    info.fixed[fixtext_stage_id("pinyin")] = 5; /* the stage adds to what is there */
+    ft_report r = {&info, &explain, 0, (unsigned)fixtext_stage_id("pinyin")};
     const char *in = "網(wǎng)絡(luò)";
-    assert_int_equal(ft_pinyin_strip(in, strlen(in), &out, &r), 1);
-    assert_int_equal(info.pinyin_removed, 7);
+    assert_int_equal(ft_pinyin_strip(NULL, in, strlen(in), &out, &r), 1);
+    assert_int_equal(info.fixed[fixtext_stage_id("pinyin")], 7);
     assert_int_equal(explain.len, strlen("pinyin: 2 removed"));
     assert_memory_equal(explain.data, "pinyin: 2 removed", explain.len);
     ft_buf_free(&out);
@@ -191,8 +191,8 @@ static void every_prefix_is_safe(void **state)
         ft_buf out = {0};
         fixtext_line_info info;
         memset(&info, 0, sizeof info);
-        ft_report r = {&info, NULL, 0};
-        int rc = ft_pinyin_strip(copy, k, &out, &r);
+        ft_report r = {&info, NULL, 0, (unsigned)fixtext_stage_id("pinyin")};
+        int rc = ft_pinyin_strip(NULL, copy, k, &out, &r);
         assert_true(rc == 0 || rc == 1);
         if (rc == 1)
             assert_true(out.len < k);

@@ -1,0 +1,53 @@
+/* c1.c — C1 control characters (U+0080..U+009F) turned back into the windows-1252 characters
+ * they stand for: text decoded as latin-1 that was really windows-1252 keeps its curly quotes,
+ * dashes and euro signs as C1 controls, which no text means. HTML reads numeric references to
+ * 0x80..0x9F the same way, so entities.c asks here too. No state. */
+#include "internal.h"
+
+/* windows-1252 bytes 0x80..0x9F; 0 where it defines none (the control stays). */
+static const uint16_t cp1252_high[32] = {
+    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039,
+    0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+};
+
+uint32_t ft_c1_as_cp1252(uint32_t cp)
+{
+    if (cp < 0x80 || cp >= 0xA0 || !cp1252_high[cp - 0x80])
+        return cp;
+    return cp1252_high[cp - 0x80];
+}
+
+/* U+0080..U+009F in UTF-8: C2 80..C2 9F. */
+static int is_c1_at(const unsigned char *p, size_t left)
+{
+    return left >= 2 && p[0] == 0xC2 && p[1] >= 0x80 && p[1] < 0xA0;
+}
+
+int ft_c1_fix(void *unused, const char *in, size_t len, ft_buf *out, ft_report *r)
+{
+    (void)unused;
+    const unsigned char *s = (const unsigned char *)in;
+    unsigned fixed = 0;
+    size_t copied = 0;
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (!is_c1_at(s + i, len - i))
+            continue;
+        uint32_t c1 = (uint32_t)(s[i + 1] & 0x3F) | 0x80;
+        uint32_t cp = ft_c1_as_cp1252(c1);
+        if (cp == c1)
+            continue;
+        if (ft_buf_append(out, in + copied, i - copied) || ft_buf_put_cp(out, cp))
+            return -1;
+        fixed++;
+        copied = i + 2;
+        i++;
+    }
+    if (!fixed)
+        return 0;
+    if (ft_buf_append(out, in + copied, len - copied))
+        return -1;
+    ft_report_fixed(r, fixed);
+    ft_report_note(r, "C1 controls → cp1252 ×%u", fixed);
+    return 1;
+}

@@ -1,0 +1,342 @@
+/* lines.c — the work on a block of lines, and writing lines in order.
+ *
+ * A block is detected (with the bounded context before and after it that the detector asks
+ * for), each line decoded and sent through the stage table, and the results are kept per line.
+ * Blocks are independent: any worker may take any block, and a line's result depends only on the
+ * bytes of the block and its context, never on which worker ran it or where a run began.
+ * Writing then goes through the lines in input order on the calling thread.
+ *
+ * Buffer ownership: each worker owns the output text and explanations of the lines it did in the
+ * current run (worker.out / worker.explain); results point into them by offset. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeline.h"
+
+/* ---- workers ---- */
+
+int ft_worker_init(fixtext *ft, worker *w, char *err, size_t errlen)
+{
+    const fixtext_options *o = &ft->opts;
+    w->detector = ft_detector_new(o, err, errlen);
+    if (!w->detector)
+        return -1;
+    w->decoder = ft_decoder_new(o, err, errlen);
+    if (!w->decoder)
+        return -1;
+    for (unsigned k = 0; k < ft_stage_total; k++) {
+        if (!(ft->stages_on >> k & 1) || !ft_stages[k].create)
+            continue;
+        w->state[k] = ft_stages[k].create(o, err, errlen);
+        if (!w->state[k])
+            return -1;
+    }
+    return 0;
+}
+
+void ft_worker_free(worker *w)
+{
+    ft_detector_free(w->detector);
+    ft_decoder_free(w->decoder);
+    for (unsigned k = 0; k < ft_stage_total; k++)
+        if (w->state[k])
+            ft_stages[k].destroy(w->state[k]);
+    ft_buf_free(&w->scratch[0]);
+    ft_buf_free(&w->scratch[1]);
+    ft_buf_free(&w->out);
+    ft_buf_free(&w->explain);
+    memset(w, 0, sizeof *w);
+}
+
+/* ---- one line ---- */
+
+static int has_line_terminator(const ft_buf *b)
+{
+    return memchr(b->data, '\n', b->len) || memchr(b->data, '\r', b->len);
+}
+
+/* Runs the stages the options keep on text (which: the scratch buffer text is in, or -1 for the
+ * input itself). A stage that would break a line in two is overruled: its change is dropped. */
+static int run_stages(const fixtext *ft, worker *w, const char **text, size_t *len, int *which,
+                      int ascii_only, ft_report *report)
+{
+    for (unsigned k = 0; k < ft_stage_total; k++) {
+        if (!(ft->stages_on >> k & 1) || (ascii_only && ft_stages[k].ascii_inert))
+            continue;
+        ft_buf *next = &w->scratch[*which == 0];
+        ft_buf_clear(next);
+        report->stage = k;
+        int rc = ft_stages[k].run(w->state[k], *text, *len, next, report);
+        if (rc < 0)
+            return -1;
+        if (rc == 0 || has_line_terminator(next))
+            continue;
+        *which = *which == 0;
+        *text = next->data;
+        *len = next->len;
+        ascii_only = 0;
+    }
+    return 0;
+}
+
+static void describe_choice(const fixtext *ft, const ft_choice *choice, fixtext_line_info *info)
+{
+    info->encoding = ft->wide ? ft_wide_encoding(ft->wide) : ft_encoding_name(choice->encoding);
+    info->score = choice->score;
+    info->runner_up = choice->runner_up >= 0 ? ft_encoding_name(choice->runner_up) : NULL;
+    info->runner_up_score = choice->runner_up_score;
+    info->warnings = choice->warnings;
+}
+
+/* Keeps the line's final text: the input bytes when nothing changed, else a copy in w->out. */
+static int keep_result(const fixtext *ft, worker *w, size_t index, const char *text, size_t len)
+{
+    const ft_line_ref *ref = &ft->lines[index];
+    line_result *res = &ft->results[index];
+    const char *raw = ft->input.data + ref->start;
+    fixtext_line_info *info = &res->info;
+    info->changed = text != raw && (len != ref->len || memcmp(text, raw, len) != 0);
+    int valid = ft->utf8_valid[index];
+    if (info->changed) {
+        res->out_off = w->out.len;
+        res->out_len = len;
+        if (ft_buf_append(&w->out, text, len))
+            return -1;
+    } else {
+        res->use_raw = 1;
+        text = raw;
+        len = ref->len;
+    }
+    /* U+FFFD in the output (inserted or already there): counted, never silently. */
+    info->replacement_chars = (valid && !info->changed)
+                                  ? ft->replacements[index]
+                                  : ft_utf8_count_replacements((const unsigned char *)text, len);
+    return 0;
+}
+
+static int process_line(fixtext *ft, worker *w, size_t index)
+{
+    const unsigned flags = ft->opts.flags;
+    const ft_line_ref *ref = &ft->lines[index];
+    const ft_choice *choice = &ft->choices[index];
+    line_result *res = &ft->results[index];
+    const char *raw = ft->input.data + ref->start;
+
+    *res = (line_result){0}; /* (an assignment, not memset: rep stos is slow for small structs) */
+    res->worker = (unsigned)(w - ft->workers);
+    fixtext_line_info *info = &res->info;
+    describe_choice(ft, choice, info);
+    info->partial = ref->partial;
+    size_t explain_start = w->explain.len;
+    ft_report report = {info, (flags & FIXTEXT_EXPLAIN) ? &w->explain : NULL, explain_start, 0};
+
+    const char *text = raw;
+    size_t len = ref->len;
+    int which = -1; /* text is the input itself */
+    /* The common case first: valid UTF-8 that the detector leaves as UTF-8 needs no decoding.
+     * (Inputs decoded whole are UTF-8 already; their lines only need sanitising.) */
+    int as_utf8 = ft->wide || choice->encoding == FT_ENC_UTF8 || choice->encoding == FT_ENC_ASCII;
+    if (!(as_utf8 && ft->utf8_valid[index])) {
+        ft_buf *first = &w->scratch[0];
+        ft_buf_clear(first);
+        int rc = ft_decode_line(w->decoder, ft->wide ? FT_ENC_UTF8 : choice->encoding, text, len,
+                                first, &report);
+        if (rc < 0)
+            return -1;
+        if (rc > 0)
+            which = 0, text = first->data, len = first->len;
+    }
+    /* A line of ASCII alone (the detector's census found it) holds nothing most stages look
+     * for; the stages that may still change it (character references) run on it. */
+    int ascii_only = !ft->wide && choice->encoding == FT_ENC_ASCII && text == raw;
+    if (run_stages(ft, w, &text, &len, &which, ascii_only, &report))
+        return -1;
+    if (flags & FIXTEXT_CLASSIFY_SCRIPT)
+        info->script = ft_script_name(ft_script_classify(text, len));
+    if (keep_result(ft, w, index, text, len))
+        return -1;
+    if (report.explain) {
+        res->explain_off = explain_start;
+        if (ft_buf_putc(&w->explain, '\0'))
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- one block ---- */
+
+/* Which lines of the block are well-formed UTF-8 and which hold U+FFFD. Clean text is the common
+ * case: one vectorised pass over the whole block answers for all its lines. */
+static void check_utf8(fixtext *ft, const block *b)
+{
+    const unsigned char *base = (const unsigned char *)ft->input.data;
+    const ft_line_ref *last = &ft->lines[b->last - 1];
+    size_t start = ft->lines[b->first].start, end = last->start + last->len;
+    int any_fffd = 0;
+    int all_valid = ft_utf8_valid(base + start, end - start, &any_fffd);
+    for (size_t i = b->first; i < b->last; i++) {
+        const unsigned char *p = base + ft->lines[i].start;
+        size_t len = ft->lines[i].len;
+        int fffd = any_fffd;
+        ft->utf8_valid[i] = all_valid ? 1 : (uint8_t)ft_utf8_valid(p, len, &fffd);
+        ft->replacements[i] = (ft->utf8_valid[i] && fffd) ? ft_utf8_count_replacements(p, len) : 0;
+    }
+}
+
+/* Chooses the encoding of every line of the block from the block and its bounded context. */
+static int detect_block(fixtext *ft, worker *w, const block *b)
+{
+    if (ft->wide) { /* decoded whole: every line is UTF-8 now */
+        for (size_t i = b->first; i < b->last; i++)
+            ft->choices[i] = (ft_choice){FT_ENC_UTF8, 1.0, -1, 0.0, 0};
+        return 0;
+    }
+    int complete;
+    size_t before = ft_detect_context_before(w->detector, ft->lines, b->first);
+    size_t after = ft_detect_context_after(w->detector, ft->lines, b->last, ft->nlines, &complete);
+    return ft_detect_range(w->detector, ft->slices + b->first - before, before, b->last - b->first,
+                           after, ft->utf8_valid + b->first, ft->choices + b->first);
+}
+
+static void run_block(void *ctx, size_t index, unsigned worker_index)
+{
+    fixtext *ft = ctx;
+    worker *w = &ft->workers[worker_index];
+    const block *b = &ft->run[index];
+    if (w->failed)
+        return;
+    check_utf8(ft, b);
+    if (detect_block(ft, w, b)) {
+        w->failed = 1;
+        return;
+    }
+    for (size_t i = b->first; i < b->last; i++) {
+        if (process_line(ft, w, i)) {
+            w->failed = 1;
+            return;
+        }
+    }
+}
+
+int ft_run_blocks(fixtext *ft)
+{
+    for (unsigned k = 0; k < ft->nworkers; k++) {
+        worker *w = &ft->workers[k];
+        ft_buf_clear(&w->out);
+        ft_buf_clear(&w->explain);
+        w->failed = 0;
+    }
+    for (size_t i = 0; i < ft->nlines; i++)
+        ft->slices[i] = (ft_slice){ft->input.data + ft->lines[i].start, ft->lines[i].len};
+    ft_pool_run(ft->pool, ft->nrun, run_block, ft);
+    for (unsigned k = 0; k < ft->nworkers; k++)
+        if (ft->workers[k].failed)
+            return -1;
+    return 0;
+}
+
+/* ---- writing ---- */
+
+static void count_encoding(fixtext_stats *st, const char *name)
+{
+    for (size_t i = 0; i < st->encoding_count; i++) { /* names are mostly the same pointers */
+        if (st->encodings[i].name == name) {
+            st->encodings[i].lines++;
+            return;
+        }
+    }
+    for (size_t i = 0; i < st->encoding_count; i++) {
+        if (strcmp(st->encodings[i].name, name) == 0) {
+            st->encodings[i].lines++;
+            return;
+        }
+    }
+    if (st->encoding_count < FIXTEXT_MAX_ENCODINGS) {
+        st->encodings[st->encoding_count].name = name;
+        st->encodings[st->encoding_count].lines = 1;
+        st->encoding_count++;
+    }
+}
+
+static void count_line(fixtext *ft, const fixtext_line_info *info, size_t out_bytes)
+{
+    fixtext_stats *st = &ft->stats;
+    st->bytes_out += out_bytes;
+    st->invalid_sequences += info->invalid_sequences;
+    st->replacement_chars += info->replacement_chars;
+    for (unsigned k = 0; k < ft_stage_total; k++) {
+        st->fixed[k] += info->fixed[k];
+        st->reported[k] += info->reported[k];
+        st->stage_lines[k] += info->fixed[k] != 0;
+    }
+    if (info->warnings & FIXTEXT_WARN_TRUNCATED)
+        st->truncated_sequences++;
+    if (info->partial)
+        return; /* the rest is counted once per whole line, at its last window */
+    st->lines++;
+    st->lines_changed += info->changed != 0;
+    st->binary_lines += (info->warnings & FIXTEXT_WARN_BINARY) != 0;
+    if (info->encoding)
+        count_encoding(st, info->encoding);
+    if (info->script) {
+        for (int s = 0; s < FT_SCRIPT_COUNT; s++)
+            if (info->script == ft_script_name(s)) /* (the names are static strings) */
+                st->script_lines[s]++;
+    }
+}
+
+static int emit(fixtext *ft, const char *p, size_t n)
+{
+    if (n == 0 || ft->failed)
+        return ft->failed;
+    if (ft->write && ft->write(ft->opaque, p, n) != 0) {
+        ft_set_error(ft, FIXTEXT_ERR_WRITE, "write failed%s", NULL);
+        return FIXTEXT_ERR_WRITE;
+    }
+    return 0;
+}
+
+/* Numbers the line and carries "changed" across the windows of a long line. */
+static void settle_line_info(fixtext *ft, const ft_line_ref *ref, line_result *res)
+{
+    res->info.number = ft->line_number + 1;
+    if (ft->bom_removed) {
+        res->info.changed = 1;
+        ft->bom_removed = 0;
+    }
+    if (ref->partial) {
+        ft->line_in_progress_changed |= res->info.changed;
+    } else {
+        res->info.changed |= ft->line_in_progress_changed; /* an earlier window changed */
+        ft->line_in_progress_changed = 0;
+        ft->line_number++;
+    }
+    if (ft->opts.flags & FIXTEXT_EXPLAIN) {
+        const worker *w = &ft->workers[res->worker];
+        res->info.explain = w->explain.data ? w->explain.data + res->explain_off : "";
+    }
+}
+
+int ft_write_lines(fixtext *ft, size_t first, size_t last)
+{
+    for (size_t i = first; i < last; i++) {
+        const ft_line_ref *ref = &ft->lines[i];
+        line_result *res = &ft->results[i];
+        const char *raw = ft->input.data + ref->start;
+        settle_line_info(ft, ref, res);
+        int failed;
+        if (res->use_raw) /* the text and its terminator, in one piece */
+            failed = emit(ft, raw, ref->len + ref->term_len);
+        else
+            failed = emit(ft, ft->workers[res->worker].out.data + res->out_off, res->out_len) ||
+                     emit(ft, raw + ref->len, ref->term_len);
+        if (failed)
+            return ft->failed;
+        count_line(ft, &res->info, (res->use_raw ? ref->len : res->out_len) + ref->term_len);
+        if (ft->on_line && ft->on_line(ft->opaque, &res->info) != 0) {
+            ft_set_error(ft, FIXTEXT_ERR_WRITE, "write failed%s", NULL);
+            return ft->failed;
+        }
+    }
+    return 0;
+}

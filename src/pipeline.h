@@ -1,0 +1,91 @@
+/* pipeline.h — the inside of a fixtext context, shared by the two halves of the pipeline:
+ * pipeline.c (input, framing into lines and blocks, scheduling, the public entry points) and
+ * lines.c (the per-worker work on a block — detection, decoding, the stage table — and writing
+ * the lines in order). Nothing else includes it. */
+#ifndef FIXTEXT_PIPELINE_H
+#define FIXTEXT_PIPELINE_H
+
+#include "internal.h"
+
+/* Per worker (one per thread): its own state of every stage, so any worker can take any block. */
+typedef struct worker {
+    ft_detector *detector;
+    ft_decoder *decoder;
+    void *state[FIXTEXT_MAX_STAGES]; /* per row of ft_stages; NULL for stages without state */
+    ft_buf scratch[2];               /* ping-pong buffers between stages */
+    ft_buf out;                      /* output text of the changed lines of the current run */
+    ft_buf explain;                  /* NUL-terminated explanations of the current run */
+    int failed;
+} worker;
+
+/* What happened to one line of the current run. */
+typedef struct line_result {
+    fixtext_line_info info;
+    unsigned worker;  /* whose out/explain buffers hold it */
+    int use_raw;      /* output equals input: write the input bytes */
+    size_t out_off, out_len;
+    size_t explain_off;
+} line_result;
+
+/* A block of lines, the unit of work: lines [first, last) of ft->lines. */
+typedef struct block {
+    size_t first, last;
+} block;
+
+struct fixtext {
+    fixtext_options opts;
+    char *owned_strings[8]; /* copies of the option strings */
+    unsigned stages_on;     /* bit k: row k of ft_stages runs */
+    fixtext_write_fn write;
+    fixtext_line_fn on_line;
+    void *opaque;
+
+    ft_pool *pool;
+    worker workers[FIXTEXT_MAX_JOBS];
+    unsigned nworkers;
+
+    /* Input and its lines. ft->input holds every byte from the first line kept as detection
+     * context to the last byte fed; lines[0, done) are written already and kept only as the
+     * context the next blocks' detection reads; lines[done, nlines) wait. */
+    ft_buf input;
+    ft_buf staging;       /* fixtext_feed_buffer's room when the input is decoded whole */
+    size_t framed;        /* end of the last framed line (terminator included) in input */
+    ft_line_ref *lines;
+    size_t nlines, lines_cap, done;
+    size_t *block_ends;   /* ends of the complete blocks after done, in order */
+    size_t nblocks, blocks_cap;
+    size_t open_first;    /* first line of the block being filled */
+    size_t open_bytes;
+    /* per line of lines[] (lines_cap long), filled for the lines of a run */
+    ft_slice *slices;
+    ft_choice *choices;
+    line_result *results;
+    uint8_t *utf8_valid;    /* well-formed UTF-8 */
+    unsigned *replacements; /* U+FFFD in a valid line */
+    block *run;             /* the blocks of the current run */
+    size_t nrun, run_cap;
+
+    /* Per input. */
+    int input_started;  /* the whole-input decision (UTF-16/32, BOM) is made */
+    ft_wide *wide;      /* decoding the whole input before framing, or NULL */
+    int bom_removed;    /* line 1 changed by losing its BOM */
+    int line_in_progress_changed; /* an earlier window of the current line changed */
+    uint64_t line_number;
+
+    fixtext_stats stats;
+    int failed;         /* sticky error code */
+    char error[512];
+};
+
+void ft_set_error(fixtext *ft, int code, const char *fmt, const char *arg);
+
+/* lines.c */
+int ft_worker_init(fixtext *ft, worker *w, char *err, size_t errlen);
+void ft_worker_free(worker *w);
+/* Detects, decodes and runs the stages on every block of ft->run (in parallel when there are
+ * workers). Returns 0, or -1 when a worker ran out of memory. */
+int ft_run_blocks(fixtext *ft);
+/* Writes lines [first, last) of the run in order, with the line callback after each. */
+int ft_write_lines(fixtext *ft, size_t first, size_t last);
+
+#endif
