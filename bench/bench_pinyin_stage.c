@@ -30,7 +30,7 @@ int main(int argc, char **argv)
     ft_buf out = {0};
     fixtext_line_info info;
     memset(&info, 0, sizeof info);
-    ft_report r = {&info, NULL, 0, (unsigned)fixtext_stage_id("pinyin")};
+    ft_report r = {.info = &info, .stage = (unsigned)fixtext_stage_id("pinyin")};
     unsigned long changed = 0;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);

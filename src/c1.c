@@ -2,6 +2,8 @@
  * they stand for: text decoded as latin-1 that was really windows-1252 keeps its curly quotes,
  * dashes and euro signs as C1 controls, which no text means. HTML reads numeric references to
  * 0x80..0x9F the same way, so entities.c asks here too. No state. */
+#include <string.h>
+
 #include "internal.h"
 
 /* windows-1252 bytes 0x80..0x9F; 0 where it defines none (the control stays). */
@@ -18,30 +20,25 @@ uint32_t ft_c1_as_cp1252(uint32_t cp)
     return cp1252_high[cp - 0x80];
 }
 
-/* U+0080..U+009F in UTF-8: C2 80..C2 9F. */
-static int is_c1_at(const unsigned char *p, size_t left)
-{
-    return left >= 2 && p[0] == 0xC2 && p[1] >= 0x80 && p[1] < 0xA0;
-}
-
 int ft_c1_fix(void *unused, const char *in, size_t len, ft_buf *out, ft_report *r)
 {
     (void)unused;
-    const unsigned char *s = (const unsigned char *)in;
+    const unsigned char *s = (const unsigned char *)in, *end = s + len, *p = s;
     unsigned fixed = 0;
     size_t copied = 0;
-    for (size_t i = 0; i + 1 < len; i++) {
-        if (!is_c1_at(s + i, len - i))
+    /* U+0080..U+009F in UTF-8: C2 80..C2 9F (C2 is rare outside Latin-1 text: memchr skips) */
+    while (end - p >= 2 && (p = memchr(p, 0xC2, (size_t)(end - p - 1))) != NULL) {
+        uint32_t c1 = p[1], cp = ft_c1_as_cp1252(c1);
+        if (c1 < 0x80 || c1 >= 0xA0 || cp == c1) {
+            p++;
             continue;
-        uint32_t c1 = (uint32_t)(s[i + 1] & 0x3F) | 0x80;
-        uint32_t cp = ft_c1_as_cp1252(c1);
-        if (cp == c1)
-            continue;
-        if (ft_buf_append(out, in + copied, i - copied) || ft_buf_put_cp(out, cp))
+        }
+        size_t at = (size_t)(p - s);
+        if (ft_buf_append(out, in + copied, at - copied) || ft_buf_put_cp(out, cp))
             return -1;
         fixed++;
-        copied = i + 2;
-        i++;
+        copied = at + 2;
+        p += 2;
     }
     if (!fixed)
         return 0;

@@ -49,6 +49,7 @@ typedef struct ft_report {
     ft_buf *explain;         /* NULL unless --explain */
     size_t explain_start;    /* where this line's notes begin in explain (it holds a batch) */
     unsigned stage;          /* the stage running (its row in ft_stages) */
+    size_t column_base;      /* characters of the line before the piece a stage sees */
 } ft_report;
 
 /* Adds to the running stage's counters in the line's info. */
@@ -244,6 +245,9 @@ typedef struct ft_stage {
     void (*destroy)(void *state);
     ft_stage_run_fn run;
     int ascii_inert;        /* never changes a line of ASCII alone: such lines skip it */
+    /* the longest text it takes at once (0: any); a longer line goes in pieces cut after a
+       space or ASCII punctuation (ft_window_cut), which bounds the stage's memory */
+    size_t max_piece;
     const char *counter[2]; /* names of its fixed / reported counts (NULL: none) */
     const char *label[2];   /* the same for --stats ("pinyin annotations removed") */
 } ft_stage;

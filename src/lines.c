@@ -43,6 +43,7 @@ void ft_worker_free(worker *w)
             ft_stages[k].destroy(w->state[k]);
     ft_buf_free(&w->scratch[0]);
     ft_buf_free(&w->scratch[1]);
+    ft_buf_free(&w->piece);
     ft_buf_free(&w->out);
     ft_buf_free(&w->explain);
     memset(w, 0, sizeof *w);
@@ -53,6 +54,41 @@ void ft_worker_free(worker *w)
 static int has_line_terminator(const ft_buf *b)
 {
     return memchr(b->data, '\n', b->len) || memchr(b->data, '\r', b->len);
+}
+
+/* Runs a stage over a line longer than it takes at once, piece by piece (cut after a space or
+ * ASCII punctuation where there is one, on a character boundary otherwise). */
+static int run_in_pieces(const ft_stage *st, worker *w, void *state, const char *in, size_t len,
+                         ft_buf *out, ft_report *report)
+{
+    int changed = 0;
+    size_t at = 0;
+    report->column_base = 0;
+    while (at < len) {
+        size_t n = len - at;
+        if (n > st->max_piece)
+            n = ft_window_cut((const unsigned char *)in + at, st->max_piece);
+        ft_buf_clear(&w->piece);
+        int rc = st->run(state, in + at, n, &w->piece, report);
+        if (rc < 0)
+            return -1;
+        changed |= rc;
+        if (rc ? ft_buf_append(out, w->piece.data, w->piece.len) : ft_buf_append(out, in + at, n))
+            return -1;
+        for (size_t i = at; i < at + n; i++) /* columns count characters */
+            report->column_base += ((unsigned char)in[i] & 0xC0) != 0x80;
+        at += n;
+    }
+    report->column_base = 0;
+    return changed;
+}
+
+static int run_stage(const ft_stage *st, worker *w, void *state, const char *in, size_t len,
+                     ft_buf *out, ft_report *report)
+{
+    if (st->max_piece && len > st->max_piece)
+        return run_in_pieces(st, w, state, in, len, out, report);
+    return st->run(state, in, len, out, report);
 }
 
 /* Runs the stages the options keep on text (which: the scratch buffer text is in, or -1 for the
@@ -66,7 +102,7 @@ static int run_stages(const fixtext *ft, worker *w, const char **text, size_t *l
         ft_buf *next = &w->scratch[*which == 0];
         ft_buf_clear(next);
         report->stage = k;
-        int rc = ft_stages[k].run(w->state[k], *text, *len, next, report);
+        int rc = run_stage(&ft_stages[k], w, w->state[k], *text, *len, next, report);
         if (rc < 0)
             return -1;
         if (rc == 0 || has_line_terminator(next))
@@ -128,7 +164,9 @@ static int process_line(fixtext *ft, worker *w, size_t index)
     describe_choice(ft, choice, info);
     info->partial = ref->partial;
     size_t explain_start = w->explain.len;
-    ft_report report = {info, (flags & FIXTEXT_EXPLAIN) ? &w->explain : NULL, explain_start, 0};
+    ft_report report = {.info = info,
+                        .explain = (flags & FIXTEXT_EXPLAIN) ? &w->explain : NULL,
+                        .explain_start = explain_start};
 
     const char *text = raw;
     size_t len = ref->len;

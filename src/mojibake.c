@@ -1002,11 +1002,13 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
             same &= hist_x[k] == hist_x[0] && hist_y[k] == hist_y[0];
         if (same && rounds > 1)
             ft_report_note(r, "%s→%s ×%d; span %zu-%zu", mb_codec_name(hist_x[0]),
-                           mb_codec_name(hist_y[0]), rounds, hist_first[0] + 1, hist_last[0] + 1);
+                           mb_codec_name(hist_y[0]), rounds, r->column_base + hist_first[0] + 1,
+                           r->column_base + hist_last[0] + 1);
         else
             for (int k = 0; k < rounds; k++)
                 ft_report_note(r, "%s→%s; span %zu-%zu", mb_codec_name(hist_x[k]),
-                               mb_codec_name(hist_y[k]), hist_first[k] + 1, hist_last[k] + 1);
+                               mb_codec_name(hist_y[k]), r->column_base + hist_first[k] + 1,
+                               r->column_base + hist_last[k] + 1);
     }
     for (size_t k = 0; k < m->cur.len; k++)
         if (ft_buf_put_cp(out, m->cur.v[k]))

@@ -13,6 +13,7 @@ typedef struct worker {
     ft_decoder *decoder;
     void *state[FIXTEXT_MAX_STAGES]; /* per row of ft_stages; NULL for stages without state */
     ft_buf scratch[2];               /* ping-pong buffers between stages */
+    ft_buf piece;                    /* one piece's output, for stages that take lines in pieces */
     ft_buf out;                      /* output text of the changed lines of the current run */
     ft_buf explain;                  /* NUL-terminated explanations of the current run */
     int failed;

@@ -11,24 +11,29 @@ static int conversion_asked(const fixtext_options *o)
     return o->convert_to != NULL || o->opencc_config != NULL;
 }
 
+/* The mojibake stage keeps about 27 bytes per byte of text it looks at, OpenCC about 11: lines
+ * longer than this (possible with --window) go through them in pieces of at most this much. */
+#define PIECE_BYTES FIXTEXT_DEFAULT_WINDOW
+
 const ft_stage ft_stages[] = {
     {"entities", "decode HTML character references (&amp; &#x4E2D;) on lines without markup",
-     FIXTEXT_KEEP_ENTITIES, NULL, NULL, NULL, ft_entities_decode, 0,
+     FIXTEXT_KEEP_ENTITIES, NULL, NULL, NULL, ft_entities_decode, 0, 0,
      {"entities_decoded", NULL}, {"HTML references decoded", NULL}},
     {"mojibake", "undo text decoded with the wrong codec (Ã© -> é, 浣犲ソ -> 你好)",
      FIXTEXT_NO_MOJIBAKE, NULL, ft_mojibake_new, ft_mojibake_free, ft_mojibake_repair, 1,
+     PIECE_BYTES,
      {"mojibake_spans", NULL}, {"mojibake spans repaired", NULL}},
     {"c1", "map C1 control characters to the windows-1252 characters they stand for",
-     FIXTEXT_NO_C1, NULL, NULL, NULL, ft_c1_fix, 1,
+     FIXTEXT_NO_C1, NULL, NULL, NULL, ft_c1_fix, 1, 0,
      {"c1_fixed", NULL}, {"C1 controls fixed", NULL}},
     {"shifted", "realign GBK runs shifted by a lost byte (人民日?qǐng)? -> 人民日報)",
-     FIXTEXT_NO_SHIFTED, NULL, NULL, NULL, ft_shifted_repair, 1,
+     FIXTEXT_NO_SHIFTED, NULL, NULL, NULL, ft_shifted_repair, 1, 0,
      {"shifted_fixed", "shifted_reported"}, {"shifted runs realigned", "reported"}},
     {"pinyin", "strip pinyin annotations injected after Han characters (網(wǎng) -> 網)",
-     FIXTEXT_KEEP_PINYIN, NULL, NULL, NULL, ft_pinyin_strip, 1,
+     FIXTEXT_KEEP_PINYIN, NULL, NULL, NULL, ft_pinyin_strip, 1, 0,
      {"pinyin_removed", NULL}, {"pinyin annotations removed", NULL}},
     {"convert", "convert between Traditional and Simplified Chinese with OpenCC (--to)",
-     0, conversion_asked, ft_converter_new, ft_converter_free, ft_convert_line, 1,
+     0, conversion_asked, ft_converter_new, ft_converter_free, ft_convert_line, 1, PIECE_BYTES,
      {"converted_spans", NULL}, {"converted spans", NULL}},
 };
 const unsigned ft_stage_total = sizeof ft_stages / sizeof ft_stages[0];

@@ -33,7 +33,7 @@ static int run(void *c, const char *in, size_t len, ft_buf *out, unsigned *spans
 {
     fixtext_line_info info;
     memset(&info, 0, sizeof info);
-    ft_report r = {&info, explain, 0, (unsigned)fixtext_stage_id("convert")};
+    ft_report r = {.info = &info, .explain = explain, .stage = (unsigned)fixtext_stage_id("convert")};
     ft_buf_clear(out);
     int rc = ft_convert_line(c, in, len, out, &r);
     assert_true(rc >= 0);

@@ -47,7 +47,7 @@ static char *decode(int encoding, const char *raw, size_t len, fixtext_line_info
     ft_decoder *dec = ft_decoder_new(&o, NULL, 0);
     assert_non_null(dec);
     ft_buf out = {0};
-    ft_report r = {info, NULL, 0, 0};
+    ft_report r = {.info = info};
     int rc = ft_decode_line(dec, encoding, raw, len, &out, &r);
     assert_true(rc >= 0);
     char *s = malloc((rc ? out.len : len) + 1);
@@ -293,7 +293,7 @@ static void undecodable_and_truncated(void **state)
     fixtext_options_init(&o);
     ft_decoder *dec = ft_decoder_new(&o, NULL, 0);
     ft_buf out = {0};
-    ft_report r = {&info, NULL, 0, 0};
+    ft_report r = {.info = &info};
     assert_int_equal(ft_decode_line(dec, FT_ENC_UTF8, "網絡 ok", strlen("網絡 ok"), &out, &r), 0);
     assert_int_equal(out.len, 0);
     ft_buf_free(&out);

@@ -40,7 +40,7 @@ static void check(ft_stage_run_fn fn, void *m, const char *in, const char *want,
 {
     ft_buf out = {0}, explain = {0};
     fixtext_line_info local = {0};
-    ft_report r = {info ? info : &local, &explain, 0, stage_of(fn)};
+    ft_report r = {.info = info ? info : &local, .explain = &explain, .stage = stage_of(fn)};
     int rc = fn(m, in, strlen(in), &out, &r);
     if (!want) {
         if (rc != 0)

@@ -17,7 +17,7 @@ static void expect(const char *in, const char *want, unsigned want_removed)
     ft_buf out = {0};
     fixtext_line_info info;
     memset(&info, 0, sizeof info);
-    ft_report r = {&info, NULL, 0, (unsigned)fixtext_stage_id("pinyin")};
+    ft_report r = {.info = &info, .stage = (unsigned)fixtext_stage_id("pinyin")};
     int rc = ft_pinyin_strip(NULL, in, strlen(in), &out, &r);
     if (want_removed == 0) {
         if (rc != 0)
@@ -165,7 +165,7 @@ static void reports_and_explains(void **state)
     fixtext_line_info info;
     memset(&info, 0, sizeof info);
     info.fixed[fixtext_stage_id("pinyin")] = 5; /* the stage adds to what is there */
-    ft_report r = {&info, &explain, 0, (unsigned)fixtext_stage_id("pinyin")};
+    ft_report r = {.info = &info, .explain = &explain, .stage = (unsigned)fixtext_stage_id("pinyin")};
     const char *in = "網(wǎng)絡(luò)";
     assert_int_equal(ft_pinyin_strip(NULL, in, strlen(in), &out, &r), 1);
     assert_int_equal(info.fixed[fixtext_stage_id("pinyin")], 7);
@@ -191,7 +191,7 @@ static void every_prefix_is_safe(void **state)
         ft_buf out = {0};
         fixtext_line_info info;
         memset(&info, 0, sizeof info);
-        ft_report r = {&info, NULL, 0, (unsigned)fixtext_stage_id("pinyin")};
+        ft_report r = {.info = &info, .stage = (unsigned)fixtext_stage_id("pinyin")};
         int rc = ft_pinyin_strip(NULL, copy, k, &out, &r);
         assert_true(rc == 0 || rc == 1);
         if (rc == 1)
