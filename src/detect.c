@@ -86,14 +86,6 @@ struct ft_detector {
     size_t range_cap;
 };
 
-/* Default candidates in order of preference. ISO-8859-1 is windows-1252 minus the printable
- * 0x80-0x9F, so it would never win; it is only used when forced or listed. */
-static const int default_cands[] = {
-    FT_ENC_UTF8, FT_ENC_GB18030, FT_ENC_BIG5HKSCS, FT_ENC_SJIS, FT_ENC_EUCJP, FT_ENC_EUCKR,
-    FT_ENC_CP1252, FT_ENC_CP1250, FT_ENC_CP1251, FT_ENC_KOI8R, FT_ENC_CP1253, FT_ENC_CP1254,
-    FT_ENC_CP1255, FT_ENC_CP1256, FT_ENC_CP1257, FT_ENC_LATIN2, FT_ENC_ISO88595, FT_ENC_ISO2022JP,
-};
-
 static int add_cand(ft_detector *d, int id)
 {
     for (int k = 0; k < d->ncand; k++)
@@ -105,45 +97,42 @@ static int add_cand(ft_detector *d, int id)
     return 0;
 }
 
-static const struct {
-    const char *lang;
-    int ids[3];
-} lang_encodings[] = {
-    {"zh-hant", {FT_ENC_BIG5HKSCS, -1, -1}}, {"zh-tw", {FT_ENC_BIG5HKSCS, -1, -1}},
-    {"zh-hk", {FT_ENC_BIG5HKSCS, -1, -1}},   {"zh", {FT_ENC_GB18030, -1, -1}},
-    {"ja", {FT_ENC_SJIS, FT_ENC_EUCJP, FT_ENC_ISO2022JP}}, {"ko", {FT_ENC_EUCKR, -1, -1}},
-    {"ru", {FT_ENC_CP1251, FT_ENC_KOI8R, FT_ENC_ISO88595}}, {"uk", {FT_ENC_CP1251, -1, -1}},
-    {"be", {FT_ENC_CP1251, -1, -1}}, {"bg", {FT_ENC_CP1251, -1, -1}}, {"sr", {FT_ENC_CP1251, -1, -1}},
-    {"mk", {FT_ENC_CP1251, -1, -1}}, {"pl", {FT_ENC_CP1250, FT_ENC_LATIN2, -1}},
-    {"cs", {FT_ENC_CP1250, FT_ENC_LATIN2, -1}}, {"sk", {FT_ENC_CP1250, FT_ENC_LATIN2, -1}},
-    {"hu", {FT_ENC_CP1250, FT_ENC_LATIN2, -1}}, {"ro", {FT_ENC_CP1250, FT_ENC_LATIN2, -1}},
-    {"sl", {FT_ENC_CP1250, FT_ENC_LATIN2, -1}}, {"hr", {FT_ENC_CP1250, FT_ENC_LATIN2, -1}},
-    {"el", {FT_ENC_CP1253, -1, -1}}, {"tr", {FT_ENC_CP1254, -1, -1}}, {"he", {FT_ENC_CP1255, -1, -1}},
-    {"ar", {FT_ENC_CP1256, -1, -1}}, {"fa", {FT_ENC_CP1256, -1, -1}}, {"lt", {FT_ENC_CP1257, -1, -1}},
-    {"lv", {FT_ENC_CP1257, -1, -1}}, {"et", {FT_ENC_CP1257, -1, -1}},
-    {"de", {FT_ENC_CP1252, -1, -1}}, {"fr", {FT_ENC_CP1252, -1, -1}}, {"es", {FT_ENC_CP1252, -1, -1}},
-    {"it", {FT_ENC_CP1252, -1, -1}}, {"pt", {FT_ENC_CP1252, -1, -1}}, {"nl", {FT_ENC_CP1252, -1, -1}},
-    {"sv", {FT_ENC_CP1252, -1, -1}}, {"da", {FT_ENC_CP1252, -1, -1}}, {"no", {FT_ENC_CP1252, -1, -1}},
-    {"nb", {FT_ENC_CP1252, -1, -1}}, {"fi", {FT_ENC_CP1252, -1, -1}}, {"en", {FT_ENC_CP1252, -1, -1}},
-};
-
+/* The --lang hint: a bonus for the candidates whose language tags match it best (encodings.def
+ * LANGS: "zh-Hant" matches BIG5-HKSCS's "zh-hant" over GB18030's "zh"). */
 static void apply_lang(ft_detector *d, const char *lang)
 {
-    char low[16];
-    size_t n = 0;
-    for (; lang[n] && n < sizeof low - 1; n++)
-        low[n] = (char)((lang[n] >= 'A' && lang[n] <= 'Z') ? lang[n] - 'A' + 'a' : lang[n]);
-    low[n] = 0;
-    for (size_t i = 0; i < sizeof lang_encodings / sizeof lang_encodings[0]; i++) {
-        size_t l = strlen(lang_encodings[i].lang);
-        if (strncmp(low, lang_encodings[i].lang, l) || (low[l] && low[l] != '-' && low[l] != '_'))
-            continue;
-        for (int j = 0; j < 3; j++)
-            for (int k = 0; k < d->ncand; k++)
-                if (d->cand[k] == lang_encodings[i].ids[j])
-                    d->bonus[k] = LANG_BITS;
-        return; /* the first (most specific) entry wins */
+    size_t best = 0;
+    for (int k = 0; k < d->ncand; k++) {
+        size_t m = ft_encoding_lang_match(d->cand[k], lang);
+        best = m > best ? m : best;
     }
+    for (int k = 0; best && k < d->ncand; k++)
+        if (ft_encoding_lang_match(d->cand[k], lang) == best)
+            d->bonus[k] = LANG_BITS;
+}
+
+/* The default candidates: the CAND rows of encodings.def, in its order (the preference order). */
+static void add_default_cands(ft_detector *d)
+{
+    for (int id = 0; id < FT_ENC_BUILTIN; id++)
+        if (ft_encoding_info_get(id)->flags & FT_ENC_CAND)
+            add_cand(d, id);
+}
+
+/* "unknown candidate encoding 'X' (known: UTF-8, GB18030, ...)": the names of the rows that can
+ * be candidates, from encodings.def. */
+static void unknown_candidate(const char *s, size_t n, char *err, size_t errlen)
+{
+    if (!err || !errlen)
+        return;
+    int at = snprintf(err, errlen, "unknown candidate encoding '%.*s' (known:", (int)n, s);
+    for (int id = 0; id < FT_ENC_BUILTIN && at >= 0 && (size_t)at < errlen; id++) {
+        const ft_encoding_info *e = ft_encoding_info_get(id);
+        if ((e->flags & FT_ENC_NAMED) && e->kind != FT_KIND_WIDE && id != FT_ENC_ASCII)
+            at += snprintf(err + at, errlen - (size_t)at, "%s %s", id ? "," : "", e->name);
+    }
+    if (at >= 0 && (size_t)at < errlen)
+        snprintf(err + at, errlen - (size_t)at, "; UTF-16/32 are recognised by their BOM or NUL pattern)");
 }
 
 ft_detector *ft_detector_new(const fixtext_options *o, char *err, size_t errlen)
@@ -186,12 +175,7 @@ ft_detector *ft_detector_new(const fixtext_options *o, char *err, size_t errlen)
                 }
                 const ft_encoding_info *e = id >= 0 ? ft_encoding_info_get(id) : NULL;
                 if (!e || e->kind == FT_KIND_WIDE) {
-                    if (err && errlen)
-                        snprintf(err, errlen,
-                                 "unknown candidate encoding '%.*s' (known: UTF-8, GB18030, "
-                                 "BIG5-HKSCS, SHIFT_JIS, EUC-JP, EUC-KR, ISO-2022-JP, "
-                                 "WINDOWS-1250..1257, ISO-8859-1/2/5, KOI8-R; UTF-16/32 are "
-                                 "recognised by their BOM or NUL pattern)", (int)m, s);
+                    unknown_candidate(s, m, err, errlen);
                     free(d);
                     return NULL;
                 }
@@ -204,8 +188,7 @@ ft_detector *ft_detector_new(const fixtext_options *o, char *err, size_t errlen)
         }
     }
     if (!d->ncand)
-        for (size_t i = 0; i < sizeof default_cands / sizeof default_cands[0]; i++)
-            add_cand(d, default_cands[i]);
+        add_default_cands(d);
     if (o->lang && *o->lang)
         apply_lang(d, o->lang);
     return d;

@@ -13,53 +13,16 @@
 
 #include "encodings.h"
 
-static const ft_encoding_info builtin[FT_ENC_BUILTIN] = {
-    [FT_ENC_UTF8] = {"UTF-8", "UTF-8", FT_KIND_UTF8, 1},
-    [FT_ENC_ASCII] = {"ASCII", "UTF-8", FT_KIND_ASCII, 1},
-    [FT_ENC_GB18030] = {"GB18030", "GB18030", FT_KIND_MBCS, 1},
-    [FT_ENC_BIG5HKSCS] = {"BIG5-HKSCS", "BIG5-HKSCS", FT_KIND_MBCS, 1},
-    [FT_ENC_SJIS] = {"SHIFT_JIS", "CP932", FT_KIND_MBCS, 1},
-    [FT_ENC_EUCJP] = {"EUC-JP", "EUC-JP", FT_KIND_MBCS, 1},
-    [FT_ENC_EUCKR] = {"EUC-KR", "CP949", FT_KIND_MBCS, 1},
-    [FT_ENC_ISO2022JP] = {"ISO-2022-JP", "ISO-2022-JP-2", FT_KIND_ISO2022, 0},
-    [FT_ENC_CP1250] = {"WINDOWS-1250", "CP1250", FT_KIND_SBCS, 1},
-    [FT_ENC_CP1251] = {"WINDOWS-1251", "CP1251", FT_KIND_SBCS, 1},
-    [FT_ENC_CP1252] = {"WINDOWS-1252", "CP1252", FT_KIND_SBCS, 1},
-    [FT_ENC_CP1253] = {"WINDOWS-1253", "CP1253", FT_KIND_SBCS, 1},
-    [FT_ENC_CP1254] = {"WINDOWS-1254", "CP1254", FT_KIND_SBCS, 1},
-    [FT_ENC_CP1255] = {"WINDOWS-1255", "CP1255", FT_KIND_SBCS, 1},
-    [FT_ENC_CP1256] = {"WINDOWS-1256", "CP1256", FT_KIND_SBCS, 1},
-    [FT_ENC_CP1257] = {"WINDOWS-1257", "CP1257", FT_KIND_SBCS, 1},
-    [FT_ENC_LATIN1] = {"ISO-8859-1", "ISO-8859-1", FT_KIND_SBCS, 1},
-    [FT_ENC_LATIN2] = {"ISO-8859-2", "ISO-8859-2", FT_KIND_SBCS, 1},
-    [FT_ENC_ISO88595] = {"ISO-8859-5", "ISO-8859-5", FT_KIND_SBCS, 1},
-    [FT_ENC_KOI8R] = {"KOI8-R", "KOI8-R", FT_KIND_SBCS, 1},
-    [FT_ENC_UTF16LE] = {"UTF-16LE", "UTF-16LE", FT_KIND_WIDE, 0},
-    [FT_ENC_UTF16BE] = {"UTF-16BE", "UTF-16BE", FT_KIND_WIDE, 0},
-    [FT_ENC_UTF32LE] = {"UTF-32LE", "UTF-32LE", FT_KIND_WIDE, 0},
-    [FT_ENC_UTF32BE] = {"UTF-32BE", "UTF-32BE", FT_KIND_WIDE, 0},
-};
+enum { UTF8 = FT_KIND_UTF8, ASCII = FT_KIND_ASCII, SBCS = FT_KIND_SBCS, MBCS = FT_KIND_MBCS,
+       ISO2022 = FT_KIND_ISO2022, WIDE = FT_KIND_WIDE, CAND = FT_ENC_CAND, NAMED = FT_ENC_NAMED };
 
-static const struct {
-    const char *alias;
-    int id;
-} aliases[] = {
-    {"UTF8", FT_ENC_UTF8}, {"US-ASCII", FT_ENC_ASCII}, {"ANSI_X3.4-1968", FT_ENC_ASCII},
-    {"GBK", FT_ENC_GB18030}, {"GB2312", FT_ENC_GB18030}, {"CP936", FT_ENC_GB18030},
-    {"EUC-CN", FT_ENC_GB18030}, {"EUCCN", FT_ENC_GB18030}, {"BIG5", FT_ENC_BIG5HKSCS},
-    {"BIG5HKSCS", FT_ENC_BIG5HKSCS}, {"CP950", FT_ENC_BIG5HKSCS}, {"BIG-5", FT_ENC_BIG5HKSCS},
-    {"SJIS", FT_ENC_SJIS}, {"SHIFT-JIS", FT_ENC_SJIS}, {"CP932", FT_ENC_SJIS},
-    {"WINDOWS-31J", FT_ENC_SJIS}, {"MS_KANJI", FT_ENC_SJIS}, {"EUCJP", FT_ENC_EUCJP},
-    {"CP949", FT_ENC_EUCKR}, {"UHC", FT_ENC_EUCKR}, {"EUCKR", FT_ENC_EUCKR},
-    {"CP1250", FT_ENC_CP1250}, {"CP1251", FT_ENC_CP1251}, {"CP1252", FT_ENC_CP1252},
-    {"CP1253", FT_ENC_CP1253}, {"CP1254", FT_ENC_CP1254}, {"CP1255", FT_ENC_CP1255},
-    {"CP1256", FT_ENC_CP1256}, {"CP1257", FT_ENC_CP1257}, {"LATIN1", FT_ENC_LATIN1},
-    {"ISO8859-1", FT_ENC_LATIN1}, {"ISO_8859-1", FT_ENC_LATIN1}, {"LATIN2", FT_ENC_LATIN2},
-    {"ISO8859-2", FT_ENC_LATIN2}, {"ISO_8859-2", FT_ENC_LATIN2}, {"ISO8859-5", FT_ENC_ISO88595},
-    {"ISO_8859-5", FT_ENC_ISO88595}, {"KOI8R", FT_ENC_KOI8R}, {"UTF16LE", FT_ENC_UTF16LE},
-    {"UTF16BE", FT_ENC_UTF16BE}, {"UTF32LE", FT_ENC_UTF32LE}, {"UTF32BE", FT_ENC_UTF32BE},
-    {"UCS-2LE", FT_ENC_UTF16LE}, {"UCS-2BE", FT_ENC_UTF16BE},
-    {"ISO2022JP", FT_ENC_ISO2022JP},
+_Static_assert(FT_ENC_BUILTIN < FIXTEXT_MAX_ENCODINGS, "room for --from encodings in the id space");
+
+static const ft_encoding_info builtin[FT_ENC_BUILTIN] = {
+#define ENCODING(id, name, iconv, kind, flags, langs, aliases, short_name) \
+    [FT_ENC_##id] = {name, iconv, kind, kind != ISO2022 && kind != WIDE, flags, langs, aliases, short_name},
+#include "encodings.def"
+#undef ENCODING
 };
 
 /* Encodings registered at run time: names are strdup'd and live until the process ends (ids are
@@ -84,16 +47,44 @@ const char *ft_encoding_name(int encoding)
     return e ? e->name : "UTF-8";
 }
 
+/* Whether name is one of the space-separated words of list (case-insensitive). */
+static int in_word_list(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *w = list; *w;) {
+        size_t k = strcspn(w, " ");
+        if (k == n && !strncasecmp(w, name, n))
+            return 1;
+        w += k + (w[k] == ' ');
+    }
+    return 0;
+}
+
 int ft_encoding_lookup(const char *name)
 {
     for (int i = 0; i < FT_ENC_BUILTIN; i++)
-        if (!strcasecmp(name, builtin[i].name) || !strcasecmp(name, builtin[i].iconv_name))
-            if (i != FT_ENC_ASCII || !strcasecmp(name, "ASCII"))
-                return i;
-    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-        if (!strcasecmp(name, aliases[i].alias))
-            return aliases[i].id;
+        if ((builtin[i].flags & FT_ENC_NAMED) && !strcasecmp(name, builtin[i].name))
+            return i;
+    for (int i = 0; i < FT_ENC_BUILTIN; i++)
+        if ((builtin[i].flags & FT_ENC_NAMED) &&
+            (in_word_list(builtin[i].aliases, name) ||
+             (i != FT_ENC_ASCII && !strcasecmp(name, builtin[i].iconv_name))))
+            return i;
     return -1;
+}
+
+size_t ft_encoding_lang_match(int id, const char *lang)
+{
+    const ft_encoding_info *e = ft_encoding_info_get(id);
+    size_t best = 0;
+    for (const char *w = e ? e->langs : ""; *w;) {
+        size_t k = strcspn(w, " ");
+        char end = lang[k < strlen(lang) ? k : strlen(lang)];
+        if (k > best && !strncasecmp(w, lang, k) && (end == 0 || end == '-' || end == '_'))
+            best = k;
+        w += k + (w[k] == ' ');
+    }
+    return best;
 }
 
 int fixtext_encoding_supported(const char *name)
@@ -144,7 +135,8 @@ int ft_encoding_resolve(const char *name)
             for (char *c = copy; *c; c++)
                 if (*c >= 'a' && *c <= 'z')
                     *c = (char)(*c - 'a' + 'A');
-            dynamic[n] = (ft_encoding_info){copy, copy, FT_KIND_OTHER, decodes_ascii(name)};
+            dynamic[n] = (ft_encoding_info){copy, copy, FT_KIND_OTHER, decodes_ascii(name),
+                                            FT_ENC_NAMED, "", "", copy};
             atomic_store(&dynamic_count, n + 1);
             id = FT_ENC_BUILTIN + n;
         }
@@ -153,21 +145,31 @@ int ft_encoding_resolve(const char *name)
     return id;
 }
 
+/* The NAMED rows but ASCII, in table order, NULL-terminated. */
+static const char *named_list[FT_ENC_BUILTIN + 1];
+
+static void list_names(void)
+{
+    size_t n = 0;
+    for (int i = 0; i < FT_ENC_BUILTIN; i++)
+        if ((builtin[i].flags & FT_ENC_NAMED) && i != FT_ENC_ASCII)
+            named_list[n++] = builtin[i].name;
+    named_list[n] = NULL;
+}
+
 const char *const *fixtext_encodings(void)
 {
-    static const char *const names[] = {
-        "UTF-8", "GB18030", "BIG5-HKSCS", "SHIFT_JIS", "EUC-JP", "EUC-KR", "ISO-2022-JP",
-        "WINDOWS-1250", "WINDOWS-1251", "WINDOWS-1252", "WINDOWS-1253", "WINDOWS-1254",
-        "WINDOWS-1255", "WINDOWS-1256", "WINDOWS-1257", "ISO-8859-1", "ISO-8859-2", "ISO-8859-5",
-        "KOI8-R", "UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE", NULL};
-    return names;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, list_names);
+    return named_list;
 }
 
 /* ---- byte maps ---- */
 
 static ft_codec_map maps[FT_ENC_BUILTIN];
 static int map_ok[FT_ENC_BUILTIN];
-static pthread_once_t maps_once = PTHREAD_ONCE_INIT;
+static atomic_int map_state[FT_ENC_BUILTIN]; /* 0 not built, 1 built (map_ok says how it went) */
+static pthread_mutex_t maps_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Decodes in[0..n) completely; returns the first code point and sets *count to how many there
  * were, or returns 0 (invalid) / 1u<<31 (incomplete: a lead byte). */
@@ -259,17 +261,19 @@ static void build_map(int id)
     map_ok[id] = 1;
 }
 
-static void build_maps(void)
-{
-    for (int id = 0; id < FT_ENC_BUILTIN; id++)
-        if (builtin[id].kind == FT_KIND_SBCS || builtin[id].kind == FT_KIND_MBCS)
-            build_map(id);
-}
-
+/* Maps are built on first use, each once: only the encodings a run compares cost start-up time. */
 const ft_codec_map *ft_codec_map_get(int id)
 {
-    if (id < 0 || id >= FT_ENC_BUILTIN)
+    if (id < 0 || id >= FT_ENC_BUILTIN ||
+        (builtin[id].kind != FT_KIND_SBCS && builtin[id].kind != FT_KIND_MBCS))
         return NULL;
-    pthread_once(&maps_once, build_maps);
+    if (!atomic_load(&map_state[id])) {
+        pthread_mutex_lock(&maps_lock);
+        if (!atomic_load(&map_state[id])) {
+            build_map(id);
+            atomic_store(&map_state[id], 1);
+        }
+        pthread_mutex_unlock(&maps_lock);
+    }
     return map_ok[id] ? &maps[id] : NULL;
 }

@@ -8,28 +8,30 @@
 
 #include "internal.h"
 
-enum {
-    FT_ENC_GB18030 = 2, FT_ENC_BIG5HKSCS, FT_ENC_SJIS, FT_ENC_EUCJP, FT_ENC_EUCKR, FT_ENC_ISO2022JP,
-    FT_ENC_CP1250, FT_ENC_CP1251, FT_ENC_CP1252, FT_ENC_CP1253, FT_ENC_CP1254, FT_ENC_CP1255,
-    FT_ENC_CP1256, FT_ENC_CP1257, FT_ENC_LATIN1, FT_ENC_LATIN2, FT_ENC_ISO88595, FT_ENC_KOI8R,
-    FT_ENC_UTF16LE, FT_ENC_UTF16BE, FT_ENC_UTF32LE, FT_ENC_UTF32BE,
-    FT_ENC_BUILTIN /* ids from here on are registered at run time (--from with another name) */
-};
+_Static_assert(FT_ENC_UTF8 == 0 && FT_ENC_ASCII == 1, "internal.h fixes the first two ids");
 
 enum { FT_KIND_UTF8, FT_KIND_ASCII, FT_KIND_SBCS, FT_KIND_MBCS, FT_KIND_ISO2022, FT_KIND_WIDE,
        FT_KIND_OTHER };
+enum { FT_ENC_CAND = 1, FT_ENC_NAMED = 2 }; /* encodings.def FLAGS */
 
 typedef struct ft_encoding_info {
     const char *name;       /* what fixtext reports */
     const char *iconv_name; /* what iconv is asked for */
     int kind;
     int ascii_compatible;   /* bytes 0x00-0x7F mean ASCII on their own */
+    unsigned flags;         /* FT_ENC_CAND, FT_ENC_NAMED */
+    const char *langs;      /* space-separated language tags of --lang */
+    const char *aliases;    /* space-separated other names */
+    const char *short_name; /* lower case, for explanations */
 } ft_encoding_info;
 
 /* NULL for an id that is not (yet) defined. */
 const ft_encoding_info *ft_encoding_info_get(int id);
-/* Built-in id for a name or alias (case-insensitive), else -1. */
+/* Built-in id for a name or alias (case-insensitive) of a NAMED row, else -1. */
 int ft_encoding_lookup(const char *name);
+/* How well language tag lang matches one of the encoding's LANGS: the length of the longest tag
+ * that lang starts with (up to a '-' or '_' or its end), 0 when none does. */
+size_t ft_encoding_lang_match(int id, const char *lang);
 /* Id for any name iconv accepts: the built-in one, or one registered now (process-wide, at most
  * FIXTEXT_MAX_ENCODINGS in all). -1 when iconv does not know the name or the registry is full. */
 int ft_encoding_resolve(const char *name);

@@ -135,7 +135,14 @@ size_t ft_window_cut(const unsigned char *p, size_t n);
 size_t ft_find_line_end(const unsigned char *p, size_t n, int at_eof, uint8_t *term_len);
 
 /* ---- encodings.c / detect.c: choosing an encoding per line (sequential, one per context) ---- */
-enum { FT_ENC_UTF8 = 0, FT_ENC_ASCII = 1 }; /* further ids are defined by encodings.c */
+/* Encoding ids: FT_ENC_<ID> for every row of encodings.def, in its order (UTF-8 first, ASCII
+ * second); ids from FT_ENC_BUILTIN on are registered at run time (--from with another name). */
+enum {
+#define ENCODING(id, name, iconv, kind, flags, langs, aliases, short_name) FT_ENC_##id,
+#include "encodings.def"
+#undef ENCODING
+    FT_ENC_BUILTIN
+};
 const char *ft_encoding_name(int encoding);
 
 typedef struct ft_choice {

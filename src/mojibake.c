@@ -391,7 +391,7 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
         k += (size_t)used;
         *real += used >= 2; /* a lone half-width katakana byte proves nothing */
     }
-    if (Y == MB_EUCKR)
+    if (Y == MB_EUCKR_PLAIN)
         compose_euckr(&m->tmp);
     if (k > p && *real && aligned(m, k, total))
         return k;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "encodings.h"
 #include "mojibake_codecs.h"
 
 /* tables/mojibake_big5_extra.c: Big5 codes other decoders read as kana, Cyrillic and symbols,
@@ -17,14 +18,16 @@
 extern const unsigned ft_mb_big5_extra_count;
 extern const uint16_t ft_mb_big5_extra[][2];
 
-static const char *const iconv_names[MB_NCODECS] = {
-    "CP1252", "CP1250", "ISO-8859-2", "CP1251", "MACINTOSH", "CP437",
-    "GBK", "BIG5", "SJIS", "EUC-KR", "UTF-8",
+static const int encoding_ids[MB_NCODECS] = {
+#define MB_ID(id) FT_ENC_##id,
+    MOJIBAKE_CODECS(MB_ID)
+#undef MB_ID
 };
-static const char *const display_names[MB_NCODECS] = {
-    "cp1252", "cp1250", "iso-8859-2", "cp1251", "macroman", "cp437",
-    "gbk", "big5", "shift_jis", "euc-kr", "utf-8",
-};
+
+int mb_codec_encoding(int codec)
+{
+    return codec >= 0 && codec < MB_NCODECS ? encoding_ids[codec] : -1;
+}
 
 #define N_SB MB_FIRST_DBCS
 #define N_DB (MB_UTF8 - MB_FIRST_DBCS)
@@ -104,7 +107,7 @@ static atomic_int state; /* 0 not built, 1 ok, -1 failed */
 
 const char *mb_codec_name(int codec)
 {
-    return codec >= 0 && codec < MB_NCODECS ? display_names[codec] : "?";
+    return codec >= 0 && codec < MB_NCODECS ? ft_encoding_info_get(encoding_ids[codec])->short_name : "?";
 }
 
 /* Decodes bytes with cd into one code point; 0 unless exactly one character comes out. */
@@ -157,7 +160,7 @@ static void decode_row(iconv_t cd, int lead, uint32_t cps[TRAILS])
 static void build(void)
 {
     for (int c = 0; c < MB_UTF8; c++) {
-        iconv_t cd = iconv_open("UTF-32LE", iconv_names[c]);
+        iconv_t cd = iconv_open("UTF-32LE", ft_encoding_info_get(encoding_ids[c])->iconv_name);
         if (cd == (iconv_t)-1) {
             atomic_store(&state, -1);
             return;

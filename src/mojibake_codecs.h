@@ -8,23 +8,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The codecs the stage tries, as rows of encodings.def (their names, iconv names and short names
+ * come from there), in the stage's order: single-byte codecs first, then double-byte ones, UTF-8
+ * last (the code below relies on that order). */
+#define MOJIBAKE_CODECS(X)                                                                        \
+    X(CP1252) /* windows-1252; also encodes U+0080..U+009F as the bytes 0x80..0x9F, which      \
+                 covers latin-1 and the five bytes windows-1252 leaves undefined */             \
+    X(CP1250) X(LATIN2) X(CP1251) X(MACROMAN) X(CP437)                                           \
+    X(GBK) X(BIG5) X(SHIFTJIS) X(EUCKR_PLAIN)                                                    \
+    X(UTF8)
 enum {
-    MB_CP1252 = 0, /* windows-1252; also encodes U+0080..U+009F as the bytes 0x80..0x9F, which
-                      covers latin-1 and the five bytes windows-1252 leaves undefined */
-    MB_CP1250,
-    MB_ISO8859_2,
-    MB_CP1251,
-    MB_MACROMAN,
-    MB_CP437,
-    MB_GBK,
-    MB_BIG5,
-    MB_SJIS,
-    MB_EUCKR,
-    MB_UTF8,
+#define MB_SLOT(id) MB_##id,
+    MOJIBAKE_CODECS(MB_SLOT)
+#undef MB_SLOT
     MB_NCODECS
 };
 #define MB_FIRST_DBCS MB_GBK
 
+/* The encodings.def id of a codec slot. */
+int mb_codec_encoding(int codec);
 const char *mb_codec_name(int codec);
 /* Builds the tables (idempotent, thread-safe). Returns 0, or -1 if iconv lacks a codec or memory
  * runs out. */

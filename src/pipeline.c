@@ -283,7 +283,8 @@ static int plan_run(fixtext *ft, int final)
             return -1;
         first = ft->block_ends[k];
     }
-    memmove(ft->block_ends, ft->block_ends + k, (ft->nblocks - k) * sizeof *ft->block_ends);
+    if (k) /* (block_ends may still be NULL when there are none) */
+        memmove(ft->block_ends, ft->block_ends + k, (ft->nblocks - k) * sizeof *ft->block_ends);
     ft->nblocks -= k;
     if (final && first < ft->nlines) { /* the open block goes too; the next one starts afresh */
         if (push_run_block(ft, first, ft->nlines))
@@ -301,10 +302,12 @@ static void retire_lines(fixtext *ft, size_t end)
     size_t keep = ft_detect_context_before(ft->workers[0].detector, ft->lines, end);
     size_t from = end - keep;
     size_t from_byte = from < ft->nlines ? ft->lines[from].start : ft->framed;
-    memmove(ft->input.data, ft->input.data + from_byte, ft->input.len - from_byte);
+    if (from_byte) /* (no bytes to drop: input.data may be NULL) */
+        memmove(ft->input.data, ft->input.data + from_byte, ft->input.len - from_byte);
     ft->input.len -= from_byte;
     ft->framed -= from_byte;
-    memmove(ft->lines, ft->lines + from, (ft->nlines - from) * sizeof *ft->lines);
+    if (from)
+        memmove(ft->lines, ft->lines + from, (ft->nlines - from) * sizeof *ft->lines);
     ft->nlines -= from;
     for (size_t i = 0; i < ft->nlines; i++)
         ft->lines[i].start -= from_byte;
