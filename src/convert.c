@@ -529,6 +529,57 @@ static int skip_converted(ft_converter *c, const char *in, long nchunks, int neu
     return rc;
 }
 
+/* The selected chunks (as prepared, if they were), '\n'-separated, into c->joined for OpenCC. */
+static int join_selected(ft_converter *c, const char *in, long nchunks, size_t *selected)
+{
+    ft_buf *joined = &c->joined;
+    ft_buf_clear(joined);
+    *selected = 0;
+    for (long i = 0; i < nchunks; i++) {
+        chunk *k = &c->chunks[i];
+        if (!k->selected)
+            continue;
+        if (((*selected)++ && ft_buf_putc(joined, '\n')) ||
+            (k->prepared ? ft_buf_append(joined, c->prepared.data + k->pstart, k->plen)
+                         : ft_buf_append(joined, in + k->start, k->end - k->start)))
+            return -1;
+    }
+    return 0;
+}
+
+/* Rebuilds the line into out: the text between selected chunks as it was, each selected chunk
+ * from OpenCC's output (piece by piece, as '\n' separated them). *copied: how much of in is out
+ * already; *spans: the chunks that changed. */
+static int rebuild_line(ft_converter *c, const char *in, long nchunks, const char *converted,
+                        ft_buf *out, unsigned *spans, size_t *copied)
+{
+    const char *piece = converted;
+    for (long i = 0; i < nchunks; i++) {
+        chunk *k = &c->chunks[i];
+        if (!k->selected)
+            continue;
+        const char *nl = strchr(piece, '\n');
+        size_t plen = nl ? (size_t)(nl - piece) : strlen(piece);
+        size_t klen = k->end - k->start;
+        if (plen == klen && memcmp(piece, in + k->start, klen) == 0) {
+            piece += plen + (nl != NULL);
+            continue;
+        }
+        if (ft_buf_append(out, in + *copied, k->start - *copied))
+            return -1;
+        size_t before = out->len;
+        int rc = k->target == 0 ? ft_buf_append(out, piece, plen)
+                                : merge_chunk(c, in + k->start, klen, piece, plen, out);
+        if (rc)
+            return -1;
+        if (out->len - before != klen || memcmp(out->data + before, in + k->start, klen))
+            ++*spans;
+        *copied = k->end;
+        piece += plen + (nl != NULL);
+    }
+    return 0;
+}
+
 int ft_convert_line(void *state, const char *in, size_t len, ft_buf *out, ft_report *r)
 {
     ft_converter *c = state;
@@ -565,56 +616,17 @@ int ft_convert_line(void *state, const char *in, size_t len, ft_buf *out, ft_rep
     if ((!pure || source == 0) && skip_converted(c, in, nchunks, source == 0))
         return -1;
 
-    ft_buf *joined = &c->joined;
-    ft_buf_clear(joined);
-    size_t selected = 0;
-    for (long i = 0; i < nchunks; i++) {
-        chunk *k = &c->chunks[i];
-        if (!k->selected)
-            continue;
-        if ((selected++ && ft_buf_putc(joined, '\n')) ||
-            (k->prepared ? ft_buf_append(joined, c->prepared.data + k->pstart, k->plen)
-                         : ft_buf_append(joined, in + k->start, k->end - k->start)))
-            return -1;
-    }
+    size_t selected;
+    if (join_selected(c, in, nchunks, &selected))
+        return -1;
     if (selected == 0)
         return 0;
-
-    char *converted = opencc_convert_utf8(c->od, joined->data, joined->len);
+    char *converted = opencc_convert_utf8(c->od, c->joined.data, c->joined.len);
     if (!converted)
         return -1;
-
-    /* Rebuild the line: the text between selected chunks as it was, each selected chunk from
-     * OpenCC's output (piece by piece, as '\n' separated them). */
     unsigned spans = 0;
     size_t copied = 0;
-    const char *piece = converted;
-    int rc = 0;
-    for (long i = 0; i < nchunks && rc == 0; i++) {
-        chunk *k = &c->chunks[i];
-        if (!k->selected)
-            continue;
-        const char *nl = strchr(piece, '\n');
-        size_t plen = nl ? (size_t)(nl - piece) : strlen(piece);
-        size_t klen = k->end - k->start;
-        if (plen == klen && memcmp(piece, in + k->start, klen) == 0) {
-            piece += plen + (nl != NULL);
-            continue;
-        }
-        if (ft_buf_append(out, in + copied, k->start - copied)) {
-            rc = -1;
-            break;
-        }
-        size_t before = out->len;
-        if (k->target == 0)
-            rc = ft_buf_append(out, piece, plen);
-        else
-            rc = merge_chunk(c, in + k->start, klen, piece, plen, out);
-        if (rc == 0 && (out->len - before != klen || memcmp(out->data + before, in + k->start, klen)))
-            spans++;
-        copied = k->end;
-        piece += plen + (nl != NULL);
-    }
+    int rc = rebuild_line(c, in, nchunks, converted, out, &spans, &copied);
     opencc_convert_utf8_free(converted);
     if (rc)
         return -1;

@@ -631,12 +631,11 @@ static int index_of(const ft_detector *d, int id)
     return -1;
 }
 
-int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, const uint8_t *utf8_valid,
-                    ft_choice *choices)
+/* Sorts the lines: neutral (ASCII, unless ISO-2022-JP escapes; binary) or evidence, with the
+ * facts the scoring takes shortcuts on; sets each line's choice as if nothing were compared. */
+static void sort_lines(ft_detector *d, const ft_slice *lines, size_t n, int detecting,
+                       ft_choice *choices)
 {
-    if (grow(d, n))
-        return -1;
-    int detecting = d->forced < 0 && !d->no_detect;
     for (size_t i = 0; i < n; i++) {
         const unsigned char *p = (const unsigned char *)lines[i].data;
         size_t len = lines[i].len;
@@ -647,99 +646,110 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, const uint8
         if (d->forced >= 0 && !(f.ascii && ft_encoding_info_get(d->forced)->ascii_compatible))
             enc = d->forced;
         choices[i] = (ft_choice){enc, 1.0, -1, 0.0, warn};
-        /* neutral: ASCII (unless ISO-2022-JP escapes) and binary lines; evidence: the rest. */
         d->kind[i] = LINE_NEUTRAL;
         if (detecting && !f.binary && (!f.ascii || (f.esc && has_iso2022jp_escape(p, len))))
             d->kind[i] = LINE_EVIDENCE | (f.longs >= 2 ? LINE_UTF8_LIKELY : 0) |
                          (f.leads >= 2 ? LINE_UTF8_PAIRS : 0) | (f.esc ? LINE_ESC : 0);
     }
-    if (!detecting)
-        return 0;
+}
+
+/* The state that leads now; on a tie the one that was best before, not the first listed: a line
+ * that reads the same in two encodings (kana in EUC-JP and GBK) must not hand the lead over. */
+static int leading_state(const ft_detector *d)
+{
+    int best = d->last_best < d->ncand ? d->last_best : 0;
+    for (int k = 0; k < d->ncand; k++)
+        if (d->V[k] < d->V[best])
+            best = k;
+    return best;
+}
+
+/* Fills line i's costs per candidate. Returns 1 when the line was settled instead (its step is
+ * written down already), 0 when its costs are to go through the Viterbi step. */
+static int cost_line(ft_detector *d, const ft_slice *line, size_t i, int valid, int best,
+                     int utf8_state)
+{
+    const unsigned char *p = (const unsigned char *)line->data;
+    float *cost = d->cost + i * MAX_CAND;
     const int K = d->ncand;
-    const int utf8_state = index_of(d, FT_ENC_UTF8);
-    for (size_t i = 0; i < n; i++) {
-        const unsigned char *p = (const unsigned char *)lines[i].data;
-        size_t len = lines[i].len;
-        uint8_t *back = d->back + i * MAX_CAND;
-        float *cost = d->cost + i * MAX_CAND;
-        if (!(d->kind[i] & LINE_EVIDENCE)) {
-            for (int k = 0; k < K; k++)
-                back[k] = (uint8_t)k;
-            continue;
-        }
-        /* the pipeline has validated the batch; without its verdicts, line by line */
-        int valid = utf8_valid ? utf8_valid[i] : ft_utf8_valid_prefix(p, len) == len;
-        if (d->settled >= 0 && d->settled == utf8_state && valid &&
-            (d->kind[i] & (LINE_UTF8_LIKELY | LINE_UTF8_PAIRS))) {
-            settled_step(d, i, utf8_state); /* what the step below would do, written down */
-            continue;
-        }
-        /* The best state so far; on a tie the one that was best before, not the first listed:
-         * a line that reads the same in two encodings (kana in EUC-JP and GBK) must not hand
-         * the lead to the other one. */
-        int best = d->last_best < K ? d->last_best : 0;
-        for (int k = 0; k < K; k++)
-            if (d->V[k] < d->V[best])
-                best = k;
-        /* Valid UTF-8 needs no other candidate when it has two 3/4-byte sequences, or four
-         * two-byte ones outside a double-byte stretch. Inside one, two-byte sequences prove
-         * little (GBK rows C0..DF read as valid Greek or Cyrillic: 系统 -> ϵͳ); elsewhere they are
-         * UTF-8, Latin mojibake included (gewÃ¶hnlicher), which the repair stage must get as
-         * UTF-8 rather than as a plausible-looking GBK reading. */
-        int pairs_decide = (d->kind[i] & LINE_UTF8_PAIRS) &&
-                           ft_encoding_info_get(d->cand[best])->kind != FT_KIND_MBCS;
-        int utf8 = valid && ((d->kind[i] & LINE_UTF8_LIKELY) || pairs_decide);
-        if (K == 1) {
-            cost[0] = 0; /* one candidate: nothing to compare */
-        } else if (utf8) {
-            for (int k = 0; k < K; k++)
-                cost[k] = d->cand[k] == FT_ENC_UTF8 ? 0.0f : (float)CAP_BITS;
-        } else if (score_line(d, p, len, best, (d->kind[i] & LINE_ESC) != 0, valid, cost) &&
-                   d->settled == best) {
-            settled_step(d, i, best); /* sure of the state it settled on: nothing moves */
-            continue;
-        }
-        /* the line's cheapest candidate and the cheapest one that costs something else (the
-         * runner-up unless smoothing chose another), found while the costs are at hand */
-        int m1 = 0, m2 = -1;
-        for (int k = 1; k < K; k++)
-            if (cost[k] < cost[m1])
-                m1 = k;
-        for (int k = 0; k < K; k++)
-            if (cost[k] != cost[m1] && (m2 < 0 || cost[k] < cost[m2]))
-                m2 = k;
-        d->top[2 * i] = (uint8_t)m1;
-        d->top[2 * i + 1] = (uint8_t)(m2 < 0 ? 0xFF : m2);
-        /* Viterbi step: stay in k, or come from the best state paying SWITCH. */
-        double from_best = d->V[best] + SWITCH_BITS, low = INFINITY;
-        double nv[MAX_CAND] = {0}; /* (K >= 1 always; the zeros quiet a false warning) */
-        for (int k = 0; k < K; k++) {
-            if (d->V[k] <= from_best) {
-                nv[k] = d->V[k] + cost[k];
-                back[k] = (uint8_t)k;
-            } else {
-                nv[k] = from_best + cost[k];
-                back[k] = (uint8_t)best;
-            }
-            if (nv[k] < low)
-                low = nv[k];
-        }
-        for (int k = 0; k < K; k++)
-            d->V[k] = nv[k] - low;
-        if (nv[best] != low) /* else the previous best still leads (perhaps tied) */
-            for (int k = 0; k < K; k++)
-                if (nv[k] == low) {
-                    best = k;
-                    break;
-                }
-        d->last_best = best;
-        d->settled = K > 1 && settled_on(d, best) ? best : -1;
+    if (d->settled >= 0 && d->settled == utf8_state && valid &&
+        (d->kind[i] & (LINE_UTF8_LIKELY | LINE_UTF8_PAIRS))) {
+        settled_step(d, i, utf8_state); /* what the step below would do, written down */
+        return 1;
     }
-    /* Backtrack from the best final state (on a tie, the one that led last). */
-    int state = d->last_best < K ? d->last_best : 0;
+    /* Valid UTF-8 needs no other candidate when it has two 3/4-byte sequences, or four
+     * two-byte ones outside a double-byte stretch. Inside one, two-byte sequences prove
+     * little (GBK rows C0..DF read as valid Greek or Cyrillic: 系统 -> ϵͳ); elsewhere they are
+     * UTF-8, Latin mojibake included (gewÃ¶hnlicher), which the repair stage must get as
+     * UTF-8 rather than as a plausible-looking GBK reading. */
+    int pairs_decide = (d->kind[i] & LINE_UTF8_PAIRS) &&
+                       ft_encoding_info_get(d->cand[best])->kind != FT_KIND_MBCS;
+    int utf8 = valid && ((d->kind[i] & LINE_UTF8_LIKELY) || pairs_decide);
+    if (K == 1) {
+        cost[0] = 0; /* one candidate: nothing to compare */
+    } else if (utf8) {
+        for (int k = 0; k < K; k++)
+            cost[k] = d->cand[k] == FT_ENC_UTF8 ? 0.0f : (float)CAP_BITS;
+    } else if (score_line(d, p, line->len, best, (d->kind[i] & LINE_ESC) != 0, valid, cost) &&
+               d->settled == best) {
+        settled_step(d, i, best); /* sure of the state it settled on: nothing moves */
+        return 1;
+    }
+    return 0;
+}
+
+/* The line's cheapest candidate and the cheapest one that costs something else (the runner-up
+ * unless smoothing chose another), kept while the costs are at hand. */
+static void note_top_two(ft_detector *d, size_t i)
+{
+    const float *cost = d->cost + i * MAX_CAND;
+    int m1 = 0, m2 = -1;
+    for (int k = 1; k < d->ncand; k++)
+        if (cost[k] < cost[m1])
+            m1 = k;
+    for (int k = 0; k < d->ncand; k++)
+        if (cost[k] != cost[m1] && (m2 < 0 || cost[k] < cost[m2]))
+            m2 = k;
+    d->top[2 * i] = (uint8_t)m1;
+    d->top[2 * i + 1] = (uint8_t)(m2 < 0 ? 0xFF : m2);
+}
+
+/* Viterbi step for line i: stay in k, or come from the best state paying SWITCH. */
+static void viterbi_step(ft_detector *d, size_t i, int best)
+{
+    const int K = d->ncand;
+    const float *cost = d->cost + i * MAX_CAND;
+    uint8_t *back = d->back + i * MAX_CAND;
+    double from_best = d->V[best] + SWITCH_BITS, low = INFINITY;
+    double nv[MAX_CAND] = {0}; /* (K >= 1 always; the zeros quiet a false warning) */
+    for (int k = 0; k < K; k++) {
+        if (d->V[k] <= from_best) {
+            nv[k] = d->V[k] + cost[k];
+            back[k] = (uint8_t)k;
+        } else {
+            nv[k] = from_best + cost[k];
+            back[k] = (uint8_t)best;
+        }
+        if (nv[k] < low)
+            low = nv[k];
+    }
     for (int k = 0; k < K; k++)
-        if (d->V[k] < d->V[state])
-            state = k;
+        d->V[k] = nv[k] - low;
+    if (nv[best] != low) /* else the previous best still leads (perhaps tied) */
+        for (int k = 0; k < K; k++)
+            if (nv[k] == low) {
+                best = k;
+                break;
+            }
+    d->last_best = best;
+    d->settled = K > 1 && settled_on(d, best) ? best : -1;
+}
+
+/* Backtracks from the best final state (on a tie, the one that led last) and writes each
+ * evidence line's choice, its confidence and runner-up. */
+static void backtrack(const ft_detector *d, size_t n, ft_choice *choices)
+{
+    int state = leading_state(d);
     for (size_t i = n; i-- > 0;) {
         if (d->kind[i] & LINE_EVIDENCE) {
             const float *cost = d->cost + i * MAX_CAND;
@@ -754,6 +764,35 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, const uint8
         }
         state = d->back[i * MAX_CAND + state];
     }
+}
+
+int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, const uint8_t *utf8_valid,
+                    ft_choice *choices)
+{
+    if (grow(d, n))
+        return -1;
+    int detecting = d->forced < 0 && !d->no_detect;
+    sort_lines(d, lines, n, detecting, choices);
+    if (!detecting)
+        return 0;
+    const int utf8_state = index_of(d, FT_ENC_UTF8);
+    for (size_t i = 0; i < n; i++) {
+        if (!(d->kind[i] & LINE_EVIDENCE)) {
+            for (int k = 0; k < d->ncand; k++)
+                d->back[i * MAX_CAND + k] = (uint8_t)k;
+            continue;
+        }
+        /* the pipeline has validated the lines; without its verdicts, line by line */
+        int valid = utf8_valid ? utf8_valid[i]
+                               : ft_utf8_valid_prefix((const unsigned char *)lines[i].data,
+                                                      lines[i].len) == lines[i].len;
+        int best = leading_state(d);
+        if (cost_line(d, &lines[i], i, valid, best, utf8_state))
+            continue;
+        note_top_two(d, i);
+        viterbi_step(d, i, best);
+    }
+    backtrack(d, n, choices);
     return 0;
 }
 

@@ -295,7 +295,9 @@ static void compose_euckr(cpvec *v)
 
 /* Decodes a run of Y sequences from byte p (a character start) into m->tmp. Returns the end byte
  * (a character boundary) or 0 when no span starts here. *real counts sequences decoded from
- * intact bytes. */
+ * intact bytes.
+ * (Over 80 lines on purpose: one walk over the encoded bytes whose cases — lost bytes, '?',
+ * U+FFFD, resynchronisation — share its cursor and counters; in pieces, each would take them all.) */
 static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigned *real)
 {
     const uint8_t *e = m->eb, *f = m->ef;
@@ -428,7 +430,9 @@ static unsigned prior_q(int X, int Y)
     return X < MB_FIRST_DBCS ? 8 * 10 : 8 * 8;
 }
 
-/* Applies reading X→Y to cur, writing the result into m->trial. */
+/* Applies reading X→Y to cur, writing the result into m->trial.
+ * (Over 80 lines on purpose: one left-to-right walk whose span, cost and cache state are shared by
+ * every branch; the branches read best in place, beside each other.) */
 static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res)
 {
     const uint32_t *c = m->cur.v;
@@ -923,6 +927,25 @@ static int best_gain(ft_mojibake *m, long *gain)
     return 0;
 }
 
+/* Says what each round re-read ("cp1252→utf-8; span 5-17"), once with a count when every round
+ * was the same reading ("cp1252→utf-8 ×2"). */
+static void note_rounds(ft_report *r, int rounds, const int *hist_x, const int *hist_y,
+                        const size_t *hist_first, const size_t *hist_last)
+{
+    int same = 1;
+    for (int k = 1; k < rounds; k++)
+        same &= hist_x[k] == hist_x[0] && hist_y[k] == hist_y[0];
+    if (same && rounds > 1) {
+        ft_report_note(r, "%s→%s ×%d; span %zu-%zu", mb_codec_name(hist_x[0]),
+                       mb_codec_name(hist_y[0]), rounds, r->column_base + hist_first[0] + 1,
+                       r->column_base + hist_last[0] + 1);
+        return;
+    }
+    for (int k = 0; k < rounds; k++)
+        ft_report_note(r, "%s→%s; span %zu-%zu", mb_codec_name(hist_x[k]), mb_codec_name(hist_y[k]),
+                       r->column_base + hist_first[k] + 1, r->column_base + hist_last[k] + 1);
+}
+
 int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_report *r)
 {
     ft_mojibake *m = state;
@@ -997,18 +1020,7 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
 
     if (rounds) {
         ft_report_fixed(r, spans);
-        int same = 1;
-        for (int k = 1; k < rounds; k++)
-            same &= hist_x[k] == hist_x[0] && hist_y[k] == hist_y[0];
-        if (same && rounds > 1)
-            ft_report_note(r, "%s→%s ×%d; span %zu-%zu", mb_codec_name(hist_x[0]),
-                           mb_codec_name(hist_y[0]), rounds, r->column_base + hist_first[0] + 1,
-                           r->column_base + hist_last[0] + 1);
-        else
-            for (int k = 0; k < rounds; k++)
-                ft_report_note(r, "%s→%s; span %zu-%zu", mb_codec_name(hist_x[k]),
-                               mb_codec_name(hist_y[k]), r->column_base + hist_first[k] + 1,
-                               r->column_base + hist_last[k] + 1);
+        note_rounds(r, rounds, hist_x, hist_y, hist_first, hist_last);
     }
     for (size_t k = 0; k < m->cur.len; k++)
         if (ft_buf_put_cp(out, m->cur.v[k]))
