@@ -197,7 +197,9 @@ line; undo takes back the text and the coding system in one step."
          (here (cons (line-number-at-pos nil t) (- (point) (line-beginning-position))))
          (eol (coding-system-eol-type buffer-file-coding-system))
          (eol (if (integerp eol) eol 0))
-         (group (prepare-change-group)))
+         ;; one undo step of its own, even when a Lisp program changed the buffer just before
+         ;; (the boundary goes before the group starts: amalgamating removes those inside it)
+         (group (progn (undo-boundary) (prepare-change-group))))
     (unwind-protect
         (progn
           (activate-change-group group)
