@@ -313,15 +313,20 @@ def test_emacs_plain(tmp):
 
 def test_emacs_point_undo_region(tmp):
     name = "mixed.txt"
-    path = copy(tmp, name)
-    original = read(path)
-    rc, out = emacs(path, "(goto-char (point-min)) (forward-line 13) (forward-char 4)"
-                          "(fixtext-buffer)"
-                          '(message "point: %d %d" (line-number-at-pos) (current-column))'
-                          "(undo-boundary) (undo)" + SHOW_CODING + "(save-buffer)")
-    check("fixtext-buffer keeps point on its line", "point: 14 " in out, out)
-    check("fixtext-buffer, undo: coding system back", "coding: raw-text-unix" in out, out)
-    check("fixtext-buffer, undo, save: the file as it was", rc == 0 and read(path) == original, out)
+    # undo must take back the coding system with the text: a latin-1 reading saved as utf-8
+    # would be double-encoded (set-buffer-modified-p: undo leaves the buffer unmodified, and
+    # save-buffer would then write nothing at all)
+    for reread, coding in (("", "raw-text-unix"), (REREAD % "latin-1", "iso-latin-1-unix")):
+        path = copy(tmp, name)
+        original = read(path)
+        rc, out = emacs(path, reread + "(goto-char (point-min)) (forward-line 13) (forward-char 4)"
+                        "(fixtext-buffer)"
+                        '(message "point: %d %d" (line-number-at-pos) (current-column))'
+                        "(undo-boundary) (undo)" + SHOW_CODING + "(set-buffer-modified-p t) (save-buffer)")
+        check("fixtext-buffer keeps point on its line %s" % reread, "point: 14 " in out, out)
+        check("fixtext-buffer, undo: coding system back %s" % reread, "coding: " + coding in out, out)
+        check("fixtext-buffer, undo, save: the file as it was %s" % reread,
+              rc == 0 and read(path) == original, out)
 
     # a region: lines outside it keep their bytes, however the buffer was read
     for name in NAMES:
