@@ -137,17 +137,19 @@ function! s:run(lines) abort
   return {'lines': output, 'records': records, 'warnings': warnings}
 endfunction
 
-" fixtext counts a lone CR as a line terminator, vim does not (it stays in the line as ^M): the
-" buffer line (0-based index into lines) of each of fixtext's line numbers.
+" fixtext counts a lone CR as a line terminator, vim does not (it stays in the line as ^M): for
+" each of fixtext's lines, [index of the buffer line in lines, index of the piece of that buffer
+" line between lone CRs].
 function! s:line_map(lines) abort
   if match(a:lines, "\r.") < 0
-    return range(len(a:lines))
+    return map(range(len(a:lines)), '[v:val, 0]')
   endif
   let map = []
   let i = 0
   for l in a:lines
+    " a CR that ends a line sent is followed by the newline: a CR LF, no terminator of its own
     let crs = count(l, "\r") - (l =~# "\r$")
-    call extend(map, repeat([i], 1 + crs))
+    call extend(map, map(range(1 + crs), '[i, v:val]'))
     let i += 1
   endfor
   return map
@@ -180,13 +182,22 @@ function! s:items(records, first, map, cols) abort
     if type(n) != v:t_number || n < 1 || n > len(map)
       continue
     endif
-    let lnum = a:first + map[n - 1]
+    let [off, piece] = map[n - 1]
+    let lnum = a:first + off
     let item = {'bufnr': bufnr('%'), 'lnum': lnum, 'text': s:describe(rec), 'type': 'I'}
     let m = matchlist(get(rec, 'explain', ''), '\%(span\|column\) \(\d\+\)')
     if !empty(m) && (a:cols ==# 'all' || a:cols ==# 'utf8' && get(rec, 'encoding', '') ==# 'UTF-8')
-      let idx = byteidxcomp(getline(lnum), str2nr(m[1]) - 1)
+      let text = getline(lnum)
+      let before = 0
+      if piece > 0
+        " fixtext's line starts after the piece-th lone CR of the buffer line
+        let pieces = split(text, "\r", 1)
+        let before = strlen(join(pieces[: piece - 1], "\r")) + 1
+        let text = get(pieces, piece, '')
+      endif
+      let idx = byteidxcomp(text, str2nr(m[1]) - 1)
       if idx >= 0
-        let item.col = idx + 1
+        let item.col = before + idx + 1
       endif
     endif
     call add(items, item)
@@ -194,8 +205,9 @@ function! s:items(records, first, map, cols) abort
   return items
 endfunction
 
-" One line saying what a run did: changed lines, decodings by encoding, the repairs' counters.
-function! s:summary(records, nlines, nwarnings) abort
+" One line saying what a run did: changed lines (buffer lines: with lone CRs, several of fixtext's
+" lines share one), decodings by encoding (fixtext's lines), the repairs' counters.
+function! s:summary(records, map, nlines, nwarnings) abort
   " map() and join() run in C; a :for over every record and counter takes seconds
   let encs = filter(map(copy(a:records), 'get(v:val, "encoding", "")'),
         \ 'type(v:val) == v:t_string && v:val !=# "" && v:val !=# "UTF-8"')
@@ -213,7 +225,8 @@ function! s:summary(records, nlines, nwarnings) abort
   let parts = map(sort(keys(decoded)), 'v:val . '' '' . decoded[v:val]')
   let parts += map(filter(copy(s:counters), 'has_key(sums, v:val)'),
         \ 'substitute(v:val, ''_'', '' '', ''g'') . '' '' . sums[v:val]')
-  let msg = printf('fixtext: %d of %d line%s changed', len(a:records), a:nlines,
+  let changed = len(uniq(map(copy(a:records), 'get(a:map, v:val.line - 1, [-1])[0]')))
+  let msg = printf('fixtext: %d of %d line%s changed', changed, a:nlines,
         \ a:nlines == 1 ? '' : 's')
   if !empty(parts)
     let msg .= ' (' . join(parts, ', ') . ')'
@@ -266,12 +279,12 @@ function! fixtext#filter(first, last) abort
     call s:guard(before, [&l:fileencoding, &l:bomb])
   endif
   " the quickfix items are made when asked for (:FixtextExplain), from what is kept here
-  let b:fixtext_last = {'tick': b:changedtick, 'first': a:first, 'records': r.records,
-        \ 'map': s:line_map(sent)}
+  let map = s:line_map(sent)
+  let b:fixtext_last = {'tick': b:changedtick, 'first': a:first, 'records': r.records, 'map': map}
   for w in r.warnings
     echomsg w
   endfor
-  echomsg s:summary(r.records, len(old), len(r.warnings))
+  echomsg s:summary(r.records, map, len(old), len(r.warnings))
         \ . (empty(r.records) ? '' : '; :FixtextExplain lists them')
   if !s:utf8_vim() && !empty(r.records)
     echomsg "fixtext: 'encoding' is " . &encoding . ': the buffer shows UTF-8 bytes (it is written right)'
