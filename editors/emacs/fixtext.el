@@ -51,17 +51,20 @@
   "The counters of fixtext's explain records, in the order the summary names them.")
 
 (defvar-local fixtext--last nil
-  "What the last `fixtext-region' did here: (TICK START-LINE RECORDS), TICK being
-`buffer-chars-modified-tick' afterwards.")
+  "What the last `fixtext-region' did here: (TICK START-LINE RECORDS LINE-MAP), TICK
+being `buffer-chars-modified-tick' afterwards, LINE-MAP from `fixtext--line-map'.")
 
 (defun fixtext--coding ()
   "The coding system that gives the bytes saving would write, with Unix line ends.
 Line ends stay out of it: fixtext keeps every line's terminator anyway, and the buffer's
 line end style is given back to the utf-8 coding system afterwards."
   (let ((cs (or buffer-file-coding-system 'undecided)))
-    ;; undecided (a new buffer, an ASCII file): saving would pick a coding system for the
-    ;; text, and utf-8 is what that text is
-    (if (eq (coding-system-type cs) 'undecided)
+    (if (memq (coding-system-type cs) '(undecided utf-8 utf-16))
+        ;; undecided (a new buffer, an ASCII file): saving would pick a coding system for the
+        ;; text, and utf-8 is what that text is.  A Unicode coding system decoded the file
+        ;; exactly: fixtext gets the text as UTF-8, without the BOM a -with-signature variant
+        ;; would put before the region (fixtext drops a BOM anyway), and without the NUL
+        ;; pattern it would have to recognise UTF-16 by in a short region
         'utf-8-unix
       (coding-system-change-eol-conversion cs 'unix))))
 
@@ -148,8 +151,10 @@ as alists, or signal an error saying what went wrong."
     (when (and (stringp what) (string-match "\\(?:span\\|column\\) \\([0-9]+\\)" what))
       (string-to-number (match-string 1 what)))))
 
-(defun fixtext--summary (records nlines)
-  "One line saying what a run over NLINES lines did, from its RECORDS."
+(defun fixtext--summary (records map nlines)
+  "One line saying what a run over NLINES lines did, from its RECORDS.
+Changed lines are the buffer's (MAP from `fixtext--line-map': with lone CRs, several of
+fixtext's lines share one); decodings count fixtext's lines."
   (let ((decoded nil) (sums nil) (parts nil))
     (dolist (rec records)
       (let ((enc (alist-get 'encoding rec)))
@@ -166,7 +171,12 @@ as alists, or signal an error saying what went wrong."
         (push (format "%s %d" (replace-regexp-in-string "_" " " (symbol-name k))
                       (alist-get k sums))
               parts)))
-    (format "fixtext: %d of %d line%s changed%s" (length records) nlines
+    (format "fixtext: %d of %d line%s changed%s"
+            (length (delete-dups (mapcar (lambda (rec)
+                                           (let ((n (1- (alist-get 'line rec))))
+                                             (if map (car (aref map n)) n)))
+                                         records)))
+            nlines
             (if (= nlines 1) "" "s")
             (if parts (format " (%s)" (string-join (nreverse parts) ", ")) ""))))
 
@@ -214,8 +224,8 @@ line; undo takes back the text and the coding system in one step."
     (goto-char (point-min))
     (forward-line (1- (car here)))
     (forward-char (min (cdr here) (- (line-end-position) (point))))
-    (setq fixtext--last (list (buffer-chars-modified-tick) start-line (cdr run)))
-    (message "%s%s" (fixtext--summary (cdr run) (fixtext--line-count text))
+    (setq fixtext--last (list (buffer-chars-modified-tick) start-line (cdr run) (fixtext--line-map text)))
+    (message "%s%s" (fixtext--summary (cdr run) (nth 3 fixtext--last) (fixtext--line-count text))
              (if (cdr run) "; M-x fixtext-explain lists them" ""))))
 
 (defun fixtext--replace-lines (start old new)
@@ -281,29 +291,37 @@ the changes fixtext would make to the whole buffer, which is left alone."
          (name (if buffer-file-name (file-name-nondirectory buffer-file-name) (buffer-name)))
          (done (and fixtext--last (= (car fixtext--last) (buffer-chars-modified-tick))))
          (cs (fixtext--coding))
-         (records (if done (nth 2 fixtext--last)
-                    (save-restriction
-                      (widen)
-                      (cdr (fixtext--run (fixtext--bytes (buffer-string) cs))))))
+         (text (unless done (save-restriction (widen) (buffer-string))))
+         (records (if done (nth 2 fixtext--last) (cdr (fixtext--run (fixtext--bytes text cs)))))
          (first-line (if done (nth 1 fixtext--last) 1))
+         (map (if done (nth 3 fixtext--last) (fixtext--line-map text)))
+         (entries
+          (save-restriction
+            (widen)
+            (mapcar
+             (lambda (rec)
+               (let* ((n (1- (alist-get 'line rec)))
+                      (where (if map (aref map n) (cons n 0)))
+                      (line (+ first-line (car where)))
+                      ;; fixtext's columns count characters of the text it worked on: the
+                      ;; buffer's text after fixtext ran, or before it a line Emacs decoded
+                      ;; as UTF-8 too
+                      (col (and (or done (and (equal (alist-get 'encoding rec) "UTF-8")
+                                              (eq (coding-system-base cs) 'utf-8)))
+                                (fixtext--column rec))))
+                 (list line (and col (+ col (fixtext--piece-start line (cdr where))))
+                       (fixtext--describe rec))))
+             records)))
          (buf (get-buffer-create "*fixtext-explain*")))
     (with-current-buffer buf
       (let ((inhibit-read-only t))
         (erase-buffer)
         (compilation-mode "fixtext-explain")
         (insert (format "fixtext: %s %s\n\n" (if done "changed in" "would change in") name))
-        (dolist (rec records)
-          (let* ((line (+ first-line -1 (alist-get 'line rec)))
-                 (col (fixtext--column rec))
-                 ;; fixtext's columns count characters of the text it worked on: the buffer's
-                 ;; text after fixtext ran, or before it a line Emacs decoded as UTF-8 too
-                 (col (and col (or done
-                                   (and (equal (alist-get 'encoding rec) "UTF-8")
-                                        (memq (coding-system-base cs) '(utf-8 undecided))))
-                           col)))
-            (insert (if col (format "%s:%d:%d: %s\n" name line col (fixtext--describe rec))
-                      (format "%s:%d: %s\n" name line (fixtext--describe rec))))))
-        (insert (format "\n%d line%s\n" (length records) (if (= (length records) 1) "" "s"))))
+        (pcase-dolist (`(,line ,col ,what) entries)
+          (insert (if col (format "%s:%d:%d: %s\n" name line col what)
+                    (format "%s:%d: %s\n" name line what))))
+        (insert (format "\n%d line%s\n" (length entries) (if (= (length entries) 1) "" "s"))))
       ;; every message is about the source buffer, whatever its name or file; columns are
       ;; characters, as fixtext counts them
       (setq-local compilation-parse-errors-filename-function (lambda (_name) source))
@@ -312,6 +330,31 @@ the changes fixtext would make to the whole buffer, which is left alone."
     (setq next-error-last-buffer buf)
     (display-buffer buf)
     buf))
+
+(defun fixtext--line-map (text)
+  "Where each of fixtext's lines in TEXT is: a vector of (LINE-OFFSET . PIECE).
+fixtext counts a lone CR as a line terminator, Emacs does not (it stays in the line
+as ^M): PIECE counts the lone CRs before fixtext's line in the buffer line.  nil when
+TEXT has no lone CR, fixtext's lines being the buffer's."
+  (when (string-match-p "\r[^\n]" text)
+    (let ((map nil) (i 0))
+      (dolist (l (split-string text "\n"))
+        ;; a CR that ends a line sent is followed by the newline: a CR LF, not a terminator
+        (let ((crs (- (cl-count ?\r l) (if (string-suffix-p "\r" l) 1 0))))
+          (dotimes (p (1+ crs))
+            (push (cons i p) map)))
+        (setq i (1+ i)))
+      (vconcat (nreverse map)))))
+
+(defun fixtext--piece-start (line piece)
+  "Characters before the PIECE-th lone CR piece of buffer line LINE (0 for the first)."
+  (if (= piece 0)
+      0
+    (save-excursion
+      (goto-char (point-min))
+      (forward-line (1- line))
+      (let ((pieces (split-string (buffer-substring-no-properties (point) (line-end-position)) "\r")))
+        (+ piece (apply #'+ (mapcar #'length (cl-subseq pieces 0 piece))))))))
 
 (provide 'fixtext)
 ;;; fixtext.el ends here
