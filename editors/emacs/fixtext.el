@@ -1,4 +1,4 @@
-;;; fixtext.el --- Clean a buffer of mixed or damaged encodings with fixtext  -*- lexical-binding: t; -*-
+;;; fixtext.el --- Clean mixed encodings with fixtext -*- lexical-binding: t; -*-
 
 ;; Version: 0.1.0
 ;; Package-Requires: ((emacs "27.1"))
@@ -7,24 +7,28 @@
 
 ;;; Commentary:
 
-;; fixtext turns text of unknown, mixed or damaged encoding into clean UTF-8, line by line.
-;; These commands run it on a buffer:
+;; fixtext turns text of unknown, mixed or damaged encoding into clean
+;; UTF-8, line by line.  These commands run it on a buffer:
 ;;
 ;;   M-x fixtext-buffer    the whole buffer
 ;;   M-x fixtext-region    the region
-;;   M-x fixtext-explain   a compilation-mode buffer listing what fixtext changed (after
-;;                         `fixtext-buffer'/`fixtext-region') or would change; RET or
-;;                         `next-error' jumps to each change
+;;   M-x fixtext-explain   a compilation-mode buffer listing what fixtext
+;;                         changed (after `fixtext-buffer'/`fixtext-region')
+;;                         or would change; RET or `next-error' jumps to
+;;                         each change
 ;;
-;; Why not just `shell-command-on-region': fixtext has to see the file's bytes, and the buffer
-;; holds them decoded with the coding system Emacs guessed (raw-text for a file mixing GBK and
-;; UTF-8 lines, latin-1 or chinese-gbk with other settings).  These commands encode the text
-;; back with `buffer-file-coding-system' (giving the bytes saving would write), decode
-;; fixtext's output as UTF-8 and set `buffer-file-coding-system' to utf-8 with the buffer's own
-;; line ending style, so that saving writes what `fixtext FILE' writes.  Undo takes back the
-;; text and the coding system together.
+;; Why not just `shell-command-on-region': fixtext has to see the file's
+;; bytes, and the buffer holds them decoded with the coding system Emacs
+;; guessed (raw-text for a file mixing GBK and UTF-8 lines, latin-1 or
+;; chinese-gbk with other settings).  These commands encode the text back
+;; with `buffer-file-coding-system' (giving the bytes saving would write),
+;; decode fixtext's output as UTF-8 and set `buffer-file-coding-system' to
+;; utf-8 with the buffer's own line end style, so that saving writes what
+;; `fixtext FILE' writes.  Undo takes back the text and the coding system
+;; together.
 ;;
-;; `fixtext-program' names the program, `fixtext-args' adds arguments (e.g. ("--to" "simplified")).
+;; `fixtext-program' names the program, `fixtext-args' adds arguments
+;; (e.g. ("--to" "simplified")).
 
 ;;; Code:
 
@@ -46,61 +50,71 @@
   :type '(repeat string))
 
 (defconst fixtext--counters
-  '(invalid_sequences mojibake_spans entities_decoded c1_fixed pinyin_removed shifted_fixed
-    shifted_reported converted_spans)
-  "The counters of fixtext's explain records, in the order the summary names them.")
+  '(invalid_sequences mojibake_spans entities_decoded c1_fixed pinyin_removed
+    shifted_fixed shifted_reported converted_spans)
+  "The counters of fixtext's explain records, in the order of the summary.")
 
 (defvar-local fixtext--last nil
-  "What the last `fixtext-region' did here: (TICK START-LINE RECORDS LINE-MAP), TICK
-being `buffer-chars-modified-tick' afterwards, LINE-MAP from `fixtext--line-map'.")
+  "What the last `fixtext-region' did here.
+\(TICK START-LINE RECORDS LINE-MAP): TICK is `buffer-chars-modified-tick'
+afterwards, LINE-MAP comes from `fixtext--line-map'.")
 
 (defun fixtext--coding ()
-  "The coding system that gives the bytes saving would write, with Unix line ends.
-Line ends stay out of it: fixtext keeps every line's terminator anyway, and the buffer's
-line end style is given back to the utf-8 coding system afterwards."
+  "The coding system that gives the bytes saving would write, Unix line ends.
+Line ends stay out of it: fixtext keeps every line's terminator anyway, and
+the buffer's line end style goes to the utf-8 coding system afterwards."
   (let ((cs (or buffer-file-coding-system 'undecided)))
     (if (memq (coding-system-type cs) '(undecided utf-8 utf-16))
-        ;; undecided (a new buffer, an ASCII file): saving would pick a coding system for the
-        ;; text, and utf-8 is what that text is.  A Unicode coding system decoded the file
-        ;; exactly: fixtext gets the text as UTF-8, without the BOM a -with-signature variant
-        ;; would put before the region (fixtext drops a BOM anyway), and without the NUL
-        ;; pattern it would have to recognise UTF-16 by in a short region
+        ;; undecided (a new buffer, an ASCII file): saving would pick a
+        ;; coding system for the text, and utf-8 is what that text is.  A
+        ;; Unicode coding system decoded the file exactly: fixtext gets the
+        ;; text as UTF-8, without the BOM a -with-signature variant would
+        ;; put before the region (fixtext drops a BOM anyway), and without
+        ;; the NUL pattern it would have to recognise UTF-16 by in a short
+        ;; region.
         'utf-8-unix
       (coding-system-change-eol-conversion cs 'unix))))
 
+(defun fixtext--round-trips (bytes text cs)
+  "Do BYTES decode with CS to TEXT?
+\(`unencodable-char-position' will not do: it counts raw bytes as
+unencodable, while every coding system writes them as they are.)"
+  ;; raw-text decodes to a unibyte string: as multibyte, its bytes are
+  ;; eight-bit characters
+  (string= (string-to-multibyte (decode-coding-string bytes cs t)) text))
+
 (defun fixtext--bytes (text cs)
   "TEXT encoded with CS, as saving would write it.
-Text that does not come back from those bytes (typed or yanked since the file was read,
-e.g. CJK in a latin-1 buffer) could not be saved either: such a line goes as UTF-8,
-which fixtext reads as such.  Raw bytes (eight-bit characters) go as they are."
+Text that does not come back from those bytes (typed or yanked since the
+file was read, e.g. CJK in a latin-1 buffer) could not be saved either:
+such a line goes as UTF-8, which fixtext reads as such.  Raw bytes
+\(eight-bit characters) go as they are."
   (let ((bytes (encode-coding-string text cs t)))
     (if (fixtext--round-trips bytes text cs)
         bytes
       (mapconcat (lambda (line)
                    (let ((b (encode-coding-string line cs t)))
-                     (if (fixtext--round-trips b line cs) b (encode-coding-string line 'utf-8-unix t))))
+                     (if (fixtext--round-trips b line cs)
+                         b
+                       (encode-coding-string line 'utf-8-unix t))))
                  (split-string text "\n") "\n"))))
-
-(defun fixtext--round-trips (bytes text cs)
-  "Do BYTES decode with CS to TEXT?  (`unencodable-char-position' will not do: it
-counts raw bytes as unencodable, while every coding system writes them as they are.)"
-  ;; raw-text decodes to a unibyte string: as multibyte, its bytes are eight-bit characters
-  (string= (string-to-multibyte (decode-coding-string bytes cs t)) text))
 
 (defun fixtext--json (line)
   "The JSON object in LINE as an alist with symbol keys."
   (if (fboundp 'json-parse-string)
-      ;; the native parser: json.el takes seconds over the records of a large file
+      ;; the native parser: json.el takes seconds over the records of a
+      ;; large file
       (json-parse-string line :object-type 'alist :null-object nil)
     (let ((json-object-type 'alist) (json-key-type 'symbol))
       (json-read-from-string line))))
 
 (defun fixtext--run (bytes)
   "Run fixtext --explain=json on the unibyte string BYTES.
-Return (OUTPUT . RECORDS), OUTPUT being the decoded text and RECORDS the explain records
-as alists, or signal an error saying what went wrong."
+Return (OUTPUT . RECORDS): OUTPUT the decoded text, RECORDS the explain
+records as alists.  Signal an error saying what went wrong otherwise."
   (unless (executable-find fixtext-program)
-    (user-error "fixtext: program `%s' not found (set `fixtext-program')" fixtext-program))
+    (user-error "fixtext: program `%s' not found (set `fixtext-program')"
+                fixtext-program))
   (let ((err-file (make-temp-file "fixtext-err"))
         (out (generate-new-buffer " *fixtext-out*" t)))
     (unwind-protect
@@ -111,8 +125,8 @@ as alists, or signal an error saying what went wrong."
                  (with-current-buffer out (set-buffer-multibyte nil))
                  (let ((coding-system-for-write 'binary)
                        (coding-system-for-read 'binary))
-                   (apply #'call-process-region (point-min) (point-max) fixtext-program nil
-                          (list out err-file) nil
+                   (apply #'call-process-region (point-min) (point-max)
+                          fixtext-program nil (list out err-file) nil
                           (append fixtext-args '("--explain=json"))))))
               (records nil) (warnings nil))
           (with-temp-buffer
@@ -121,13 +135,16 @@ as alists, or signal an error saying what went wrong."
               (if (string-prefix-p "{" line)
                   (push (fixtext--json line) records)
                 (push line warnings))))
+          (setq warnings (nreverse warnings))
           (unless (eq status 0)
             (error "fixtext: %s exited with %s%s" fixtext-program status
-                   (if warnings (concat ": " (string-join (nreverse warnings) " ")) "")))
-          (dolist (w (nreverse warnings)) (message "%s" w))
+                   (if warnings (concat ": " (string-join warnings " ")) "")))
+          (dolist (w warnings) (message "%s" w))
           (let ((output (with-current-buffer out
-                          (decode-coding-string (buffer-string) 'utf-8-unix t))))
-            ;; every line keeps its terminator: as many line feeds come back as went in
+                          (decode-coding-string (buffer-string)
+                                                'utf-8-unix t))))
+            ;; every line keeps its terminator: as many line feeds come
+            ;; back as went in
             (unless (= (cl-count ?\n bytes) (cl-count ?\n output))
               (error "fixtext: the line count changed; buffer left as it was"))
             (cons output (nreverse records))))
@@ -146,15 +163,44 @@ as alists, or signal an error saying what went wrong."
     (if parts (string-join (nreverse parts) "; ") "changed")))
 
 (defun fixtext--column (rec)
-  "The first column (in characters) fixtext names in REC's explanation, or nil."
+  "The first column (characters) fixtext names in REC's explanation, or nil."
   (let ((what (alist-get 'explain rec)))
-    (when (and (stringp what) (string-match "\\(?:span\\|column\\) \\([0-9]+\\)" what))
+    (when (and (stringp what)
+               (string-match "\\(?:span\\|column\\) \\([0-9]+\\)" what))
       (string-to-number (match-string 1 what)))))
+
+(defun fixtext--line-map (text)
+  "Where each of fixtext's lines in TEXT is: a vector of (LINE-OFFSET . PIECE).
+fixtext counts a lone CR as a line terminator, Emacs does not (it stays in
+the line as ^M): PIECE counts the lone CRs before fixtext's line in the
+buffer line.  nil when TEXT has no lone CR: fixtext's lines are the buffer's."
+  (when (string-match-p "\r[^\n]" text)
+    (let ((map nil) (i 0))
+      (dolist (l (split-string text "\n"))
+        ;; a CR that ends a line sent is followed by the newline: a CR LF,
+        ;; not a terminator of its own
+        (let ((crs (- (cl-count ?\r l) (if (string-suffix-p "\r" l) 1 0))))
+          (dotimes (p (1+ crs))
+            (push (cons i p) map)))
+        (setq i (1+ i)))
+      (vconcat (nreverse map)))))
+
+(defun fixtext--piece-start (line piece)
+  "Characters before the PIECE-th lone CR piece of buffer line LINE."
+  (if (= piece 0)
+      0
+    (save-excursion
+      (goto-char (point-min))
+      (forward-line (1- line))
+      (let ((pieces (split-string (buffer-substring-no-properties
+                                   (point) (line-end-position))
+                                  "\r")))
+        (+ piece (apply #'+ (mapcar #'length (cl-subseq pieces 0 piece))))))))
 
 (defun fixtext--summary (records map nlines)
   "One line saying what a run over NLINES lines did, from its RECORDS.
-Changed lines are the buffer's (MAP from `fixtext--line-map': with lone CRs, several of
-fixtext's lines share one); decodings count fixtext's lines."
+Changed lines are the buffer's (MAP from `fixtext--line-map': with lone
+CRs, several of fixtext's lines share one); decodings count fixtext's."
   (let ((decoded nil) (sums nil) (parts nil))
     (dolist (rec records)
       (let ((enc (alist-get 'encoding rec)))
@@ -172,67 +218,35 @@ fixtext's lines share one); decodings count fixtext's lines."
                       (alist-get k sums))
               parts)))
     (format "fixtext: %d of %d line%s changed%s"
-            (length (delete-dups (mapcar (lambda (rec)
-                                           (let ((n (1- (alist-get 'line rec))))
-                                             (if map (car (aref map n)) n)))
-                                         records)))
+            (length (delete-dups
+                     (mapcar (lambda (rec)
+                               (let ((n (1- (alist-get 'line rec))))
+                                 (if map (car (aref map n)) n)))
+                             records)))
             nlines
             (if (= nlines 1) "" "s")
-            (if parts (format " (%s)" (string-join (nreverse parts) ", ")) ""))))
+            (if parts
+                (format " (%s)" (string-join (nreverse parts) ", "))
+              ""))))
 
 (defun fixtext--set-coding (cs)
   "Set `buffer-file-coding-system' to CS, recording the way back for undo."
   (unless (eq buffer-undo-list t)
-    (push (list 'apply #'fixtext--set-coding buffer-file-coding-system) buffer-undo-list))
+    (push (list 'apply #'fixtext--set-coding buffer-file-coding-system)
+          buffer-undo-list))
   (set-buffer-file-coding-system cs t))
 
 (defun fixtext--line-count (text)
-  "Lines in TEXT as the buffer shows them (a last line without newline counts)."
-  (+ (cl-count ?\n text) (if (or (string-empty-p text) (string-suffix-p "\n" text)) 0 1)))
-
-;;;###autoload
-(defun fixtext-region (start end)
-  "Run fixtext on the lines between START and END, as the bytes saving would write.
-Then `buffer-file-coding-system' becomes utf-8 with the buffer's line end style (raw-text
-when lines outside the region still hold bytes that are not UTF-8).  Point stays on its
-line; undo takes back the text and the coding system in one step."
-  (interactive "r")
-  (barf-if-buffer-read-only)
-  (let* ((start (save-excursion (goto-char start) (line-beginning-position)))
-         (end (save-excursion (goto-char end) (if (bolp) (point) (line-beginning-position 2))))
-         (cs (fixtext--coding))
-         (text (buffer-substring-no-properties start end))
-         (run (fixtext--run (fixtext--bytes text cs)))
-         (start-line (line-number-at-pos start t))
-         (here (cons (line-number-at-pos nil t) (- (point) (line-beginning-position))))
-         (eol (coding-system-eol-type buffer-file-coding-system))
-         (eol (if (integerp eol) eol 0))
-         ;; one undo step of its own, even when a Lisp program changed the buffer just before
-         ;; (the boundary goes before the group starts: amalgamating removes those inside it)
-         (group (progn (undo-boundary) (prepare-change-group))))
-    (unwind-protect
-        (progn
-          (activate-change-group group)
-          (let ((end (fixtext--replace-lines start text (car run))))
-            (fixtext--keep-rest-as-bytes start end cs))
-          (fixtext--set-coding
-           (coding-system-change-eol-conversion (if (fixtext--raw-bytes-p) 'raw-text 'utf-8) eol))
-          (undo-amalgamate-change-group group)
-          (accept-change-group group)
-          (setq group nil))
-      (when group (cancel-change-group group)))
-    (goto-char (point-min))
-    (forward-line (1- (car here)))
-    (forward-char (min (cdr here) (- (line-end-position) (point))))
-    (setq fixtext--last (list (buffer-chars-modified-tick) start-line (cdr run) (fixtext--line-map text)))
-    (message "%s%s" (fixtext--summary (cdr run) (nth 3 fixtext--last) (fixtext--line-count text))
-             (if (cdr run) "; M-x fixtext-explain lists them" ""))))
+  "Lines in TEXT as the buffer shows them (a last line without newline too)."
+  (+ (cl-count ?\n text)
+     (if (or (string-empty-p text) (string-suffix-p "\n" text)) 0 1)))
 
 (defun fixtext--replace-lines (start old new)
-  "Replace the lines of OLD (the text at START) that NEW changes; return the end of NEW.
-Line by line, so that markers on unchanged lines stay where they are, and in time
-proportional to the text (a character diff such as `replace-buffer-contents' takes
-seconds over a few kilobytes that all changed)."
+  "Replace the lines of OLD (the text at START) that NEW changes.
+Return the end of NEW.  Line by line, so that markers on unchanged lines
+stay where they are, and in time proportional to the text (a character
+diff such as `replace-buffer-contents' takes seconds over a few kilobytes
+that all changed)."
   (save-excursion
     (goto-char start)
     (let ((olds (split-string old "\n"))
@@ -247,9 +261,10 @@ seconds over a few kilobytes that all changed)."
       (point))))
 
 (defun fixtext--keep-rest-as-bytes (start end cs)
-  "Outside START..END, turn the lines CS would save differently from utf-8 into bytes.
-A line outside the region holds text decoded with CS (latin-1, chinese-gbk...); once
-the buffer saves as utf-8 or raw-text, its raw bytes save as it was read."
+  "Outside START..END, turn lines CS saves differently from utf-8 into bytes.
+A line outside the region holds text decoded with CS (latin-1,
+chinese-gbk...); once the buffer saves as utf-8 or raw-text, its raw bytes
+save as it was read."
   (unless (memq (coding-system-base cs) '(utf-8 raw-text no-conversion))
     (save-excursion
       (dolist (range (list (cons end (point-max)) (cons (point-min) start)))
@@ -266,12 +281,61 @@ the buffer saves as utf-8 or raw-text, its raw bytes save as it was read."
           (set-marker stop nil))))))
 
 (defun fixtext--raw-bytes-p ()
-  "Does the buffer hold raw bytes (eight-bit characters), which utf-8 would not save?"
+  "Does the buffer hold raw bytes (eight-bit characters)?
+utf-8 would write them as they are, but saving would ask for a coding
+system first."
   (save-excursion
     (save-restriction
       (widen)
       (goto-char (point-min))
       (re-search-forward "[\x3fff80-\x3fffff]" nil t))))
+
+;;;###autoload
+(defun fixtext-region (start end)
+  "Run fixtext on the lines between START and END, as saving would write them.
+Then `buffer-file-coding-system' becomes utf-8 with the buffer's line end
+style (raw-text when lines outside the region still hold bytes that are
+not UTF-8).  Point stays on its line; undo takes back the text and the
+coding system in one step."
+  (interactive "r")
+  (barf-if-buffer-read-only)
+  (let* ((start (save-excursion (goto-char start) (line-beginning-position)))
+         (end (save-excursion
+                (goto-char end)
+                (if (bolp) (point) (line-beginning-position 2))))
+         (cs (fixtext--coding))
+         (text (buffer-substring-no-properties start end))
+         (run (fixtext--run (fixtext--bytes text cs)))
+         (start-line (line-number-at-pos start t))
+         (here (cons (line-number-at-pos nil t)
+                     (- (point) (line-beginning-position))))
+         (eol (coding-system-eol-type buffer-file-coding-system))
+         (eol (if (integerp eol) eol 0))
+         ;; one undo step of its own, even when a Lisp program changed the
+         ;; buffer just before (the boundary goes before the group starts:
+         ;; amalgamating removes the boundaries inside it)
+         (group (progn (undo-boundary) (prepare-change-group))))
+    (unwind-protect
+        (progn
+          (activate-change-group group)
+          (let ((end (fixtext--replace-lines start text (car run))))
+            (fixtext--keep-rest-as-bytes start end cs))
+          (fixtext--set-coding
+           (coding-system-change-eol-conversion
+            (if (fixtext--raw-bytes-p) 'raw-text 'utf-8) eol))
+          (undo-amalgamate-change-group group)
+          (accept-change-group group)
+          (setq group nil))
+      (when group (cancel-change-group group)))
+    (goto-char (point-min))
+    (forward-line (1- (car here)))
+    (forward-char (min (cdr here) (- (line-end-position) (point))))
+    (setq fixtext--last (list (buffer-chars-modified-tick) start-line (cdr run)
+                              (fixtext--line-map text)))
+    (message "%s%s"
+             (fixtext--summary (cdr run) (nth 3 fixtext--last)
+                               (fixtext--line-count text))
+             (if (cdr run) "; M-x fixtext-explain lists them" ""))))
 
 ;;;###autoload
 (defun fixtext-buffer ()
@@ -283,16 +347,22 @@ the buffer saves as utf-8 or raw-text, its raw bytes save as it was read."
 
 ;;;###autoload
 (defun fixtext-explain ()
-  "List fixtext's changes in a `compilation-mode' buffer; `next-error' walks them.
-Right after `fixtext-buffer' or `fixtext-region', the changes they made; otherwise
-the changes fixtext would make to the whole buffer, which is left alone."
+  "List fixtext's changes in a `compilation-mode' buffer, for `next-error'.
+Right after `fixtext-buffer' or `fixtext-region', the changes they made;
+otherwise the changes fixtext would make to the whole buffer, which is
+left alone."
   (interactive)
   (let* ((source (current-buffer))
-         (name (if buffer-file-name (file-name-nondirectory buffer-file-name) (buffer-name)))
-         (done (and fixtext--last (= (car fixtext--last) (buffer-chars-modified-tick))))
+         (name (if buffer-file-name
+                   (file-name-nondirectory buffer-file-name)
+                 (buffer-name)))
+         (done (and fixtext--last
+                    (= (car fixtext--last) (buffer-chars-modified-tick))))
          (cs (fixtext--coding))
          (text (unless done (save-restriction (widen) (buffer-string))))
-         (records (if done (nth 2 fixtext--last) (cdr (fixtext--run (fixtext--bytes text cs)))))
+         (records (if done
+                      (nth 2 fixtext--last)
+                    (cdr (fixtext--run (fixtext--bytes text cs)))))
          (first-line (if done (nth 1 fixtext--last) 1))
          (map (if done (nth 3 fixtext--last) (fixtext--line-map text)))
          (entries
@@ -303,13 +373,14 @@ the changes fixtext would make to the whole buffer, which is left alone."
                (let* ((n (1- (alist-get 'line rec)))
                       (where (if map (aref map n) (cons n 0)))
                       (line (+ first-line (car where)))
-                      ;; fixtext's columns count characters of the text it worked on: the
-                      ;; buffer's text after fixtext ran, or before it a line Emacs decoded
-                      ;; as UTF-8 too
-                      (col (and (or done (and (equal (alist-get 'encoding rec) "UTF-8")
-                                              (eq (coding-system-base cs) 'utf-8)))
-                                (fixtext--column rec))))
-                 (list line (and col (+ col (fixtext--piece-start line (cdr where))))
+                      ;; fixtext's columns count characters of the text it
+                      ;; worked on: the buffer's text after fixtext ran, or
+                      ;; before it a line Emacs decoded as UTF-8 too
+                      (utf8 (and (equal (alist-get 'encoding rec) "UTF-8")
+                                 (eq (coding-system-base cs) 'utf-8)))
+                      (col (and (or done utf8) (fixtext--column rec))))
+                 (list line
+                       (and col (+ col (fixtext--piece-start line (cdr where))))
                        (fixtext--describe rec))))
              records)))
          (buf (get-buffer-create "*fixtext-explain*")))
@@ -317,44 +388,23 @@ the changes fixtext would make to the whole buffer, which is left alone."
       (let ((inhibit-read-only t))
         (erase-buffer)
         (compilation-mode "fixtext-explain")
-        (insert (format "fixtext: %s %s\n\n" (if done "changed in" "would change in") name))
+        (insert (format "fixtext: %s %s\n\n"
+                        (if done "changed in" "would change in") name))
         (pcase-dolist (`(,line ,col ,what) entries)
-          (insert (if col (format "%s:%d:%d: %s\n" name line col what)
+          (insert (if col
+                      (format "%s:%d:%d: %s\n" name line col what)
                     (format "%s:%d: %s\n" name line what))))
-        (insert (format "\n%d line%s\n" (length entries) (if (= (length entries) 1) "" "s"))))
-      ;; every message is about the source buffer, whatever its name or file; columns are
-      ;; characters, as fixtext counts them
-      (setq-local compilation-parse-errors-filename-function (lambda (_name) source))
+        (insert (format "\n%d line%s\n" (length entries)
+                        (if (= (length entries) 1) "" "s"))))
+      ;; every message is about the source buffer, whatever its name or
+      ;; file; columns are characters, as fixtext counts them
+      (setq-local compilation-parse-errors-filename-function
+                  (lambda (_name) source))
       (setq-local compilation-error-screen-columns nil)
       (goto-char (point-min)))
     (setq next-error-last-buffer buf)
     (display-buffer buf)
     buf))
-
-(defun fixtext--line-map (text)
-  "Where each of fixtext's lines in TEXT is: a vector of (LINE-OFFSET . PIECE).
-fixtext counts a lone CR as a line terminator, Emacs does not (it stays in the line
-as ^M): PIECE counts the lone CRs before fixtext's line in the buffer line.  nil when
-TEXT has no lone CR, fixtext's lines being the buffer's."
-  (when (string-match-p "\r[^\n]" text)
-    (let ((map nil) (i 0))
-      (dolist (l (split-string text "\n"))
-        ;; a CR that ends a line sent is followed by the newline: a CR LF, not a terminator
-        (let ((crs (- (cl-count ?\r l) (if (string-suffix-p "\r" l) 1 0))))
-          (dotimes (p (1+ crs))
-            (push (cons i p) map)))
-        (setq i (1+ i)))
-      (vconcat (nreverse map)))))
-
-(defun fixtext--piece-start (line piece)
-  "Characters before the PIECE-th lone CR piece of buffer line LINE (0 for the first)."
-  (if (= piece 0)
-      0
-    (save-excursion
-      (goto-char (point-min))
-      (forward-line (1- line))
-      (let ((pieces (split-string (buffer-substring-no-properties (point) (line-end-position)) "\r")))
-        (+ piece (apply #'+ (mapcar #'length (cl-subseq pieces 0 piece))))))))
 
 (provide 'fixtext)
 ;;; fixtext.el ends here
