@@ -1,4 +1,4 @@
-;;; fixtext.el --- Clean mixed encodings with fixtext -*- lexical-binding: t; -*-
+;;; fixtext.el --- Run fixtext on a buffer -*- lexical-binding: t; -*-
 
 ;; Version: 0.1.0
 ;; Package-Requires: ((emacs "27.1"))
