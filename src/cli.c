@@ -781,6 +781,10 @@ static int final_status(int status)
 
 int main(int argc, char **argv)
 {
+    /* Reports go to stderr record by record: line-buffered, one write per record rather than one
+     * per character (an --explain=json run on 56,000 lines took 3.4 s unbuffered, 0.2 s without
+     * the reports). Errors still show: each message is a line. */
+    setvbuf(stderr, NULL, _IOLBF, 0);
     cli_config cfg;
     switch (cli_parse(argc, argv, &cfg, stderr)) {
     case CLI_HELP:
