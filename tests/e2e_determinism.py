@@ -96,8 +96,9 @@ def test_same_output_every_way(tmp):
 
 
 def test_cut_changes_only_nearby_lines(tmp):
-    """Bounded context: cutting a file at a line boundary and running the two halves changes at
-    most the lines within the detection context (32 lines) of the cut."""
+    """Cutting a file at a line boundary and running the two halves changes, on these inputs,
+    only lines near the cut (the blocks after the cut are counted from it, so in principle a
+    line farther away can change too; it does not happen here)."""
     data = mixed_input(4, 4000)
     lines = data.splitlines(keepends=True)
     whole = run_file(["-q"], write(tmp, "whole.txt", data))[1].splitlines(keepends=True)
