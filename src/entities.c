@@ -123,7 +123,7 @@ int ft_entities_decode(const char *in, size_t len, ft_buf *out, ft_report *r)
     unsigned count = 0;
     /* columns: count characters up to the first '&' */
     for (size_t k = 0; k < i; k++)
-        col += ((unsigned char)in[k] & 0xC0) != 0x80;
+        col += !ft_utf8_is_continuation((unsigned char)in[k]);
     while (i < len) {
         if (in[i] == '&') {
             uint32_t cp[2];
@@ -140,7 +140,7 @@ int ft_entities_decode(const char *in, size_t len, ft_buf *out, ft_report *r)
                 continue;
             }
         }
-        col += ((unsigned char)in[i] & 0xC0) != 0x80;
+        col += !ft_utf8_is_continuation((unsigned char)in[i]);
         i++;
     }
     if (!count)

@@ -319,7 +319,7 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
             if (al) {
                 /* a '?' that stands for a lost UTF-8 lead byte: continuation bytes follow */
                 if (!((f[k] & BF_QMARK) && Y == MB_UTF8 && k + 1 < total && !(f[k + 1] & 7) &&
-                      (e[k + 1] & 0xC0) == 0x80))
+                      ft_utf8_is_continuation(e[k + 1])))
                     break;
             } else {
                 if (vec_push(&m->tmp, b))
@@ -332,7 +332,7 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
             /* a lost lead byte: it and the continuation bytes it led become one U+FFFD */
             k++;
             if (Y == MB_UTF8)
-                for (int t = 0; t < 3 && k < total && !(f[k] & 7) && (e[k] & 0xC0) == 0x80; t++)
+                for (int t = 0; t < 3 && k < total && !(f[k] & 7) && ft_utf8_is_continuation(e[k]); t++)
                     k++;
             if (vec_push(&m->tmp, FT_REPLACEMENT))
                 return (size_t)-1;
@@ -360,7 +360,7 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
             if (Y == MB_UTF8 && t >= 2 && m->x_single)
                 (*real)++; /* lead and continuation intact: still evidence of the reading */
             if (Y == MB_UTF8)
-                while (end < k + (size_t)L && end < total && !(f[end] & 7) && (e[end] & 0xC0) == 0x80)
+                while (end < k + (size_t)L && end < total && !(f[end] & 7) && ft_utf8_is_continuation(e[end]))
                     end++;
             k = end;
             if (vec_push(&m->tmp, FT_REPLACEMENT))
@@ -763,16 +763,6 @@ static void gates(const uint32_t *c, size_t n, unsigned *utf8_x, unsigned *pair_
     *cjk_rare = rare >= 1 && rare * 3 >= cjk;
 }
 
-static inline int u8_cont(uint8_t b)
-{
-    return b >= 0x80 && b <= 0xBF;
-}
-
-static inline int u8_need(uint8_t b)
-{
-    return b >= 0xC2 && b <= 0xDF ? 1 : b >= 0xE0 && b <= 0xEF ? 2 : b >= 0xF0 && b <= 0xF4 ? 3 : -1;
-}
-
 /* Does the X encoding of c hold a span of UTF-8 sequences that begins and ends on character
  * boundaries, as a repair needs? A byte-level walk with no costing: most clean CJK lines fail it,
  * while the per-character masks alone let nearly all of them through. A single CJK character
@@ -817,7 +807,7 @@ static int utf8_candidate(int X, const uint32_t *c, size_t n)
             for (int k = 0; k < len; k++) {
                 uint8_t y = b[k];
                 if (need > 0) {
-                    if (!u8_cont(y)) {
+                    if (!ft_utf8_is_continuation(y)) {
                         bad = 1;
                         if (!k)
                             next = j; /* this character may lead a chain of its own */
@@ -832,7 +822,7 @@ static int utf8_candidate(int X, const uint32_t *c, size_t n)
                         break;
                     }
                 } else {
-                    need = u8_need(y);
+                    need = (int)ft_utf8_lead_length(y) - 1; /* bytes still to come; -1: no lead */
                     intact = 1;
                     if (need < 0) {
                         bad = 1;

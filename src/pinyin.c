@@ -267,12 +267,12 @@ static size_t char_before(const text *t, size_t end, uint32_t *cp)
     if (end == 0)
         return end;
     size_t s = end - 1;
-    while (s > 0 && end - s < 4 && (vbyte(t, s) & 0xC0) == 0x80)
+    while (s > 0 && end - s < 4 && ft_utf8_is_continuation(vbyte(t, s)))
         s--;
     unsigned char c[4];
     for (size_t k = s; k < end; k++)
         c[k - s] = vbyte(t, k);
-    if ((c[0] & 0xC0) == 0x80 || ft_utf8_decode(c, cp) != end - s)
+    if (ft_utf8_is_continuation(c[0]) || ft_utf8_decode(c, cp) != end - s)
         return end;
     return s;
 }
@@ -319,16 +319,7 @@ static uint32_t rebuild_gbk_pair(uint32_t prev, unsigned char trail)
         return 0;
     /* prev as UTF-8 (it is a character of the line, so no surrogate and at most U+10FFFF) */
     char in[4], gb[8];
-    size_t il;
-    if (prev < 0x800) {
-        in[0] = (char)(0xC0 | prev >> 6), in[1] = (char)(0x80 | (prev & 0x3F)), il = 2;
-    } else if (prev < 0x10000) {
-        in[0] = (char)(0xE0 | prev >> 12), in[1] = (char)(0x80 | (prev >> 6 & 0x3F));
-        in[2] = (char)(0x80 | (prev & 0x3F)), il = 3;
-    } else {
-        in[0] = (char)(0xF0 | prev >> 18), in[1] = (char)(0x80 | (prev >> 12 & 0x3F));
-        in[2] = (char)(0x80 | (prev >> 6 & 0x3F)), in[3] = (char)(0x80 | (prev & 0x3F)), il = 4;
-    }
+    size_t il = ft_utf8_encode(prev, (unsigned char *)in);
     char *ip = in, *op = gb;
     size_t ol = sizeof gb;
     size_t rc = iconv(enc, &ip, &il, &op, &ol);

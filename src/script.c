@@ -25,11 +25,12 @@ int ft_script_classify(const char *utf8, size_t len)
     size_t i = 0;
     while (i < len) {
         /* Every marked character is at U+3400 or above: lead byte 0xE3 or more. */
+        size_t k = ft_utf8_lead_length(p[i]);
         if (p[i] < 0xE3) {
-            i += p[i] < 0x80 ? 1 : p[i] < 0xE0 ? 2 : 3;
+            i += k ? k : 1; /* (a stray continuation byte: step over it) */
             continue;
         }
-        if (i + (p[i] < 0xF0 ? 3 : 4) > len)
+        if (!k || i + k > len)
             break; /* not valid UTF-8 after all: classify what came before */
         uint32_t cp;
         i += ft_utf8_decode(p + i, &cp);

@@ -102,15 +102,10 @@ static int cjk_utf16(const unsigned char *p, size_t n, int big)
                          (u >= 0x3000 && u <= 0x30FF) || (u >= 0xFF01 && u <= 0xFF5E);
         int ascii = (u >= 0x20 && u < 0x7F) || u == '\n' || u == '\r' || u == '\t';
         good += east_asian || ascii;
-        /* (units outside those ranges, surrogates among them, only count against the reading) */
-        if (u < 0x80) {
-            text[len++] = (char)u;
-        } else if (u < 0x800) {
-            text[len++] = (char)(0xC0 | u >> 6), text[len++] = (char)(0x80 | (u & 0x3F));
-        } else if (u < 0xD800 || u > 0xDFFF) {
-            text[len++] = (char)(0xE0 | u >> 12), text[len++] = (char)(0x80 | ((u >> 6) & 0x3F));
-            text[len++] = (char)(0x80 | (u & 0x3F));
-        }
+        /* (units outside those ranges, surrogates among them, only count against the reading;
+           a surrogate unit is left out of the text the model judges) */
+        if (ft_is_scalar_value(u))
+            len += ft_utf8_encode(u, (unsigned char *)text + len);
     }
     int natural = good * 100 >= units * CJK_UNITS_PERCENT &&
                   ft_plausibility_cost(text, len) <= CJK_MAX_COST;
