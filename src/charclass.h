@@ -84,6 +84,18 @@ static inline int ft_is_latin_letter(uint32_t cp)
            c->script == FT_USCRIPT_LATIN;
 }
 
+/* The script of a letter (FT_USCRIPT_*), FT_USCRIPT_UNKNOWN for anything that is not a letter.
+ * The Arabic tatweel ـ (U+0640), of script Common in Scripts.txt because other scripts of the
+ * region stretch their words with it too, counts as Arabic: it is what windows-1256 makes of byte
+ * DC (Ü), and a Latin word read with that code page has to look as mixed as it is. */
+static inline int ft_letter_script(uint32_t cp)
+{
+    const ft_char_class *c = ft_cc_record(cp);
+    if (!(c->flags & FT_CC_LETTER))
+        return FT_USCRIPT_UNKNOWN;
+    return cp == 0x0640 ? FT_USCRIPT_ARABIC : c->script;
+}
+
 /* A character of CJK text's own scripts: Han, kana, Hangul or Bopomofo, but not their half-width
  * forms, which are what single bytes of Shift_JIS (and Johab) decode to and so a sign of a wrong
  * reading rather than of CJK text. */
