@@ -15,13 +15,6 @@ typedef struct {
 extern const unsigned ft_html_entity_count;
 extern const ft_html_entity ft_html_entities[];
 
-/* HTML's windows-1252 reading of numeric references 0x80..0x9F (0 = keep the reference). */
-static const uint16_t c1_map[32] = {
-    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039,
-    0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
-};
-
 /* Whether a reference to cp may be replaced by the character: never by a control character other
  * than tab (&NewLine; and &#13; would add or split a line; the pipeline keeps one line per line),
  * a surrogate, NUL or a value past Unicode. */
@@ -29,9 +22,7 @@ static int insertable(uint32_t cp)
 {
     if (cp == '\t')
         return 1;
-    if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
-        return 0;
-    return cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+    return !ft_is_control(cp) && ft_is_scalar_value(cp);
 }
 
 /* A tag, comment or declaration: '<' followed by a letter, '/', '!' or '?'. */
@@ -94,8 +85,10 @@ static size_t parse(const char *s, size_t n, uint32_t cp[2])
         }
         if (i == start || i >= n || s[i] != ';')
             return 0;
-        if (v >= 0x80 && v < 0xA0)
-            v = c1_map[v - 0x80];
+        /* HTML reads 0x80..0x9F as windows-1252; its five holes are 0, which is not insertable,
+           so those references stay as written */
+        if (ft_is_c1_control(v))
+            v = ft_cp1252_c1[v - 0x80];
         if (!insertable(v))
             return 0; /* nothing sensible to put there: leave the text as written */
         cp[0] = v;

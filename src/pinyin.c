@@ -277,11 +277,6 @@ static size_t char_before(const text *t, size_t end, uint32_t *cp)
     return s;
 }
 
-static int is_private_use(uint32_t cp)
-{
-    return (cp >= 0xE000 && cp <= 0xF8FF) || cp >= 0xF0000;
-}
-
 /* The longest run of '?' still read as characters lost from double-byte text. */
 #define MAX_LOST_RUN 64
 
@@ -289,7 +284,7 @@ static int is_private_use(uint32_t cp)
  * a double-byte character was (so right after a Han character or another lost one). */
 static int is_lost(const text *t, size_t start, uint32_t cp)
 {
-    if (cp == FT_REPLACEMENT || is_private_use(cp))
+    if (cp == FT_REPLACEMENT || ft_is_private_use(cp))
         return 1;
     if (cp != '?')
         return 0;
@@ -307,7 +302,7 @@ static int is_lost(const text *t, size_t start, uint32_t cp)
     }
     /* after a Han character (or another lost one): not after kana, Hangul or Latin, whose
      * texts have their own uses for '?' followed by a parenthesis */
-    return before == FT_REPLACEMENT || is_private_use(before) || reading_set(before) >= 0;
+    return before == FT_REPLACEMENT || ft_is_private_use(before) || reading_set(before) >= 0;
 }
 
 /* The Han character a GBK pair was split from: prev's last GB18030 byte + the ASCII byte trail.
@@ -352,7 +347,7 @@ static int annotates(const text *t, size_t open, const syllable *s)
     if (start == open)
         return 0;
     /* a variation selector picks a glyph of the character before it: look through it */
-    if ((cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF)) {
+    if (ft_is_variation_selector(cp)) {
         size_t s2 = char_before(t, start, &cp);
         if (s2 == start)
             return 0;

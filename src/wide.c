@@ -98,8 +98,7 @@ static int cjk_utf16(const unsigned char *p, size_t n, int big)
     size_t len = 0;
     for (size_t i = 0; i < units; i++) {
         uint32_t u = big ? (uint32_t)p[2 * i] << 8 | p[2 * i + 1] : (uint32_t)p[2 * i + 1] << 8 | p[2 * i];
-        int east_asian = (u >= 0x4E00 && u <= 0x9FFF) || (u >= 0x3400 && u <= 0x4DBF) ||
-                         (u >= 0x3000 && u <= 0x30FF) || (u >= 0xFF01 && u <= 0xFF5E);
+        int east_asian = (ft_cc(u) & (FT_CC_HAN | FT_CC_KANA | FT_CC_CJK_PUNCT | FT_CC_FULLWIDTH)) != 0;
         int ascii = (u >= 0x20 && u < 0x7F) || u == '\n' || u == '\r' || u == '\t';
         good += east_asian || ascii;
         /* (units outside those ranges, surrogates among them, only count against the reading;
