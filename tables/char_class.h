@@ -19,6 +19,9 @@
 #define FIXTEXT_CHAR_CLASS_H
 #include <stdint.h>
 
+/* The Unicode version the table was generated from. */
+#define FT_CC_UNICODE_VERSION "15.0.0"
+
 /* Flags of a code point. */
 enum {
     /* letter: general category L* (Lu Ll Lt Lm Lo). */
