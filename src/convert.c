@@ -246,7 +246,8 @@ void ft_converter_free(ft_converter *c)
 /* ---- scanning ---- */
 
 /* Characters that end a chunk: controls, spaces and separators, punctuation, the symbols of
- * ASCII and Latin-1 and those of CJK punctuation (〒 ＋ ＝ ～ ￥), U+FFFD. OpenCC's dictionary keys
+ * ASCII and Latin-1 and those of CJK punctuation (〒 ＋ ＝ ～ ￥) and its vertical and small
+ * forms, U+FFFD. OpenCC's dictionary keys
  * hold Han characters and a few letters (SQL注入, U盤), 〇 and ．, never these; · (U+00B7) and
  * ‧ (U+2027), used inside transcribed names, are kept inside chunks in case a dictionary spells a
  * name with them, and ．(U+FF0E) with them. */
@@ -257,7 +258,8 @@ static inline int is_cut(uint32_t cp)
     if (cp == 0xB7 || cp == 0x2027 || cp == 0xFF0E)
         return 0;
     const ft_char_class *c = ft_cc_record(cp);
-    if (c->flags & (FT_CC_CONTROL | FT_CC_FORMAT | FT_CC_SPACE | FT_CC_PUNCT | FT_CC_CJK_PUNCT))
+    if (c->flags & (FT_CC_CONTROL | FT_CC_FORMAT | FT_CC_SPACE | FT_CC_PUNCT | FT_CC_CJK_PUNCT |
+                    FT_CC_CJK_COMPAT_FORM))
         return 1;
     return ((c->flags & FT_CC_SYMBOL) && cp < 0x100) || c->category == FT_GC_ZL ||
            c->category == FT_GC_ZP || cp == FT_REPLACEMENT;

@@ -100,11 +100,20 @@ void ft_mojibake_free(ft_mojibake *m)
 
 /* ---- plausibility with mojibake-specific features ---- */
 
-/* Alphabetic script of a letter: 1 Latin, 2 Greek, 3 Cyrillic, 4 the alphabets of the Middle East
- * (Armenian, Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic), 0 anything else. */
+/* A CJK character (ft_is_cjk) or one of the vertical and small forms Big5 decodes its punctuation
+ * to: CJK text either way, and suspect beside a Latin letter. */
+static inline int is_cjk(uint32_t c)
+{
+    return ft_is_cjk(c) || (ft_cc(c) & FT_CC_CJK_COMPAT_FORM);
+}
+
+/* Alphabetic script of a letter or of a mark of the same script (Thaana writes its vowels as
+ * marks): 1 Latin, 2 Greek, 3 Cyrillic, 4 the alphabets of the Middle East (Armenian, Hebrew,
+ * Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic), 0 anything else. */
 static int alphabet(uint32_t c)
 {
-    switch (ft_letter_script(c)) {
+    int mark = (ft_cc(c) & FT_CC_COMBINING_MARK) != 0;
+    switch (mark ? ft_script_of(c) : ft_letter_script(c)) {
     case FT_USCRIPT_LATIN:
         return ft_is_latin_letter(c); /* (not the full-width letters of CJK text) */
     case FT_USCRIPT_GREEK:
@@ -153,7 +162,7 @@ static unsigned extra_cost(uint32_t prev, uint32_t c)
         x += 8 * 8;
     /* a CJK character glued to a Latin letter ("caf茅", "na茂ve"): a double-byte reading of
        accented Latin */
-    if ((ft_is_cjk(c) && ft_is_latin_letter(prev)) || (ft_is_cjk(prev) && ft_is_latin_letter(c)))
+    if ((is_cjk(c) && ft_is_latin_letter(prev)) || (is_cjk(prev) && ft_is_latin_letter(c)))
         x += 8 * 5;
     /* a letter of another alphabet glued to a letter ("ĞÜ" + Syriac "ܪ") */
     int sa = alphabet(prev), sb = alphabet(c);
@@ -168,7 +177,7 @@ static _Thread_local int latin_line;
 static unsigned step(uint32_t prev, uint32_t c)
 {
     unsigned x = ft_plausibility_step(prev, c) + extra_cost(prev, c);
-    if (latin_line && ft_is_cjk(c))
+    if (latin_line && is_cjk(c))
         x += 8 * 6;
     return x;
 }
@@ -450,9 +459,9 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                 /* CJK characters read as alphabetic letters (all 2-byte UTF-8) beside another CJK
                    character: never what happened ("滂滂" is not "۵۵" in Chinese text), skip the
                    costing (clean CJK text is full of codes that are also 2-byte sequences) */
-                if (X >= MB_FIRST_DBCS && ft_is_cjk(ch) &&
-                    ((i > 0 && (ft_is_cjk(c[i - 1]) || c[i - 1] >= 0x3000)) ||
-                     (j < n && (ft_is_cjk(c[j]) || c[j] >= 0x3000)))) {
+                if (X >= MB_FIRST_DBCS && is_cjk(ch) &&
+                    ((i > 0 && (is_cjk(c[i - 1]) || c[i - 1] >= 0x3000)) ||
+                     (j < n && (is_cjk(c[j]) || c[j] >= 0x3000)))) {
                     int all_alpha = 1;
                     for (size_t t = 0; t < m->tmp.len && all_alpha; t++)
                         all_alpha = m->tmp.v[t] < 0x800;
@@ -558,7 +567,7 @@ static void build_rare(void)
 {
     const unsigned threshold = 8 * 16;
     for (uint32_t ch = 0x80; ch < 0x10000; ch++) {
-        int want = ft_is_cjk(ch) || (in_reading_repertoire(ch) && !ft_is_latin_letter(ch));
+        int want = is_cjk(ch) || (in_reading_repertoire(ch) && !ft_is_latin_letter(ch));
         if (want && ft_plausibility_unigram(ch) >= threshold)
             rare_bits[ch >> 3] |= (uint8_t)(1u << (ch & 7));
     }
@@ -616,7 +625,7 @@ static inline int gate_step(gate *g, uint32_t ch, int fffd_counts)
     } else {
         g->prev_lead = 0;
     }
-    if (ft_is_cjk(ch)) {
+    if (is_cjk(ch)) {
         g->cjk++;
         g->rare += is_rare(ch);
         return 0;
@@ -644,7 +653,7 @@ static int may_be_mojibake(const uint32_t *c, size_t n, int fffd_counts)
 }
 
 /* U+4000..U+9FFF, unified ideographs all but the Yijing hexagrams U+4DC0..4DFF (E4 B7 xx): CJK
- * characters (ft_is_cjk) that are nobody's Latin lead or continuation. s holds a whole
+ * characters (is_cjk) that are nobody's Latin lead or continuation. s holds a whole
  * character (valid UTF-8 by contract). */
 static inline int starts_ideograph(const unsigned char *s)
 {
@@ -679,7 +688,7 @@ static int clean_by_bytes(const unsigned char *s, size_t len)
                single-byte codec has them and none is rare; the Han ones among them (々 〇 〡)
                count as CJK characters, in gate_step below */
             uint32_t ch = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
-            if (!ft_is_cjk(ch)) {
+            if (!is_cjk(ch)) {
                 g.prev2 = g.prev, g.prev = ch;
                 g.prev_lead = 0, i += 3;
                 continue;
@@ -756,7 +765,7 @@ static void gates(const uint32_t *c, size_t n, unsigned *utf8_x, unsigned *pair_
         p |= prev_high & mb_mask_high[ch];
         prev_lead = mb_mask_lead[ch];
         prev_high = mb_mask_high[ch];
-        if (ft_is_cjk(ch)) {
+        if (is_cjk(ch)) {
             cjk++;
             rare += ft_plausibility_unigram(ch) >= 8 * 15;
         }
@@ -836,9 +845,9 @@ static int utf8_candidate(int X, const uint32_t *c, size_t n)
             if (bad || ended)
                 break;
             if (!need && seqs) {
-                if (j == i && len == 2 && ft_is_cjk(c[i]) &&
-                    (i == 0 || ft_is_cjk(c[i - 1]) || c[i - 1] >= 0x3000) &&
-                    (i + 1 == n || ft_is_cjk(c[i + 1]) || c[i + 1] >= 0x3000)) {
+                if (j == i && len == 2 && is_cjk(c[i]) &&
+                    (i == 0 || is_cjk(c[i - 1]) || c[i - 1] >= 0x3000) &&
+                    (i + 1 == n || is_cjk(c[i + 1]) || c[i + 1] >= 0x3000)) {
                     next = i + 1;
                     break;
                 }
@@ -947,7 +956,7 @@ int ft_mojibake_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out, 
 
     size_t latin = 0, cjk = 0;
     for (size_t k = 0; k < m->cur.len; k++)
-        latin += ft_is_latin_letter(m->cur.v[k]), cjk += ft_is_cjk(m->cur.v[k]);
+        latin += ft_is_latin_letter(m->cur.v[k]), cjk += is_cjk(m->cur.v[k]);
     latin_line = cjk * 8 < latin;
 
     int changed = 0;

@@ -62,20 +62,23 @@ enum {
     /* Bopomofo: Scripts.txt Bopomofo. */
     FT_CC_BOPOMOFO = 1u << 16,
     /* CJK punctuation: the punctuation, symbols and spaces (P*, S*, Zs) of CJK Symbols and
-     * Punctuation, Vertical Forms, CJK Compatibility Forms and Small Form Variants, and of
-     * Halfwidth and Fullwidth Forms the full-width ones and the half-width ｡ ｢ ｣ ､ ･ (U+3000 、
-     * 。 「 」 〒 ， ： ＋ ￥ ...; not the letters and numbers 々 〆 〇, nor the half-width arrows and
-     * shapes U+FFE8..FFEE). */
+     * Punctuation, and of Halfwidth and Fullwidth Forms the full-width ones and the half-width
+     * ｡ ｢ ｣ ､ ･ (U+3000 、 。 「 」 〒 ， ： ＋ ￥ ...; not the letters and numbers 々 〆 〇, nor the half-
+     * width arrows and shapes U+FFE8..FFEE, nor the compatibility forms). */
     FT_CC_CJK_PUNCT = 1u << 17,
+    /* vertical or small form: the blocks Vertical Forms, CJK Compatibility Forms and Small Form
+     * Variants (U+FE10..FE1F, U+FE30..FE6F; ︵ ﹁ ﹏ ﹛), where Big5 and CNS 11643 put some of
+     * their punctuation; rare in Unicode text. */
+    FT_CC_CJK_COMPAT_FORM = 1u << 18,
     /* full-width form: East_Asian_Width F (U+3000, U+FF01..FF60, U+FFE0..FFE6). */
-    FT_CC_FULLWIDTH = 1u << 18,
+    FT_CC_FULLWIDTH = 1u << 19,
     /* half-width form: East_Asian_Width H (U+20A9, U+FF61..FFDC, U+FFE8..FFEE). */
-    FT_CC_HALFWIDTH = 1u << 19,
+    FT_CC_HALFWIDTH = 1u << 20,
     /* box drawing or block element: blocks U+2500..257F and U+2580..259F. */
-    FT_CC_BOX_DRAWING = 1u << 20,
+    FT_CC_BOX_DRAWING = 1u << 21,
     /* a character windows-1252 encodes as one of the bytes 0x80..0x9F (€ ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ
      * Ž ‘ ’ “ ” • – — ˜ ™ š › œ ž Ÿ). */
-    FT_CC_CP1252_C1 = 1u << 21,
+    FT_CC_CP1252_C1 = 1u << 22,
 };
 
 /* The script field (Scripts.txt): the scripts the stages tell apart and the big ones of
@@ -151,7 +154,7 @@ typedef struct ft_char_class {
 } ft_char_class;
 
 #define FT_CC_BLOCKS 163
-#define FT_CC_RECORDS 195
+#define FT_CC_RECORDS 199
 extern const uint8_t ft_cc_stage1[0x1100];
 extern const uint8_t ft_cc_stage2[FT_CC_BLOCKS][256];
 extern const ft_char_class ft_cc_records[FT_CC_RECORDS];

@@ -54,10 +54,14 @@ FLAGS = [
     ("HANGUL", "Hangul: Scripts.txt Hangul (syllables, jamo, compatibility and half-width jamo)"),
     ("BOPOMOFO", "Bopomofo: Scripts.txt Bopomofo"),
     ("CJK_PUNCT", "CJK punctuation: the punctuation, symbols and spaces (P*, S*, Zs) of CJK "
-                  "Symbols and Punctuation, Vertical Forms, CJK Compatibility Forms and Small Form "
-                  "Variants, and of Halfwidth and Fullwidth Forms the full-width ones and the "
-                  "half-width ｡ ｢ ｣ ､ ･ (U+3000 、 。 「 」 〒 ， ： ＋ ￥ ...; not the letters and numbers "
-                  "々 〆 〇, nor the half-width arrows and shapes U+FFE8..FFEE)"),
+                  "Symbols and Punctuation, and of Halfwidth and Fullwidth Forms the full-width ones "
+                  "and the half-width ｡ ｢ ｣ ､ ･ (U+3000 、 。 「 」 〒 ， ： ＋ ￥ ...; not the letters and "
+                  "numbers 々 〆 〇, nor the half-width arrows and shapes U+FFE8..FFEE, nor the "
+                  "compatibility forms)"),
+    ("CJK_COMPAT_FORM", "vertical or small form: the blocks Vertical Forms, CJK Compatibility "
+                        "Forms and Small Form Variants (U+FE10..FE1F, U+FE30..FE6F; ︵ ﹁ ﹏ ﹛), "
+                        "where Big5 and CNS 11643 put some of their punctuation; rare in Unicode "
+                        "text"),
     ("FULLWIDTH", "full-width form: East_Asian_Width F (U+3000, U+FF01..FF60, U+FFE0..FFE6)"),
     ("HALFWIDTH", "half-width form: East_Asian_Width H (U+20A9, U+FF61..FFDC, U+FFE8..FFEE)"),
     ("BOX_DRAWING", "box drawing or block element: blocks U+2500..257F and U+2580..259F"),
@@ -88,8 +92,8 @@ CATEGORY_FLAG = {"L": "LETTER", "M": "COMBINING_MARK", "Nd": "DIGIT", "P": "PUNC
 
 KANA_BLOCKS = {"Hiragana", "Katakana", "Katakana Phonetic Extensions", "Kana Supplement",
                "Kana Extended-A", "Kana Extended-B", "Small Kana Extension"}
-CJK_PUNCT_BLOCKS = {"CJK Symbols and Punctuation", "Vertical Forms", "CJK Compatibility Forms",
-                    "Small Form Variants", "Halfwidth and Fullwidth Forms"}
+CJK_PUNCT_BLOCKS = {"CJK Symbols and Punctuation", "Halfwidth and Fullwidth Forms"}
+CJK_COMPAT_BLOCKS = {"Vertical Forms", "CJK Compatibility Forms", "Small Form Variants"}
 BOX_BLOCKS = {"Box Drawing", "Block Elements"}
 N = 0x110000
 
@@ -198,6 +202,7 @@ def classify(ucd):
         if block in CJK_PUNCT_BLOCKS and (gc[0] in "PS" or gc == "Zs"):
             if block != "Halfwidth and Fullwidth Forms" or c in width["F"] or gc[0] == "P":
                 f |= BIT["CJK_PUNCT"]
+        f |= BIT["CJK_COMPAT_FORM"] if block in CJK_COMPAT_BLOCKS and gc != "Cn" else 0
         f |= BIT["FULLWIDTH"] if c in width["F"] else 0
         f |= BIT["HALFWIDTH"] if c in width["H"] else 0
         f |= BIT["BOX_DRAWING"] if block in BOX_BLOCKS else 0

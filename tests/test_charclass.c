@@ -90,6 +90,10 @@ static int icu_flag(uint32_t cp, uint32_t flag)
         return u_getIntPropertyValue(c, UCHAR_EAST_ASIAN_WIDTH) == U_EA_HALFWIDTH;
     case FT_CC_BOX_DRAWING:
         return ublock_getCode(c) == UBLOCK_BOX_DRAWING || ublock_getCode(c) == UBLOCK_BLOCK_ELEMENTS;
+    case FT_CC_CJK_COMPAT_FORM:
+        return (ublock_getCode(c) == UBLOCK_VERTICAL_FORMS ||
+                ublock_getCode(c) == UBLOCK_CJK_COMPATIBILITY_FORMS ||
+                ublock_getCode(c) == UBLOCK_SMALL_FORM_VARIANTS) && u_charType(c) != U_UNASSIGNED;
     default:
         return -1;
     }
@@ -109,6 +113,7 @@ static void flags_agree_with_icu(void **state)
         {FT_CC_FULLWIDTH, "full-width", 0},
         {FT_CC_HALFWIDTH, "half-width", 0},
         {FT_CC_BOX_DRAWING, "box drawing", 0},
+        {FT_CC_CJK_COMPAT_FORM, "CJK compat form", 0},
         {FT_CC_VARIATION_SELECTOR, "variation selector", 0},
         {FT_CC_PRIVATE_USE, "private use", 1},
         {FT_CC_SURROGATE, "surrogate", 1},
@@ -214,6 +219,7 @@ static void stage_questions(void **state)
     assert_false(ft_is_private_use(0x10FFFF));
     assert_true(ft_cc(0x3001) & FT_CC_CJK_PUNCT && ft_cc(0xFF0C) & FT_CC_CJK_PUNCT);
     assert_false(ft_cc(0x3005) & FT_CC_CJK_PUNCT);
+    assert_true(ft_cc(0xFE41) & FT_CC_CJK_COMPAT_FORM && !(ft_cc(0xFE41) & FT_CC_CJK_PUNCT));
     assert_true(ft_is_box_drawing(0x2500) && ft_is_box_drawing(0x2588));
     assert_true(ft_is_c1_control(0x85) && ft_is_control(0x85) && !ft_is_c1_control(0x7F));
     assert_int_equal(ft_cp1252_c1[0x80 - 0x80], 0x20AC);
