@@ -75,34 +75,47 @@ static inline int ft_is_c1_control(uint32_t cp)
     return cp >= 0x80 && cp < 0xA0;
 }
 
+/* The next three questions come in two forms: of a code point, and of its record already looked
+ * up (ft_cc_record), for the hot loops that ask several questions of one character. */
+
 /* A Latin letter as alphabetic text writes it: ASCII, accented, Vietnamese and IPA letters, not
  * the full-width Ａ..ｚ of CJK text, which sit among CJK characters as a matter of course. */
-static inline int ft_is_latin_letter(uint32_t cp)
+static inline int ft_cc_latin_letter(const ft_char_class *c)
 {
-    const ft_char_class *c = ft_cc_record(cp);
     return (c->flags & (FT_CC_LETTER | FT_CC_FULLWIDTH)) == FT_CC_LETTER &&
            c->script == FT_USCRIPT_LATIN;
+}
+static inline int ft_is_latin_letter(uint32_t cp)
+{
+    return ft_cc_latin_letter(ft_cc_record(cp));
 }
 
 /* The script of a letter (FT_USCRIPT_*), FT_USCRIPT_UNKNOWN for anything that is not a letter.
  * The Arabic tatweel ـ (U+0640), of script Common in Scripts.txt because other scripts of the
  * region stretch their words with it too, counts as Arabic: it is what windows-1256 makes of byte
  * DC (Ü), and a Latin word read with that code page has to look as mixed as it is. */
-static inline int ft_letter_script(uint32_t cp)
+static inline int ft_cc_letter_script(uint32_t cp, const ft_char_class *c)
 {
-    const ft_char_class *c = ft_cc_record(cp);
     if (!(c->flags & FT_CC_LETTER))
         return FT_USCRIPT_UNKNOWN;
     return cp == 0x0640 ? FT_USCRIPT_ARABIC : c->script;
+}
+static inline int ft_letter_script(uint32_t cp)
+{
+    return ft_cc_letter_script(cp, ft_cc_record(cp));
 }
 
 /* A character of CJK text's own scripts: Han, kana, Hangul or Bopomofo, but not their half-width
  * forms, which are what single bytes of Shift_JIS (and Johab) decode to and so a sign of a wrong
  * reading rather than of CJK text. */
+static inline int ft_cc_cjk(const ft_char_class *c)
+{
+    return (c->flags & (FT_CC_HAN | FT_CC_KANA | FT_CC_HANGUL | FT_CC_BOPOMOFO)) &&
+           !(c->flags & FT_CC_HALFWIDTH);
+}
 static inline int ft_is_cjk(uint32_t cp)
 {
-    uint32_t f = ft_cc(cp);
-    return (f & (FT_CC_HAN | FT_CC_KANA | FT_CC_HANGUL | FT_CC_BOPOMOFO)) && !(f & FT_CC_HALFWIDTH);
+    return ft_cc_cjk(ft_cc_record(cp));
 }
 
 /* Half-width katakana and its punctuation ｡ ｢ ｣ ､ ･ (U+FF61..FF9F): what the single bytes

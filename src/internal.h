@@ -92,7 +92,7 @@ static inline size_t ft_utf8_encode(uint32_t cp, unsigned char *out)
         out[1] = (unsigned char)(0x80 | (cp & 0x3F));
         return 2;
     }
-    if (!ft_is_scalar_value(cp))
+    if (cp - 0xD800 < 0x800 || cp > 0x10FFFF) /* (one test for the surrogates) */
         cp = FT_REPLACEMENT;
     if (cp < 0x10000) {
         out[0] = (unsigned char)(0xE0 | (cp >> 12));

@@ -102,20 +102,23 @@ void ft_mojibake_free(ft_mojibake *m)
 
 /* A CJK character (ft_is_cjk) or one of the vertical and small forms Big5 decodes its punctuation
  * to: CJK text either way, and suspect beside a Latin letter. */
+static inline int cjk_class(const ft_char_class *c)
+{
+    return ft_cc_cjk(c) || (c->flags & FT_CC_CJK_COMPAT_FORM);
+}
 static inline int is_cjk(uint32_t c)
 {
-    return ft_is_cjk(c) || (ft_cc(c) & FT_CC_CJK_COMPAT_FORM);
+    return cjk_class(ft_cc_record(c));
 }
 
 /* Alphabetic script of a letter or of a mark of the same script (Thaana writes its vowels as
- * marks): 1 Latin, 2 Greek, 3 Cyrillic, 4 the alphabets of the Middle East (Armenian, Hebrew,
- * Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic), 0 anything else. */
-static int alphabet(uint32_t c)
+ * marks) whose record is c: 1 Latin, 2 Greek, 3 Cyrillic, 4 the alphabets of the Middle East
+ * (Armenian, Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic), 0 anything else. */
+static int alphabet(uint32_t cp, const ft_char_class *c)
 {
-    int mark = (ft_cc(c) & FT_CC_COMBINING_MARK) != 0;
-    switch (mark ? ft_script_of(c) : ft_letter_script(c)) {
+    switch (c->flags & FT_CC_COMBINING_MARK ? c->script : ft_cc_letter_script(cp, c)) {
     case FT_USCRIPT_LATIN:
-        return ft_is_latin_letter(c); /* (not the full-width letters of CJK text) */
+        return ft_cc_latin_letter(c); /* (not the full-width letters of CJK text) */
     case FT_USCRIPT_GREEK:
         return 2;
     case FT_USCRIPT_CYRILLIC:
@@ -144,9 +147,13 @@ static int dbcs_lead_reading(uint32_t l)
            l == 0x2039 || l == 0x02DC || l == 0x2122 || l == 0x203A;
 }
 
+/* Set per line: most letters are Latin, so CJK characters there are suspect ("Das »+芦"). */
+static _Thread_local int latin_line;
+
 /* Extra cost (1/8 bits) of c after prev for patterns that only wrong decodings write. */
 static unsigned extra_cost(uint32_t prev, uint32_t c)
 {
+    const ft_char_class *rp = ft_cc_record(prev), *rc = ft_cc_record(c); /* (looked up once) */
     unsigned x = 0;
     /* "锟斤拷" / "烫烫" are what U+FFFD and uninitialised memory look like through GBK */
     if ((prev == 0x951F && c == 0x65A4) || (prev == 0x65A4 && c == 0x62F7) || c == 0x951F)
@@ -155,31 +162,28 @@ static unsigned extra_cost(uint32_t prev, uint32_t c)
        symbol or another such reading */
     if (prev >= 0xC2 && prev <= 0xEF && c >= 0xA0 && c <= 0xBF)
         x += 8 * 6;
-    if (ft_is_private_use(c))
+    if (rc->flags & FT_CC_PRIVATE_USE)
         x += 8 * 4;
     /* a double-byte lead's windows-1252 reading before its ASCII trail: "¡A" (Big5 "，") */
     if (c >= 0x40 && c < 0x7F && dbcs_lead_reading(prev))
         x += 8 * 8;
     /* a CJK character glued to a Latin letter ("caf茅", "na茂ve"): a double-byte reading of
        accented Latin */
-    if ((is_cjk(c) && ft_is_latin_letter(prev)) || (is_cjk(prev) && ft_is_latin_letter(c)))
+    int cjk = cjk_class(rc);
+    if ((cjk && ft_cc_latin_letter(rp)) || (cjk_class(rp) && ft_cc_latin_letter(rc)))
         x += 8 * 5;
     /* a letter of another alphabet glued to a letter ("ĞÜ" + Syriac "ܪ") */
-    int sa = alphabet(prev), sb = alphabet(c);
+    int sa = alphabet(prev, rp), sb = alphabet(c, rc);
     if (sa && sb && sa != sb)
         x += 8 * 4;
+    if (latin_line && cjk)
+        x += 8 * 6;
     return x;
 }
 
-/* Set per line: most letters are Latin, so CJK characters there are suspect ("Das »+芦"). */
-static _Thread_local int latin_line;
-
 static unsigned step(uint32_t prev, uint32_t c)
 {
-    unsigned x = ft_plausibility_step(prev, c) + extra_cost(prev, c);
-    if (latin_line && is_cjk(c))
-        x += 8 * 6;
-    return x;
+    return ft_plausibility_step(prev, c) + extra_cost(prev, c);
 }
 
 /* ---- one reading over the current text ---- */
@@ -563,6 +567,16 @@ static inline int in_reading_repertoire(uint32_t ch)
     return ch < 0x370 || (ch >= 0x2000 && ch < 0x2600) || ft_is_halfwidth_katakana(ch);
 }
 
+/* Which characters of U+3000..303F (bits 0-63) and U+FF00..FF7F (bits 64-191) are CJK (the
+ * Han 々 〇 〡..〩 are): clean_by_bytes() takes a shortcut over the others without a look-up. */
+static uint64_t punct_blocks_cjk[3];
+
+static inline int punct_block_cjk(uint32_t ch)
+{
+    unsigned k = ch >= 0xFF00 ? 64 + (ch - 0xFF00) : ch - 0x3000;
+    return punct_blocks_cjk[k >> 6] >> (k & 63) & 1;
+}
+
 static void build_rare(void)
 {
     const unsigned threshold = 8 * 16;
@@ -571,6 +585,9 @@ static void build_rare(void)
         if (want && ft_plausibility_unigram(ch) >= threshold)
             rare_bits[ch >> 3] |= (uint8_t)(1u << (ch & 7));
     }
+    for (unsigned k = 0; k < 192; k++)
+        if (is_cjk(k < 64 ? 0x3000 + k : 0xFF00 + (k - 64)))
+            punct_blocks_cjk[k >> 6] |= 1ull << (k & 63);
 }
 
 static void ft_mojibake_gate_init(void)
@@ -612,11 +629,13 @@ static inline int gate_step(gate *g, uint32_t ch, int fffd_counts)
         /* a double-byte code whose trail byte is ASCII, read as windows-1252 */
         return ch >= 0x40 && ch < 0x7F && dbcs_lead_reading(p1);
     }
-    if (ft_is_c1_control(ch) || (ch == FT_REPLACEMENT && fffd_counts) || ft_is_private_use(ch))
+    const ft_char_class *c = ft_cc_record(ch);
+    if (ft_is_c1_control(ch) || (ch == FT_REPLACEMENT && fffd_counts) ||
+        (c->flags & FT_CC_PRIVATE_USE))
         return 1;
     /* two neighbouring Latin-1 characters, one of them a symbol: a double-byte code read as
        windows-1252 ("¾øÀ½", "¶Ç´Â"); European text seldom glues a symbol to a letter */
-    if (ch <= 0xFF && p1 >= 0xA0 && p1 <= 0xFF && (!ft_is_latin_letter(ch) || !ft_is_latin_letter(p1)))
+    if (ch <= 0xFF && p1 >= 0xA0 && p1 <= 0xFF && (!ft_cc_latin_letter(c) || !ft_is_latin_letter(p1)))
         return 1;
     if (ch < 0x10000) {
         if (g->prev_lead & mb_mask_cont[ch])
@@ -625,14 +644,15 @@ static inline int gate_step(gate *g, uint32_t ch, int fffd_counts)
     } else {
         g->prev_lead = 0;
     }
-    if (is_cjk(ch)) {
+    if (cjk_class(c)) {
         g->cjk++;
         g->rare += is_rare(ch);
         return 0;
     }
     /* a rare symbol of the repertoire Latin and Shift_JIS readings produce; rare letters are no
-       sign ("ÜBERSICHT"; their wrong readings are caught above) */
-    return in_reading_repertoire(ch) && is_rare(ch);
+       sign ("ÜBERSICHT"; their wrong readings are caught above). (The rare bits of a character
+       that is not CJK are set only in that repertoire: the bit first, it is one load.) */
+    return is_rare(ch) && in_reading_repertoire(ch);
 }
 
 /* CJK text: clean text has a few rare characters, wrong readings many (one in three for UTF-8
@@ -688,7 +708,7 @@ static int clean_by_bytes(const unsigned char *s, size_t len)
                single-byte codec has them and none is rare; the Han ones among them (々 〇 〡)
                count as CJK characters, in gate_step below */
             uint32_t ch = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
-            if (!is_cjk(ch)) {
+            if (!punct_block_cjk(ch)) {
                 g.prev2 = g.prev, g.prev = ch;
                 g.prev_lead = 0, i += 3;
                 continue;

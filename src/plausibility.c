@@ -115,18 +115,16 @@ unsigned ft_plausibility_floor(uint32_t cp)
     return 0; /* supplementary characters: no bound kept */
 }
 
-/* The script of a letter (or Arabic digit), for the scripts decodings mix up (0: none or other):
- * 1 Latin, 2 Greek, 3 Cyrillic, 4 Hebrew, 5 Arabic, 6 CJK (ft_is_cjk: Han, kana, Hangul,
- * Bopomofo). */
-static int letter_script(uint32_t cp)
+/* The script of a letter (or Arabic digit) cp whose record is c, for the scripts decodings mix up
+ * (0: none or other): 1 Latin, 2 Greek, 3 Cyrillic, 4 Hebrew, 5 Arabic, 6 CJK (ft_is_cjk: Han,
+ * kana, Hangul, Bopomofo). */
+static int letter_script(uint32_t cp, const ft_char_class *c)
 {
-    if (cp < 0x80) /* (what the table says too, without the look-up) */
-        return ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') ? 1 : 0;
-    if (ft_is_cjk(cp))
+    if (ft_cc_cjk(c))
         return 6;
-    switch (ft_letter_script(cp)) {
+    switch (ft_cc_letter_script(cp, c)) {
     case FT_USCRIPT_LATIN:
-        return ft_is_latin_letter(cp);
+        return ft_cc_latin_letter(c);
     case FT_USCRIPT_GREEK:
         return 2;
     case FT_USCRIPT_CYRILLIC:
@@ -136,7 +134,7 @@ static int letter_script(uint32_t cp)
     case FT_USCRIPT_ARABIC:
         return 5;
     case FT_USCRIPT_UNKNOWN: /* not a letter: the Arabic-Indic digits count as Arabic */
-        return ft_script_of(cp) == FT_USCRIPT_ARABIC && (ft_cc(cp) & FT_CC_DIGIT) ? 5 : 0;
+        return c->script == FT_USCRIPT_ARABIC && (c->flags & FT_CC_DIGIT) ? 5 : 0;
     default:
         return 0;
     }
@@ -162,18 +160,20 @@ unsigned ft_plausibility_step(uint32_t prev, uint32_t cp)
     if (prev < 0x3000 || cp < 0x3000) { /* (two CJK characters never clash) */
         /* Letters of two alphabets inside one word ("katalogа", "FRANاOIS"): what a single-byte
          * text read with another code page looks like, and almost never real text. */
-        int a = letter_script(prev), b = letter_script(cp);
+        const ft_char_class *rp = ft_cc_record(prev), *rc = ft_cc_record(cp); /* (looked up once) */
+        uint32_t fp = rp->flags, fc = rc->flags;
+        int a = letter_script(prev, rp), b = letter_script(cp, rc);
         if (scripts_clash(a, b))
             extra += Q(8);
         /* Box-drawing and block characters touching a letter or digit: KOI8 / code page
          * readings of other text ("dpkg═1.21"); drawings put them next to each other or to
          * spaces. */
-        if ((ft_is_box_drawing(cp) && ((a && a != 6) || (prev >= '0' && prev <= '9'))) ||
-            (ft_is_box_drawing(prev) && ((b && b != 6) || (cp >= '0' && cp <= '9'))))
+        if (((fc & FT_CC_BOX_DRAWING) && ((a && a != 6) || (prev >= '0' && prev <= '9'))) ||
+            ((fp & FT_CC_BOX_DRAWING) && ((b && b != 6) || (cp >= '0' && cp <= '9'))))
             extra += Q(8);
         /* (a UTF-8 lead byte's Latin-1 reading, then a continuation byte's Latin-1 or
            windows-1252 reading) */
-        if (prev >= 0xC2 && prev <= 0xEF && ((cp >= 0x80 && cp <= 0xBF) || ft_is_cp1252_c1_reading(cp)))
+        if (prev >= 0xC2 && prev <= 0xEF && ((cp >= 0x80 && cp <= 0xBF) || (fc & FT_CC_CP1252_C1)))
             extra += Q(6);
     }
     if (prev != 0xFFFFFFFFu) {
