@@ -44,30 +44,10 @@ int ft_buf_putc(ft_buf *b, char c)
 
 int ft_buf_put_cp(ft_buf *b, uint32_t cp)
 {
-    unsigned char s[4];
-    size_t n;
-    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        cp = FT_REPLACEMENT;
-    if (cp < 0x80) {
-        s[0] = (unsigned char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        s[0] = (unsigned char)(0xC0 | (cp >> 6));
-        s[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        s[0] = (unsigned char)(0xE0 | (cp >> 12));
-        s[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        s[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        s[0] = (unsigned char)(0xF0 | (cp >> 18));
-        s[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-        s[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        s[3] = (unsigned char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    return ft_buf_append(b, s, n);
+    if (ft_buf_reserve(b, 4))
+        return -1;
+    b->len += ft_utf8_encode(cp, (unsigned char *)b->data + b->len);
+    return 0;
 }
 
 int ft_buf_vprintf(ft_buf *b, const char *fmt, va_list ap)

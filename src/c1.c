@@ -6,18 +6,12 @@
 
 #include "internal.h"
 
-/* windows-1252 bytes 0x80..0x9F; 0 where it defines none (the control stays). */
-static const uint16_t cp1252_high[32] = {
-    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039,
-    0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
-};
-
 uint32_t ft_c1_as_cp1252(uint32_t cp)
 {
-    if (cp < 0x80 || cp >= 0xA0 || !cp1252_high[cp - 0x80])
+    /* (tables/char_class.c: windows-1252's 0x80..0x9F, 0 where it defines none) */
+    if (!ft_is_c1_control(cp) || !ft_cp1252_c1[cp - 0x80])
         return cp;
-    return cp1252_high[cp - 0x80];
+    return ft_cp1252_c1[cp - 0x80];
 }
 
 int ft_c1_fix(void *unused, const char *in, size_t len, ft_buf *out, ft_report *r)

@@ -246,26 +246,24 @@ void ft_converter_free(void *state)
 
 /* ---- scanning ---- */
 
-/* Characters that end a chunk: ASCII other than letters and digits, general punctuation, CJK
- * punctuation and full-width punctuation. OpenCC's dictionary keys hold Han characters and a few
- * letters (SQL注入, U盤), 〇 and ．, never these; · (U+00B7) and ‧ (U+2027), used inside
- * transcribed names, are kept inside chunks in case a dictionary spells a name with them. */
+/* Characters that end a chunk: controls, spaces and separators, punctuation, the symbols of
+ * ASCII and Latin-1 and those of CJK punctuation (〒 ＋ ＝ ～ ￥) and its vertical and small
+ * forms, U+FFFD. OpenCC's dictionary keys
+ * hold Han characters and a few letters (SQL注入, U盤), 〇 and ．, never these; · (U+00B7) and
+ * ‧ (U+2027), used inside transcribed names, are kept inside chunks in case a dictionary spells a
+ * name with them, and ．(U+FF0E) with them. */
 static inline int is_cut(uint32_t cp)
 {
-    if (cp < 0x80)
+    if (cp < 0x80) /* (the table says the same, without the look-up) */
         return !((cp | 0x20) - 'a' < 26 || cp - '0' < 10);
-    if (cp < 0x2000)
-        return cp < 0xC0 && cp != 0xB7; /* C1 controls, Latin-1 spaces and punctuation */
-    if (cp <= 0x206F)
-        return cp != 0x2027;
-    if (cp >= 0x3000 && cp <= 0x303F)
-        return cp != 0x3007;
-    if (cp >= 0xFE30 && cp <= 0xFE4F)
+    if (cp == 0xB7 || cp == 0x2027 || cp == 0xFF0E)
+        return 0;
+    const ft_char_class *c = ft_cc_record(cp);
+    if (c->flags & (FT_CC_CONTROL | FT_CC_FORMAT | FT_CC_SPACE | FT_CC_PUNCT | FT_CC_CJK_PUNCT |
+                    FT_CC_CJK_COMPAT_FORM))
         return 1;
-    if (cp >= 0xFF01 && cp <= 0xFF65)
-        return cp != 0xFF0E && !(cp >= 0xFF10 && cp <= 0xFF19) && !(cp >= 0xFF21 && cp <= 0xFF3A) &&
-               !(cp >= 0xFF41 && cp <= 0xFF5A);
-    return cp == 0xFFFD;
+    return ((c->flags & FT_CC_SYMBOL) && cp < 0x100) || c->category == FT_GC_ZL ||
+           c->category == FT_GC_ZP || cp == FT_REPLACEMENT;
 }
 
 static int push_chunk(ft_converter *c, size_t *n, const chunk *k)

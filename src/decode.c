@@ -60,12 +60,10 @@ static int decode_utf8(const unsigned char *p, size_t len, ft_buf *out, ft_repor
             i += ft_utf8_invalid_length(p + i, len - i);
         }
     }
-    if (last < len && p[last] >= 0xC2 && p[last] <= 0xF4 &&
-        ft_utf8_invalid_length(p + last, len - last) == len - last) {
-        size_t need = p[last] >= 0xF0 ? 4 : p[last] >= 0xE0 ? 3 : 2;
-        if (len - last < need)
-            r->info->warnings |= FIXTEXT_WARN_TRUNCATED;
-    }
+    if (last < len && ft_utf8_lead_length(p[last]) >= 2 &&
+        ft_utf8_invalid_length(p + last, len - last) == len - last &&
+        len - last < ft_utf8_lead_length(p[last]))
+        r->info->warnings |= FIXTEXT_WARN_TRUNCATED;
     ft_report_note(r, "%ld invalid UTF-8 sequence%s -> U+FFFD", replaced, replaced == 1 ? "" : "s");
     return 1;
 }
@@ -104,14 +102,7 @@ static int decode_with_map(const ft_codec_map *m, const unsigned char *p, size_t
         }
         if (!cp || cp == FT_MAP_FALLBACK)
             goto need_iconv;
-        if (cp < 0x800) {
-            *o++ = (unsigned char)(0xC0 | cp >> 6);
-            *o++ = (unsigned char)(0x80 | (cp & 0x3F));
-        } else {
-            *o++ = (unsigned char)(0xE0 | cp >> 12);
-            *o++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-            *o++ = (unsigned char)(0x80 | (cp & 0x3F));
-        }
+        o += ft_utf8_encode(cp, o); /* (map entries are BMP characters: 2 or 3 bytes) */
     }
     out->len = (size_t)((char *)o - out->data);
     return 1;

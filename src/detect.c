@@ -230,7 +230,7 @@ typedef struct tally {
 static inline void tally_high(tally *t, uint32_t cp, unsigned cost)
 {
     t->hicost += cost;
-    if (cp >= 0x3040 && cp <= 0x30FF) {
+    if ((ft_cc(cp) & (FT_CC_KANA | FT_CC_HALFWIDTH)) == FT_CC_KANA) { /* (EUC-JP alone has the half-width ones) */
         t->kana++;
         t->kanacost += cost;
     }
@@ -247,11 +247,11 @@ static inline int ascii_letter(unsigned char b)
 static inline unsigned sandwich_cost(const unsigned char *p, size_t n, size_t at, size_t end,
                                      uint32_t cp)
 {
-    int wide = (cp >= 0x3040 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
-               (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFF00 && cp <= 0xFFEF);
-    return wide && at > 0 && end < n && ascii_letter(p[at - 1]) && ascii_letter(p[end])
-               ? (unsigned)Q8(SANDWICH_BITS)
-               : 0;
+    if (!(at > 0 && end < n && ascii_letter(p[at - 1]) && ascii_letter(p[end])))
+        return 0;
+    uint32_t f = ft_cc(cp); /* (an ideographic space between two words is no sandwich) */
+    int wide = (ft_is_cjk(cp) || (f & (FT_CC_FULLWIDTH | FT_CC_HALFWIDTH))) && !(f & FT_CC_SPACE);
+    return wide ? (unsigned)Q8(SANDWICH_BITS) : 0;
 }
 
 static unsigned long score_utf8(const unsigned char *p, size_t n, unsigned long limit, tally *t,

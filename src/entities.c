@@ -22,9 +22,7 @@ static int insertable(uint32_t cp)
 {
     if (cp == '\t')
         return 1;
-    if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
-        return 0;
-    return cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+    return !ft_is_control(cp) && ft_is_scalar_value(cp);
 }
 
 /* A tag, comment or declaration: '<' followed by a letter, '/', '!' or '?'. */
@@ -87,8 +85,9 @@ static size_t parse(const char *s, size_t n, uint32_t cp[2])
         }
         if (i == start || i >= n || s[i] != ';')
             return 0;
-        if (v >= 0x80 && v < 0xA0) /* HTML reads these as windows-1252 */
-            v = ft_c1_as_cp1252(v);
+        /* HTML reads 0x80..0x9F as windows-1252; its five holes stay C1 controls, which are not
+           insertable, so those references stay as written */
+        v = ft_c1_as_cp1252(v);
         if (!insertable(v))
             return 0; /* nothing sensible to put there: leave the text as written */
         cp[0] = v;
@@ -117,7 +116,7 @@ int ft_entities_decode(void *unused, const char *in, size_t len, ft_buf *out, ft
     unsigned count = 0;
     /* columns: count characters up to the first '&' */
     for (size_t k = 0; k < i; k++)
-        col += ((unsigned char)in[k] & 0xC0) != 0x80;
+        col += !ft_utf8_is_continuation((unsigned char)in[k]);
     while (i < len) {
         if (in[i] == '&') {
             uint32_t cp[2];
@@ -134,7 +133,7 @@ int ft_entities_decode(void *unused, const char *in, size_t len, ft_buf *out, ft
                 continue;
             }
         }
-        col += ((unsigned char)in[i] & 0xC0) != 0x80;
+        col += !ft_utf8_is_continuation((unsigned char)in[i]);
         i++;
     }
     if (!count)

@@ -79,9 +79,9 @@ size_t ft_window_cut(const unsigned char *p, size_t n)
     }
     for (size_t k = 1; k <= 4 && k <= n; k++) {
         unsigned char c = p[n - k];
-        if ((c & 0xC0) == 0x80)
+        if (ft_utf8_is_continuation(c))
             continue;
-        size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        size_t need = ft_utf8_lead_length(c); /* (0 for a byte that leads nothing: no cut) */
         return (need > k && n > k) ? n - k : n; /* cut before a character the window would split */
     }
     return n;

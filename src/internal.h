@@ -12,6 +12,7 @@
  *     NULL, says it with ft_report_note.
  * A stage's state is made once per worker by its create function and used by one thread at a
  * time; stages without state get NULL.
+ * What a character is (Han, kana, private use, a Latin letter...) every stage asks charclass.h.
  */
 #ifndef FIXTEXT_INTERNAL_H
 #define FIXTEXT_INTERNAL_H
@@ -21,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "charclass.h"
 #include "fixtext.h"
 
 /* ---- buf.c: growable byte buffer. The owner frees it with ft_buf_free. ---- */
@@ -66,8 +68,59 @@ static inline void ft_report_reported(ft_report *r, unsigned n)
  * Does nothing when explanations are off, so stages may call it unconditionally. */
 void ft_report_note(ft_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* ---- utf8.c: validation and decoding ---- */
+/* ---- utf8.c and the inline helpers below: UTF-8 validation, decoding and encoding ---- */
 #define FT_REPLACEMENT 0xFFFDu
+
+/* Length of the sequence a byte starts: 1 for ASCII, 2..4 for the lead bytes C2..F4, 0 for a byte
+ * that starts no well-formed sequence (a continuation byte, C0, C1, F5..FF). */
+static inline size_t ft_utf8_lead_length(unsigned char b)
+{
+    if (b < 0x80)
+        return 1;
+    if (b < 0xC2)
+        return 0;
+    if (b < 0xE0)
+        return 2;
+    if (b < 0xF0)
+        return 3;
+    return b < 0xF5 ? 4 : 0;
+}
+static inline int ft_utf8_is_continuation(unsigned char b)
+{
+    return (b & 0xC0) == 0x80;
+}
+/* A Unicode scalar value: a code point that is not a surrogate, what UTF-8 may encode. */
+static inline int ft_is_scalar_value(uint32_t cp)
+{
+    return cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
+}
+/* Writes cp as UTF-8 to out, which has room for 4 bytes, and returns the length (1..4). A value
+ * UTF-8 cannot encode (a surrogate, anything past U+10FFFF) is written as U+FFFD. */
+static inline size_t ft_utf8_encode(uint32_t cp, unsigned char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (unsigned char)(0xC0 | (cp >> 6));
+        out[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp - 0xD800 < 0x800 || cp > 0x10FFFF) /* (one test for the surrogates) */
+        cp = FT_REPLACEMENT;
+    if (cp < 0x10000) {
+        out[0] = (unsigned char)(0xE0 | (cp >> 12));
+        out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (unsigned char)(0xF0 | (cp >> 18));
+    out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
 
 /* Length of the longest prefix of p that is well-formed UTF-8. */
 size_t ft_utf8_valid_prefix(const unsigned char *p, size_t n);

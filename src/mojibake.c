@@ -102,36 +102,36 @@ void ft_mojibake_free(void *state)
 
 /* ---- plausibility with mojibake-specific features ---- */
 
-static int is_pua(uint32_t c)
+/* A CJK character (ft_is_cjk) or one of the vertical and small forms Big5 decodes its punctuation
+ * to: CJK text either way, and suspect beside a Latin letter. */
+static inline int cjk_class(const ft_char_class *c)
 {
-    return (c >= 0xE000 && c <= 0xF8FF) || (c >= 0xF0000 && c <= 0x10FFFD);
+    return ft_cc_cjk(c) || (c->flags & FT_CC_CJK_COMPAT_FORM);
+}
+static inline int is_cjk(uint32_t c)
+{
+    return cjk_class(ft_cc_record(c));
 }
 
-static int is_cjk(uint32_t c)
+/* Alphabetic script of a letter or of a mark of the same script (Thaana writes its vowels as
+ * marks) whose record is c: 1 Latin, 2 Greek, 3 Cyrillic, 4 the alphabets of the Middle East
+ * (Armenian, Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic), 0 anything else. */
+static int alphabet(uint32_t cp, const ft_char_class *c)
 {
-    return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3100 && c <= 0x312F) ||
-           (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7A3) ||
-           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F);
-}
-
-static int is_latin_letter(uint32_t c)
-{
-    return (c | 0x20) - 'a' < 26 || (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7);
-}
-
-/* Alphabetic script of a letter: 1 Latin, 2 Greek, 3 Cyrillic, 4 Armenian to NKo (Hebrew, Arabic,
- * Syriac…), 0 anything else. */
-static int alphabet(uint32_t c)
-{
-    if (is_latin_letter(c))
-        return 1;
-    if (c >= 0x370 && c <= 0x3FF)
+    switch (c->flags & FT_CC_COMBINING_MARK ? c->script : ft_cc_letter_script(cp, c)) {
+    case FT_USCRIPT_LATIN:
+        return ft_cc_latin_letter(c); /* (not the full-width letters of CJK text) */
+    case FT_USCRIPT_GREEK:
         return 2;
-    if (c >= 0x400 && c <= 0x52F)
+    case FT_USCRIPT_CYRILLIC:
         return 3;
-    if (c >= 0x531 && c <= 0x8FF)
+    case FT_USCRIPT_ARMENIAN: case FT_USCRIPT_HEBREW: case FT_USCRIPT_ARABIC:
+    case FT_USCRIPT_SYRIAC: case FT_USCRIPT_THAANA: case FT_USCRIPT_NKO:
+    case FT_USCRIPT_SAMARITAN: case FT_USCRIPT_MANDAIC:
         return 4;
-    return 0;
+    default:
+        return 0;
+    }
 }
 
 /* A windows-1252 reading of a double-byte lead that Latin text seldom puts before a letter:
@@ -143,15 +143,17 @@ static int dbcs_lead_reading(uint32_t l)
     static const char skip[] = "\xAA\xAB\xB0\xB2\xB3\xB5\xB7\xB9\xBA\xBB\xBC\xBD\xBE\xBF";
     if (l >= 0xA4 && l <= 0xBF && !memchr(skip, (int)l, sizeof skip - 1))
         return 1;
-    if (l >= 0x80 && l < 0xA0)
-        return 1; /* a C1 control: the latin-1 reading of a lead byte */
+    if (ft_is_c1_control(l))
+        return 1; /* the latin-1 reading of a lead byte */
     return (l >= 0xA1 && l <= 0xA3) || l == 0x201A || l == 0x0192 || l == 0x02C6 || l == 0x2030 ||
            l == 0x2039 || l == 0x02DC || l == 0x2122 || l == 0x203A;
 }
 
+
 /* Extra cost (1/8 bits) of c after prev for patterns that only wrong decodings write. */
-static unsigned extra_cost(uint32_t prev, uint32_t c)
+static unsigned extra_cost(int latin_line, uint32_t prev, uint32_t c)
 {
+    const ft_char_class *rp = ft_cc_record(prev), *rc = ft_cc_record(c); /* (looked up once) */
     unsigned x = 0;
     /* "锟斤拷" / "烫烫" are what U+FFFD and uninitialised memory look like through GBK */
     if ((prev == 0x951F && c == 0x65A4) || (prev == 0x65A4 && c == 0x62F7) || c == 0x951F)
@@ -160,28 +162,28 @@ static unsigned extra_cost(uint32_t prev, uint32_t c)
        symbol or another such reading */
     if (prev >= 0xC2 && prev <= 0xEF && c >= 0xA0 && c <= 0xBF)
         x += 8 * 6;
-    if (is_pua(c))
+    if (rc->flags & FT_CC_PRIVATE_USE)
         x += 8 * 4;
     /* a double-byte lead's windows-1252 reading before its ASCII trail: "¡A" (Big5 "，") */
     if (c >= 0x40 && c < 0x7F && dbcs_lead_reading(prev))
         x += 8 * 8;
     /* a CJK character glued to a Latin letter ("caf茅", "na茂ve"): a double-byte reading of
        accented Latin */
-    if ((is_cjk(c) && is_latin_letter(prev)) || (is_cjk(prev) && is_latin_letter(c)))
+    int cjk = cjk_class(rc);
+    if ((cjk && ft_cc_latin_letter(rp)) || (cjk_class(rp) && ft_cc_latin_letter(rc)))
         x += 8 * 5;
     /* a letter of another alphabet glued to a letter ("ĞÜ" + Syriac "ܪ") */
-    int sa = alphabet(prev), sb = alphabet(c);
+    int sa = alphabet(prev, rp), sb = alphabet(c, rc);
     if (sa && sb && sa != sb)
         x += 8 * 4;
+    if (latin_line && cjk)
+        x += 8 * 6;
     return x;
 }
 
 static unsigned step(const ft_mojibake *m, uint32_t prev, uint32_t c)
 {
-    unsigned x = ft_plausibility_step(prev, c) + extra_cost(prev, c);
-    if (m->latin_line && is_cjk(c))
-        x += 8 * 6;
-    return x;
+    return ft_plausibility_step(prev, c) + extra_cost(m->latin_line, prev, c);
 }
 
 /* ---- one reading over the current text ---- */
@@ -320,7 +322,7 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
             if (al) {
                 /* a '?' that stands for a lost UTF-8 lead byte: continuation bytes follow */
                 if (!((f[k] & BF_QMARK) && Y == MB_UTF8 && k + 1 < total && !(f[k + 1] & 7) &&
-                      (e[k + 1] & 0xC0) == 0x80))
+                      ft_utf8_is_continuation(e[k + 1])))
                     break;
             } else {
                 if (vec_push(&m->tmp, b))
@@ -333,7 +335,7 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
             /* a lost lead byte: it and the continuation bytes it led become one U+FFFD */
             k++;
             if (Y == MB_UTF8)
-                for (int t = 0; t < 3 && k < total && !(f[k] & 7) && (e[k] & 0xC0) == 0x80; t++)
+                for (int t = 0; t < 3 && k < total && !(f[k] & 7) && ft_utf8_is_continuation(e[k]); t++)
                     k++;
             if (vec_push(&m->tmp, FT_REPLACEMENT))
                 return (size_t)-1;
@@ -361,7 +363,7 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
             if (Y == MB_UTF8 && t >= 2 && m->x_single)
                 (*real)++; /* lead and continuation intact: still evidence of the reading */
             if (Y == MB_UTF8)
-                while (end < k + (size_t)L && end < total && !(f[end] & 7) && (e[end] & 0xC0) == 0x80)
+                while (end < k + (size_t)L && end < total && !(f[end] & 7) && ft_utf8_is_continuation(e[end]))
                     end++;
             k = end;
             if (vec_push(&m->tmp, FT_REPLACEMENT))
@@ -384,9 +386,9 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
         }
         if (!used)
             break;
-        /* planes 3-13 and 15-16 hold nothing text uses; noncharacters neither */
-        if ((cp >= 0x30000 && (cp < 0xE0000 || cp > 0xE01EF)) || (cp & 0xFFFE) == 0xFFFE ||
-            (cp >= 0xFDD0 && cp <= 0xFDEF))
+        /* planes 3-13 and 15-16 hold nothing text uses (plane 14 its tags and variation
+           selectors); noncharacters neither */
+        if ((cp >= 0x30000 && (cp < 0xE0000 || cp > 0xE01EF)) || ft_is_noncharacter(cp))
             break;
         if (vec_push(&m->tmp, cp))
             return (size_t)-1;
@@ -509,7 +511,7 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                        say too little */
                     line_co += co, line_cn += cn, line_chars += j - i;
                     for (size_t t = i; t < j; t++)
-                        line_wide += c[t] >= 0x80 && c[t] < 0xA0; /* a C1 control is evidence */
+                        line_wide += ft_is_c1_control(c[t]); /* a C1 control is evidence */
                     if (line_cn > line_co + 8 * 24) {
                         /* already far worse than the text as it is: a wrong reading */
                         res->spans = 0;
@@ -519,7 +521,7 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                         uint32_t d = m->tmp.v[t];
                         /* full-width punctuation counts double: a lone "，" is evidence enough */
                         line_wide += d >= 0x2E80;
-                        line_wide += (d >= 0x3000 && d <= 0x303F) || (d >= 0xFF00 && d <= 0xFF20);
+                        line_wide += (ft_cc(d) & (FT_CC_CJK_PUNCT | FT_CC_HALFWIDTH)) == FT_CC_CJK_PUNCT;
                     }
                 } else if (!same && cn + margin < co) {
                     res->gain += (long)(co - cn) - (long)prior_q(X, Y);
@@ -561,15 +563,35 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
 static uint8_t rare_bits[0x10000 / 8];
 static pthread_once_t rare_once = PTHREAD_ONCE_INIT;
 
+/* The repertoire the Latin and Shift_JIS readings produce besides letters: Latin-1 and the other
+ * alphabets' blocks below U+0370, General Punctuation up to Miscellaneous Technical, half-width
+ * katakana. */
+static inline int in_reading_repertoire(uint32_t ch)
+{
+    return ch < 0x370 || (ch >= 0x2000 && ch < 0x2600) || ft_is_halfwidth_katakana(ch);
+}
+
+/* Which characters of U+3000..303F (bits 0-63) and U+FF00..FF7F (bits 64-191) are CJK (the
+ * Han 々 〇 〡..〩 are): clean_by_bytes() takes a shortcut over the others without a look-up. */
+static uint64_t punct_blocks_cjk[3];
+
+static inline int punct_block_cjk(uint32_t ch)
+{
+    unsigned k = ch >= 0xFF00 ? 64 + (ch - 0xFF00) : ch - 0x3000;
+    return punct_blocks_cjk[k >> 6] >> (k & 63) & 1;
+}
+
 static void build_rare(void)
 {
     const unsigned threshold = 8 * 16;
     for (uint32_t ch = 0x80; ch < 0x10000; ch++) {
-        int want = is_cjk(ch) || ((ch < 0x370 || (ch >= 0x2000 && ch < 0x2600) ||
-                                   (ch >= 0xFF61 && ch <= 0xFF9F)) && !is_latin_letter(ch));
+        int want = is_cjk(ch) || (in_reading_repertoire(ch) && !ft_is_latin_letter(ch));
         if (want && ft_plausibility_unigram(ch) >= threshold)
             rare_bits[ch >> 3] |= (uint8_t)(1u << (ch & 7));
     }
+    for (unsigned k = 0; k < 192; k++)
+        if (is_cjk(k < 64 ? 0x3000 + k : 0xFF00 + (k - 64)))
+            punct_blocks_cjk[k >> 6] |= 1ull << (k & 63);
 }
 
 static void ft_mojibake_gate_init(void)
@@ -611,11 +633,13 @@ static inline int gate_step(gate *g, uint32_t ch, int fffd_counts)
         /* a double-byte code whose trail byte is ASCII, read as windows-1252 */
         return ch >= 0x40 && ch < 0x7F && dbcs_lead_reading(p1);
     }
-    if (ch < 0xA0 || (ch == FT_REPLACEMENT && fffd_counts) || is_pua(ch))
+    const ft_char_class *c = ft_cc_record(ch);
+    if (ft_is_c1_control(ch) || (ch == FT_REPLACEMENT && fffd_counts) ||
+        (c->flags & FT_CC_PRIVATE_USE))
         return 1;
     /* two neighbouring Latin-1 characters, one of them a symbol: a double-byte code read as
        windows-1252 ("¾øÀ½", "¶Ç´Â"); European text seldom glues a symbol to a letter */
-    if (ch <= 0xFF && p1 >= 0xA0 && p1 <= 0xFF && (!is_latin_letter(ch) || !is_latin_letter(p1)))
+    if (ch <= 0xFF && p1 >= 0xA0 && p1 <= 0xFF && (!ft_cc_latin_letter(c) || !ft_is_latin_letter(p1)))
         return 1;
     if (ch < 0x10000) {
         if (g->prev_lead & mb_mask_cont[ch])
@@ -624,15 +648,15 @@ static inline int gate_step(gate *g, uint32_t ch, int fffd_counts)
     } else {
         g->prev_lead = 0;
     }
-    if (is_cjk(ch)) {
+    if (cjk_class(c)) {
         g->cjk++;
         g->rare += is_rare(ch);
         return 0;
     }
     /* a rare symbol of the repertoire Latin and Shift_JIS readings produce; rare letters are no
-       sign ("ÜBERSICHT"; their wrong readings are caught above) */
-    return (ch < 0x370 || (ch >= 0x2000 && ch < 0x2600) || (ch >= 0xFF61 && ch <= 0xFF9F)) &&
-           is_rare(ch);
+       sign ("ÜBERSICHT"; their wrong readings are caught above). (The rare bits of a character
+       that is not CJK are set only in that repertoire: the bit first, it is one load.) */
+    return is_rare(ch) && in_reading_repertoire(ch);
 }
 
 /* CJK text: clean text has a few rare characters, wrong readings many (one in three for UTF-8
@@ -652,6 +676,14 @@ static int may_be_mojibake(const uint32_t *c, size_t n, int fffd_counts)
     return gate_rare_run(&g);
 }
 
+/* U+4000..U+9FFF, unified ideographs all but the Yijing hexagrams U+4DC0..4DFF (E4 B7 xx): CJK
+ * characters (is_cjk) that are nobody's Latin lead or continuation. s holds a whole
+ * character (valid UTF-8 by contract). */
+static inline int starts_ideograph(const unsigned char *s)
+{
+    return (unsigned)(s[0] - 0xE4) <= 0xE9 - 0xE4 && !(s[0] == 0xE4 && s[1] == 0xB7);
+}
+
 /* The gate straight from a line's bytes: 1 when the line certainly holds no mojibake (exactly
  * !may_be_mojibake(its code points, 1)). Runs of ASCII, of unified ideographs and of CJK
  * punctuation take shortcuts that give gate_step's answer without its look-ups, so clean lines
@@ -661,10 +693,8 @@ static int clean_by_bytes(const unsigned char *s, size_t len)
     gate g = {0, 0, 0, 0, 0};
     for (size_t i = 0; i < len;) {
         unsigned char b = s[i];
-        if (b >= 0xE4 && b <= 0xE9) {
-            /* U+4000..U+9FFF, unified ideographs, the bulk of it: CJK, nobody's Latin lead or
-               continuation; a run of them in a tight loop (valid UTF-8 by contract, so both
-               trail bytes are there) */
+        if (starts_ideograph(s + i)) {
+            /* the bulk of CJK text: a run of them in a tight loop */
             uint32_t ch = g.prev, before;
             do {
                 before = ch;
@@ -672,18 +702,21 @@ static int clean_by_bytes(const unsigned char *s, size_t len)
                 g.cjk++;
                 g.rare += rare_bits[ch >> 3] >> (ch & 7) & 1;
                 i += 3;
-            } while (i < len && (unsigned)(s[i] - 0xE4) <= 0xE9 - 0xE4);
+            } while (i < len && starts_ideograph(s + i));
             g.prev2 = before, g.prev = ch, g.prev_lead = 0;
             continue;
         }
         if ((b == 0xEF && (s[i + 1] == 0xBC || (s[i + 1] == 0xBD && s[i + 2] < 0xA1))) ||
             (b == 0xE3 && s[i + 1] == 0x80)) {
             /* full-width forms U+FF00..U+FF60 and CJK punctuation U+3000..U+303F: no
-               single-byte codec has them and none is rare */
-            g.prev2 = g.prev;
-            g.prev = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
-            g.prev_lead = 0, i += 3;
-            continue;
+               single-byte codec has them and none is rare; the Han ones among them (々 〇 〡)
+               count as CJK characters, in gate_step below */
+            uint32_t ch = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
+            if (!punct_block_cjk(ch)) {
+                g.prev2 = g.prev, g.prev = ch;
+                g.prev_lead = 0, i += 3;
+                continue;
+            }
         }
         uint32_t ch;
         i += ft_utf8_decode(s + i, &ch);
@@ -751,16 +784,6 @@ static void gates(const uint32_t *c, size_t n, unsigned *utf8_x, unsigned *pair_
     *cjk_rare = rare >= 1 && rare * 3 >= cjk;
 }
 
-static inline int u8_cont(uint8_t b)
-{
-    return b >= 0x80 && b <= 0xBF;
-}
-
-static inline int u8_need(uint8_t b)
-{
-    return b >= 0xC2 && b <= 0xDF ? 1 : b >= 0xE0 && b <= 0xEF ? 2 : b >= 0xF0 && b <= 0xF4 ? 3 : -1;
-}
-
 /* Does the X encoding of c hold a span of UTF-8 sequences that begins and ends on character
  * boundaries, as a repair needs? A byte-level walk with no costing: most clean CJK lines fail it,
  * while the per-character masks alone let nearly all of them through. A single CJK character
@@ -805,7 +828,7 @@ static int utf8_candidate(int X, const uint32_t *c, size_t n)
             for (int k = 0; k < len; k++) {
                 uint8_t y = b[k];
                 if (need > 0) {
-                    if (!u8_cont(y)) {
+                    if (!ft_utf8_is_continuation(y)) {
                         bad = 1;
                         if (!k)
                             next = j; /* this character may lead a chain of its own */
@@ -820,7 +843,7 @@ static int utf8_candidate(int X, const uint32_t *c, size_t n)
                         break;
                     }
                 } else {
-                    need = u8_need(y);
+                    need = (int)ft_utf8_lead_length(y) - 1; /* bytes still to come; -1: no lead */
                     intact = 1;
                     if (need < 0) {
                         bad = 1;
@@ -831,7 +854,8 @@ static int utf8_candidate(int X, const uint32_t *c, size_t n)
             if (bad || ended)
                 break;
             if (!need && seqs) {
-                if (j == i && len == 2 && is_cjk(c[i]) && (i == 0 || is_cjk(c[i - 1]) || c[i - 1] >= 0x3000) &&
+                if (j == i && len == 2 && is_cjk(c[i]) &&
+                    (i == 0 || is_cjk(c[i - 1]) || c[i - 1] >= 0x3000) &&
                     (i + 1 == n || is_cjk(c[i + 1]) || c[i + 1] >= 0x3000)) {
                     next = i + 1;
                     break;
@@ -961,7 +985,7 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
 
     size_t latin = 0, cjk = 0;
     for (size_t k = 0; k < m->cur.len; k++)
-        latin += is_latin_letter(m->cur.v[k]), cjk += is_cjk(m->cur.v[k]);
+        latin += ft_is_latin_letter(m->cur.v[k]), cjk += is_cjk(m->cur.v[k]);
     m->latin_line = cjk * 8 < latin;
 
     int changed = 0;

@@ -245,25 +245,12 @@ int mb_codecs_init(void)
     return atomic_load(&state) == 1 ? 0 : -1;
 }
 
-static int utf8_len(uint8_t b)
-{
-    if (b < 0x80)
-        return 1;
-    if (b >= 0xC2 && b <= 0xDF)
-        return 2;
-    if (b >= 0xE0 && b <= 0xEF)
-        return 3;
-    if (b >= 0xF0 && b <= 0xF4)
-        return 4;
-    return 0;
-}
-
 int mb_lead_length(int codec, uint8_t b)
 {
     if (b < 0x80)
         return 1;
     if (codec == MB_UTF8)
-        return utf8_len(b);
+        return (int)ft_utf8_lead_length(b);
     if (codec < N_SB)
         return sb_dec[codec][b - 0x80] ? 1 : 0;
     return db_lead[codec - MB_FIRST_DBCS][b];
@@ -277,17 +264,17 @@ int mb_decode(int codec, const uint8_t *p, size_t n, uint32_t *cp)
         return 1;
     }
     if (codec == MB_UTF8) {
-        int len = utf8_len(b);
+        int len = (int)ft_utf8_lead_length(b);
         if (!len || (size_t)len > n)
             return 0;
         uint32_t c = b & (0xFF >> (len + 1));
         for (int i = 1; i < len; i++) {
-            if ((p[i] & 0xC0) != 0x80)
+            if (!ft_utf8_is_continuation(p[i]))
                 return 0;
             c = c << 6 | (p[i] & 0x3F);
         }
         static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
-        if (c < min[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        if (c < min[len] || !ft_is_scalar_value(c))
             return 0;
         *cp = c;
         return len;

@@ -267,19 +267,14 @@ static size_t char_before(const text *t, size_t end, uint32_t *cp)
     if (end == 0)
         return end;
     size_t s = end - 1;
-    while (s > 0 && end - s < 4 && (vbyte(t, s) & 0xC0) == 0x80)
+    while (s > 0 && end - s < 4 && ft_utf8_is_continuation(vbyte(t, s)))
         s--;
     unsigned char c[4];
     for (size_t k = s; k < end; k++)
         c[k - s] = vbyte(t, k);
-    if ((c[0] & 0xC0) == 0x80 || ft_utf8_decode(c, cp) != end - s)
+    if (ft_utf8_is_continuation(c[0]) || ft_utf8_decode(c, cp) != end - s)
         return end;
     return s;
-}
-
-static int is_private_use(uint32_t cp)
-{
-    return (cp >= 0xE000 && cp <= 0xF8FF) || cp >= 0xF0000;
 }
 
 /* The longest run of '?' still read as characters lost from double-byte text. */
@@ -289,7 +284,7 @@ static int is_private_use(uint32_t cp)
  * a double-byte character was (so right after a Han character or another lost one). */
 static int is_lost(const text *t, size_t start, uint32_t cp)
 {
-    if (cp == FT_REPLACEMENT || is_private_use(cp))
+    if (cp == FT_REPLACEMENT || ft_is_private_use(cp))
         return 1;
     if (cp != '?')
         return 0;
@@ -307,7 +302,7 @@ static int is_lost(const text *t, size_t start, uint32_t cp)
     }
     /* after a Han character (or another lost one): not after kana, Hangul or Latin, whose
      * texts have their own uses for '?' followed by a parenthesis */
-    return before == FT_REPLACEMENT || is_private_use(before) || reading_set(before) >= 0;
+    return before == FT_REPLACEMENT || ft_is_private_use(before) || reading_set(before) >= 0;
 }
 
 /* The Han character a GBK pair was split from: prev's last GB18030 byte + the ASCII byte trail.
@@ -319,16 +314,7 @@ static uint32_t rebuild_gbk_pair(uint32_t prev, unsigned char trail)
         return 0;
     /* prev as UTF-8 (it is a character of the line, so no surrogate and at most U+10FFFF) */
     char in[4], gb[8];
-    size_t il;
-    if (prev < 0x800) {
-        in[0] = (char)(0xC0 | prev >> 6), in[1] = (char)(0x80 | (prev & 0x3F)), il = 2;
-    } else if (prev < 0x10000) {
-        in[0] = (char)(0xE0 | prev >> 12), in[1] = (char)(0x80 | (prev >> 6 & 0x3F));
-        in[2] = (char)(0x80 | (prev & 0x3F)), il = 3;
-    } else {
-        in[0] = (char)(0xF0 | prev >> 18), in[1] = (char)(0x80 | (prev >> 12 & 0x3F));
-        in[2] = (char)(0x80 | (prev >> 6 & 0x3F)), in[3] = (char)(0x80 | (prev & 0x3F)), il = 4;
-    }
+    size_t il = ft_utf8_encode(prev, (unsigned char *)in);
     char *ip = in, *op = gb;
     size_t ol = sizeof gb;
     size_t rc = iconv(enc, &ip, &il, &op, &ol);
@@ -361,7 +347,7 @@ static int annotates(const text *t, size_t open, const syllable *s)
     if (start == open)
         return 0;
     /* a variation selector picks a glyph of the character before it: look through it */
-    if ((cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF)) {
+    if (ft_is_variation_selector(cp)) {
         size_t s2 = char_before(t, start, &cp);
         if (s2 == start)
             return 0;

@@ -5,7 +5,7 @@
  *
  * cost(b | a) = the stored pair cost when (a, b) is a known pair, else the unigram cost of b plus
  * the back-off -log2(1 - lambda). Characters the tables do not know get a cost from their Unicode
- * class (ICU general category): unassigned, private-use, surrogates and controls cost most. A few
+ * class (charclass.h): unassigned, private-use, surrogates and controls cost most. A few
  * mojibake-typical pairs (a Latin-1 reading of a UTF-8 lead byte followed by a reading of a
  * continuation byte: "Ã©", "â€", "Â ") cost extra, because no language writes them, and so do
  * words that mix alphabets (Latin, Greek, Cyrillic, Hebrew, Arabic letters side by side) and
@@ -13,7 +13,6 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <unicode/uchar.h>
 
 #include "internal.h"
 #include "plausibility_tables.h"
@@ -32,47 +31,33 @@ static unsigned class_cost(uint32_t cp)
 {
     if (cp == '\t')
         return Q(6);
-    if (cp < 0x20 || cp == 0x7F)
-        return Q(24);
-    if (cp >= 0x80 && cp < 0xA0)
-        return Q(24); /* C1 controls: almost always a wrong decoding */
+    const ft_char_class *c = ft_cc_record(cp);
+    uint32_t f = c->flags;
+    if (f & FT_CC_CONTROL)
+        return Q(24); /* C0, DEL and above all C1 controls: almost always a wrong decoding */
     if (cp == FT_REPLACEMENT)
         return Q(20);
-    if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF))
-        return Q(17); /* an ideograph too rare for the tables */
-    if (cp >= 0xAC00 && cp <= 0xD7A3)
-        return Q(18); /* a Hangul syllable nobody uses */
-    if (cp >= 0xFF61 && cp <= 0xFF9F)
-        return Q(16); /* half-width katakana: Shift_JIS readings of other encodings */
-    if (cp >= 0x20000 && cp <= 0x3FFFF)
-        return Q(19);
-    switch (u_charType((UChar32)cp)) {
-    case U_UNASSIGNED:
-    case U_SURROGATE:
+    if (f & FT_CC_HAN)
+        return cp < 0x20000 ? Q(17) : Q(19); /* an ideograph too rare for the tables */
+    if ((f & (FT_CC_HANGUL | FT_CC_LETTER)) == (FT_CC_HANGUL | FT_CC_LETTER))
+        return Q(18); /* a Hangul syllable (or jamo) nobody uses */
+    if (ft_is_halfwidth_katakana(cp))
+        return Q(16); /* Shift_JIS readings of other encodings */
+    if (f & (FT_CC_UNASSIGNED | FT_CC_SURROGATE))
         return Q(26);
-    case U_PRIVATE_USE_CHAR:
+    if (f & FT_CC_PRIVATE_USE)
         return Q(22);
-    case U_CONTROL_CHAR:
-    case U_FORMAT_CHAR:
+    if (f & FT_CC_FORMAT)
         return Q(20);
-    case U_NON_SPACING_MARK:
-    case U_ENCLOSING_MARK:
-    case U_COMBINING_SPACING_MARK:
+    if (f & FT_CC_COMBINING_MARK)
         return Q(16);
-    case U_DECIMAL_DIGIT_NUMBER:
-    case U_SPACE_SEPARATOR:
+    if (f & (FT_CC_DIGIT | FT_CC_SPACE))
         return Q(13);
-    case U_OTHER_SYMBOL:
+    if (c->category == FT_GC_SO)
         return cp >= 0x1F000 ? Q(12) : Q(15); /* emoji are common in real text */
-    case U_UPPERCASE_LETTER:
-    case U_LOWERCASE_LETTER:
-    case U_TITLECASE_LETTER:
-    case U_MODIFIER_LETTER:
-    case U_OTHER_LETTER:
+    if (f & FT_CC_LETTER)
         return Q(17);
-    default:
-        return Q(15);
-    }
+    return Q(15);
 }
 
 static void build_unigrams(void)
@@ -130,40 +115,29 @@ unsigned ft_plausibility_floor(uint32_t cp)
     return 0; /* supplementary characters: no bound kept */
 }
 
-/* The cp1252 readings of bytes 0x80-0x9F (UTF-8 continuation bytes seen as windows-1252). */
-static int is_c1_reading(uint32_t cp)
+/* The script of a letter (or Arabic digit) cp whose record is c, for the scripts decodings mix up
+ * (0: none or other): 1 Latin, 2 Greek, 3 Cyrillic, 4 Hebrew, 5 Arabic, 6 CJK (ft_is_cjk: Han,
+ * kana, Hangul, Bopomofo). */
+static int letter_script(uint32_t cp, const ft_char_class *c)
 {
-    switch (cp) {
-    case 0x20AC: case 0x201A: case 0x0192: case 0x201E: case 0x2026: case 0x2020: case 0x2021:
-    case 0x02C6: case 0x2030: case 0x0160: case 0x2039: case 0x0152: case 0x017D: case 0x2018:
-    case 0x2019: case 0x201C: case 0x201D: case 0x2022: case 0x2013: case 0x2014: case 0x02DC:
-    case 0x2122: case 0x0161: case 0x203A: case 0x0153: case 0x017E: case 0x0178:
-        return 1;
+    if (ft_cc_cjk(c))
+        return 6;
+    switch (ft_cc_letter_script(cp, c)) {
+    case FT_USCRIPT_LATIN:
+        return ft_cc_latin_letter(c);
+    case FT_USCRIPT_GREEK:
+        return 2;
+    case FT_USCRIPT_CYRILLIC:
+        return 3;
+    case FT_USCRIPT_HEBREW:
+        return 4;
+    case FT_USCRIPT_ARABIC:
+        return 5;
+    case FT_USCRIPT_UNKNOWN: /* not a letter: the Arabic-Indic digits count as Arabic */
+        return c->script == FT_USCRIPT_ARABIC && (c->flags & FT_CC_DIGIT) ? 5 : 0;
     default:
         return 0;
     }
-}
-
-/* The script of a letter (or Arabic digit), for the scripts decodings mix up (0: none or other):
- * 1 Latin, 2 Greek, 3 Cyrillic, 4 Hebrew, 5 Arabic, 6 CJK (Han, kana, Hangul). */
-static int letter_script(uint32_t cp)
-{
-    if (cp < 0x80)
-        return ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') ? 1 : 0;
-    if (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7)
-        return 1;
-    if (cp >= 0x386 && cp <= 0x3FF)
-        return 2;
-    if (cp >= 0x400 && cp <= 0x52F)
-        return 3;
-    if (cp >= 0x5D0 && cp <= 0x5EA)
-        return 4;
-    if ((cp >= 0x620 && cp <= 0x64A) || (cp >= 0x660 && cp <= 0x669) || (cp >= 0x6F0 && cp <= 0x6F9))
-        return 5;
-    if ((cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x9FFF) ||
-        (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF))
-        return 6;
-    return 0;
 }
 
 /* Neighbouring letters of scripts that real text does not put side by side: two alphabets inside
@@ -186,16 +160,20 @@ unsigned ft_plausibility_step(uint32_t prev, uint32_t cp)
     if (prev < 0x3000 || cp < 0x3000) { /* (two CJK characters never clash) */
         /* Letters of two alphabets inside one word ("katalogа", "FRANاOIS"): what a single-byte
          * text read with another code page looks like, and almost never real text. */
-        int a = letter_script(prev), b = letter_script(cp);
+        const ft_char_class *rp = ft_cc_record(prev), *rc = ft_cc_record(cp); /* (looked up once) */
+        uint32_t fp = rp->flags, fc = rc->flags;
+        int a = letter_script(prev, rp), b = letter_script(cp, rc);
         if (scripts_clash(a, b))
             extra += Q(8);
         /* Box-drawing and block characters touching a letter or digit: KOI8 / code page
          * readings of other text ("dpkg═1.21"); drawings put them next to each other or to
          * spaces. */
-        if (((cp >= 0x2500 && cp <= 0x259F) && ((a && a != 6) || (prev >= '0' && prev <= '9'))) ||
-            ((prev >= 0x2500 && prev <= 0x259F) && ((b && b != 6) || (cp >= '0' && cp <= '9'))))
+        if (((fc & FT_CC_BOX_DRAWING) && ((a && a != 6) || (prev >= '0' && prev <= '9'))) ||
+            ((fp & FT_CC_BOX_DRAWING) && ((b && b != 6) || (cp >= '0' && cp <= '9'))))
             extra += Q(8);
-        if (prev >= 0xC2 && prev <= 0xEF && ((cp >= 0x80 && cp <= 0xBF) || is_c1_reading(cp)))
+        /* (a UTF-8 lead byte's Latin-1 reading, then a continuation byte's Latin-1 or
+           windows-1252 reading) */
+        if (prev >= 0xC2 && prev <= 0xEF && ((cp >= 0x80 && cp <= 0xBF) || (fc & FT_CC_CP1252_C1)))
             extra += Q(6);
     }
     if (prev != 0xFFFFFFFFu) {

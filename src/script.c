@@ -10,13 +10,6 @@
 #include "internal.h"
 #include "script_table.h"
 
-/* CJK unified ideographs (with extension A and the supplementary planes) and compatibility ones */
-static int is_han(uint32_t cp)
-{
-    return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
-           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF);
-}
-
 int ft_script_classify(const char *utf8, size_t len)
 {
     const unsigned char *p = (const unsigned char *)utf8;
@@ -25,15 +18,16 @@ int ft_script_classify(const char *utf8, size_t len)
     size_t i = 0;
     while (i < len) {
         /* Every marked character is at U+3400 or above: lead byte 0xE3 or more. */
+        size_t k = ft_utf8_lead_length(p[i]);
         if (p[i] < 0xE3) {
-            i += p[i] < 0x80 ? 1 : p[i] < 0xE0 ? 2 : 3;
+            i += k ? k : 1; /* (a stray continuation byte: step over it) */
             continue;
         }
-        if (i + (p[i] < 0xF0 ? 3 : 4) > len)
+        if (!k || i + k > len)
             break; /* not valid UTF-8 after all: classify what came before */
         uint32_t cp;
         i += ft_utf8_decode(p + i, &cp);
-        han |= is_han(cp);
+        han |= ft_is_han(cp);
         unsigned f = ft_script_flags(cp) & (FT_SO | FT_TO);
         if (f == (FT_SO | FT_TO))
             continue; /* one of the few characters both dictionaries change: no evidence */

@@ -20,14 +20,11 @@
    ASCII trail, an ASCII byte that resynchronised, a last orphan lead's U+FFFD. */
 #define REALIGNED_MAX (RUN_MAX + 4)
 
-static int is_han(uint32_t c)
+/* What an unmapped GBK pair decodes to: a private-use character of the BMP (those
+ * has_private_use() finds in the bytes; planes 15 and 16 come from no legacy codec). */
+static int is_unmapped_pair(uint32_t c)
 {
-    return (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF);
-}
-
-static int is_pua(uint32_t c)
-{
-    return c >= 0xE000 && c <= 0xF8FF;
+    return c < 0x10000 && ft_is_private_use(c);
 }
 
 /* Realigns cps[a..) (a run of Han characters): on success fills out (n_out) and returns the number
@@ -38,7 +35,7 @@ static size_t realign(const uint32_t *cps, size_t n, size_t a, uint32_t *out, si
     size_t owner_end[2 * RUN_MAX + 2]; /* character index after the one that owns each byte */
     size_t nb = 0, i = a;
     /* the run: Han characters, then at most one ASCII character that may be a trail byte */
-    while (i < n && i - a < RUN_MAX && is_han(cps[i])) {
+    while (i < n && i - a < RUN_MAX && ft_is_han(cps[i])) {
         uint8_t b[2];
         if (mb_encode(MB_GBK, cps[i], b) != 2)
             break;
@@ -129,8 +126,8 @@ int ft_shifted_repair(void *unused, const char *in, size_t len, ft_buf *out, ft_
     size_t i = 0;
     while (i < n) {
         uint32_t c = cps[i];
-        if (c == '?' || is_pua(c)) {
-            if (is_pua(c))
+        if (c == '?' || is_unmapped_pair(c)) {
+            if (is_unmapped_pair(c))
                 reported++, ft_report_note(r, "private-use character; column %zu", i + 1);
             since_q = 0;
             if (ft_buf_put_cp(out, c))
@@ -139,7 +136,7 @@ int ft_shifted_repair(void *unused, const char *in, size_t len, ft_buf *out, ft_
             i++;
             continue;
         }
-        if (since_q <= WINDOW && is_han(c) && (i == 0 || !is_han(cps[i - 1]))) {
+        if (since_q <= WINDOW && ft_is_han(c) && (i == 0 || !ft_is_han(cps[i - 1]))) {
             uint32_t rr[REALIGNED_MAX];
             size_t nr = 0;
             size_t cover = realign(cps, n, i, rr, &nr);

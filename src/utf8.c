@@ -9,34 +9,23 @@
 
 #include "internal.h"
 
-/* Allowed range of the second byte for each lead byte; later bytes are always 80..BF. */
+/* Allowed range of the second byte for each lead byte (narrower after E0, ED, F0 and F4: no
+ * overlong forms, surrogates or code points past U+10FFFF); later bytes are always 80..BF.
+ * Returns the sequence's length, 0 when lead starts no multi-byte sequence. */
 static int second_byte_range(unsigned char lead, unsigned char *lo, unsigned char *hi)
 {
     *lo = 0x80;
     *hi = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF)
-        return 2;
-    if (lead == 0xE0) {
+    if (lead == 0xE0)
         *lo = 0xA0;
-        return 3;
-    }
-    if (lead == 0xED) {
+    else if (lead == 0xED)
         *hi = 0x9F;
-        return 3;
-    }
-    if (lead >= 0xE1 && lead <= 0xEF)
-        return 3;
-    if (lead == 0xF0) {
+    else if (lead == 0xF0)
         *lo = 0x90;
-        return 4;
-    }
-    if (lead == 0xF4) {
+    else if (lead == 0xF4)
         *hi = 0x8F;
-        return 4;
-    }
-    if (lead >= 0xF1 && lead <= 0xF3)
-        return 4;
-    return 0;
+    size_t len = ft_utf8_lead_length(lead);
+    return len >= 2 ? (int)len : 0;
 }
 
 /* Counts how many bytes of a sequence starting at p are well-formed (its prefix), and its full
@@ -54,7 +43,7 @@ static void scan_sequence(const unsigned char *p, size_t n, size_t *good, size_t
         return;
     *good = 2;
     for (size_t i = 2; i < len; i++) {
-        if (i >= n || (p[i] & 0xC0) != 0x80)
+        if (i >= n || !ft_utf8_is_continuation(p[i]))
             return;
         *good = i + 1;
     }
@@ -99,8 +88,8 @@ static inline size_t scan(const unsigned char *p, size_t n, unsigned *count)
             continue;
         }
         /* Three-byte characters E1..EC and EE..EF (CJK, most of the BMP) take the short way. */
-        if (c >= 0xE1 && c != 0xED && i + 2 < n && (p[i + 1] & 0xC0) == 0x80 &&
-            (p[i + 2] & 0xC0) == 0x80 && c <= 0xEF) {
+        if (c >= 0xE1 && c != 0xED && i + 2 < n && ft_utf8_is_continuation(p[i + 1]) &&
+            ft_utf8_is_continuation(p[i + 2]) && c <= 0xEF) {
             if (count && c == 0xEF && p[i + 1] == 0xBF && p[i + 2] == 0xBD)
                 replacements++;
             i += 3;

@@ -99,19 +99,13 @@ static int cjk_utf16(const unsigned char *p, size_t n, int big)
     size_t len = 0;
     for (size_t i = 0; i < units; i++) {
         uint32_t u = big ? (uint32_t)p[2 * i] << 8 | p[2 * i + 1] : (uint32_t)p[2 * i + 1] << 8 | p[2 * i];
-        int east_asian = (u >= 0x4E00 && u <= 0x9FFF) || (u >= 0x3400 && u <= 0x4DBF) ||
-                         (u >= 0x3000 && u <= 0x30FF) || (u >= 0xFF01 && u <= 0xFF5E);
+        int east_asian = (ft_cc(u) & (FT_CC_HAN | FT_CC_KANA | FT_CC_CJK_PUNCT | FT_CC_FULLWIDTH)) != 0;
         int ascii = (u >= 0x20 && u < 0x7F) || u == '\n' || u == '\r' || u == '\t';
         good += east_asian || ascii;
-        /* (units outside those ranges, surrogates among them, only count against the reading) */
-        if (u < 0x80) {
-            text[len++] = (char)u;
-        } else if (u < 0x800) {
-            text[len++] = (char)(0xC0 | u >> 6), text[len++] = (char)(0x80 | (u & 0x3F));
-        } else if (u < 0xD800 || u > 0xDFFF) {
-            text[len++] = (char)(0xE0 | u >> 12), text[len++] = (char)(0x80 | ((u >> 6) & 0x3F));
-            text[len++] = (char)(0x80 | (u & 0x3F));
-        }
+        /* (units outside those ranges, surrogates among them, only count against the reading;
+           a surrogate unit is left out of the text the model judges) */
+        if (ft_is_scalar_value(u))
+            len += ft_utf8_encode(u, (unsigned char *)text + len);
     }
     int natural = good * 100 >= units * CJK_UNITS_PERCENT &&
                   ft_plausibility_cost(text, len) <= CJK_MAX_COST;

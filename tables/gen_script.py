@@ -23,8 +23,8 @@ The classifier uses FT_SO/FT_TO (a character that is valid in both scripts, such
 nothing); the converter uses FT_SC/FT_TC and the variant flags (see src/convert.c).
 
 Layout: ft_script_index[cp >> 8] (0x1100 uint16 entries) names a 256-entry block of
-ft_script_blocks[]; block 0 is all zero, so most of Unicode costs two bytes of index. The header
-also holds ft_is_han(), the Han ranges both the classifier and the converter use.
+ft_script_blocks[]; block 0 is all zero, so most of Unicode costs two bytes of index. (Whether a
+character is Han at all is the character-class table's answer: src/charclass.h.)
 
 Usage: gen_script.py [OPENCC_DATA_DIR] > tables/script_table.c   (writes script_table.h beside
 the .c named by --header, default tables/script_table.h)
@@ -143,12 +143,6 @@ def main():
         h.write("/* Flags of one code point (0 for any character OpenCC's dictionaries do not mark). */\n")
         h.write("static inline unsigned ft_script_flags(uint32_t cp)\n{\n")
         h.write("    return cp < 0x110000 ? ft_script_blocks[ft_script_index[cp >> 8]][cp & 0xFF] : 0;\n")
-        h.write("}\n\n")
-        h.write("/* 1 for a Han ideograph: CJK Unified Ideographs and their extensions A-H, the\n")
-        h.write(" * compatibility ideographs, and 〇 (U+3007), which OpenCC's phrases use as a digit. */\n")
-        h.write("static inline int ft_is_han(uint32_t cp)\n{\n")
-        h.write("    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || cp == 0x3007 ||\n")
-        h.write("           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x323AF);\n")
         h.write("}\n\n#endif\n")
 
     w = sys.stdout.write

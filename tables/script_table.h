@@ -31,12 +31,4 @@ static inline unsigned ft_script_flags(uint32_t cp)
     return cp < 0x110000 ? ft_script_blocks[ft_script_index[cp >> 8]][cp & 0xFF] : 0;
 }
 
-/* 1 for a Han ideograph: CJK Unified Ideographs and their extensions A-H, the
- * compatibility ideographs, and 〇 (U+3007), which OpenCC's phrases use as a digit. */
-static inline int ft_is_han(uint32_t cp)
-{
-    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || cp == 0x3007 ||
-           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x323AF);
-}
-
 #endif
