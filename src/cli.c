@@ -140,9 +140,20 @@ static const char *combine_script(const char *a, const char *b)
     return "mixed";
 }
 
+/* Forgets the line that was said; the encodings array is left as it is (nencodings says how
+ * much of it counts), so that the reset costs nothing beside a line. */
+static void line_acc_reset(line_acc *a)
+{
+    a->decided = 0;
+    a->score = a->runner_up_score = 0;
+    a->runner_up = a->script = a->encoding = NULL;
+    a->warnings = 0;
+    a->nencodings = 0;
+}
+
 static void line_acc_add(line_acc *a, const fixtext_line_info *info)
 {
-    int ascii = same_name(info->encoding, "ASCII");
+    int ascii = info->encoding && info->encoding[0] == 'A' && same_name(info->encoding, "ASCII");
     if (!a->decided && (!a->encoding || !ascii)) {
         a->decided = !ascii;
         a->encoding = info->encoding;
@@ -289,7 +300,7 @@ static int on_line(void *opaque, const fixtext_line_info *info)
         print_warnings(r, number);
         if (r->cfg->detect)
             print_detect_record(r, number);
-        r->acc = (line_acc){0};
+        line_acc_reset(&r->acc);
     }
     if (r->cfg->explain)
         print_explanation(r, info);
