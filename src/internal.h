@@ -257,11 +257,14 @@ typedef struct ft_wide ft_wide;
  * the length of a byte order mark to drop. */
 int ft_wide_decide(const char *from, int sniff, const unsigned char *p, size_t n, int at_eof,
                    size_t *bom);
-/* other: the iconv name for FT_WIDE_OTHER (ignored otherwise). NULL when iconv lacks it. */
+/* other: the iconv name for FT_WIDE_OTHER (ignored otherwise); it must outlive every report that
+ * names the encoding (the context's own copy of its options does). NULL when iconv lacks it. */
 ft_wide *ft_wide_new(int kind, const char *other);
 void ft_wide_free(ft_wide *w);
 const char *ft_wide_name(int kind);
-const char *ft_wide_encoding(const ft_wide *w); /* the name it converts from */
+/* The name it converts from: a static string, or `other`, so that statistics may keep it after
+ * the converter is freed. */
+const char *ft_wide_encoding(const ft_wide *w);
 /* 1 when name's codec writes each ASCII character as that one byte (lines framed on raw bytes). */
 int ft_codec_ascii_compatible(const char *name);
 /* Converts the next chunk to UTF-8 appended to out, keeping an incomplete unit for the next call.

@@ -172,7 +172,7 @@ int ft_wide_sniff(const unsigned char *p, size_t n, int at_eof, size_t *bom_len)
 
 struct ft_wide {
     int kind;
-    char name[64];             /* the iconv name converted from */
+    const char *name;          /* the iconv name converted from: static, or the caller's string */
     iconv_t cd;
     unsigned char pending[16]; /* an incomplete unit (or surrogate pair, or shift sequence) */
     size_t npending;
@@ -216,7 +216,7 @@ ft_wide *ft_wide_new(int kind, const char *other)
     if (!w)
         return NULL;
     w->kind = kind;
-    snprintf(w->name, sizeof w->name, "%s", kind == FT_WIDE_OTHER ? other : ft_wide_name(kind));
+    w->name = kind == FT_WIDE_OTHER ? other : ft_wide_name(kind);
     w->cd = iconv_open("UTF-8", w->name);
     if (w->cd == (iconv_t)-1) {
         free(w);

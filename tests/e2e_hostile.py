@@ -167,6 +167,17 @@ def test_from_encodings_that_are_not_ascii_compatible():
               (r.stdout[:80], r.stderr[-200:]))
 
 
+def test_wide_input_then_another():
+    """The statistics keep the name of a UTF-16 input's encoding after its converter is gone: a
+    second input on the same context once read freed memory there (the sanitizer run sees it)."""
+    fixtures = os.path.join(SOURCE, "fixtures", "detect")
+    r = subprocess.run([FIXTEXT, "--stats", os.path.join(fixtures, "utf16le_bom.txt"), SEED],
+                       capture_output=True, timeout=120)
+    check("UTF-16 input then UTF-8: exit 0", r.returncode == 0, r.stderr[-300:])
+    check("UTF-16 input then UTF-8: both counted", b"UTF-16LE" in r.stderr and b"UTF-8" in r.stderr,
+          r.stderr[-300:])
+
+
 def test_linear_time():
     linear("pinyin after a run of '?'", ["--window", "16M"],
            lambda n: ("中" + "?" * n + "(de)" * (n // 4) + "\n").encode(), 64000)
@@ -214,6 +225,7 @@ def main():
     test_entities_never_add_a_line()
     test_utf16_without_bom()
     test_from_encodings_that_are_not_ascii_compatible()
+    test_wide_input_then_another()
     test_linear_time()
     test_memory_per_window()
     return finish()
