@@ -16,10 +16,12 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <iconv.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fixtext.h"
 
@@ -65,6 +67,7 @@ enum { OPT_FROM, OPT_CANDIDATES, OPT_LANG, OPT_CONVERT_TO, OPT_OPENCC_CONFIG, OP
 typedef struct {
     PyObject_HEAD
     int ready;                  /* __init__ done: opts are fixed from then on */
+    int from_wide;              /* opts.from is decoded whole (see wide_encoding) */
     fixtext_options opts;       /* string fields point into owned[] */
     char *owned[OPT_STRINGS];   /* malloc'd copies of the option strings */
     pool pools[POOL_KINDS];     /* [POOL_EXPLAIN]: contexts made with FIXTEXT_EXPLAIN */
@@ -237,112 +240,12 @@ static int input_from_any(PyObject *obj, input *in)
     return -1;
 }
 
-/* ---- the plain path: fixtext_buffer ------------------------------------------------------ */
-
-/* Runs one whole input through a context of the text pool. On success *out is malloc'd (the
- * caller frees it) and 0 is returned; -1 with an exception set otherwise. */
-static int fix_buffer(FixerObject *self, const input *in, char **out, size_t *outlen)
-{
-    unsigned generation;
-    fixtext *ft = context_take(self, POOL_TEXT, &generation);
-    if (!ft)
-        return -1;
-    int rc;
-    if (in->len >= GIL_RELEASE_MIN) {
-        Py_BEGIN_ALLOW_THREADS
-        rc = fixtext_buffer(ft, in->data, in->len, out, outlen);
-        Py_END_ALLOW_THREADS
-    } else {
-        rc = fixtext_buffer(ft, in->data, in->len, out, outlen);
-    }
-    if (rc != FIXTEXT_OK) {
-        raise_for(ft, rc);
-        context_drop(self, ft, generation);
-        return -1;
-    }
-    context_give(self, POOL_TEXT, ft, generation);
-    return 0;
-}
-
-/* The library writes valid UTF-8 only; a strict decode makes any breach of that loud. */
-static PyObject *decode_output(const char *out, size_t len)
-{
-    if (len > PY_SSIZE_T_MAX)
-        return PyErr_NoMemory();
-    return PyUnicode_DecodeUTF8(out, (Py_ssize_t)len, "strict");
-}
-
-static PyObject *Fixer_fix_text(FixerObject *self, PyObject *text)
-{
-    if (!PyUnicode_Check(text))
-        return PyErr_Format(PyExc_TypeError,
-                            "fix_text() argument must be str, not %.100s (use fix_bytes for bytes)",
-                            Py_TYPE(text)->tp_name);
-    if (PyUnicode_GET_LENGTH(text) == 0 && PyUnicode_CheckExact(text))
-        return Py_NewRef(text);
-    input in;
-    if (input_from_str(text, &in) < 0)
-        return NULL;
-    char *out;
-    size_t outlen;
-    PyObject *result = NULL;
-    if (fix_buffer(self, &in, &out, &outlen) == 0) {
-        /* Most documents come out unchanged: hand back the same str instead of a copy. */
-        if (PyUnicode_CheckExact(text) && in.exact && outlen == in.len &&
-            memcmp(out, in.data, outlen) == 0)
-            result = Py_NewRef(text);
-        if (!result)
-            result = decode_output(out, outlen);
-        free(out);
-    }
-    input_release(&in);
-    return result;
-}
-
-static PyObject *Fixer_fix_bytes(FixerObject *self, PyObject *data)
-{
-    if (PyUnicode_Check(data))
-        return PyErr_Format(PyExc_TypeError,
-                            "fix_bytes() argument must be a bytes-like object, not str "
-                            "(use fix_text for str)");
-    input in;
-    if (input_from_bytes(data, &in) < 0)
-        return NULL;
-    char *out;
-    size_t outlen;
-    PyObject *result = NULL;
-    if (fix_buffer(self, &in, &out, &outlen) == 0) {
-        result = decode_output(out, outlen);
-        free(out);
-    }
-    input_release(&in);
-    return result;
-}
-
-/* ---- the explaining path: feed + finish with our own callbacks --------------------------- */
-
-/* What the line callback keeps of one line. Strings are copied into the collector's arena: the
- * library's pointers are only good during the callback. */
-typedef struct {
-    uint64_t number;
-    unsigned char partial, changed;
-    double score;
-    size_t encoding, explain; /* offsets into the arena; (size_t)-1: none */
-    unsigned invalid, replacement, warnings;
-    unsigned fixed[FIXTEXT_MAX_STAGES], reported[FIXTEXT_MAX_STAGES];
-} line_record;
+/* ---- output and the wide-input guard ---------------------------------------------------- */
 
 typedef struct {
     char *data;
     size_t len, cap;
 } growbuf;
-
-typedef struct {
-    growbuf text;   /* the output */
-    growbuf arena;  /* NUL-terminated strings of the records */
-    line_record *records;
-    size_t count, cap;
-} collector;
 
 static int growbuf_append(growbuf *b, const void *data, size_t len)
 {
@@ -365,6 +268,155 @@ static int growbuf_append(growbuf *b, const void *data, size_t len)
     return 0;
 }
 
+/* A line decoded from UTF-16/32 (or from a forced encoding that is not ASCII-compatible).
+ *
+ * Why: libfixtext decodes such an input whole, and its statistics keep a pointer to the name of
+ * that decoder, which fixtext_finish frees; the next input on the same context then compares
+ * against freed memory (src/lines.c count_encoding; AddressSanitizer reports it, the command
+ * does it too with `fixtext utf16.txt other.txt`). Until the library keeps its own copy, a
+ * context that has seen such an input is freed instead of going back to the pool. */
+static int wide_encoding(const char *name)
+{
+    return name && (strncasecmp(name, "UTF-16", 6) == 0 || strncasecmp(name, "UTF-32", 6) == 0 ||
+                    strncasecmp(name, "UCS-", 4) == 0);
+}
+
+/* ---- the plain path: feed + finish, output into a growbuf ----------------------------------- */
+
+typedef struct {
+    growbuf text;
+    int wide; /* a line came from a wide decoder: the context must not be reused */
+} text_sink;
+
+static int sink_write(void *opaque, const char *data, size_t len)
+{
+    return growbuf_append(&((text_sink *)opaque)->text, data, len);
+}
+
+static int sink_line(void *opaque, const fixtext_line_info *info)
+{
+    text_sink *sink = opaque;
+    if (!sink->wide && wide_encoding(info->encoding))
+        sink->wide = 1;
+    return 0;
+}
+
+static int run_text(fixtext *ft, const input *in, text_sink *sink)
+{
+    fixtext_set_output(ft, sink_write, sink_line, sink);
+    int rc = fixtext_feed(ft, in->data, in->len);
+    if (rc == FIXTEXT_OK)
+        rc = fixtext_finish(ft);
+    fixtext_set_output(ft, NULL, NULL, NULL);
+    return rc;
+}
+
+/* Runs one whole input through a context of the text pool. On success sink->text holds the
+ * output (the caller frees it) and 0 is returned; -1 with an exception set otherwise. */
+static int fix_buffer(FixerObject *self, const input *in, text_sink *sink)
+{
+    unsigned generation;
+    fixtext *ft = context_take(self, POOL_TEXT, &generation);
+    if (!ft)
+        return -1;
+    int rc;
+    if (in->len >= GIL_RELEASE_MIN) {
+        Py_BEGIN_ALLOW_THREADS
+        rc = run_text(ft, in, sink);
+        Py_END_ALLOW_THREADS
+    } else {
+        rc = run_text(ft, in, sink);
+    }
+    if (rc != FIXTEXT_OK) {
+        raise_for(ft, rc);
+        context_drop(self, ft, generation);
+        free(sink->text.data);
+        sink->text = (growbuf){0};
+        return -1;
+    }
+    if (sink->wide || self->from_wide)
+        context_drop(self, ft, generation);
+    else
+        context_give(self, POOL_TEXT, ft, generation);
+    return 0;
+}
+
+/* The library writes valid UTF-8 only; a strict decode makes any breach of that loud. */
+static PyObject *decode_output(const char *out, size_t len)
+{
+    if (len > PY_SSIZE_T_MAX)
+        return PyErr_NoMemory();
+    return PyUnicode_DecodeUTF8(out, (Py_ssize_t)len, "strict");
+}
+
+static PyObject *Fixer_fix_text(FixerObject *self, PyObject *text)
+{
+    if (!PyUnicode_Check(text))
+        return PyErr_Format(PyExc_TypeError,
+                            "fix_text() argument must be str, not %.100s (use fix_bytes for bytes)",
+                            Py_TYPE(text)->tp_name);
+    if (PyUnicode_GET_LENGTH(text) == 0 && PyUnicode_CheckExact(text))
+        return Py_NewRef(text);
+    input in;
+    if (input_from_str(text, &in) < 0)
+        return NULL;
+    text_sink sink = {0};
+    PyObject *result = NULL;
+    if (fix_buffer(self, &in, &sink) == 0) {
+        const char *out = sink.text.data ? sink.text.data : "";
+        size_t outlen = sink.text.len;
+        /* Most documents come out unchanged: hand back the same str instead of a copy. */
+        if (PyUnicode_CheckExact(text) && in.exact && outlen == in.len &&
+            memcmp(out, in.data, outlen) == 0)
+            result = Py_NewRef(text);
+        if (!result)
+            result = decode_output(out, outlen);
+        free(sink.text.data);
+    }
+    input_release(&in);
+    return result;
+}
+
+static PyObject *Fixer_fix_bytes(FixerObject *self, PyObject *data)
+{
+    if (PyUnicode_Check(data))
+        return PyErr_Format(PyExc_TypeError,
+                            "fix_bytes() argument must be a bytes-like object, not str "
+                            "(use fix_text for str)");
+    input in;
+    if (input_from_bytes(data, &in) < 0)
+        return NULL;
+    text_sink sink = {0};
+    PyObject *result = NULL;
+    if (fix_buffer(self, &in, &sink) == 0) {
+        result = decode_output(sink.text.data ? sink.text.data : "", sink.text.len);
+        free(sink.text.data);
+    }
+    input_release(&in);
+    return result;
+}
+
+/* ---- the explaining path: feed + finish with our own callbacks --------------------------- */
+
+/* What the line callback keeps of one line. Strings are copied into the collector's arena: the
+ * library's pointers are only good during the callback. */
+typedef struct {
+    uint64_t number;
+    unsigned char partial, changed;
+    double score;
+    size_t encoding, explain; /* offsets into the arena; (size_t)-1: none */
+    unsigned invalid, replacement, warnings;
+    unsigned fixed[FIXTEXT_MAX_STAGES], reported[FIXTEXT_MAX_STAGES];
+} line_record;
+
+typedef struct {
+    growbuf text;   /* the output */
+    growbuf arena;  /* NUL-terminated strings of the records */
+    line_record *records;
+    size_t count, cap;
+    int wide; /* as text_sink.wide */
+} collector;
+
 static size_t arena_add(collector *c, const char *s, int *failed)
 {
     if (!s)
@@ -386,6 +438,8 @@ static int collect_write(void *opaque, const char *data, size_t len)
 static int collect_line(void *opaque, const fixtext_line_info *info)
 {
     collector *c = opaque;
+    if (!c->wide && wide_encoding(info->encoding))
+        c->wide = 1;
     int worth = info->changed || info->warnings || info->invalid_sequences;
     for (unsigned k = 0; !worth && k < stage_count; k++)
         worth = info->fixed[k] || info->reported[k];
@@ -511,7 +565,10 @@ static PyObject *Fixer_fix_and_explain(FixerObject *self, PyObject *obj)
         collector_free(&c);
         return NULL;
     }
-    context_give(self, POOL_EXPLAIN, ft, generation);
+    if (c.wide || self->from_wide)
+        context_drop(self, ft, generation);
+    else
+        context_give(self, POOL_EXPLAIN, ft, generation);
 
     PyObject *text = NULL, *records = NULL, *result = NULL;
     text = decode_output(c.text.data ? c.text.data : "", c.text.len);
@@ -564,6 +621,24 @@ static int copy_option(FixerObject *self, int which, PyObject *value, const char
     return 0;
 }
 
+/* 1 if the encoding writes ASCII as ASCII (so libfixtext frames its lines as they are), 0 if
+ * libfixtext decodes it whole (UTF-16/32, UTF-7, ...): the library's own test, through iconv. */
+static int ascii_compatible(const char *name)
+{
+    if (wide_encoding(name))
+        return 0;
+    iconv_t cd = iconv_open(name, "UTF-8");
+    if (cd == (iconv_t)-1)
+        return 1; /* unknown names were refused before */
+    char in[] = "Az09 \t\r\n", out[64];
+    char *ip = in, *op = out;
+    size_t il = sizeof in - 1, ol = sizeof out;
+    size_t r = iconv(cd, &ip, &il, &op, &ol);
+    iconv_close(cd);
+    return r != (size_t)-1 && il == 0 && (size_t)(op - out) == sizeof in - 1 &&
+           memcmp(out, in, sizeof in - 1) == 0;
+}
+
 /* _fixtext.Fixer(*, flags=0, from_=None, candidates=None, lang=None, convert_to=None,
  *                opencc_config=None, opencc_data_dir=None, jobs=0, window=0, skip=None,
  *                only=None): the fixtext_options fields themselves. Makes one context at once, so
@@ -607,6 +682,7 @@ static int Fixer_init(FixerObject *self, PyObject *args, PyObject *kwargs)
         PyErr_Format(FixtextError, "unknown encoding '%s'", self->opts.from);
         return -1;
     }
+    self->from_wide = self->opts.from && !ascii_compatible(self->opts.from);
     unsigned generation;
     fixtext *ft = context_take(self, POOL_TEXT, &generation);
     if (!ft)

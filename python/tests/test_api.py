@@ -183,3 +183,20 @@ def test_out_of_memory_is_memory_error():
     r = subprocess.run([sys.executable, "-c", MEMORY_CHILD], capture_output=True, text=True,
                        timeout=300, env=dict(os.environ, ASAN_OPTIONS="allocator_may_return_null=1"))
     assert r.stdout.strip() == "MemoryError Persönliche", r.stdout + r.stderr
+
+
+def test_context_not_reused_after_a_wide_input():
+    """libfixtext's statistics keep a pointer into a UTF-16/32 input's decoder, freed when the
+    input ends: such a context is freed, not pooled (see wide_encoding in _fixtext.c)."""
+    fixer = fixtext.Fixer()
+    assert fixer._idle_contexts() == (1, 0)
+    wide = read(os.path.join(FIXTURES, "detect", "utf16le_bom.txt"))
+    text = fixer.fix_bytes(wide)
+    assert fixer._idle_contexts() == (0, 0)
+    assert fixer.fix_bytes(b"plain\n") == "plain\n" and fixer._idle_contexts() == (1, 0)
+    assert fixer.fix_and_explain(wide)[0] == text and fixer._idle_contexts() == (1, 0)
+    forced = fixtext.Fixer(from_="UTF-16LE")
+    assert forced.fix_bytes("中文\n".encode("utf-16-le")) == "中文\n"
+    assert forced._idle_contexts() == (0, 0)
+    gbk = fixtext.Fixer(from_="GBK")
+    assert gbk.fix_bytes("中文\n".encode("gbk")) == "中文\n" and gbk._idle_contexts() == (1, 0)
