@@ -10,6 +10,7 @@ documents of 1 to 8 lines as paragraphs come; one document in ten is turned into
 UTF-8 read as Latin-1, as a mislabelled web page is), the damage ftfy exists to repair.
 
 Usage: PYTHONPATH=build/python python3 bench/bench_python.py [DOCS] [--runs N]
+The row "all joined" is the same text as one input, which is what the command sees in a file.
 MB/s counts the documents' UTF-8 bytes; best of N runs (default 3; ftfy once)."""
 import concurrent.futures
 import itertools
@@ -91,6 +92,9 @@ def main():
     row("fixtext.fix_text(doc)", best(runs, lambda: [fixtext.fix_text(d) for d in docs]))
     row("Fixer().fix_text(doc), reused", best(runs, lambda: [fixer.fix_text(d) for d in docs]))
     row("Fixer().fix_bytes(doc), reused", best(runs, lambda: [fixer.fix_bytes(d) for d in raw]))
+    joined = "\n".join(docs)
+    row("Fixer().fix_text(all joined), 1 call", best(runs, lambda: fixer.fix_text(joined)),
+        "(one input, as the command reads a file)")
     row("fix_and_explain(doc), reused", best(runs, lambda: [fixer.fix_and_explain(d) for d in docs]))
     row("one Fixer, 2 threads", best(runs, lambda: in_threads(fixer, docs, 2)),
         "(documents under %d bytes keep the GIL)" % fixtext.GIL_RELEASE_MIN)
