@@ -295,6 +295,11 @@ unsigned ft_pool_workers(const ft_pool *p);
 /* Runs fn(ctx, task, worker) for every task in 0..ntasks, each once, on the workers (worker 0
  * is the caller); returns when all are done. */
 void ft_pool_run(ft_pool *p, size_t ntasks, ft_task_fn fn, void *ctx);
+/* The same in two halves: start lets the threads begin; finish makes the caller take tasks too
+ * and returns when all are done. Between them the caller may do other work that touches none of
+ * what the tasks touch. */
+void ft_pool_start(ft_pool *p, size_t ntasks, ft_task_fn fn, void *ctx);
+void ft_pool_finish(ft_pool *p);
 
 /* ---- stages.c: the repair and conversion stages, one row each, in pipeline order ---- */
 typedef int (*ft_stage_run_fn)(void *state, const char *in, size_t len, ft_buf *out, ft_report *r);

@@ -44,8 +44,10 @@ void ft_worker_free(worker *w)
     ft_buf_free(&w->scratch[0]);
     ft_buf_free(&w->scratch[1]);
     ft_buf_free(&w->piece);
-    ft_buf_free(&w->out);
-    ft_buf_free(&w->explain);
+    for (int k = 0; k < 2; k++) {
+        ft_buf_free(&w->out[k]);
+        ft_buf_free(&w->explain[k]);
+    }
     memset(w, 0, sizeof *w);
 }
 
@@ -127,6 +129,7 @@ static void describe_choice(const fixtext *ft, const ft_choice *choice, fixtext_
 /* Keeps the line's final text: the input bytes when nothing changed, else a copy in w->out. */
 static int keep_result(const fixtext *ft, worker *w, size_t index, const char *text, size_t len)
 {
+    ft_buf *out = &w->out[ft->run_parity & 1];
     const ft_line_ref *ref = &ft->lines[index];
     line_result *res = &ft->results[index];
     const char *raw = ft->input.data + ref->start;
@@ -134,9 +137,9 @@ static int keep_result(const fixtext *ft, worker *w, size_t index, const char *t
     info->changed = text != raw && (len != ref->len || memcmp(text, raw, len) != 0);
     int valid = ft->utf8_valid[index];
     if (info->changed) {
-        res->out_off = w->out.len;
+        res->out_off = out->len;
         res->out_len = len;
-        if (ft_buf_append(&w->out, text, len))
+        if (ft_buf_append(out, text, len))
             return -1;
     } else {
         res->use_raw = 1;
@@ -160,12 +163,14 @@ static int process_line(fixtext *ft, worker *w, size_t index)
 
     *res = (line_result){0}; /* (an assignment, not memset: rep stos is slow for small structs) */
     res->worker = (unsigned)(w - ft->workers);
+    res->parity = ft->run_parity & 1;
+    ft_buf *explain = &w->explain[res->parity];
     fixtext_line_info *info = &res->info;
     describe_choice(ft, choice, info);
     info->partial = ref->partial;
-    size_t explain_start = w->explain.len;
+    size_t explain_start = explain->len;
     ft_report report = {.info = info,
-                        .explain = (flags & FIXTEXT_EXPLAIN) ? &w->explain : NULL,
+                        .explain = (flags & FIXTEXT_EXPLAIN) ? explain : NULL,
                         .explain_start = explain_start};
 
     const char *text = raw;
@@ -195,7 +200,7 @@ static int process_line(fixtext *ft, worker *w, size_t index)
         return -1;
     if (report.explain) {
         res->explain_off = explain_start;
-        if (ft_buf_putc(&w->explain, '\0'))
+        if (ft_buf_putc(explain, '\0'))
             return -1;
     }
     return 0;
@@ -256,17 +261,23 @@ static void run_block(void *ctx, size_t index, unsigned worker_index)
     }
 }
 
-int ft_run_blocks(fixtext *ft)
+void ft_run_blocks_start(fixtext *ft)
 {
+    ft->run_parity++;
     for (unsigned k = 0; k < ft->nworkers; k++) {
         worker *w = &ft->workers[k];
-        ft_buf_clear(&w->out);
-        ft_buf_clear(&w->explain);
+        ft_buf_clear(&w->out[ft->run_parity & 1]);
+        ft_buf_clear(&w->explain[ft->run_parity & 1]);
         w->failed = 0;
     }
     for (size_t i = 0; i < ft->nlines; i++)
         ft->slices[i] = (ft_slice){ft->input.data + ft->lines[i].start, ft->lines[i].len};
-    ft_pool_run(ft->pool, ft->nrun, run_block, ft);
+    ft_pool_start(ft->pool, ft->nrun, run_block, ft);
+}
+
+int ft_run_blocks_finish(fixtext *ft)
+{
+    ft_pool_finish(ft->pool);
     for (unsigned k = 0; k < ft->nworkers; k++)
         if (ft->workers[k].failed)
             return -1;
@@ -350,8 +361,8 @@ static void settle_line_info(fixtext *ft, const ft_line_ref *ref, line_result *r
         ft->line_number++;
     }
     if (ft->opts.flags & FIXTEXT_EXPLAIN) {
-        const worker *w = &ft->workers[res->worker];
-        res->info.explain = w->explain.data ? w->explain.data + res->explain_off : "";
+        const ft_buf *explain = &ft->workers[res->worker].explain[res->parity];
+        res->info.explain = explain->data ? explain->data + res->explain_off : "";
     }
 }
 
@@ -366,7 +377,8 @@ int ft_write_lines(fixtext *ft, size_t first, size_t last)
         if (res->use_raw) /* the text and its terminator, in one piece */
             failed = emit(ft, raw, ref->len + ref->term_len);
         else
-            failed = emit(ft, ft->workers[res->worker].out.data + res->out_off, res->out_len) ||
+            failed = emit(ft, ft->workers[res->worker].out[res->parity].data + res->out_off,
+                          res->out_len) ||
                      emit(ft, raw + ref->len, ref->term_len);
         if (failed)
             return ft->failed;

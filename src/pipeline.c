@@ -271,7 +271,7 @@ static int push_run_block(fixtext *ft, size_t first, size_t last)
 static int plan_run(fixtext *ft, int final)
 {
     const ft_detector *d = ft->workers[0].detector;
-    size_t first = ft->done;
+    size_t first = ft->processed;
     ft->nrun = 0;
     size_t k = 0;
     for (; k < ft->nblocks; k++) {
@@ -295,29 +295,36 @@ static int plan_run(fixtext *ft, int final)
     return 0;
 }
 
-/* Drops what the lines before `end` no longer need: their bytes and refs, except the ones the
- * next block's detection reads as context. */
-static void retire_lines(fixtext *ft, size_t end)
+/* Drops what the lines before `keep_from` (the first line not written) no longer need: their
+ * bytes and refs, except the ones the detection of the block starting at `next` reads as context. */
+static void retire_lines(fixtext *ft, size_t keep_from, size_t next)
 {
-    size_t keep = ft_detect_context_before(ft->workers[0].detector, ft->lines, end);
-    size_t from = end - keep;
+    size_t context = ft_detect_context_before(ft->workers[0].detector, ft->lines, next);
+    size_t from = next - context < keep_from ? next - context : keep_from;
     size_t from_byte = from < ft->nlines ? ft->lines[from].start : ft->framed;
     if (from_byte) /* (no bytes to drop: input.data may be NULL) */
         memmove(ft->input.data, ft->input.data + from_byte, ft->input.len - from_byte);
     ft->input.len -= from_byte;
     ft->framed -= from_byte;
-    if (from)
+    if (from) {
         memmove(ft->lines, ft->lines + from, (ft->nlines - from) * sizeof *ft->lines);
+        /* the results of the lines processed and not yet written move with them */
+        memmove(ft->results + ft->done - from, ft->results + ft->done,
+                (ft->processed - ft->done) * sizeof *ft->results);
+    }
     ft->nlines -= from;
     for (size_t i = 0; i < ft->nlines; i++)
         ft->lines[i].start -= from_byte;
     for (size_t k = 0; k < ft->nblocks; k++)
         ft->block_ends[k] -= from;
     ft->open_first -= from;
-    ft->done = keep;
+    ft->done -= from;
+    ft->processed -= from;
 }
 
-/* Processes the blocks that are ready, writes their lines and retires them. */
+/* Processes the blocks that are ready while writing the lines of the run before them (the
+ * writing needs only the calling thread, so the other workers are not idle meanwhile); the
+ * lines of this run are written by the next call. Returns 0 or the sticky error. */
 static int process_ready(fixtext *ft, int final)
 {
     if (ft->failed)
@@ -326,17 +333,32 @@ static int process_ready(fixtext *ft, int final)
         ft_set_error(ft, FIXTEXT_ERR_NOMEM, "out of memory%s", NULL);
         return ft->failed;
     }
-    if (ft->nrun == 0)
+    if (ft->nrun == 0 && ft->done == ft->processed)
         return 0;
-    if (ft_run_blocks(ft)) {
+    size_t end = ft->nrun ? ft->run[ft->nrun - 1].last : ft->processed;
+    if (ft->nrun)
+        ft_run_blocks_start(ft);
+    int wrote = ft_write_lines(ft, ft->done, ft->processed);
+    int ran = ft->nrun ? ft_run_blocks_finish(ft) : 0;
+    if (wrote)
+        return ft->failed;
+    if (ran) {
         ft_set_error(ft, FIXTEXT_ERR_NOMEM, "out of memory%s", NULL);
         return ft->failed;
     }
-    size_t end = ft->run[ft->nrun - 1].last;
-    if (ft_write_lines(ft, ft->done, end))
-        return ft->failed;
-    retire_lines(ft, end);
+    ft->done = ft->processed; /* written */
+    ft->processed = end;      /* processed, to be written next time */
+    retire_lines(ft, ft->done, end);
     return 0;
+}
+
+/* Processes and writes every line framed so far. */
+static int process_all(fixtext *ft)
+{
+    while (!ft->failed && ft->done < ft->nlines)
+        if (process_ready(ft, 1))
+            break;
+    return ft->failed;
 }
 
 /* ---- framing the input into lines and blocks ---- */
@@ -519,7 +541,7 @@ int fixtext_flush(fixtext *ft)
         return ft->failed;
     if (ft->input_started && frame_lines(ft, 0))
         return ft->failed;
-    return process_ready(ft, 1);
+    return process_all(ft);
 }
 
 /* Forgets the input that ended: the next byte fed starts a new one. */
@@ -533,7 +555,7 @@ static void reset_input(fixtext *ft)
     ft->line_number = 0;
     ft->input.len = 0;
     ft->framed = 0;
-    ft->nlines = ft->done = ft->nblocks = 0;
+    ft->nlines = ft->done = ft->processed = ft->nblocks = 0;
     ft->open_first = ft->open_bytes = 0;
 }
 
@@ -541,7 +563,7 @@ int fixtext_finish(fixtext *ft)
 {
     if (ft->failed)
         return ft->failed;
-    if (take_input(ft, NULL, 0, 1) || process_ready(ft, 1))
+    if (take_input(ft, NULL, 0, 1) || process_all(ft))
         return ft->failed;
     reset_input(ft);
     return 0;

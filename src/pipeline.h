@@ -14,8 +14,10 @@ typedef struct worker {
     void *state[FIXTEXT_MAX_STAGES]; /* per row of ft_stages; NULL for stages without state */
     ft_buf scratch[2];               /* ping-pong buffers between stages */
     ft_buf piece;                    /* one piece's output, for stages that take lines in pieces */
-    ft_buf out;                      /* output text of the changed lines of the current run */
-    ft_buf explain;                  /* NUL-terminated explanations of the current run */
+    /* Output text of changed lines and NUL-terminated explanations, one pair per run parity:
+     * the lines of one run are written while the workers fill the other pair with the next. */
+    ft_buf out[2];
+    ft_buf explain[2];
     int failed;
 } worker;
 
@@ -23,6 +25,7 @@ typedef struct worker {
 typedef struct line_result {
     fixtext_line_info info;
     unsigned worker;  /* whose out/explain buffers hold it */
+    unsigned parity;  /* which pair of them (the run's parity) */
     int use_raw;      /* output equals input: write the input bytes */
     size_t out_off, out_len;
     size_t explain_off;
@@ -47,9 +50,11 @@ struct fixtext {
 
     /* Input and its lines. ft->input holds every byte from the first line kept as detection
      * context to the last byte fed; lines[0, done) are written already and kept only as the
-     * context the next blocks' detection reads; lines[done, nlines) wait. */
+     * context the next blocks' detection reads; lines[done, processed) are the last run, processed and
+ * waiting to be written; lines[processed, nlines) wait. */
     ft_buf input;
     ft_buf staging;       /* fixtext_feed_buffer's room when the input is decoded whole */
+    size_t processed;     /* lines[done, processed) are processed, to be written next time */
     size_t framed;        /* end of the last framed line (terminator included) in input */
     ft_line_ref *lines;
     size_t nlines, lines_cap, done;
@@ -65,6 +70,7 @@ struct fixtext {
     unsigned *replacements; /* U+FFFD in a valid line */
     block *run;             /* the blocks of the current run */
     size_t nrun, run_cap;
+    unsigned run_parity;    /* bumped for every run; its low bit picks the worker buffers */
 
     /* Per input. */
     int input_started;  /* the whole-input decision (UTF-16/32, BOM) is made */
@@ -83,9 +89,11 @@ void ft_set_error(fixtext *ft, int code, const char *fmt, const char *arg);
 /* lines.c */
 int ft_worker_init(fixtext *ft, worker *w, char *err, size_t errlen);
 void ft_worker_free(worker *w);
-/* Detects, decodes and runs the stages on every block of ft->run (in parallel when there are
- * workers). Returns 0, or -1 when a worker ran out of memory. */
-int ft_run_blocks(fixtext *ft);
+/* Starts detecting, decoding and running the stages on every block of ft->run (in parallel when
+ * there are workers); ft_run_blocks_finish joins in and returns when all are done: 0, or -1 when
+ * a worker ran out of memory. Between the two, only lines outside the run may be touched. */
+void ft_run_blocks_start(fixtext *ft);
+int ft_run_blocks_finish(fixtext *ft);
 /* Writes lines [first, last) of the run in order, with the line callback after each. */
 int ft_write_lines(fixtext *ft, size_t first, size_t last);
 

@@ -4,6 +4,9 @@
  * from run to run, so a task's result must not depend on it; the pipeline makes sure of that by
  * giving each worker its own copies of every stage state.
  *
+ * A run can be started and finished apart (ft_pool_start, ft_pool_finish), so that the caller does
+ * work of its own meanwhile (the pipeline writes the previous run's lines) before it joins in.
+ *
  * Threads are started on the first run that has more than one task and live until ft_pool_free.
  * A system that refuses a thread gets a smaller pool; worker 0 alone always finishes the work. */
 #include <pthread.h>
@@ -20,6 +23,7 @@ struct ft_pool {
     pthread_cond_t start, done;
     unsigned generation;    /* bumped for every run the threads take part in */
     unsigned busy;          /* threads still inside the current run */
+    unsigned helping;       /* threads woken for the current run */
     pthread_t tid[FIXTEXT_MAX_JOBS];
 
     /* the current run */
@@ -103,27 +107,38 @@ static void start_threads(ft_pool *p)
     }
 }
 
-void ft_pool_run(ft_pool *p, size_t ntasks, ft_task_fn fn, void *ctx)
+void ft_pool_start(ft_pool *p, size_t ntasks, ft_task_fn fn, void *ctx)
 {
     p->fn = fn, p->ctx = ctx, p->ntasks = ntasks;
     atomic_store(&p->next, 0);
     if (ntasks > 1 && p->workers > 1 && !p->started)
         start_threads(p);
-    unsigned helpers = ntasks > 1 ? p->threads : 0;
-    if (helpers) {
-        pthread_mutex_lock(&p->lock);
-        p->busy = helpers;
-        p->generation++;
-        pthread_cond_broadcast(&p->start);
-        pthread_mutex_unlock(&p->lock);
-    }
+    p->helping = ntasks > 1 ? p->threads : 0;
+    if (!p->helping)
+        return;
+    pthread_mutex_lock(&p->lock);
+    p->busy = p->helping;
+    p->generation++;
+    pthread_cond_broadcast(&p->start);
+    pthread_mutex_unlock(&p->lock);
+}
+
+void ft_pool_finish(ft_pool *p)
+{
     take_tasks(p, 0);
-    if (helpers) {
-        pthread_mutex_lock(&p->lock);
-        while (p->busy)
-            pthread_cond_wait(&p->done, &p->lock);
-        pthread_mutex_unlock(&p->lock);
-    }
+    if (!p->helping)
+        return;
+    pthread_mutex_lock(&p->lock);
+    while (p->busy)
+        pthread_cond_wait(&p->done, &p->lock);
+    pthread_mutex_unlock(&p->lock);
+    p->helping = 0;
+}
+
+void ft_pool_run(ft_pool *p, size_t ntasks, ft_task_fn fn, void *ctx)
+{
+    ft_pool_start(p, ntasks, fn, ctx);
+    ft_pool_finish(p);
 }
 
 void ft_pool_free(ft_pool *p)
