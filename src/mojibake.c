@@ -951,6 +951,72 @@ static int best_gain(ft_mojibake *m, long *gain)
     return 0;
 }
 
+/* A repair gives back the text someone wrote, and no text this stage restores is written in
+ * characters like these: CJK ideographs outside the unified block (Extension A, B and beyond,
+ * compatibility ideographs), Yi, Phags-pa, Ethiopic, Arabic presentation forms, private use,
+ * controls, noncharacters, unassigned code points. A reading that brings one in that the line
+ * did not hold already is taken for an accident of the bytes (clean poetry read as GBK through
+ * Big5 gave 迥若寒空 -> 犎ኦ空, 绿水荡漾清猿啼 -> …清猿𦣬). U+FFFD is the one exception: it marks lost
+ * bytes. (Checked on the mojibake development set and on clean real text; see the closing note
+ * of the precision issue.) */
+static int never_restored(uint32_t c)
+{
+    if (c >= 0x20000 || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF))
+        return 1;
+    if ((c >= 0xA000 && c <= 0xA4CF) || (c >= 0xA840 && c <= 0xA87F) || (c >= 0x1200 && c <= 0x139F))
+        return 1;
+    if ((c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF))
+        return 1;
+    return (ft_cc(c) & (FT_CC_PRIVATE_USE | FT_CC_CONTROL | FT_CC_NONCHARACTER | FT_CC_UNASSIGNED)) != 0;
+}
+
+static int is_ascii_alnum(uint32_t c)
+{
+    return (c | 0x20) - 'a' < 26u || c - '0' < 10u;
+}
+
+/* An ASCII letter or digit with no ASCII on either side: 繩㊙a！ */
+static int stranded_ascii(uint32_t before, uint32_t c, uint32_t after)
+{
+    return is_ascii_alnum(c) && before >= 0x80 && after >= 0x80;
+}
+
+static size_t count_stranded(const uint32_t *c, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += stranded_ascii(i ? c[i - 1] : 0x80, c[i], i + 1 < n ? c[i + 1] : 0x80);
+    return k;
+}
+
+/* The same over UTF-8 text (a byte >= 0x80 stands for its character). */
+static size_t count_stranded_utf8(const unsigned char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += stranded_ascii(i ? s[i - 1] : 0x80, s[i], i + 1 < n ? s[i + 1] : 0x80);
+    return k;
+}
+
+static int brings_in_rare(const ft_mojibake *m, const char *in, size_t len)
+{
+    /* A trail byte read alone becomes an ASCII letter stranded between non-ASCII characters
+       (繩繩兮 -> 繩㊙a！): a repair that strands more of them than the line had is not the text.
+       (Letters a trail byte once swallowed come back beside ASCII: they belonged to a word.) */
+    if (count_stranded(m->cur.v, m->cur.len) > count_stranded_utf8((const unsigned char *)in, len))
+        return 1;
+    for (size_t k = 0; k < m->cur.len; k++) {
+        uint32_t c = m->cur.v[k];
+        if (c == FT_REPLACEMENT || c == '\t' || !never_restored(c))
+            continue;
+        unsigned char utf8[4];
+        size_t n = ft_utf8_encode(c, utf8);
+        if (!memmem(in, len, utf8, n))
+            return 1;
+    }
+    return 0;
+}
+
 /* Says what each round re-read ("cp1252→utf-8; span 5-17"), once with a count when every round
  * was the same reading ("cp1252→utf-8 ×2"). */
 static void note_rounds(ft_report *r, int rounds, const int *hist_x, const int *hist_y,
@@ -1039,7 +1105,7 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
         spans += pick->spans;
         changed = 1;
     }
-    if (!changed)
+    if (!changed || brings_in_rare(m, in, len))
         return 0;
 
     if (rounds) {

@@ -63,10 +63,20 @@ def test_seeds_pass_through_without_repairs():
         check(f"seed {f} untouched", rc == 0 and out == open(path, "rb").read())
 
 
+def test_clean_lines_once_damaged_stay():
+    """Clean classical Chinese the mojibake stage once rewrote (fixtures/clean/)."""
+    path = os.path.join(FIXTURES, "clean", "damaged-once.txt")
+    rc, out = fixtext(["--skip=pinyin,entities"], path)
+    want = open(path, "rb").read()
+    for got, line in zip(out.split(b"\n"), want.split(b"\n")):
+        check(f"clean line kept: {line.decode()[:20]}", got == line, got.decode("utf-8", "replace"))
+
+
 def main():
     test_lines_and_terminators_kept()
     test_spine_expected_outputs()
     test_seeds_pass_through_without_repairs()
+    test_clean_lines_once_damaged_stay()
     return finish()
 
 
