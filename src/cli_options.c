@@ -13,7 +13,7 @@ enum {
     OPT_CHECK = 256, OPT_KEEP_BOM, OPT_DETECT, OPT_CANDIDATES, OPT_LANG, OPT_EXPLAIN, OPT_STATS,
     OPT_NO_DETECT, OPT_NO_MOJIBAKE, OPT_KEEP_ENTITIES, OPT_NO_SHIFTED, OPT_NO_C1, OPT_KEEP_PINYIN,
     OPT_OPENCC_CONFIG, OPT_OPENCC_DATA, OPT_WINDOW, OPT_HELP, OPT_VERSION, OPT_FOLLOW_SYMLINKS,
-    OPT_SKIP, OPT_ONLY, OPT_LINE_BUFFERED,
+    OPT_SKIP, OPT_ONLY, OPT_LINE_BUFFERED, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_BINARY,
 };
 
 static const struct option long_options[] = {
@@ -27,7 +27,10 @@ static const struct option long_options[] = {
     {"candidates", required_argument, NULL, OPT_CANDIDATES},
     {"lang", required_argument, NULL, OPT_LANG},
     {"explain", optional_argument, NULL, OPT_EXPLAIN},
-    {"stats", no_argument, NULL, OPT_STATS},
+    {"stats", optional_argument, NULL, OPT_STATS},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"binary", required_argument, NULL, OPT_BINARY},
     {"no-detect", no_argument, NULL, OPT_NO_DETECT},
     {"no-mojibake", no_argument, NULL, OPT_NO_MOJIBAKE},
     {"keep-entities", no_argument, NULL, OPT_KEEP_ENTITIES},
@@ -183,8 +186,19 @@ enum cli_action cli_parse(int argc, char **argv, cli_config *cfg, FILE *err)
             cfg->lib.flags |= FIXTEXT_EXPLAIN;
             break;
         case OPT_STATS:
-            cfg->stats = 1;
+            if (parse_format(optarg, &cfg->stats))
+                return usage_error(err, "invalid --stats format '%s' (use text or json)", optarg);
             cfg->lib.flags |= FIXTEXT_CLASSIFY_SCRIPT;
+            break;
+        case OPT_PROGRESS: cfg->progress = CLI_PROGRESS_ON; break;
+        case OPT_NO_PROGRESS: cfg->progress = CLI_PROGRESS_OFF; break;
+        case OPT_BINARY:
+            if (strcmp(optarg, "skip") == 0)
+                cfg->binary = CLI_BINARY_SKIP;
+            else if (strcmp(optarg, "text") == 0)
+                cfg->binary = CLI_BINARY_TEXT;
+            else
+                return usage_error(err, "invalid --binary action '%s' (use skip or text)", optarg);
             break;
         case OPT_NO_DETECT: cfg->lib.flags |= FIXTEXT_NO_DETECT; break;
         case OPT_NO_MOJIBAKE: cfg->lib.flags |= FIXTEXT_NO_MOJIBAKE; break;
@@ -266,6 +280,12 @@ void cli_print_help(FILE *out)
 "  -q, --quiet, --silent   no warnings (binary or truncated input, hard links\n"
 "                          that -i leaves with the old content)\n"
 "\n"
+"Input: gzip, xz, zstd and bzip2 input (files or standard input) is decompressed,\n"
+"recognised by its first bytes; -o NAME.gz, .xz, .zst or .bz2 writes compressed.\n"
+"      --binary=ACTION     a binary file (NUL bytes, executable or archive magic,\n"
+"                          mostly control bytes) is skipped with exit status 2\n"
+"                          (ACTION skip, the default), or read as text (text)\n"
+"\n"
 "Detection:\n"
 "  -f, --from=ENC          the input is in ENC (any name iconv knows); no detection\n"
 "      --candidates=LIST   consider only these encodings (comma-separated)\n"
@@ -289,7 +309,12 @@ void cli_print_help(FILE *out)
 "\n"
 "Reports (on standard error):\n"
 "      --explain[=FORMAT]  say what was done to each changed line (text, json)\n"
-"      --stats             print totals at the end\n"
+"      --stats[=FORMAT]    print totals at the end (text, json)\n"
+"      --progress          show bytes read, lines, speed and ETA while running\n"
+"                          (default: when standard error is a terminal and the\n"
+"                          input files exceed 64 MiB)\n"
+"      --no-progress       never show it\n"
+"  SIGUSR1 prints the totals so far (in the --stats format) and goes on.\n"
 "\n"
 "Performance:\n"
 "      --line-buffered     write each line as soon as it is complete (interactive\n"
