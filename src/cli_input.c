@@ -80,7 +80,7 @@ static int fill_raw(cli_input *in)
 int input_sniff(cli_input *in)
 {
     if (in->sniffed)
-        return in->failed ? -1 : 0;
+        return in->failed == 1 ? -1 : 0; /* (2: an error still to be said by input_read) */
     in->sniffed = 1;
     int kind;
     /* Byte by byte as they come: the answer depends on the bytes, not on how reads cut them, and

@@ -20,7 +20,8 @@ typedef struct cli_input {
     size_t raw_pos, raw_len;
     int raw_eof;           /* the descriptor said end of file */
     int ended;             /* the decompressor said the last stream ended */
-    int failed;            /* an error is said; nothing more comes */
+    int failed;            /* 1: an error is said, nothing more comes; 2: decoding failed after
+                              bytes that input_read still returns, the error said next */
 } cli_input;
 
 /* Opens path ("-": standard input). Returns 0, or -1 after saying why ("fixtext: PATH: ..."). */
