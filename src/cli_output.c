@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli_output.h"
+#include "cli_progress.h"
 
 /* The reader of our output went away (fixtext big.txt | head): end as cat does, killed by
  * SIGPIPE with no message. fixtext ignores SIGPIPE so that the write fails here instead of the
@@ -16,6 +17,7 @@
 static void die_of_sigpipe(void)
 {
     sigset_t set;
+    progress_hide(); /* (a terminal keeps no half-drawn line) */
     signal(SIGPIPE, SIG_DFL);
     sigemptyset(&set);
     sigaddset(&set, SIGPIPE);
