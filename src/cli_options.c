@@ -13,7 +13,7 @@ enum {
     OPT_CHECK = 256, OPT_KEEP_BOM, OPT_DETECT, OPT_CANDIDATES, OPT_LANG, OPT_EXPLAIN, OPT_STATS,
     OPT_NO_DETECT, OPT_NO_MOJIBAKE, OPT_KEEP_ENTITIES, OPT_NO_SHIFTED, OPT_NO_C1, OPT_KEEP_PINYIN,
     OPT_OPENCC_CONFIG, OPT_OPENCC_DATA, OPT_WINDOW, OPT_HELP, OPT_VERSION, OPT_FOLLOW_SYMLINKS,
-    OPT_SKIP, OPT_ONLY, OPT_LINE_BUFFERED,
+    OPT_SKIP, OPT_ONLY, OPT_LINE_BUFFERED, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_BINARY,
 };
 
 static const struct option long_options[] = {
@@ -27,7 +27,10 @@ static const struct option long_options[] = {
     {"candidates", required_argument, NULL, OPT_CANDIDATES},
     {"lang", required_argument, NULL, OPT_LANG},
     {"explain", optional_argument, NULL, OPT_EXPLAIN},
-    {"stats", no_argument, NULL, OPT_STATS},
+    {"stats", optional_argument, NULL, OPT_STATS},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"binary", required_argument, NULL, OPT_BINARY},
     {"no-detect", no_argument, NULL, OPT_NO_DETECT},
     {"no-mojibake", no_argument, NULL, OPT_NO_MOJIBAKE},
     {"keep-entities", no_argument, NULL, OPT_KEEP_ENTITIES},
@@ -151,78 +154,86 @@ static const char *size_text(unsigned long long v, char *buf, size_t size)
     return buf;
 }
 
-/* (Over 80 lines on purpose: one case per option, a flat table read top to bottom.) */
-enum cli_action cli_parse(int argc, char **argv, cli_config *cfg, FILE *err)
+/* Applies the option getopt_long returned as c (its argument in optarg). Returns CLI_RUN to go
+ * on, or what parsing ends with (help, version, a usage error, said on err). */
+static int apply_option(int c, cli_config *cfg, FILE *err, char **argv)
 {
-    memset(cfg, 0, sizeof *cfg);
-    fixtext_options_init(&cfg->lib);
-    opterr = 0;
-    optind = 1;
-    int c;
     unsigned long long v;
-    while ((c = getopt_long(argc, argv, ":o:i::f:t:j:q", long_options, NULL)) != -1) {
-        switch (c) {
-        case 'o': cfg->output = optarg; break;
-        case 'i':
-            cfg->in_place = 1;
-            cfg->backup_suffix = (optarg && *optarg) ? optarg : NULL;
-            break;
-        case OPT_FOLLOW_SYMLINKS: cfg->follow_symlinks = 1; break;
-        case OPT_CHECK: cfg->check = 1; break;
-        case OPT_KEEP_BOM: cfg->lib.flags |= FIXTEXT_KEEP_BOM; break;
-        case OPT_DETECT:
-            if (parse_format(optarg, &cfg->detect))
-                return usage_error(err, "invalid --detect format '%s' (use text or json)", optarg);
-            cfg->lib.flags |= FIXTEXT_CLASSIFY_SCRIPT;
-            break;
-        case 'f': cfg->lib.from = optarg; break;
-        case OPT_CANDIDATES: cfg->lib.candidates = optarg; break;
-        case OPT_LANG: cfg->lib.lang = optarg; break;
-        case OPT_EXPLAIN:
-            if (parse_format(optarg, &cfg->explain))
-                return usage_error(err, "invalid --explain format '%s' (use text or json)", optarg);
-            cfg->lib.flags |= FIXTEXT_EXPLAIN;
-            break;
-        case OPT_STATS:
-            cfg->stats = 1;
-            cfg->lib.flags |= FIXTEXT_CLASSIFY_SCRIPT;
-            break;
-        case OPT_NO_DETECT: cfg->lib.flags |= FIXTEXT_NO_DETECT; break;
-        case OPT_NO_MOJIBAKE: cfg->lib.flags |= FIXTEXT_NO_MOJIBAKE; break;
-        case OPT_KEEP_ENTITIES: cfg->lib.flags |= FIXTEXT_KEEP_ENTITIES; break;
-        case OPT_NO_SHIFTED: cfg->lib.flags |= FIXTEXT_NO_SHIFTED; break;
-        case OPT_NO_C1: cfg->lib.flags |= FIXTEXT_NO_C1; break;
-        case OPT_KEEP_PINYIN: cfg->lib.flags |= FIXTEXT_KEEP_PINYIN; break;
-        case OPT_SKIP: cfg->lib.skip = optarg; break;
-        case OPT_ONLY: cfg->lib.only = optarg; break;
-        case OPT_LINE_BUFFERED: cfg->line_buffered = 1; break;
-        case 't': cfg->lib.convert_to = optarg; break;
-        case OPT_OPENCC_CONFIG: cfg->lib.opencc_config = optarg; break;
-        case OPT_OPENCC_DATA: cfg->lib.opencc_data_dir = optarg; break;
-        case 'j':
-            if (parse_number(optarg, 0, JOBS_MAX, &v))
-                return usage_error(err, "invalid number of jobs '%s' (1 to %llu)", optarg, JOBS_MAX);
-            cfg->lib.jobs = (unsigned)v;
-            break;
-        case OPT_WINDOW:
-            if (parse_number(optarg, 1, WINDOW_MAX, &v) || v < WINDOW_MIN) {
-                char lo[32], hi[32];
-                return usage_error(err, "invalid window size '%s' (%s to %s bytes; suffix K, M or G)",
-                                   optarg, size_text(WINDOW_MIN, lo, sizeof lo),
-                                   size_text(WINDOW_MAX, hi, sizeof hi));
-            }
-            cfg->lib.window = (size_t)v;
-            break;
-        case 'q': cfg->quiet = 1; break;
-        case OPT_HELP: return CLI_HELP;
-        case OPT_VERSION: return CLI_VERSION;
-        default: /* ':' or '?' */
-            return option_error(err, c, argv);
+    switch (c) {
+    case 'o': cfg->output = optarg; break;
+    case 'i':
+        cfg->in_place = 1;
+        cfg->backup_suffix = (optarg && *optarg) ? optarg : NULL;
+        break;
+    case OPT_FOLLOW_SYMLINKS: cfg->follow_symlinks = 1; break;
+    case OPT_CHECK: cfg->check = 1; break;
+    case OPT_KEEP_BOM: cfg->lib.flags |= FIXTEXT_KEEP_BOM; break;
+    case OPT_DETECT:
+        if (parse_format(optarg, &cfg->detect))
+            return usage_error(err, "invalid --detect format '%s' (use text or json)", optarg);
+        cfg->lib.flags |= FIXTEXT_CLASSIFY_SCRIPT;
+        break;
+    case 'f': cfg->lib.from = optarg; break;
+    case OPT_CANDIDATES: cfg->lib.candidates = optarg; break;
+    case OPT_LANG: cfg->lib.lang = optarg; break;
+    case OPT_EXPLAIN:
+        if (parse_format(optarg, &cfg->explain))
+            return usage_error(err, "invalid --explain format '%s' (use text or json)", optarg);
+        cfg->lib.flags |= FIXTEXT_EXPLAIN;
+        break;
+    case OPT_STATS:
+        if (parse_format(optarg, &cfg->stats))
+            return usage_error(err, "invalid --stats format '%s' (use text or json)", optarg);
+        cfg->lib.flags |= FIXTEXT_CLASSIFY_SCRIPT;
+        break;
+    case OPT_PROGRESS: cfg->progress = CLI_PROGRESS_ON; break;
+    case OPT_NO_PROGRESS: cfg->progress = CLI_PROGRESS_OFF; break;
+    case OPT_BINARY:
+        if (strcmp(optarg, "skip") == 0)
+            cfg->binary = CLI_BINARY_SKIP;
+        else if (strcmp(optarg, "text") == 0)
+            cfg->binary = CLI_BINARY_TEXT;
+        else
+            return usage_error(err, "invalid --binary action '%s' (use skip or text)", optarg);
+        break;
+    case OPT_NO_DETECT: cfg->lib.flags |= FIXTEXT_NO_DETECT; break;
+    case OPT_NO_MOJIBAKE: cfg->lib.flags |= FIXTEXT_NO_MOJIBAKE; break;
+    case OPT_KEEP_ENTITIES: cfg->lib.flags |= FIXTEXT_KEEP_ENTITIES; break;
+    case OPT_NO_SHIFTED: cfg->lib.flags |= FIXTEXT_NO_SHIFTED; break;
+    case OPT_NO_C1: cfg->lib.flags |= FIXTEXT_NO_C1; break;
+    case OPT_KEEP_PINYIN: cfg->lib.flags |= FIXTEXT_KEEP_PINYIN; break;
+    case OPT_SKIP: cfg->lib.skip = optarg; break;
+    case OPT_ONLY: cfg->lib.only = optarg; break;
+    case OPT_LINE_BUFFERED: cfg->line_buffered = 1; break;
+    case 't': cfg->lib.convert_to = optarg; break;
+    case OPT_OPENCC_CONFIG: cfg->lib.opencc_config = optarg; break;
+    case OPT_OPENCC_DATA: cfg->lib.opencc_data_dir = optarg; break;
+    case 'j':
+        if (parse_number(optarg, 0, JOBS_MAX, &v))
+            return usage_error(err, "invalid number of jobs '%s' (1 to %llu)", optarg, JOBS_MAX);
+        cfg->lib.jobs = (unsigned)v;
+        break;
+    case OPT_WINDOW:
+        if (parse_number(optarg, 1, WINDOW_MAX, &v) || v < WINDOW_MIN) {
+            char lo[32], hi[32];
+            return usage_error(err, "invalid window size '%s' (%s to %s bytes; suffix K, M or G)",
+                               optarg, size_text(WINDOW_MIN, lo, sizeof lo),
+                               size_text(WINDOW_MAX, hi, sizeof hi));
         }
+        cfg->lib.window = (size_t)v;
+        break;
+    case 'q': cfg->quiet = 1; break;
+    case OPT_HELP: return CLI_HELP;
+    case OPT_VERSION: return CLI_VERSION;
+    default: /* ':' or '?' */
+        return option_error(err, c, argv);
     }
-    cfg->files = argv + optind;
-    cfg->nfiles = argc - optind;
+    return CLI_RUN;
+}
 
+/* Combinations that make no sense, said once all options are known. */
+static int check_config(const cli_config *cfg, FILE *err)
+{
     if (cfg->in_place && cfg->output)
         return usage_error(err, "%s", "--in-place and --output cannot be used together");
     if (cfg->in_place && (cfg->check || cfg->detect))
@@ -235,6 +246,23 @@ enum cli_action cli_parse(int argc, char **argv, cli_config *cfg, FILE *err)
     if (cfg->lib.from && !fixtext_encoding_supported(cfg->lib.from))
         return usage_error(err, "unknown encoding '%s' for --from", cfg->lib.from);
     return CLI_RUN;
+}
+
+enum cli_action cli_parse(int argc, char **argv, cli_config *cfg, FILE *err)
+{
+    memset(cfg, 0, sizeof *cfg);
+    fixtext_options_init(&cfg->lib);
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":o:i::f:t:j:q", long_options, NULL)) != -1) {
+        int action = apply_option(c, cfg, err, argv);
+        if (action != CLI_RUN)
+            return (enum cli_action)action;
+    }
+    cfg->files = argv + optind;
+    cfg->nfiles = argc - optind;
+    return (enum cli_action)check_config(cfg, err);
 }
 
 /* The stage names and what each does, from the library's table. */
@@ -267,6 +295,12 @@ void cli_print_help(FILE *out)
 "  -q, --quiet, --silent   no warnings (binary or truncated input, hard links\n"
 "                          that -i leaves with the old content)\n"
 "\n"
+"Input: gzip, xz, zstd and bzip2 input (files or standard input) is decompressed,\n"
+"recognised by its first bytes; -o NAME.gz, .xz, .zst or .bz2 writes compressed.\n"
+"      --binary=ACTION     a binary file (NUL bytes, executable or archive magic,\n"
+"                          mostly control bytes) is skipped with exit status 2\n"
+"                          (ACTION skip, the default), or read as text (text)\n"
+"\n"
 "Detection:\n"
 "  -f, --from=ENC          the input is in ENC (any name iconv knows); no detection\n"
 "      --candidates=LIST   consider only these encodings (comma-separated)\n"
@@ -290,7 +324,12 @@ void cli_print_help(FILE *out)
 "\n"
 "Reports (on standard error):\n"
 "      --explain[=FORMAT]  say what was done to each changed line (text, json)\n"
-"      --stats             print totals at the end\n"
+"      --stats[=FORMAT]    print totals at the end (text, json)\n"
+"      --progress          show bytes read, lines, speed and ETA while running\n"
+"                          (default: when standard error is a terminal and the\n"
+"                          input files exceed 64 MiB)\n"
+"      --no-progress       never show it\n"
+"  SIGUSR1 prints the totals so far (in the --stats format) and goes on.\n"
 "\n"
 "Performance:\n"
 "      --line-buffered     write each line as soon as it is complete (interactive\n"

@@ -9,6 +9,8 @@
 
 enum cli_format { CLI_FORMAT_NONE = 0, CLI_FORMAT_TEXT, CLI_FORMAT_JSON };
 enum cli_action { CLI_RUN = 0, CLI_HELP, CLI_VERSION, CLI_USAGE_ERROR };
+enum cli_progress { CLI_PROGRESS_AUTO = 0, CLI_PROGRESS_ON, CLI_PROGRESS_OFF };
+enum cli_binary { CLI_BINARY_SKIP = 0, CLI_BINARY_TEXT };
 
 typedef struct cli_config {
     fixtext_options lib;      /* option strings point into argv */
@@ -18,7 +20,9 @@ typedef struct cli_config {
     int follow_symlinks;      /* --follow-symlinks: -i rewrites a link's target, not the link */
     int line_buffered;        /* --line-buffered: each line goes out as soon as it is complete */
     int check;                /* --check */
-    int stats;                /* --stats */
+    enum cli_format stats;    /* --stats[=json] */
+    enum cli_progress progress; /* --progress, --no-progress; auto by default */
+    enum cli_binary binary;   /* --binary=skip|text: what becomes of a binary file */
     int quiet;                /* -q: no warnings */
     enum cli_format detect;   /* --detect[=json] */
     enum cli_format explain;  /* --explain[=json] */

@@ -106,14 +106,16 @@ def test_invariants(tmp):
     for name, data in random_inputs():
         path = os.path.join(tmp, "in")
         open(path, "wb").write(data)
-        r = subprocess.run([FIXTEXT, "-q", path], capture_output=True, timeout=600)
+        r = subprocess.run([FIXTEXT, "-q", "--binary=text", path], capture_output=True, timeout=600)
         check(f"{name}: exit 0", r.returncode == 0, (r.returncode, r.stderr[-300:]))
         check(f"{name}: terminators kept", terminators(r.stdout) == terminators(data),
               (len(terminators(r.stdout)), len(terminators(data))))
         for jobs in ("2", "3"):
-            j = subprocess.run([FIXTEXT, "-q", "-j", jobs, path], capture_output=True, timeout=600)
+            j = subprocess.run([FIXTEXT, "-q", "--binary=text", "-j", jobs, path], capture_output=True,
+                               timeout=600)
             check(f"{name}: -j {jobs} same bytes", j.stdout == r.stdout)
-        check(f"{name}: stdin in pieces same bytes", fed_in_pieces(["-q"], data, len(data)) == r.stdout)
+        check(f"{name}: stdin in pieces same bytes",
+              fed_in_pieces(["-q", "--binary=text"], data, len(data)) == r.stdout)
 
 
 def test_binary_and_nul_inputs():
@@ -123,10 +125,11 @@ def test_binary_and_nul_inputs():
     for name, data in (("random bytes with NUL", bytes(rng.randrange(256) for _ in range(100000))),
                        ("NUL every other byte", b"a\x00" * 50000),
                        ("lone NULs", b"text\x00more\n" * 5000)):
-        r = run(["-q"], data)
+        args = ["-q", "--binary=text"]
+        r = run(args, data)
         check(f"{name}: exit 0", r.returncode == 0, r.stderr[-200:])
-        check(f"{name}: stdin in pieces same bytes", fed_in_pieces(["-q"], data, 3) == r.stdout)
-        check(f"{name}: -j 2 same bytes", run(["-q", "-j", "2"], data).stdout == r.stdout)
+        check(f"{name}: stdin in pieces same bytes", fed_in_pieces(args, data, 3) == r.stdout)
+        check(f"{name}: -j 2 same bytes", run(args + ["-j", "2"], data).stdout == r.stdout)
 
 
 # ---- the reproducers ----

@@ -38,15 +38,20 @@ def cli_args(options):
     return args
 
 
+# The library has no binary-file policy (the command's --binary is a command option): the
+# command is compared with it as text.
+CLI = [FIXTEXT, "-q", "--binary=text"]
+
+
 def cli(data, *args):
     """The command's output (bytes) for one input."""
-    r = subprocess.run([FIXTEXT, "-q", *args], input=data, capture_output=True, timeout=300)
+    r = subprocess.run([*CLI, *args], input=data, capture_output=True, timeout=300)
     assert r.returncode == 0, r.stderr.decode("utf-8", "replace")
     return r.stdout
 
 
 def cli_stderr(data, *args):
-    r = subprocess.run([FIXTEXT, "-q", *args], input=data, capture_output=True, timeout=300)
+    r = subprocess.run([*CLI, *args], input=data, capture_output=True, timeout=300)
     assert r.returncode == 0, r.stderr.decode("utf-8", "replace")
     return r.stdout, r.stderr
 
@@ -80,7 +85,7 @@ def _cli_run(inputs, args):
             with open(path, "wb") as f:
                 f.write(data)
             paths.append(path)
-        r = subprocess.run([FIXTEXT, "-q", *args, *paths], capture_output=True, timeout=600)
+        r = subprocess.run([*CLI, *args, *paths], capture_output=True, timeout=600)
     assert r.returncode == 0, r.stderr.decode("utf-8", "replace")
     out = r.stdout
     pieces, at = [], 0
