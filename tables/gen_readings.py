@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Generates tables/pinyin_readings.c: every Mandarin reading of every Han character in Unihan,
-for the pinyin stage (src/pinyin.c), which strips an annotation only when it is a reading of the
+for the pinyin stage (src/stages/pinyin.c), which strips an annotation only when it is a reading of the
 character before it.
 
 Source: Unihan_Readings.txt from the Unicode Character Database (Debian's unicode-data package,

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates tables/script_table.c and tables/script_table.h: for every character that OpenCC's
-character dictionaries know, which script it marks, for the script classifier (src/script.c) and
-for the conversion stage (src/convert.c), which converts only text not already in its target
+character dictionaries know, which script it marks, for the script classifier (src/stages/script.c) and
+for the conversion stage (src/stages/convert.c), which converts only text not already in its target
 script.
 
 Source: OpenCC's own dictionaries (Debian's libopencc-data, /usr/share/opencc/*.ocd2), turned
@@ -20,7 +20,7 @@ Flags per code point (a uint16):
   FT_JPK / FT_JPV  key / first candidate of JPVariants (traditional 會 → shinjitai 会), plus
                    the keys of JPShinjitaiCharacters as FT_JPV (両 芸 弁: shinjitai forms)
 The classifier uses FT_SO/FT_TO (a character that is valid in both scripts, such as 后 or 乾, says
-nothing); the converter uses FT_SC/FT_TC and the variant flags (see src/convert.c).
+nothing); the converter uses FT_SC/FT_TC and the variant flags (see src/stages/convert.c).
 
 Layout: ft_script_index[cp >> 8] (0x1100 uint16 entries) names a 256-entry block of
 ft_script_blocks[]; block 0 is all zero, so most of Unicode costs two bytes of index. (Whether a

@@ -272,7 +272,7 @@ static int growbuf_append(growbuf *b, const void *data, size_t len)
  *
  * Why: libfixtext decodes such an input whole, and its statistics keep a pointer to the name of
  * that decoder, which fixtext_finish frees; the next input on the same context then compares
- * against freed memory (src/lines.c count_encoding; AddressSanitizer reports it, the command
+ * against freed memory (src/spine/lines.c count_encoding; AddressSanitizer reports it, the command
  * does it too with `fixtext utf16.txt other.txt`). Until the library keeps its own copy, a
  * context that has seen such an input is freed instead of going back to the pool. */
 static int wide_encoding(const char *name)
