@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# A short libFuzzer run for the test suite: short_run.sh FUZZER CORPUS DICT ARTIFACT_DIR SECONDS.
+# Starts from a copy of CORPUS (new inputs go to the copy, so the source tree stays as it is),
+# with inputs up to 64 KiB (the default window: quadratic paths show there as timeouts).
+# Exits non-zero when libFuzzer reports a crash, leak, sanitizer error, failed check or timeout;
+# the reproducer is then in ARTIFACT_DIR.
+set -uo pipefail
+fuzzer=$1 corpus=$2 dict=$3 artifacts=$4 seconds=$5
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/corpus" && cp -r "$corpus"/. "$work/corpus"/
+mkdir -p "$artifacts"
+"$fuzzer" "$work/corpus" -dict="$dict" -max_len=65536 -timeout=10 -max_total_time="$seconds" \
+  -artifact_prefix="$artifacts"/ -print_final_stats=1 >"$work/log" 2>&1
+status=$?
+# the statistics always; on a failure, what libFuzzer said about it
+grep -E '^(stat::|Done|INFO: seed corpus)' "$work/log"
+if [ $status -ne 0 ]; then
+  grep -v -E '^#[0-9]+' "$work/log" | tail -n 60
+  echo "libFuzzer exited with $status; reproducer in $artifacts" >&2
+fi
+exit $status
