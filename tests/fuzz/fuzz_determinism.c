@@ -20,6 +20,8 @@ typedef struct text {
 
 static void text_add(text *t, const char *p, size_t n)
 {
+    if (n == 0) /* data may still be NULL, and NULL + 0 is undefined */
+        return;
     if (t->len + n > t->cap) {
         size_t cap = t->cap ? t->cap : 256;
         while (cap < t->len + n)
