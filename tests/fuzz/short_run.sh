@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# A short libFuzzer run for the test suite: short_run.sh FUZZER CORPUS DICT ARTIFACT_DIR SECONDS.
-# Starts from a copy of CORPUS (new inputs go to the copy, so the source tree stays as it is),
-# with inputs up to 64 KiB (the default window: quadratic paths show there as timeouts).
+# A short libFuzzer run for the test suite: short_run.sh FUZZER DICT ARTIFACT_DIR SECONDS CORPUS...
+# Starts from a copy of the CORPUS directories (new inputs go to the copy: the source tree stays as
+# it is), with inputs up to 64 KiB (the default window: quadratic paths show there as timeouts) from the
+# start: -len_control=0, else libFuzzer creeps up from the largest seed and a minute never leaves it.
 # Exits non-zero when libFuzzer reports a crash, leak, sanitizer error, failed check or timeout;
 # the reproducer is then in ARTIFACT_DIR.
 set -uo pipefail
-fuzzer=$1 corpus=$2 dict=$3 artifacts=$4 seconds=$5
+fuzzer=$1 dict=$2 artifacts=$3 seconds=$4
+shift 4
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir "$work/corpus" && cp -r "$corpus"/. "$work/corpus"/
+mkdir "$work/corpus"
+for corpus in "$@"; do
+  cp -r "$corpus"/. "$work/corpus"/ || exit 2
+done
 mkdir -p "$artifacts"
-"$fuzzer" "$work/corpus" -dict="$dict" -max_len=65536 -timeout=10 -max_total_time="$seconds" \
+"$fuzzer" "$work/corpus" -dict="$dict" -max_len=65536 -len_control=0 -timeout=10 -max_total_time="$seconds" \
   -artifact_prefix="$artifacts"/ -print_final_stats=1 >"$work/log" 2>&1
 status=$?
 # the statistics always; on a failure, what libFuzzer said about it
