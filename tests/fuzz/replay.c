@@ -1,16 +1,32 @@
-/* Replays files through the fuzz harness without libFuzzer, so the normal test suite (and its
- * sanitizer run) checks every input of tests/fuzz/corpus/. Usage: replay FILE|DIR... */
+/* Replays files through a fuzz harness without libFuzzer, so the normal test suite (and its
+ * sanitizer run) checks every input of a committed corpus. Linked with one harness
+ * (fuzz_pipeline.c or fuzz_determinism.c). Usage: replay FILE|DIR... */
 #include <dirent.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* A harness reports a failed check by aborting: say which input did it. */
+static const char *current;
+
+static void name_input(int sig)
+{
+    static const char what[] = "replay: failed on ";
+    if (write(2, what, sizeof what - 1) < 0 || write(2, current, strlen(current)) < 0 || write(2, "\n", 1) < 0)
+        _exit(128 + sig);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 static int replay_file(const char *path)
 {
+    current = path;
     FILE *f = fopen(path, "rb");
     if (!f) {
         perror(path);
@@ -26,6 +42,7 @@ static int replay_file(const char *path)
 int main(int argc, char **argv)
 {
     int failures = 0, count = 0;
+    signal(SIGABRT, name_input);
     for (int i = 1; i < argc; i++) {
         struct stat st;
         if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
