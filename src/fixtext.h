@@ -149,7 +149,9 @@ FIXTEXT_API int fixtext_feed(fixtext *ft, const void *data, size_t len);
  * n bytes. Nothing else may be called on the context between the two. */
 FIXTEXT_API void *fixtext_feed_buffer(fixtext *ft, size_t want);
 FIXTEXT_API int fixtext_feed_commit(fixtext *ft, size_t n);
-/* Processes and writes every complete line fed so far (for interactive streams). */
+/* Processes and writes every complete line fed so far (for interactive streams). Detection then
+ * decides those lines without the lines after them, so the output may differ from a run without
+ * the flush: every other call gives the same output for the same bytes however they are fed. */
 FIXTEXT_API int fixtext_flush(fixtext *ft);
 /* Ends the current input: writes everything, including a last line without terminator. The next
  * fixtext_feed starts a new input (line numbers restart, a BOM is looked for again). */

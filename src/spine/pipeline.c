@@ -396,8 +396,11 @@ static int frame_lines(fixtext *ft, int at_eof)
         size_t avail = ft->input.len - pos;
         uint8_t term;
         size_t content = ft_find_line_end(p, avail, at_eof, &term);
+        /* a CR as the last byte may start a CRLF: the line's content is known to end before it,
+           so that whether the window is exceeded does not depend on where a read ended */
+        size_t known = (term == 0 && !at_eof && content && p[content - 1] == '\r') ? content - 1 : content;
         ft_line_ref ref = {pos, content, term, 0};
-        if (content > window) {
+        if (known > window) {
             ref.len = ft_window_cut(p, window);
             ref.term_len = 0;
             ref.partial = 1;

@@ -68,7 +68,7 @@ static int sniff_nul_pattern(const unsigned char *p, size_t n, int at_eof)
     if (n < SNIFF_MIN && !at_eof)
         return FT_WIDE_NEED_MORE;
     int kind = nul_pattern(p, n < SNIFF_MIN ? n : SNIFF_MIN);
-    if (kind != FT_WIDE_NONE || n <= SNIFF_MIN)
+    if (kind != FT_WIDE_NONE || (at_eof && n <= SNIFF_MIN))
         return kind;
     if (n < SNIFF_MAX && !at_eof)
         return FT_WIDE_NEED_MORE;
@@ -163,7 +163,9 @@ int ft_wide_sniff(const unsigned char *p, size_t n, int at_eof, size_t *bom_len)
         *bom_len = 4;
         return FT_WIDE_UTF32BE;
     }
-    if (n < 4 && !at_eof && (n == 0 || p[0] == 0xFF || p[0] == 0xFE || p[0] == 0 || memchr(p, 0, n)))
+    /* Four bytes decide which way the rest goes (a NUL among them or not): until they have
+       arrived, the same input fed in smaller pieces would be judged another way. */
+    if (n < 4 && !at_eof)
         return FT_WIDE_NEED_MORE;
     if (memchr(p, 0, n < 4 ? n : 4))
         return sniff_nul_pattern(p, n, at_eof);
