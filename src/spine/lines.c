@@ -374,12 +374,14 @@ int ft_write_lines(fixtext *ft, size_t first, size_t last)
         const char *raw = ft->input.data + ref->start;
         settle_line_info(ft, ref, res);
         int failed;
-        if (res->use_raw) /* the text and its terminator, in one piece */
+        if (res->use_raw) { /* the text and its terminator, in one piece */
             failed = emit(ft, raw, ref->len + ref->term_len);
-        else
-            failed = emit(ft, ft->workers[res->worker].out[res->parity].data + res->out_off,
-                          res->out_len) ||
+        } else {
+            /* (a line changed to nothing, a lone BOM, left its worker's buffer unallocated) */
+            const ft_buf *out = &ft->workers[res->worker].out[res->parity];
+            failed = (res->out_len && emit(ft, out->data + res->out_off, res->out_len)) ||
                      emit(ft, raw + ref->len, ref->term_len);
+        }
         if (failed)
             return ft->failed;
         count_line(ft, &res->info, (res->use_raw ? ref->len : res->out_len) + ref->term_len);
