@@ -36,8 +36,15 @@
 #include "internal.h"
 #include "script_table.h"
 
+/* Where the data is looked for when no directory is named (meson sets all three). */
 #ifndef FT_OPENCC_DATA_DEFAULT
-#define FT_OPENCC_DATA_DEFAULT "/usr/share/opencc"
+#define FT_OPENCC_DATA_DEFAULT "/usr/local/share/fixtext/opencc"
+#endif
+#ifndef FT_OPENCC_DATA_UNINSTALLED
+#define FT_OPENCC_DATA_UNINSTALLED ""
+#endif
+#ifndef FT_OPENCC_DATA_SYSTEM
+#define FT_OPENCC_DATA_SYSTEM "/usr/share/opencc"
 #endif
 
 /* Longest chunk pair aligned by a longest common subsequence (cells of the DP table). */
@@ -84,8 +91,10 @@ typedef struct config_info {
 static const config_info configs[] = {
     {"t2s", FT_TC, FT_SO, "s2t"},    {"tw2s", FT_TC, FT_SO, "s2tw"},
     {"tw2sp", FT_TC, FT_SO, "s2twp"}, {"hk2s", FT_TC, FT_SO, "s2hk"},
+    {"hk2sp", FT_TC, FT_SO, "s2hkp"},
     {"s2t", FT_SC, FT_TO, "t2s"},    {"s2tw", FT_SC, FT_TO, "tw2s"},
     {"s2twp", FT_SC, FT_TO, "tw2sp"}, {"s2hk", FT_SC, FT_TO, "hk2s"},
+    {"s2hkp", FT_SC, FT_TO, "hk2sp"},
     {"t2tw", FT_TWK, FT_TWV, "tw2t"}, {"tw2t", FT_TWV, FT_TWK, "t2tw"},
     {"t2hk", FT_HKK, FT_HKV, "hk2t"}, {"hk2t", FT_HKV, FT_HKK, "t2hk"},
     {"t2jp", FT_JPK, FT_JPV, "jp2t"}, {"jp2t", FT_JPV, FT_JPK, "t2jp"},
@@ -100,7 +109,8 @@ static const struct {
     {"zh-hans", "t2s"},         {"zh-cn", "t2s"},             {"zh-hant", "s2t"},
     {"zh-tw", "s2tw"},          {"zh-hk", "s2hk"},            {"japanese", "t2jp"},
     {"simplified-from-taiwan", "tw2s"}, {"simplified-from-taiwan-phrases", "tw2sp"},
-    {"simplified-from-hongkong", "hk2s"},
+    {"simplified-from-hongkong", "hk2s"}, {"hongkong-phrases", "s2hkp"},
+    {"simplified-from-hongkong-phrases", "hk2sp"},
 };
 
 static const config_info *find_config(const char *name, size_t len)
@@ -144,68 +154,85 @@ static void guess_masks(const char *path, unsigned *source, unsigned *target)
         *source = FT_SC, *target = FT_TO;
 }
 
-void *ft_converter_new(const fixtext_options *o, char *err, size_t errlen)
+/* Every name --to accepts, for the message that lists them. */
+static void list_targets(char *out, size_t outlen)
 {
-    char path[4096];
-    const config_info *ci = NULL;
-    const char *shown; /* what the messages call the configuration */
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0] && used < outlen; i++)
+        used += (size_t)snprintf(out + used, outlen - used, "%s, ", aliases[i].alias);
+    for (size_t i = 0; i < sizeof configs / sizeof configs[0] && used < outlen; i++)
+        used += (size_t)snprintf(out + used, outlen - used, "%s%s", configs[i].name,
+                                 i + 1 < sizeof configs / sizeof configs[0] ? ", " : "");
+}
 
+/* Writes dir/name.json to path; 0, or -1 when it does not fit. */
+static int config_path(char *path, size_t size, const char *dir, const char *name)
+{
+    size_t dl = strlen(dir);
+    while (dl > 1 && dir[dl - 1] == '/')
+        dl--;
+    return snprintf(path, size, "%.*s/%s.json", (int)dl, dir, name) < (int)size ? 0 : -1;
+}
+
+/* The configuration file for ci. A directory the user names (--opencc-data, then
+ * $FIXTEXT_OPENCC_DATA) is the only place looked at; otherwise the first of: the data fixtext
+ * installs (OpenCC 1.4's, tables/opencc), the build tree's copy of it (uninstalled use), and
+ * Debian's libopencc-data, that holds this configuration. Returns 0, or -1 with a message. */
+static int find_config_file(const fixtext_options *o, const config_info *ci, char *path,
+                            size_t size, char *err, size_t errlen)
+{
+    const char *dir = o->opencc_data_dir;
+    if (!dir || !*dir)
+        dir = getenv("FIXTEXT_OPENCC_DATA");
+    if (dir && *dir) {
+        if (config_path(path, size, dir, ci->name) == 0)
+            return 0;
+        snprintf(err, errlen, "OpenCC data directory path too long: %s", dir);
+        return -1;
+    }
+    static const char *const defaults[] = {FT_OPENCC_DATA_DEFAULT, FT_OPENCC_DATA_UNINSTALLED,
+                                           FT_OPENCC_DATA_SYSTEM};
+    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+        if (defaults[i][0] && config_path(path, size, defaults[i], ci->name) == 0 &&
+            access(path, R_OK) == 0)
+            return 0;
+    snprintf(err, errlen, "OpenCC configuration %s.json is in none of %s, %s, %s (give the "
+             "directory with --opencc-data)", ci->name, FT_OPENCC_DATA_DEFAULT,
+             FT_OPENCC_DATA_UNINSTALLED, FT_OPENCC_DATA_SYSTEM);
+    return -1;
+}
+
+/* Resolves the options to a configuration file; *ci is NULL for a file of unknown name. */
+static int resolve_config(const fixtext_options *o, const config_info **ci, char *path,
+                          size_t size, char *err, size_t errlen)
+{
     if (o->opencc_config) {
-        if (snprintf(path, sizeof path, "%s", o->opencc_config) >= (int)sizeof path) {
+        if (snprintf(path, size, "%s", o->opencc_config) >= (int)size) {
             snprintf(err, errlen, "OpenCC configuration path too long: %s", o->opencc_config);
-            return NULL;
+            return -1;
         }
         const char *base = strrchr(path, '/');
         base = base ? base + 1 : path;
         size_t blen = strlen(base);
         if (blen > 5 && strcmp(base + blen - 5, ".json") == 0)
             blen -= 5;
-        ci = find_config(base, blen);
-        shown = o->opencc_config;
-    } else {
-        if (!o->convert_to || !(ci = resolve_target(o->convert_to))) {
-            snprintf(err, errlen,
-                     "unknown conversion target '%s' (expected simplified, traditional, taiwan, "
-                     "hongkong, taiwan-phrases, or an OpenCC configuration name such as t2s, s2t, "
-                     "s2tw, s2hk, s2twp, tw2s, tw2sp, hk2s, t2tw, t2hk, jp2t, t2jp)",
-                     o->convert_to ? o->convert_to : "");
-            return NULL;
-        }
-        const char *dir = o->opencc_data_dir;
-        if (!dir || !*dir)
-            dir = getenv("FIXTEXT_OPENCC_DATA");
-        if (!dir || !*dir)
-            dir = FT_OPENCC_DATA_DEFAULT;
-        size_t dl = strlen(dir);
-        while (dl > 1 && dir[dl - 1] == '/')
-            dl--;
-        if (snprintf(path, sizeof path, "%.*s/%s.json", (int)dl, dir, ci->name) >= (int)sizeof path) {
-            snprintf(err, errlen, "OpenCC data directory path too long: %s", dir);
-            return NULL;
-        }
-        shown = path;
+        *ci = find_config(base, blen);
+        return 0;
     }
+    if (!o->convert_to || !(*ci = resolve_target(o->convert_to))) {
+        char names[1024];
+        list_targets(names, sizeof names);
+        snprintf(err, errlen, "unknown conversion target '%s' (valid: %s)",
+                 o->convert_to ? o->convert_to : "", names);
+        return -1;
+    }
+    return find_config_file(o, *ci, path, size, err, errlen);
+}
 
-    /* OpenCC looks a missing file up in its own data directory too; say plainly that it is not
-     * where the user pointed. */
-    if (access(path, R_OK) != 0) {
-        snprintf(err, errlen, "OpenCC configuration %s: %s", shown, strerror(errno));
-        return NULL;
-    }
-
-    ft_converter *c = calloc(1, sizeof *c);
-    if (!c) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    c->od = opencc_open(path);
-    if (c->od == (opencc_t)-1) {
-        const char *why = opencc_error();
-        snprintf(err, errlen, "cannot load OpenCC configuration %s: %s", shown,
-                 why && *why ? why : "unknown error");
-        free(c);
-        return NULL;
-    }
+/* What the converter knows of its configuration: the reverse beside it, the script masks. */
+static void describe(ft_converter *c, const config_info *ci, const char *path)
+{
     if (ci) {
         /* The reverse configuration sits beside this one (same data directory). */
         const char *slash = strrchr(path, '/');
@@ -222,6 +249,36 @@ void *ft_converter_new(const fixtext_options *o, char *err, size_t errlen)
         const char *base = strrchr(path, '/');
         snprintf(c->name, sizeof c->name, "%.63s", base ? base + 1 : path);
     }
+}
+
+void *ft_converter_new(const fixtext_options *o, char *err, size_t errlen)
+{
+    char path[4096];
+    const config_info *ci = NULL;
+    if (resolve_config(o, &ci, path, sizeof path, err, errlen))
+        return NULL;
+    const char *shown = o->opencc_config ? o->opencc_config : path; /* for the messages */
+
+    /* OpenCC looks a missing file up in its own data directory too; say plainly that it is not
+     * where the user pointed. */
+    if (access(path, R_OK) != 0) {
+        snprintf(err, errlen, "OpenCC configuration %s: %s", shown, strerror(errno));
+        return NULL;
+    }
+    ft_converter *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    c->od = opencc_open(path);
+    if (c->od == (opencc_t)-1) {
+        const char *why = opencc_error();
+        snprintf(err, errlen, "cannot load OpenCC configuration %s: %s", shown,
+                 why && *why ? why : "unknown error");
+        free(c);
+        return NULL;
+    }
+    describe(c, ci, path);
     return c;
 }
 

@@ -4,20 +4,23 @@ character dictionaries know, which script it marks, for the script classifier (s
 for the conversion stage (src/convert.c), which converts only text not already in its target
 script.
 
-Source: OpenCC's own dictionaries (Debian's libopencc-data, /usr/share/opencc/*.ocd2), turned
-back into text with OpenCC's `opencc_dict -f ocd2 -t text` (Debian's opencc package). Each line
-of a text dictionary is "key<TAB>candidate candidate ..."; OpenCC converts a key to its first
-candidate.
+Source: the OpenCC dictionaries fixtext converts with (default tables/opencc/*.txt, OpenCC 1.4.2's,
+see tables/gen_opencc_data.py), so the classifier and the conversion agree. A directory of .ocd2
+files only (Debian's libopencc-data, /usr/share/opencc) is read through `opencc_dict -f ocd2 -t
+text` (Debian's opencc package). Each line of a text dictionary is "key<TAB>candidate
+candidate ..."; OpenCC converts a key to its first candidate.
 
 Flags per code point (a uint16):
   FT_SC  simplified form: STCharacters changes it (s2t would convert it: 发 后 干 么)
-  FT_TC  traditional form: TSCharacters changes it (t2s would convert it: 發 麼 乾)
+  FT_TC  traditional form: TSCharacters (after TSCharactersExt, which t2s asks first) changes it
+         (t2s would convert it: 發 麼 乾)
   FT_SO  simplified only: FT_SC, not among its own candidates (发, not 后 干 里), and not the
          Taiwan or Hong Kong form of the character it converts to (not 群 峰 床: TWVariants)
   FT_TO  traditional only: FT_TC, and not among its own candidates (發 麼, not 乾)
   FT_TWK / FT_TWV  key / first candidate of TWVariants (OpenCC form 爲 → Taiwan form 為)
   FT_HKK / FT_HKV  key / first candidate of HKVariants (OpenCC form 爲 → Hong Kong form 為)
-  FT_JPK / FT_JPV  key / first candidate of JPVariants (traditional 會 → shinjitai 会), plus
+  FT_JPK / FT_JPV  key / first candidate of JPShinjitaiCharactersRev, t2jp's dictionary
+                   (JPVariants in OpenCC 1.1) (traditional 會 → shinjitai 会), plus
                    the keys of JPShinjitaiCharacters as FT_JPV (両 芸 弁: shinjitai forms)
 The classifier uses FT_SO/FT_TO (a character that is valid in both scripts, such as 后 or 乾, says
 nothing); the converter uses FT_SC/FT_TC and the variant flags (see src/convert.c).
@@ -50,10 +53,12 @@ BIT = {name: 1 << i for i, (name, _) in enumerate(FLAGS)}
 
 
 def load(data_dir, name, tmp):
-    """Returns {key: [candidates]} of one OpenCC dictionary."""
-    out = os.path.join(tmp, name + ".txt")
-    subprocess.run(["opencc_dict", "-i", os.path.join(data_dir, name + ".ocd2"), "-o", out,
-                    "-f", "ocd2", "-t", "text"], check=True, stdout=subprocess.DEVNULL)
+    """Returns {key: [candidates]} of one OpenCC dictionary (text, or .ocd2 read as text)."""
+    out = os.path.join(data_dir, name + ".txt")
+    if not os.path.exists(out):
+        out = os.path.join(tmp, name + ".txt")
+        subprocess.run(["opencc_dict", "-i", os.path.join(data_dir, name + ".ocd2"), "-o", out,
+                        "-f", "ocd2", "-t", "text"], check=True, stdout=subprocess.DEVNULL)
     d = {}
     with open(out, encoding="utf-8") as f:
         for line in f:
@@ -62,7 +67,13 @@ def load(data_dir, name, tmp):
     return d
 
 
-def opencc_version():
+def opencc_version(data_dir):
+    readme = os.path.join(data_dir, "README.md")
+    if os.path.exists(readme):
+        with open(readme, encoding="utf-8") as f:
+            for line in f:
+                if "version" in line and "npm package" in line:
+                    return line.split("version", 1)[1].split(",")[0].strip()
     try:
         r = subprocess.run(["opencc", "--version"], capture_output=True, text=True)
         for line in (r.stdout + r.stderr).splitlines():
@@ -74,7 +85,9 @@ def opencc_version():
 
 
 def main():
-    data_dir = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/opencc"
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    data_dir = args[0] if args else os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                 "opencc")
     flags = {}
 
     def mark(ch, bit):
@@ -85,9 +98,17 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         st = load(data_dir, "STCharacters", tmp)
         ts = load(data_dir, "TSCharacters", tmp)
+        # t2s asks TSCharactersExt first (OpenCC 1.4: rare characters whose Simplified form is in
+        # CJK Extension B and later, which TSCharacters maps to themselves): what t2s does.
+        if any(os.path.exists(os.path.join(data_dir, "TSCharactersExt" + e))
+               for e in (".txt", ".ocd2")):
+            ts.update(load(data_dir, "TSCharactersExt", tmp))
         tw = load(data_dir, "TWVariants", tmp)
         hk = load(data_dir, "HKVariants", tmp)
-        jp = load(data_dir, "JPVariants", tmp)
+        jp_name = "JPShinjitaiCharactersRev"
+        if not any(os.path.exists(os.path.join(data_dir, jp_name + e)) for e in (".txt", ".ocd2")):
+            jp_name = "JPVariants"  # OpenCC 1.1's name for t2jp's dictionary
+        jp = load(data_dir, jp_name, tmp)
         jps = load(data_dir, "JPShinjitaiCharacters", tmp)
 
     # Simplified forms that are also the Taiwan or Hong Kong form of the same character: 群 is
@@ -122,11 +143,14 @@ def main():
     for i, a in enumerate(sys.argv):
         if a.startswith("--header="):
             header = a.split("=", 1)[1]
+    shown = os.path.relpath(data_dir, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    if shown.startswith(".."):
+        shown = data_dir
     source_note = (
         " * Source: OpenCC %s dictionaries (STCharacters, TSCharacters, TWVariants, HKVariants,\n"
-        " * JPVariants, JPShinjitaiCharacters) from %s, read with opencc_dict.\n"
+        " * %s, JPShinjitaiCharacters) from %s.\n"
         " * Source licence: Apache License 2.0 (OpenCC, https://github.com/BYVoid/OpenCC).\n"
-        % (opencc_version(), data_dir))
+        % (opencc_version(data_dir), jp_name, shown))
 
     with open(header, "w", encoding="utf-8") as h:
         h.write("/* script_table.h — GENERATED by tables/gen_script.py; do not edit.\n")

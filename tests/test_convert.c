@@ -132,13 +132,20 @@ static void configuration_errors(void **state)
     assert_null(ft_converter_new(&o, err, sizeof err));
     assert_non_null(strstr(err, "/nonexistent/opencc/t2s.json"));
 
-    /* The environment variable, when no directory is given. */
+    /* The environment variable, when no directory is given (the suite sets it to the build
+     * tree's data: put it back). */
     o.opencc_data_dir = NULL;
+    const char *saved = getenv("FIXTEXT_OPENCC_DATA");
+    char *keep = saved ? strdup(saved) : NULL;
     setenv("FIXTEXT_OPENCC_DATA", "/nonexistent/env", 1);
     err[0] = '\0';
     assert_null(ft_converter_new(&o, err, sizeof err));
     assert_non_null(strstr(err, "/nonexistent/env/t2s.json"));
-    unsetenv("FIXTEXT_OPENCC_DATA");
+    if (keep)
+        setenv("FIXTEXT_OPENCC_DATA", keep, 1);
+    else
+        unsetenv("FIXTEXT_OPENCC_DATA");
+    free(keep);
 
     o.convert_to = NULL;
     o.opencc_config = "/nonexistent/my.json";
