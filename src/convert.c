@@ -16,11 +16,13 @@
  *   - no target character: the line is purely in the source script (or shared characters only),
  *     and every chunk is converted, so the output is byte for byte OpenCC's;
  *   - target characters and no source character: the line is already converted; left alone;
- *   - both (a mixed line): chunks with source characters are converted; inside a chunk that also
- *     holds target characters, OpenCC's output is kept at every position except those of target
- *     characters (aligned position by position when OpenCC kept the length, else by a longest
- *     common subsequence), so phrase conversions (鼠标 -> 滑鼠) still apply across the chunk;
- *     chunks of shared characters only are left alone, as the line's own script is in doubt.
+ *   - both (a mixed line): chunks with source characters are converted; a chunk that also holds
+ *     target characters is converted whole, as OpenCC segments it, with its target characters
+ *     first read back into the source script (prepare), so that a phrase that mixes scripts
+ *     converts as the phrase (数據庫 -> 資料庫 under s2twp). OpenCC's output is then kept at every
+ *     position except those of target characters chosen on purpose (keeps: aligned position by
+ *     position when OpenCC kept the length, else by a longest common subsequence); chunks of
+ *     shared characters only are left alone, as the line's own script is in doubt.
  * A mixed chunk that is OpenCC's own output already (see skip_converted) is left alone too.
  * The chunks that need OpenCC are joined with '\n' (a cut character) and converted in one call.
  */
@@ -56,6 +58,7 @@ typedef struct chunk {
     unsigned source;    /* source-script characters in it */
     unsigned target;    /* target-script characters in it */
     unsigned han;       /* Han characters in it */
+    unsigned regional;  /* regional forms that count as source or target (see configs) */
     int selected;       /* converted by OpenCC in this line */
     int prepared;       /* OpenCC converts c->prepared[pstart, pstart + plen) instead */
     size_t pstart, plen;
@@ -67,6 +70,9 @@ typedef struct ft_converter {
     char reverse_path[4096]; /* "" when there is none */
     char name[64];      /* configuration name for --explain ("t2s") */
     unsigned source_mask, target_mask; /* script_table.h flags; both 0: no protection known */
+    unsigned roundtrip_mask;  /* target characters a phrase may change (FT_TRT/FT_SRT; 0: none) */
+    int merging_prepared;     /* the chunk being merged was converted as prepared */
+    unsigned regional_mask;   /* FT_TWS/FT_HKS: source or target as its chunk (see configs) */
     chunk *chunks;      /* owned; reused line after line */
     size_t chunk_cap;
     ft_buf joined;      /* owned: the chunks sent to OpenCC */
@@ -85,19 +91,27 @@ typedef struct config_info {
     const char *name;
     unsigned source, target;
     const char *reverse;           /* the configuration converting back */
+    unsigned roundtrip;            /* see ft_converter.roundtrip_mask */
+    unsigned regional;             /* see ft_converter.regional_mask */
 } config_info;
 
-
+/* A regional form that is also a Simplified-only form (么 is Taiwan's 幺 too) counts as a source
+ * character in a chunk that holds other source characters (t2s and tw2s convert the phrase 么麼小丑
+ * to 幺麽小丑), and as a target one elsewhere (the 么 of a Simplified 怎么 stays). */
 static const config_info configs[] = {
-    {"t2s", FT_TC, FT_SO, "s2t"},    {"tw2s", FT_TC, FT_SO, "s2tw"},
-    {"tw2sp", FT_TC, FT_SO, "s2twp"}, {"hk2s", FT_TC, FT_SO, "s2hk"},
-    {"hk2sp", FT_TC, FT_SO, "s2hkp"},
-    {"s2t", FT_SC, FT_TO, "t2s"},    {"s2tw", FT_SC, FT_TO, "tw2s"},
-    {"s2twp", FT_SC, FT_TO, "tw2sp"}, {"s2hk", FT_SC, FT_TO, "hk2s"},
-    {"s2hkp", FT_SC, FT_TO, "hk2sp"},
-    {"t2tw", FT_TWK, FT_TWV, "tw2t"}, {"tw2t", FT_TWV, FT_TWK, "t2tw"},
-    {"t2hk", FT_HKK, FT_HKV, "hk2t"}, {"hk2t", FT_HKV, FT_HKK, "t2hk"},
-    {"t2jp", FT_JPK, FT_JPV, "jp2t"}, {"jp2t", FT_JPV, FT_JPK, "t2jp"},
+    {"t2s", FT_TC, FT_SO, "s2t", FT_SRT, FT_TWS | FT_HKS},
+    {"tw2s", FT_TC, FT_SO, "s2tw", FT_SRT, FT_TWS},
+    {"tw2sp", FT_TC, FT_SO, "s2twp", FT_SRT, FT_TWS},
+    {"hk2s", FT_TC, FT_SO, "s2hk", FT_SRT, FT_HKS},
+    {"hk2sp", FT_TC, FT_SO, "s2hkp", FT_SRT, FT_HKS},
+    {"s2t", FT_SC, FT_TO, "t2s", FT_TRT, 0},
+    {"s2tw", FT_SC, FT_TO, "tw2s", FT_TRT, 0},
+    {"s2twp", FT_SC, FT_TO, "tw2sp", FT_TRT, 0},
+    {"s2hk", FT_SC, FT_TO, "hk2s", FT_TRT, 0},
+    {"s2hkp", FT_SC, FT_TO, "hk2sp", FT_TRT, 0},
+    {"t2tw", FT_TWK, FT_TWV, "tw2t", 0, 0}, {"tw2t", FT_TWV, FT_TWK, "t2tw", 0, 0},
+    {"t2hk", FT_HKK, FT_HKV, "hk2t", 0, 0}, {"hk2t", FT_HKV, FT_HKK, "t2hk", 0, 0},
+    {"t2jp", FT_JPK, FT_JPV, "jp2t", 0, 0}, {"jp2t", FT_JPV, FT_JPK, "t2jp", 0, 0},
 };
 
 /* Friendly targets accepted by --to, beside the configuration names themselves. */
@@ -243,6 +257,8 @@ static void describe(ft_converter *c, const config_info *ci, const char *path)
             c->reverse_path[0] = '\0';
         c->source_mask = ci->source;
         c->target_mask = ci->target;
+        c->roundtrip_mask = ci->roundtrip;
+        c->regional_mask = ci->regional;
         snprintf(c->name, sizeof c->name, "%s", ci->name);
     } else {
         guess_masks(path, &c->source_mask, &c->target_mask);
@@ -337,6 +353,18 @@ static int push_chunk(ft_converter *c, size_t *n, const chunk *k)
     return 0;
 }
 
+/* Ends chunk k at end and keeps it if it holds Han text; its regional characters join the source
+ * ones when there are any (see configs). Returns 0, or -1 if out of memory. */
+static int close_chunk(ft_converter *c, size_t *n, chunk *k, size_t end)
+{
+    k->end = end;
+    if (k->source)
+        k->source += k->regional;
+    else
+        k->target += k->regional;
+    return k->han ? push_chunk(c, n, k) : 0;
+}
+
 /* Cuts the line into chunks and counts their marks. Returns the number of chunks, or -1. */
 static long scan_chunks(ft_converter *c, const unsigned char *p, size_t len)
 {
@@ -348,12 +376,9 @@ static long scan_chunks(ft_converter *c, const unsigned char *p, size_t len)
         size_t start = i;
         i += ft_utf8_decode(p + i, &cp);
         if (is_cut(cp)) {
-            if (open) {
-                k.end = start;
-                if (k.han && push_chunk(c, &n, &k))
-                    return -1;
-                open = 0;
-            }
+            if (open && close_chunk(c, &n, &k, start))
+                return -1;
+            open = 0;
             continue;
         }
         if (!open) {
@@ -366,15 +391,14 @@ static long scan_chunks(ft_converter *c, const unsigned char *p, size_t len)
             unsigned f = ft_script_flags(cp);
             if (f & c->source_mask)
                 k.source++;
+            else if (f & c->regional_mask)
+                k.regional++;
             else if (f & c->target_mask)
                 k.target++;
         }
     }
-    if (open) {
-        k.end = len;
-        if (k.han && push_chunk(c, &n, &k))
-            return -1;
-    }
+    if (open && close_chunk(c, &n, &k, len))
+        return -1;
     return (long)n;
 }
 
@@ -412,9 +436,21 @@ static inline int is_target(const ft_converter *c, uint32_t cp)
     return (f & c->target_mask) && !(f & c->source_mask);
 }
 
+/* Whether the target character cp of the chunk being merged stays as it was. In a chunk that was
+ * converted as prepared (its target characters read back into the source script first, so that
+ * OpenCC saw the whole phrase), a target character that is simply the conversion of its own
+ * reading (數, the 數 of 数) takes what the phrase made of it (数据库 -> 資料庫, so 數据库 ->
+ * 資料庫, not 數料庫); one chosen on purpose (遊, 髮: no round trip) stays. */
+static inline int keeps(const ft_converter *c, uint32_t cp)
+{
+    if (!is_target(c, cp))
+        return 0;
+    return !c->merging_prepared || !(ft_script_flags(cp) & c->roundtrip_mask);
+}
+
 /* Appends the hunk src[a,b) -> dst[d,e) (code point indexes) to out: position by position when
- * the lengths agree, keeping target characters; otherwise dst as a whole, unless every source
- * character of the hunk is a target character. */
+ * the lengths agree, keeping target characters (see keeps); otherwise dst as a whole, unless
+ * every source character of the hunk is kept. */
 static int emit_hunk(ft_converter *c, const char *src, const char *dst, size_t a, size_t b,
                      size_t d, size_t e, size_t dbase, ft_buf *out)
 {
@@ -422,7 +458,7 @@ static int emit_hunk(ft_converter *c, const char *src, const char *dst, size_t a
     const size_t *offs = c->offs;
     if (b - a == e - d) {
         for (size_t i = a, j = d; i < b; i++, j++) {
-            int keep = is_target(c, cps[i]);
+            int keep = keeps(c, cps[i]);
             const char *from = keep ? src + offs[i] : dst + offs[dbase + j];
             size_t len = keep ? offs[i + 1] - offs[i] : offs[dbase + j + 1] - offs[dbase + j];
             if (ft_buf_append(out, from, len))
@@ -432,7 +468,7 @@ static int emit_hunk(ft_converter *c, const char *src, const char *dst, size_t a
     }
     int all_target = b > a;
     for (size_t i = a; i < b && all_target; i++)
-        all_target = is_target(c, cps[i]);
+        all_target = keeps(c, cps[i]);
     if (all_target)
         return ft_buf_append(out, src + offs[a], offs[b] - offs[a]);
     return ft_buf_append(out, dst + offs[dbase + d], offs[dbase + e] - offs[dbase + d]);
@@ -496,26 +532,28 @@ static int merge_chunk(ft_converter *c, const char *src, size_t slen, const char
 /* ---- the stage ---- */
 
 /* Phrases: in a mixed chunk the target characters hide the phrase from OpenCC (s2t converts 頭发
- * character by character into 頭發, its phrase 头发 into 頭髮). When the reverse configuration
- * kept the chunk's length, the chunk is converted with its target characters as the reverse
- * gave them (头发), and those characters are then kept as they were by merge_chunk. Returns 0,
- * or -1 if out of memory. */
-static int prepare(ft_converter *c, chunk *k, const char *src, size_t slen, const char *back,
-                   size_t blen)
+ * character by character into 頭發, its phrase 头发 into 頭髮). So the chunk is converted with each
+ * target character read back into the source script on its own (头发), and merge_chunk decides
+ * which target characters stay (keeps). Each character is read back alone, not in its phrase:
+ * the reverse of a whole chunk may turn a phrase into another word (s2twp: 拷贝 -> 複製), whose
+ * characters do not stand for the ones they replace. *reading walks the reverse configuration's
+ * output for the chunks' target characters, one a line. Returns 0, or -1 if out of memory. */
+static int prepare(ft_converter *c, chunk *k, const char *src, size_t slen, const char **reading)
 {
     long n = decode_into(c, 0, src, slen);
     if (n < 0)
         return -1;
-    long m = decode_into(c, (size_t)n + 1, back, blen);
-    if (m < 0)
-        return -1;
-    if (n != m)
-        return 0;
-    size_t start = c->prepared.len, b = (size_t)n + 1;
+    size_t start = c->prepared.len;
     for (long i = 0; i < n; i++) {
-        int t = is_target(c, c->cps[i]);
-        const char *from = t ? back + c->offs[b + i] : src + c->offs[i];
-        size_t len = t ? c->offs[b + i + 1] - c->offs[b + i] : c->offs[i + 1] - c->offs[i];
+        const char *from = src + c->offs[i];
+        size_t len = c->offs[i + 1] - c->offs[i];
+        if (is_target(c, c->cps[i]) && *reading) {
+            const char *nl = strchr(*reading, '\n');
+            size_t rlen = nl ? (size_t)(nl - *reading) : strlen(*reading);
+            if (rlen > 0 && ft_utf8_sequence_length((const unsigned char *)*reading, rlen) == rlen)
+                from = *reading, len = rlen; /* one character: its reading */
+            *reading = nl ? nl + 1 : NULL;
+        }
         if (ft_buf_append(&c->prepared, from, len))
             return -1;
     }
@@ -523,6 +561,41 @@ static int prepare(ft_converter *c, chunk *k, const char *src, size_t slen, cons
     k->pstart = start;
     k->plen = c->prepared.len - start;
     return 0;
+}
+
+/* Prepares every selected chunk that holds target characters: their target characters, one a
+ * line, through the reverse configuration in one call. Returns 0, or -1 if out of memory. */
+static int prepare_all(ft_converter *c, const char *in, long nchunks)
+{
+    ft_buf *chars = &c->mixed;
+    ft_buf_clear(chars);
+    ft_buf_clear(&c->prepared);
+    for (long i = 0; i < nchunks; i++) {
+        const chunk *k = &c->chunks[i];
+        if (!k->selected || k->target == 0)
+            continue;
+        for (size_t j = k->start; j < k->end;) {
+            uint32_t cp;
+            size_t l = ft_utf8_decode((const unsigned char *)in + j, &cp);
+            if (is_target(c, cp) && (ft_buf_append(chars, in + j, l) || ft_buf_putc(chars, '\n')))
+                return -1;
+            j += l;
+        }
+    }
+    if (chars->len == 0)
+        return 0;
+    char *back = opencc_convert_utf8(c->reverse, chars->data, chars->len);
+    if (!back)
+        return -1;
+    const char *reading = back;
+    int rc = 0;
+    for (long i = 0; i < nchunks && rc == 0; i++) {
+        chunk *k = &c->chunks[i];
+        if (k->selected && k->target > 0)
+            rc = prepare(c, k, in + k->start, k->end - k->start, &reading);
+    }
+    opencc_convert_utf8_free(back);
+    return rc;
 }
 
 /* Idempotence: OpenCC keeps some source characters inside phrases (s2t turns 干预 into 干預 and
@@ -562,26 +635,20 @@ static int skip_converted(ft_converter *c, const char *in, long nchunks, int neu
         opencc_convert_utf8_free(back);
         return -1;
     }
-    int rc = 0;
-    ft_buf_clear(&c->prepared);
-    const char *piece = again, *bpiece = back;
-    for (long i = 0; i < nchunks && piece && bpiece && rc == 0; i++) {
+    const char *piece = again;
+    for (long i = 0; i < nchunks && piece; i++) {
         chunk *k = &c->chunks[i];
         if (!k->selected || (k->target == 0 && !neutral))
             continue;
-        const char *nl = strchr(piece, '\n'), *bnl = strchr(bpiece, '\n');
+        const char *nl = strchr(piece, '\n');
         size_t plen = nl ? (size_t)(nl - piece) : strlen(piece);
-        size_t blen = bnl ? (size_t)(bnl - bpiece) : strlen(bpiece);
         if (plen == k->end - k->start && memcmp(piece, in + k->start, plen) == 0)
             k->selected = 0;
-        else if (k->target > 0)
-            rc = prepare(c, k, in + k->start, k->end - k->start, bpiece, blen);
         piece = nl ? nl + 1 : NULL;
-        bpiece = bnl ? bnl + 1 : NULL;
     }
     opencc_convert_utf8_free(again);
     opencc_convert_utf8_free(back);
-    return rc;
+    return prepare_all(c, in, nchunks);
 }
 
 /* The selected chunks (as prepared, if they were), '\n'-separated, into c->joined for OpenCC. */
@@ -623,6 +690,7 @@ static int rebuild_line(ft_converter *c, const char *in, long nchunks, const cha
         if (ft_buf_append(out, in + *copied, k->start - *copied))
             return -1;
         size_t before = out->len;
+        c->merging_prepared = k->prepared;
         int rc = k->target == 0 ? ft_buf_append(out, piece, plen)
                                 : merge_chunk(c, in + k->start, klen, piece, plen, out);
         if (rc)

@@ -19,6 +19,13 @@ Flags per code point (a uint16):
   FT_TO  traditional only: FT_TC, and not among its own candidates (發 麼, not 乾)
   FT_TWK / FT_TWV  key / first candidate of TWVariants (OpenCC form 爲 → Taiwan form 為)
   FT_HKK / FT_HKV  key / first candidate of HKVariants (OpenCC form 爲 → Hong Kong form 為)
+  FT_TRT / FT_SRT  round trip: a FT_TC character that TSCharacters then STCharacters (first
+                   candidates) give back, a FT_SC one that STCharacters then TSCharacters give
+                   back. In a phrase of mixed script, such a character is what the conversion
+                   of its own reading gives, and the phrase may change it (數据库 -> 資料庫);
+                   one that does not round-trip (髮, 遊) was chosen on purpose and is kept.
+  FT_TWS / FT_HKS  FT_TWV / FT_HKV and FT_SO both: 么 is Simplified for 麼 and Taiwan's form of
+                   幺, so from Taiwan text (tw2s) it is a source character
   FT_JPK / FT_JPV  key / first candidate of JPShinjitaiCharactersRev, t2jp's dictionary
                    (JPVariants in OpenCC 1.1) (traditional 會 → shinjitai 会), plus
                    the keys of JPShinjitaiCharacters as FT_JPV (両 芸 弁: shinjitai forms)
@@ -48,6 +55,10 @@ FLAGS = [
     ("FT_HKV", "Hong Kong variant form (first candidate of HKVariants)"),
     ("FT_JPK", "key of JPVariants (traditional form with a Japanese shinjitai variant)"),
     ("FT_JPV", "Japanese shinjitai form (JPVariants candidate, JPShinjitaiCharacters key)"),
+    ("FT_TRT", "traditional form t2s then s2t give back (發: 发 -> 發; not 髮 or 遊)"),
+    ("FT_SRT", "simplified form s2t then t2s give back (发: 發 -> 发)"),
+    ("FT_TWS", "Taiwan form that is Simplified-only too (么: Taiwan's 幺, Simplified 麼)"),
+    ("FT_HKS", "Hong Kong form that is Simplified-only too"),
 ]
 BIT = {name: 1 << i for i, (name, _) in enumerate(FLAGS)}
 
@@ -121,6 +132,10 @@ def main():
                 mark(k, changed)
                 if k not in cands and not (only == "FT_SO" and k in shared):
                     mark(k, only)
+    for d, back, bit in ((ts, st, "FT_TRT"), (st, ts, "FT_SRT")):
+        for k, cands in d.items():
+            if cands[0] != k and back.get(cands[0], [cands[0]])[0] == k:
+                mark(k, bit)
     for d, kbit, vbit in ((tw, "FT_TWK", "FT_TWV"), (hk, "FT_HKK", "FT_HKV"),
                           (jp, "FT_JPK", "FT_JPV")):
         for k, cands in d.items():
@@ -129,6 +144,10 @@ def main():
                 mark(cands[0], vbit)
     for k in jps:
         mark(k, "FT_JPV")
+    for cp, f in list(flags.items()):
+        for v, both in (("FT_TWV", "FT_TWS"), ("FT_HKV", "FT_HKS")):
+            if f & BIT[v] and f & BIT["FT_SO"]:
+                mark(chr(cp), both)
 
     blocks = {}
     for cp, f in flags.items():

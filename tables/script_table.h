@@ -19,6 +19,10 @@ enum {
     FT_HKV = 0x080, /* Hong Kong variant form (first candidate of HKVariants) */
     FT_JPK = 0x100, /* key of JPVariants (traditional form with a Japanese shinjitai variant) */
     FT_JPV = 0x200, /* Japanese shinjitai form (JPVariants candidate, JPShinjitaiCharacters key) */
+    FT_TRT = 0x400, /* traditional form t2s then s2t give back (發: 发 -> 發; not 髮 or 遊) */
+    FT_SRT = 0x800, /* simplified form s2t then t2s give back (发: 發 -> 发) */
+    FT_TWS = 0x1000, /* Taiwan form that is Simplified-only too (么: Taiwan's 幺, Simplified 麼) */
+    FT_HKS = 0x2000, /* Hong Kong form that is Simplified-only too */
 };
 
 #define FT_SCRIPT_BLOCKS 301
