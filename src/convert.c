@@ -72,6 +72,8 @@ typedef struct ft_converter {
     unsigned source_mask, target_mask; /* script_table.h flags; both 0: no protection known */
     unsigned roundtrip_mask;  /* target characters a phrase may change (FT_TRT/FT_SRT; 0: none) */
     int merging_prepared;     /* the chunk being merged was converted as prepared */
+    unsigned key_mask;        /* FT_TSK/FT_STK with fixtext's own data (see split), else 0 */
+    opencc_t norm;            /* fixtext's data: its normalize.json (see ft_convert_line) */
     unsigned regional_mask;   /* FT_TWS/FT_HKS: source or target as its chunk (see configs) */
     chunk *chunks;      /* owned; reused line after line */
     size_t chunk_cap;
@@ -93,25 +95,26 @@ typedef struct config_info {
     const char *reverse;           /* the configuration converting back */
     unsigned roundtrip;            /* see ft_converter.roundtrip_mask */
     unsigned regional;             /* see ft_converter.regional_mask */
+    unsigned keys;                 /* see ft_converter.key_mask */
 } config_info;
 
 /* A regional form that is also a Simplified-only form (么 is Taiwan's 幺 too) counts as a source
  * character in a chunk that holds other source characters (t2s and tw2s convert the phrase 么麼小丑
  * to 幺麽小丑), and as a target one elsewhere (the 么 of a Simplified 怎么 stays). */
 static const config_info configs[] = {
-    {"t2s", FT_TC, FT_SO, "s2t", FT_SRT, FT_TWS | FT_HKS},
-    {"tw2s", FT_TC, FT_SO, "s2tw", FT_SRT, FT_TWS},
-    {"tw2sp", FT_TC, FT_SO, "s2twp", FT_SRT, FT_TWS},
-    {"hk2s", FT_TC, FT_SO, "s2hk", FT_SRT, FT_HKS},
-    {"hk2sp", FT_TC, FT_SO, "s2hkp", FT_SRT, FT_HKS},
-    {"s2t", FT_SC, FT_TO, "t2s", FT_TRT, 0},
-    {"s2tw", FT_SC, FT_TO, "tw2s", FT_TRT, 0},
-    {"s2twp", FT_SC, FT_TO, "tw2sp", FT_TRT, 0},
-    {"s2hk", FT_SC, FT_TO, "hk2s", FT_TRT, 0},
-    {"s2hkp", FT_SC, FT_TO, "hk2sp", FT_TRT, 0},
-    {"t2tw", FT_TWK, FT_TWV, "tw2t", 0, 0}, {"tw2t", FT_TWV, FT_TWK, "t2tw", 0, 0},
-    {"t2hk", FT_HKK, FT_HKV, "hk2t", 0, 0}, {"hk2t", FT_HKV, FT_HKK, "t2hk", 0, 0},
-    {"t2jp", FT_JPK, FT_JPV, "jp2t", 0, 0}, {"jp2t", FT_JPV, FT_JPK, "t2jp", 0, 0},
+    {"t2s", FT_TC, FT_SO, "s2t", FT_SRT, FT_TWS | FT_HKS, FT_TSK},
+    {"tw2s", FT_TC, FT_SO, "s2tw", FT_SRT, FT_TWS, FT_TSK},
+    {"tw2sp", FT_TC, FT_SO, "s2twp", FT_SRT, FT_TWS, FT_TSK},
+    {"hk2s", FT_TC, FT_SO, "s2hk", FT_SRT, FT_HKS, FT_TSK},
+    {"hk2sp", FT_TC, FT_SO, "s2hkp", FT_SRT, FT_HKS, FT_TSK},
+    {"s2t", FT_SC, FT_TO, "t2s", FT_TRT, 0, FT_STK},
+    {"s2tw", FT_SC, FT_TO, "tw2s", FT_TRT, 0, FT_STK},
+    {"s2twp", FT_SC, FT_TO, "tw2sp", FT_TRT, 0, FT_STK},
+    {"s2hk", FT_SC, FT_TO, "hk2s", FT_TRT, 0, FT_STK},
+    {"s2hkp", FT_SC, FT_TO, "hk2sp", FT_TRT, 0, FT_STK},
+    {"t2tw", FT_TWK, FT_TWV, "tw2t", 0, 0, 0}, {"tw2t", FT_TWV, FT_TWK, "t2tw", 0, 0, 0},
+    {"t2hk", FT_HKK, FT_HKV, "hk2t", 0, 0, 0}, {"hk2t", FT_HKV, FT_HKK, "t2hk", 0, 0, 0},
+    {"t2jp", FT_JPK, FT_JPV, "jp2t", 0, 0, 0}, {"jp2t", FT_JPV, FT_JPK, "t2jp", 0, 0, 0},
 };
 
 /* Friendly targets accepted by --to, beside the configuration names themselves. */
@@ -244,6 +247,42 @@ static int resolve_config(const fixtext_options *o, const config_info **ci, char
     return find_config_file(o, *ci, path, size, err, errlen);
 }
 
+/* 1 when the directory of the configuration path holds fixtext's own data, the data the script
+ * table's key flags were generated from (its DATA_ID file names it). */
+static int own_data(const char *path)
+{
+    char id_path[4096], id[512];
+    const char *slash = strrchr(path, '/');
+    int dirlen = slash ? (int)(slash - path + 1) : 0;
+    if (snprintf(id_path, sizeof id_path, "%.*sDATA_ID", dirlen, path) >= (int)sizeof id_path)
+        return 0;
+    FILE *f = fopen(id_path, "r");
+    if (!f)
+        return 0;
+    size_t n = fread(id, 1, sizeof id - 1, f);
+    fclose(f);
+    while (n > 0 && (id[n - 1] == '\n' || id[n - 1] == '\r'))
+        n--;
+    id[n] = '\0';
+    return FT_SCRIPT_DATA_ID[0] && strcmp(id, FT_SCRIPT_DATA_ID) == 0;
+}
+
+/* With fixtext's own data, OpenCC 1.4's normalization (its configurations leave it out: see
+ * tables/gen_opencc_data.py). Another data directory has none; NULL then. */
+static void open_normalization(ft_converter *c, const char *path)
+{
+    char norm[4096];
+    const char *slash = strrchr(path, '/');
+    int dirlen = slash ? (int)(slash - path + 1) : 0;
+    if (!own_data(path) ||
+        snprintf(norm, sizeof norm, "%.*snormalize.json", dirlen, path) >= (int)sizeof norm ||
+        access(norm, R_OK) != 0)
+        return;
+    c->norm = opencc_open(norm);
+    if (c->norm == (opencc_t)-1)
+        c->norm = NULL;
+}
+
 /* What the converter knows of its configuration: the reverse beside it, the script masks. */
 static void describe(ft_converter *c, const config_info *ci, const char *path)
 {
@@ -251,6 +290,8 @@ static void describe(ft_converter *c, const config_info *ci, const char *path)
         /* The reverse configuration sits beside this one (same data directory). */
         const char *slash = strrchr(path, '/');
         int dirlen = slash ? (int)(slash - path + 1) : 0;
+        c->key_mask = own_data(path) ? ci->keys : 0;
+        open_normalization(c, path);
         if (snprintf(c->reverse_path, sizeof c->reverse_path, "%.*s%s.json", dirlen, path,
                      ci->reverse) >= (int)sizeof c->reverse_path ||
             access(c->reverse_path, R_OK) != 0)
@@ -307,6 +348,8 @@ void ft_converter_free(void *state)
         opencc_close(c->od);
     if (c->reverse && c->reverse != (opencc_t)-1)
         opencc_close(c->reverse);
+    if (c->norm && c->norm != (opencc_t)-1)
+        opencc_close(c->norm);
     ft_buf_free(&c->mixed);
     ft_buf_free(&c->prepared);
     free(c->chunks);
@@ -651,22 +694,97 @@ static int skip_converted(ft_converter *c, const char *in, long nchunks, int neu
     return prepare_all(c, in, nchunks);
 }
 
-/* The selected chunks (as prepared, if they were), '\n'-separated, into c->joined for OpenCC. */
-static int join_selected(ft_converter *c, const char *in, long nchunks, size_t *selected)
+/* Speed: in a chunk that is converted exactly as OpenCC converts it (no target characters), a
+ * character that no key of the configuration's dictionaries contains is never part of a match,
+ * in any step of the chain, so OpenCC leaves it as it is and matches never cross it: only the
+ * runs between such characters are sent (key_mask, FT_TSK/FT_STK, with fixtext's own data). */
+static inline int split(const ft_converter *c, const chunk *k)
 {
-    ft_buf *joined = &c->joined;
-    ft_buf_clear(joined);
-    *selected = 0;
+    return c->key_mask && !k->prepared && k->target == 0;
+}
+
+/* Finds the next run of key characters in in[*pos, end): 1 and [*start, *pos), or 0. */
+static int next_key_run(const ft_converter *c, const char *in, size_t *pos, size_t end,
+                        size_t *start)
+{
+    const unsigned char *p = (const unsigned char *)in;
+    uint32_t cp;
+    size_t i = *pos;
+    while (i < end) {
+        size_t l = ft_utf8_decode(p + i, &cp);
+        if (ft_script_flags(cp) & c->key_mask)
+            break;
+        i += l;
+    }
+    if (i == end)
+        return 0;
+    *start = i;
+    while (i < end) {
+        size_t l = ft_utf8_decode(p + i, &cp);
+        if (!(ft_script_flags(cp) & c->key_mask))
+            break;
+        i += l;
+    }
+    *pos = i;
+    return 1;
+}
+
+/* Appends a piece to c->joined, '\n'-separated from the one before. */
+static int join_piece(ft_converter *c, size_t *pieces, const char *p, size_t n)
+{
+    return ((*pieces)++ && ft_buf_putc(&c->joined, '\n')) || ft_buf_append(&c->joined, p, n);
+}
+
+/* The selected chunks (as prepared, if they were; split ones run by run), '\n'-separated, into
+ * c->joined for OpenCC; *pieces gets their number. */
+static int join_selected(ft_converter *c, const char *in, long nchunks, size_t *pieces)
+{
+    ft_buf_clear(&c->joined);
+    *pieces = 0;
     for (long i = 0; i < nchunks; i++) {
         chunk *k = &c->chunks[i];
         if (!k->selected)
             continue;
-        if (((*selected)++ && ft_buf_putc(joined, '\n')) ||
-            (k->prepared ? ft_buf_append(joined, c->prepared.data + k->pstart, k->plen)
-                         : ft_buf_append(joined, in + k->start, k->end - k->start)))
-            return -1;
+        if (k->prepared) {
+            if (join_piece(c, pieces, c->prepared.data + k->pstart, k->plen))
+                return -1;
+        } else if (!split(c, k)) {
+            if (join_piece(c, pieces, in + k->start, k->end - k->start))
+                return -1;
+        } else {
+            size_t pos = k->start, start;
+            while (next_key_run(c, in, &pos, k->end, &start))
+                if (join_piece(c, pieces, in + start, pos - start))
+                    return -1;
+        }
     }
     return 0;
+}
+
+/* Takes the next '\n'-separated piece of OpenCC's output: its length, and *piece moves on. */
+static size_t take_piece(const char **piece, const char **at)
+{
+    const char *p = *piece;
+    const char *nl = p ? strchr(p, '\n') : NULL;
+    size_t n = p ? (nl ? (size_t)(nl - p) : strlen(p)) : 0;
+    *at = p ? p : "";
+    *piece = nl ? nl + 1 : NULL;
+    return n;
+}
+
+/* A split chunk as OpenCC converted it, its runs from the pieces, into c->mixed. */
+static int unsplit(ft_converter *c, const char *in, const chunk *k, const char **piece)
+{
+    ft_buf_clear(&c->mixed);
+    size_t pos = k->start, done = k->start, start;
+    while (next_key_run(c, in, &pos, k->end, &start)) {
+        const char *at;
+        size_t n = take_piece(piece, &at);
+        if (ft_buf_append(&c->mixed, in + done, start - done) || ft_buf_append(&c->mixed, at, n))
+            return -1;
+        done = pos;
+    }
+    return ft_buf_append(&c->mixed, in + done, k->end - done);
 }
 
 /* Rebuilds the line into out: the text between selected chunks as it was, each selected chunk
@@ -680,32 +798,36 @@ static int rebuild_line(ft_converter *c, const char *in, long nchunks, const cha
         chunk *k = &c->chunks[i];
         if (!k->selected)
             continue;
-        const char *nl = strchr(piece, '\n');
-        size_t plen = nl ? (size_t)(nl - piece) : strlen(piece);
-        size_t klen = k->end - k->start;
-        if (plen == klen && memcmp(piece, in + k->start, klen) == 0) {
-            piece += plen + (nl != NULL);
-            continue;
+        const char *conv;
+        size_t plen, klen = k->end - k->start;
+        if (split(c, k)) {
+            if (unsplit(c, in, k, &piece))
+                return -1;
+            conv = c->mixed.data ? c->mixed.data : "";
+            plen = c->mixed.len;
+        } else {
+            plen = take_piece(&piece, &conv);
         }
+        if (plen == klen && memcmp(conv, in + k->start, klen) == 0)
+            continue;
         if (ft_buf_append(out, in + *copied, k->start - *copied))
             return -1;
         size_t before = out->len;
         c->merging_prepared = k->prepared;
-        int rc = k->target == 0 ? ft_buf_append(out, piece, plen)
-                                : merge_chunk(c, in + k->start, klen, piece, plen, out);
+        int rc = k->target == 0 ? ft_buf_append(out, conv, plen)
+                                : merge_chunk(c, in + k->start, klen, conv, plen, out);
         if (rc)
             return -1;
         if (out->len - before != klen || memcmp(out->data + before, in + k->start, klen))
             ++*spans;
         *copied = k->end;
-        piece += plen + (nl != NULL);
     }
     return 0;
 }
 
-int ft_convert_line(void *state, const char *in, size_t len, ft_buf *out, ft_report *r)
+/* The stage on a line in which nothing is to normalize. */
+static int convert_line(ft_converter *c, const char *in, size_t len, ft_buf *out, ft_report *r)
 {
-    ft_converter *c = state;
     const unsigned char *p = (const unsigned char *)in;
 
     /* Cheap scan: Han characters start at U+3400, lead byte 0xE3 or more. */
@@ -761,4 +883,43 @@ int ft_convert_line(void *state, const char *in, size_t len, ft_buf *out, ft_rep
     ft_report_note(r, "opencc %s: %u span%s%s", c->name, spans, spans == 1 ? "" : "s",
                    pure ? "" : " (target-script characters kept)");
     return 1;
+}
+
+/* 1 when p holds a CJK compatibility ideograph (U+F900..U+FAFF: EF A4..AB xx; U+2F800..U+2FA1F:
+ * F0 AF A0..A8 xx), which OpenCC 1.4 normalizes before converting. */
+static int has_compatibility_ideograph(const unsigned char *p, size_t len)
+{
+    const unsigned char *q = p, *end = p + len;
+    while ((q = memchr(q, 0xEF, (size_t)(end - q))) && end - q >= 3) {
+        if (q[1] >= 0xA4 && q[1] <= 0xAB)
+            return 1;
+        q++;
+    }
+    for (q = p; (q = memchr(q, 0xF0, (size_t)(end - q))) && end - q >= 4; q++)
+        if (q[1] == 0xAF && q[2] >= 0xA0 && q[2] <= 0xA8)
+            return 1;
+    return 0;
+}
+
+int ft_convert_line(void *state, const char *in, size_t len, ft_buf *out, ft_report *r)
+{
+    ft_converter *c = state;
+    if (!c->norm || !has_compatibility_ideograph((const unsigned char *)in, len))
+        return convert_line(c, in, len, out, r);
+    /* OpenCC 1.4's normalization pre-pass (normalize.json of fixtext's data), then the rest on
+     * the normalized line. */
+    char *norm = opencc_convert_utf8(c->norm, in, len);
+    if (!norm)
+        return -1;
+    size_t nlen = strlen(norm);
+    int rc = convert_line(c, norm, nlen, out, r);
+    if (rc == 0 && (nlen != len || memcmp(norm, in, len) != 0)) {
+        rc = ft_buf_append(out, norm, nlen) ? -1 : 1;
+        if (rc == 1) {
+            ft_report_fixed(r, 1);
+            ft_report_note(r, "opencc normalize: compatibility ideographs");
+        }
+    }
+    opencc_convert_utf8_free(norm);
+    return rc;
 }

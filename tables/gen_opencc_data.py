@@ -13,16 +13,18 @@ STPhrases_GeneratedFromRegionalPhrases); they are read back to text with Debian'
 Why text in git: reviewable diffs when the data moves on, and tables/gen_script.py reads it without
 any OpenCC tool. Why new configurations: the package's own use a schema 1.1.6 rejects. They are
 translated to the old one without changing what a conversion gives:
-  - "normalization" (CJK compatibility ideographs, a pre-pass) becomes the first step of the
-    conversion chain (1.1.6 has no pre-pass: only a compatibility ideograph inside a phrase that
-    segmentation would have found after normalizing converts differently);
+  - "normalization" (CJK compatibility ideographs, a pre-pass before segmentation, which 1.1.6
+    lacks) becomes a configuration of its own, normalize.json, that fixtext runs first on the
+    lines holding such a character (`opencc -c` with these files skips it);
   - a group with "match_policy": "union" (the longest match of any of its dictionaries, the first
     dictionary's on a tie) becomes one merged dictionary, which gives the same longest match;
     "short_circuit" groups are what 1.1.6's groups do already;
+  - consecutive dictionaries of single-character keys in a group become one (the first one's
+    entry wins): the same match with one look-up (TSCharactersExt_TSCharacters);
   - "may_output_tofu" dictionaries are kept (1.4.2 includes them unless told otherwise);
-  - a configuration without "segmentation" (the whole text one segment) gets the phrase
-    dictionaries of its first conversion step as segmentation, which 1.1.6 requires: with one
-    conversion step, max-matching those phrases first gives the same output.
+  - a configuration without "segmentation" (the whole text one segment; all have one conversion
+    step) gets NoSegmentation, whose one key is the noncharacter U+FDD0: 1.1.6 requires a
+    segmentation, and one that matches nothing keeps the text one segment.
 
 Usage: tables/gen_opencc_data.py   (needs npm and opencc_dict; run by hand, output committed)
 """
@@ -100,30 +102,68 @@ class Translator:
             if any(d["type"] == "group" for d in doc["dicts"]):
                 sys.exit("gen_opencc_data.py: nested group inside a union group")
             return self.leaf(self.merged([d["file"][:-len(".ocd2")] for d in doc["dicts"]]))
-        return {"type": "group", "dicts": [self.dict(d) for d in doc["dicts"]]}
+        parts = [self.dict(d) for d in doc["dicts"]]
+        return {"type": "group", "dicts": self.merge_characters(parts)}
 
-    def phrases_of(self, d):
-        """The part of a translated dictionary whose keys can be longer than one character."""
-        if d["type"] == "group":
-            kept = [x for x in (self.phrases_of(p) for p in d["dicts"]) if x]
-            if not kept:
-                return None
-            return kept[0] if len(kept) == 1 else {"type": "group", "dicts": kept}
-        entries = self.dicts[d["file"][:-len(".ocd2")]]
-        return d if any(len(k) > 1 for k in entries) else None
+    def single(self, d):
+        return d["type"] != "group" and all(
+            len(k) == 1 for k in self.dicts[d["file"][:-len(".ocd2")]])
+
+    def merge_characters(self, parts):
+        """Consecutive dictionaries of single-character keys in a short-circuit group as one
+        (the first one's entry wins): the same match, one look-up instead of several."""
+        out = []
+        for p in parts:
+            if out and self.single(p) and self.single(out[-1]):
+                first = out.pop()["file"][:-len(".ocd2")]
+                name = first + "_" + p["file"][:-len(".ocd2")]
+                d = dict(self.dicts[first])
+                for k, v in self.dicts[p["file"][:-len(".ocd2")]].items():
+                    d.setdefault(k, v)
+                self.dicts[name] = d
+                p = self.leaf(name)
+            out.append(p)
+        return out
 
     def config(self, doc):
         chain = [{"dict": self.dict(step["dict"])} for step in doc["conversion_chain"]]
         if "segmentation" in doc:
             seg = self.dict(doc["segmentation"]["dict"])
         else:
+            # 1.4: the whole text is one segment. 1.1.6 needs a segmentation: one that never
+            # matches text (NoSegmentation's one key is the noncharacter U+FDD0, kept as it is
+            # and in no other key) gives that, at the least cost per character.
             if len(chain) != 1:
                 sys.exit("gen_opencc_data.py: no segmentation and several conversion steps")
-            seg = self.phrases_of(chain[0]["dict"]) or chain[0]["dict"]
-        norm = [{"dict": self.dict(step["dict"])} for step in doc.get("normalization", [])]
+            self.dicts["NoSegmentation"] = {"\ufdd0": ["\ufdd0"]}
+            seg = self.leaf("NoSegmentation")
+        if doc.get("normalization") != NORMALIZATION_STEP:
+            sys.exit("gen_opencc_data.py: unexpected normalization %r" % doc.get("normalization"))
+        self.used.add(NORMALIZATION)
         return {"name": doc["name"],
                 "segmentation": {"type": "mmseg", "dict": seg},
-                "conversion_chain": norm + chain}
+                "conversion_chain": [self.drop_groups_of_one(step) for step in chain]}
+
+    @staticmethod
+    def drop_groups_of_one(step):
+        d = step["dict"]
+        if d["type"] == "group" and len(d["dicts"]) == 1:
+            return {"dict": d["dicts"][0]}
+        return step
+
+
+NORMALIZATION_STEP = [{"dict": {"type": "ocd2", "file": "CJK_Compatibility_Ideographs.ocd2"}}]
+
+
+def normalization_config():
+    """normalize.json: OpenCC 1.4's pre-pass (CJK compatibility ideographs to their unified
+    forms) as a configuration of its own; fixtext runs it first on lines that hold such a
+    character, as 1.4 runs it before segmentation."""
+    d = {"type": "ocd2", "file": NORMALIZATION + ".ocd2"}
+    return {"name": "CJK compatibility ideographs to unified ideographs (OpenCC 1.4's "
+                    "normalization, run before any configuration)",
+            "segmentation": {"type": "mmseg", "dict": d},
+            "conversion_chain": [{"dict": d}]}
 
 
 def write_dict(path, entries):
@@ -152,6 +192,7 @@ def main():
             if name.endswith(".json") and not name.startswith("opencc_config"):
                 with open(os.path.join(pkg, "data", "config", name), encoding="utf-8") as f:
                     configs[name] = tr.config(json.load(f))
+        configs["normalize.json"] = normalization_config()
         if os.path.isdir(OUT):
             for old in os.listdir(OUT):
                 if old.endswith((".txt", ".json")):
@@ -164,6 +205,10 @@ def main():
                 json.dump(cfg, f, ensure_ascii=False, indent=2)
                 f.write("\n")
         shutil.copy(os.path.join(pkg, "LICENSE"), os.path.join(OUT, "LICENSE"))
+        # What this data is, for the library: the script table's key flags (gen_script.py)
+        # describe these dictionaries, and the converter uses them only on data with this id.
+        with open(os.path.join(OUT, "DATA_ID"), "w", encoding="utf-8") as f:
+            f.write("%s %s %s\n" % (PACKAGE, VERSION, INTEGRITY))
     write_meta(sorted(tr.used), sorted(configs))
     write_readme(sorted(tr.used), configs)
 
@@ -186,8 +231,12 @@ fixtext's default data for `--to`: OpenCC's dictionaries and configurations.
 - Licence: Apache License 2.0 (OpenCC, Copyright 2010-2026 Carbo Kuo and contributors); the
   licence text is `LICENSE` here.
 - Changes: `STPhrasesUnion.txt` is STPhrases and STPhrases_GeneratedFromRegionalPhrases merged
-  (OpenCC 1.4's "union" group: longest key wins, STPhrases on a tie); the configurations are
-  rewritten in the schema libopencc 1.1.6 reads (see the generator's header); nothing else.
+  (OpenCC 1.4's "union" group: longest key wins, STPhrases on a tie);
+  `TSCharactersExt_TSCharacters.txt` is the two merged (Ext's entry wins, as in 1.4's group);
+  `NoSegmentation.txt` (one key, U+FDD0) stands for 1.4's "no segmentation"; the configurations
+  are rewritten in the schema libopencc 1.1.6 reads, and 1.4's normalization (CJK compatibility
+  ideographs) is `normalize.json`, which fixtext runs first on lines holding such a character
+  (see the generator's header); nothing else. `DATA_ID` names this data for the library.
 - Build: meson turns each `.txt` into `.ocd2` with `opencc_dict` (tables/opencc/meson.build) and
   installs them with the configurations into `$datadir/fixtext/opencc`.
 
@@ -223,7 +272,8 @@ endforeach
 foreach name : opencc_configurations
   configure_file(input: name, output: name, copy: true)
 endforeach
-install_data(opencc_configurations, 'LICENSE', 'README.md', install_dir: opencc_install_dir)
+configure_file(input: 'DATA_ID', output: 'DATA_ID', copy: true)
+install_data(opencc_configurations, 'LICENSE', 'README.md', 'DATA_ID', install_dir: opencc_install_dir)
 opencc_build_dir = meson.current_build_dir()
 """
 

@@ -26,6 +26,9 @@ Flags per code point (a uint16):
                    one that does not round-trip (髮, 遊) was chosen on purpose and is kept.
   FT_TWS / FT_HKS  FT_TWV / FT_HKV and FT_SO both: 么 is Simplified for 麼 and Taiwan's form of
                    幺, so from Taiwan text (tw2s) it is a source character
+  FT_TSK / FT_STK  the character occurs in a key of a dictionary that a conversion to (from)
+                   Simplified uses: a character without it is never part of a match there, so
+                   the converter may cut the text at it (only with this same data: DATA_ID)
   FT_JPK / FT_JPV  key / first candidate of JPShinjitaiCharactersRev, t2jp's dictionary
                    (JPVariants in OpenCC 1.1) (traditional 會 → shinjitai 会), plus
                    the keys of JPShinjitaiCharacters as FT_JPV (両 芸 弁: shinjitai forms)
@@ -59,6 +62,8 @@ FLAGS = [
     ("FT_SRT", "simplified form s2t then t2s give back (发: 發 -> 发)"),
     ("FT_TWS", "Taiwan form that is Simplified-only too (么: Taiwan's 幺, Simplified 麼)"),
     ("FT_HKS", "Hong Kong form that is Simplified-only too"),
+    ("FT_TSK", "in a key of a dictionary of the conversions to Simplified (t2s tw2s tw2sp hk2s hk2sp)"),
+    ("FT_STK", "in a key of a dictionary of the conversions from Simplified (s2t s2tw s2twp s2hk s2hkp)"),
 ]
 BIT = {name: 1 << i for i, (name, _) in enumerate(FLAGS)}
 
@@ -76,6 +81,33 @@ def load(data_dir, name, tmp):
             key, _, values = line.rstrip("\n").partition("\t")
             d[key] = values.split(" ")
     return d
+
+
+TO_SIMPLIFIED = ["CJK_Compatibility_Ideographs", "TSPhrases", "TSCharacters", "TSCharactersExt",
+                 "TWPhrasesRev", "TWVariantsRevPhrases", "TWVariantsRev", "HKPhrasesRev",
+                 "HKVariantsRevPhrases", "HKVariantsRev"]
+FROM_SIMPLIFIED = ["CJK_Compatibility_Ideographs", "STPhrasesUnion", "STCharacters", "TWPhrases",
+                   "TWVariantsPhrases", "TWVariants", "HKPhrases", "HKVariantsPhrases",
+                   "HKVariants"]
+
+
+def keys_of(data_dir, name):
+    """Keys of a text dictionary of data_dir; none when it is not there (key flags are then
+    incomplete, and data_id() says the data is not fixtext's own)."""
+    path = os.path.join(data_dir, name + ".txt")
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        return [line.split("\t", 1)[0] for line in f]
+
+
+def data_id(data_dir):
+    """The identity of fixtext's own data (tables/opencc/DATA_ID), "" for other data."""
+    path = os.path.join(data_dir, "DATA_ID")
+    if not os.path.exists(path):
+        return ""
+    with open(path, encoding="utf-8") as f:
+        return f.read().strip()
 
 
 def opencc_version(data_dir):
@@ -144,6 +176,11 @@ def main():
                 mark(cands[0], vbit)
     for k in jps:
         mark(k, "FT_JPV")
+    for bit, names in (("FT_TSK", TO_SIMPLIFIED), ("FT_STK", FROM_SIMPLIFIED)):
+        for name in names:
+            for key in keys_of(data_dir, name):
+                for ch in key:
+                    flags[ord(ch)] = flags.get(ord(ch), 0) | BIT[bit]
     for cp, f in list(flags.items()):
         for v, both in (("FT_TWV", "FT_TWS"), ("FT_HKV", "FT_HKS")):
             if f & BIT[v] and f & BIT["FT_SO"]:
@@ -181,6 +218,8 @@ def main():
         for name, doc in FLAGS:
             h.write("    %s = 0x%03x, /* %s */\n" % (name, BIT[name], doc))
         h.write("};\n\n#define FT_SCRIPT_BLOCKS %d\n" % (len(order) + 1))
+        h.write("/* The data the key flags (FT_TSK, FT_STK) hold for: its DATA_ID file. */\n")
+        h.write("#define FT_SCRIPT_DATA_ID \"%s\"\n" % data_id(data_dir))
         h.write("extern const uint16_t ft_script_index[0x1100];\n")
         h.write("extern const uint16_t ft_script_blocks[FT_SCRIPT_BLOCKS][256];\n\n")
         h.write("/* Flags of one code point (0 for any character OpenCC's dictionaries do not mark). */\n")

@@ -23,9 +23,13 @@ enum {
     FT_SRT = 0x800, /* simplified form s2t then t2s give back (发: 發 -> 发) */
     FT_TWS = 0x1000, /* Taiwan form that is Simplified-only too (么: Taiwan's 幺, Simplified 麼) */
     FT_HKS = 0x2000, /* Hong Kong form that is Simplified-only too */
+    FT_TSK = 0x4000, /* in a key of a dictionary of the conversions to Simplified (t2s tw2s tw2sp hk2s hk2sp) */
+    FT_STK = 0x8000, /* in a key of a dictionary of the conversions from Simplified (s2t s2tw s2twp s2hk s2hkp) */
 };
 
-#define FT_SCRIPT_BLOCKS 301
+#define FT_SCRIPT_BLOCKS 308
+/* The data the key flags (FT_TSK, FT_STK) hold for: its DATA_ID file. */
+#define FT_SCRIPT_DATA_ID "opencc 1.4.2 sha512-fAo8GJy0XhFyw9zIsEHmEVKL+qK8qbw0hcCjqKN5cn2UA7FPOU6b13xpqpSUf8mLNLhBMmIVZu6J+fEjJ2KcyQ=="
 extern const uint16_t ft_script_index[0x1100];
 extern const uint16_t ft_script_blocks[FT_SCRIPT_BLOCKS][256];
 

@@ -164,6 +164,29 @@ def mixed_phrases():
                   differing(once.split("\n"), twice.split("\n")))
 
 
+def key_runs_exact():
+    """With fixtext's own data the converter sends OpenCC only the runs of characters that occur
+    in a key (convert.c: split); the same data without its DATA_ID turns that off. Both must give
+    the same bytes."""
+    if not DATA:
+        return
+    import shutil
+    with tempfile.TemporaryDirectory() as d:
+        plain = os.path.join(d, "data")
+        shutil.copytree(DATA, plain)
+        os.remove(os.path.join(plain, "DATA_ID"))
+        env = dict(os.environ, FIXTEXT_OPENCC_DATA=plain)
+        for name, configs in (("traditional.txt", ["t2s", "tw2sp", "hk2s"]),
+                              ("simplified.txt", ["s2t", "s2twp", "s2hk"]),
+                              ("mixed.txt", ["t2s", "s2t"])):
+            text = ("\n".join(lines_of(name)) + "\n").encode()
+            for config in configs:
+                _, fast, _ = fixtext(CONVERT_ONLY + ["--to", config], text)
+                _, whole, _ = fixtext(CONVERT_ONLY + ["--to", config], text, env=env)
+                check(fast == whole and len(fast) > 0,
+                      "%s %s: key runs give what whole chunks give" % (name, config))
+
+
 def idempotent():
     for name in ("simplified.txt", "traditional.txt", "mixed.txt"):
         text = "\n".join(lines_of(name)) + "\n"
@@ -244,6 +267,7 @@ pure_lines_equal_opencc()
 target_script_untouched()
 mixed_lines()
 mixed_phrases()
+key_runs_exact()
 idempotent()
 lines_and_terminators()
 reports()
