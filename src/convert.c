@@ -29,6 +29,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <opencc/opencc.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,64 @@ typedef struct ft_converter {
     uint16_t *dp;       /* owned: LCS table, dp_cap cells, reused chunk after chunk */
     size_t dp_cap;
 } ft_converter;
+
+/* ---- OpenCC handles shared by the workers ----
+ * Loading a configuration reads its dictionaries (s2t's phrases are 4.5 MB): with -j N every
+ * worker loading its own copy cost N times that in time and memory. A loaded converter is only
+ * read while converting (libopencc 1.1's dictionaries, segmentation and conversions keep no
+ * state between calls), so one handle per configuration file serves every worker. */
+#define SHARED_MAX 16
+
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    char path[4096];
+    opencc_t od;
+    unsigned refs;
+} shared[SHARED_MAX];
+
+/* opencc_open, or the handle already open for path; (opencc_t)-1 on failure. */
+static opencc_t shared_open(const char *path)
+{
+    pthread_mutex_lock(&shared_lock);
+    opencc_t od = (opencc_t)-1;
+    int slot = -1;
+    for (int i = 0; i < SHARED_MAX && od == (opencc_t)-1; i++) {
+        if (shared[i].refs && strcmp(shared[i].path, path) == 0) {
+            shared[i].refs++;
+            od = shared[i].od;
+        } else if (!shared[i].refs && slot < 0) {
+            slot = i;
+        }
+    }
+    if (od == (opencc_t)-1) {
+        od = opencc_open(path); /* (under the lock: a second worker waits for this load) */
+        if (od != (opencc_t)-1 && slot >= 0 && strlen(path) < sizeof shared[slot].path) {
+            snprintf(shared[slot].path, sizeof shared[slot].path, "%s", path);
+            shared[slot].od = od;
+            shared[slot].refs = 1;
+        }
+    }
+    pthread_mutex_unlock(&shared_lock);
+    return od;
+}
+
+/* Drops a reference taken by shared_open; the last one closes the handle. */
+static void shared_close(opencc_t od)
+{
+    if (!od || od == (opencc_t)-1)
+        return;
+    pthread_mutex_lock(&shared_lock);
+    int found = 0;
+    for (int i = 0; i < SHARED_MAX && !found; i++)
+        if (shared[i].refs && shared[i].od == od) {
+            found = 1;
+            if (--shared[i].refs == 0)
+                opencc_close(od);
+        }
+    if (!found) /* opened when the table was full */
+        opencc_close(od);
+    pthread_mutex_unlock(&shared_lock);
+}
 
 /* ---- configuration names ---- */
 
@@ -278,7 +337,7 @@ static void open_normalization(ft_converter *c, const char *path)
         snprintf(norm, sizeof norm, "%.*snormalize.json", dirlen, path) >= (int)sizeof norm ||
         access(norm, R_OK) != 0)
         return;
-    c->norm = opencc_open(norm);
+    c->norm = shared_open(norm);
     if (c->norm == (opencc_t)-1)
         c->norm = NULL;
 }
@@ -327,7 +386,7 @@ void *ft_converter_new(const fixtext_options *o, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    c->od = opencc_open(path);
+    c->od = shared_open(path);
     if (c->od == (opencc_t)-1) {
         const char *why = opencc_error();
         snprintf(err, errlen, "cannot load OpenCC configuration %s: %s", shown,
@@ -344,12 +403,9 @@ void ft_converter_free(void *state)
     ft_converter *c = state;
     if (!c)
         return;
-    if (c->od && c->od != (opencc_t)-1)
-        opencc_close(c->od);
-    if (c->reverse && c->reverse != (opencc_t)-1)
-        opencc_close(c->reverse);
-    if (c->norm && c->norm != (opencc_t)-1)
-        opencc_close(c->norm);
+    shared_close(c->od);
+    shared_close(c->reverse);
+    shared_close(c->norm);
     ft_buf_free(&c->mixed);
     ft_buf_free(&c->prepared);
     free(c->chunks);
@@ -664,7 +720,7 @@ static int skip_converted(ft_converter *c, const char *in, long nchunks, int neu
     if (n == 0)
         return 0;
     if (!c->reverse) {
-        c->reverse = opencc_open(c->reverse_path);
+        c->reverse = shared_open(c->reverse_path);
         if (c->reverse == (opencc_t)-1) {
             c->reverse_path[0] = '\0'; /* a broken reverse only costs this check */
             return 0;
