@@ -63,7 +63,28 @@ typedef struct chunk {
     int selected;       /* converted by OpenCC in this line */
     int prepared;       /* OpenCC converts c->prepared[pstart, pstart + plen) instead */
     size_t pstart, plen;
+    size_t run0, nrun;  /* a split chunk's key runs: c->runs[run0, run0 + nrun) */
 } chunk;
+
+/* A run of key characters of a split chunk (see split): converted by OpenCC in this line, or
+ * found in the cache (its conversion copied to c->hits at hit). */
+typedef struct key_run {
+    size_t start, end;  /* bytes of the line */
+    long hit;           /* offset in c->hits, or -1: sent to OpenCC */
+    size_t hlen;
+} key_run;
+
+/* What OpenCC made of short runs of key characters: converting one is a function of its text
+ * alone (nothing outside a run takes part in a match), and in real text short runs come back
+ * again and again (t2s: 這個, 檔案). One entry per hash value, the newest wins; per worker. */
+#define CACHE_SLOTS 4096
+#define CACHE_KEY 30
+#define CACHE_VALUE 60
+typedef struct cache_entry {
+    uint8_t klen, vlen;  /* klen 0: empty */
+    char key[CACHE_KEY];
+    char value[CACHE_VALUE];
+} cache_entry;
 
 typedef struct ft_converter {
     opencc_t od;
@@ -73,7 +94,7 @@ typedef struct ft_converter {
     unsigned source_mask, target_mask; /* script_table.h flags; both 0: no protection known */
     unsigned roundtrip_mask;  /* target characters a phrase may change (FT_TRT/FT_SRT; 0: none) */
     int merging_prepared;     /* the chunk being merged was converted as prepared */
-    unsigned key_mask;        /* FT_TSK/FT_STK with fixtext's own data (see split), else 0 */
+    unsigned key_mask;        /* FT_K_* of its dictionaries with fixtext's own data (split), else 0 */
     opencc_t norm;            /* fixtext's data: its normalize.json (see ft_convert_line) */
     unsigned regional_mask;   /* FT_TWS/FT_HKS: source or target as its chunk (see configs) */
     chunk *chunks;      /* owned; reused line after line */
@@ -86,6 +107,10 @@ typedef struct ft_converter {
     size_t cp_cap;
     uint16_t *dp;       /* owned: LCS table, dp_cap cells, reused chunk after chunk */
     size_t dp_cap;
+    key_run *runs;      /* owned: this line's key runs */
+    size_t nruns, runs_cap;
+    ft_buf hits;        /* owned: the conversions of this line's cached runs */
+    cache_entry *cache; /* owned: CACHE_SLOTS entries, allocated on first use */
 } ft_converter;
 
 /* ---- OpenCC handles shared by the workers ----
@@ -154,26 +179,45 @@ typedef struct config_info {
     const char *reverse;           /* the configuration converting back */
     unsigned roundtrip;            /* see ft_converter.roundtrip_mask */
     unsigned regional;             /* see ft_converter.regional_mask */
-    unsigned keys;                 /* see ft_converter.key_mask */
+    unsigned keys;                 /* FT_K_*: the dictionaries it uses (ft_converter.key_mask) */
 } config_info;
 
 /* A regional form that is also a Simplified-only form (么 is Taiwan's 幺 too) counts as a source
  * character in a chunk that holds other source characters (t2s and tw2s convert the phrase 么麼小丑
  * to 幺麽小丑), and as a target one elsewhere (the 么 of a Simplified 怎么 stays). */
 static const config_info configs[] = {
-    {"t2s", FT_TC, FT_SO, "s2t", FT_SRT, FT_TWS | FT_HKS, FT_TSK},
-    {"tw2s", FT_TC, FT_SO, "s2tw", FT_SRT, FT_TWS, FT_TSK},
-    {"tw2sp", FT_TC, FT_SO, "s2twp", FT_SRT, FT_TWS, FT_TSK},
-    {"hk2s", FT_TC, FT_SO, "s2hk", FT_SRT, FT_HKS, FT_TSK},
-    {"hk2sp", FT_TC, FT_SO, "s2hkp", FT_SRT, FT_HKS, FT_TSK},
-    {"s2t", FT_SC, FT_TO, "t2s", FT_TRT, 0, FT_STK},
-    {"s2tw", FT_SC, FT_TO, "tw2s", FT_TRT, 0, FT_STK},
-    {"s2twp", FT_SC, FT_TO, "tw2sp", FT_TRT, 0, FT_STK},
-    {"s2hk", FT_SC, FT_TO, "hk2s", FT_TRT, 0, FT_STK},
-    {"s2hkp", FT_SC, FT_TO, "hk2sp", FT_TRT, 0, FT_STK},
-    {"t2tw", FT_TWK, FT_TWV, "tw2t", 0, 0, 0}, {"tw2t", FT_TWV, FT_TWK, "t2tw", 0, 0, 0},
-    {"t2hk", FT_HKK, FT_HKV, "hk2t", 0, 0, 0}, {"hk2t", FT_HKV, FT_HKK, "t2hk", 0, 0, 0},
-    {"t2jp", FT_JPK, FT_JPV, "jp2t", 0, 0, 0}, {"jp2t", FT_JPV, FT_JPK, "t2jp", 0, 0, 0},
+    {"t2s", FT_TC, FT_SO, "s2t", FT_SRT, FT_TWS | FT_HKS,
+     FT_K_TS},
+    {"tw2s", FT_TC, FT_SO, "s2tw", FT_SRT, FT_TWS,
+     FT_K_TS | FT_K_TWVR},
+    {"tw2sp", FT_TC, FT_SO, "s2twp", FT_SRT, FT_TWS,
+     FT_K_TS | FT_K_TWVR | FT_K_TWPR},
+    {"hk2s", FT_TC, FT_SO, "s2hk", FT_SRT, FT_HKS,
+     FT_K_TS | FT_K_HKVR},
+    {"hk2sp", FT_TC, FT_SO, "s2hkp", FT_SRT, FT_HKS,
+     FT_K_TS | FT_K_HKVR | FT_K_HKPR},
+    {"s2t", FT_SC, FT_TO, "t2s", FT_TRT, 0,
+     FT_K_ST},
+    {"s2tw", FT_SC, FT_TO, "tw2s", FT_TRT, 0,
+     FT_K_ST | FT_K_TWV},
+    {"s2twp", FT_SC, FT_TO, "tw2sp", FT_TRT, 0,
+     FT_K_ST | FT_K_TWV | FT_K_TWP},
+    {"s2hk", FT_SC, FT_TO, "hk2s", FT_TRT, 0,
+     FT_K_ST | FT_K_HKV},
+    {"s2hkp", FT_SC, FT_TO, "hk2sp", FT_TRT, 0,
+     FT_K_ST | FT_K_HKV | FT_K_HKP},
+    {"t2tw", FT_TWK, FT_TWV, "tw2t", 0, 0,
+     FT_K_TWV},
+    {"tw2t", FT_TWV, FT_TWK, "t2tw", 0, 0,
+     FT_K_TWVR},
+    {"t2hk", FT_HKK, FT_HKV, "hk2t", 0, 0,
+     FT_K_HKV},
+    {"hk2t", FT_HKV, FT_HKK, "t2hk", 0, 0,
+     FT_K_HKVR},
+    {"t2jp", FT_JPK, FT_JPV, "jp2t", 0, 0,
+     FT_K_JPR},
+    {"jp2t", FT_JPV, FT_JPK, "t2jp", 0, 0,
+     FT_K_JP},
 };
 
 /* Friendly targets accepted by --to, beside the configuration names themselves. */
@@ -413,6 +457,9 @@ void ft_converter_free(void *state)
     free(c->cps);
     free(c->offs);
     free(c->dp);
+    free(c->runs);
+    ft_buf_free(&c->hits);
+    free(c->cache);
     free(c);
 }
 
@@ -464,17 +511,61 @@ static int close_chunk(ft_converter *c, size_t *n, chunk *k, size_t end)
     return k->han ? push_chunk(c, n, k) : 0;
 }
 
-/* Cuts the line into chunks and counts their marks. Returns the number of chunks, or -1. */
+static int push_run(ft_converter *c, const key_run *r)
+{
+    if (c->nruns == c->runs_cap) {
+        size_t cap = c->runs_cap ? c->runs_cap * 2 : 64;
+        key_run *grown = realloc(c->runs, cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        c->runs = grown;
+        c->runs_cap = cap;
+    }
+    c->runs[c->nruns++] = *r;
+    return 0;
+}
+
+/* Counts one character of chunk k: Han, and its script marks. */
+static inline void count_char(const ft_converter *c, chunk *k, unsigned f, int han)
+{
+    k->han += han;
+    if (f & c->source_mask)
+        k->source++;
+    else if (f & c->regional_mask)
+        k->regional++;
+    else if (f & c->target_mask)
+        k->target++;
+}
+
+/* Notes the key run [start, end) of the chunk being scanned (see split); -1 if out of memory. */
+static int note_run(ft_converter *c, size_t start, size_t end)
+{
+    key_run r = {start, end, -1, 0};
+    return push_run(c, &r);
+}
+
+/* Cuts the line into chunks and counts their marks; with a key mask, notes each chunk's runs of
+ * key characters too (c->runs, for split). Returns the number of chunks, or -1. */
 static long scan_chunks(ft_converter *c, const unsigned char *p, size_t len)
 {
-    size_t n = 0, i = 0;
+    size_t n = 0, i = 0, run = SIZE_MAX; /* run: where the open key run starts */
     chunk k = {0};
     int open = 0;
+    c->nruns = 0;
     while (i < len) {
         uint32_t cp;
         size_t start = i;
         i += ft_utf8_decode(p + i, &cp);
-        if (is_cut(cp)) {
+        /* The common case first: CJK Unified Ideographs are Han and never cut a chunk. */
+        int han = cp - 0x4E00u < 0x5200u, cut = !han && is_cut(cp);
+        unsigned f = cp >= 0x3000 || c->key_mask ? ft_script_flags(cp) : 0;
+        if (run != SIZE_MAX && (cut || !(f & c->key_mask))) {
+            if (note_run(c, run, start))
+                return -1;
+            run = SIZE_MAX;
+        }
+        if (cut) {
+            k.nrun = c->nruns - k.run0;
             if (open && close_chunk(c, &n, &k, start))
                 return -1;
             open = 0;
@@ -483,19 +574,17 @@ static long scan_chunks(ft_converter *c, const unsigned char *p, size_t len)
         if (!open) {
             memset(&k, 0, sizeof k);
             k.start = start;
+            k.run0 = c->nruns;
             open = 1;
         }
-        if (cp >= 0x3000) {
-            k.han += ft_is_han(cp);
-            unsigned f = ft_script_flags(cp);
-            if (f & c->source_mask)
-                k.source++;
-            else if (f & c->regional_mask)
-                k.regional++;
-            else if (f & c->target_mask)
-                k.target++;
-        }
+        if (run == SIZE_MAX && (f & c->key_mask))
+            run = start;
+        if (cp >= 0x3000)
+            count_char(c, &k, f, han || ft_is_han(cp));
     }
+    if (run != SIZE_MAX && note_run(c, run, len))
+        return -1;
+    k.nrun = c->nruns - k.run0;
     if (open && close_chunk(c, &n, &k, len))
         return -1;
     return (long)n;
@@ -753,36 +842,11 @@ static int skip_converted(ft_converter *c, const char *in, long nchunks, int neu
 /* Speed: in a chunk that is converted exactly as OpenCC converts it (no target characters), a
  * character that no key of the configuration's dictionaries contains is never part of a match,
  * in any step of the chain, so OpenCC leaves it as it is and matches never cross it: only the
- * runs between such characters are sent (key_mask, FT_TSK/FT_STK, with fixtext's own data). */
+ * runs between such characters are sent (key_mask: the FT_K_* flags of its dictionaries, with
+ * fixtext's own data; OpenCC 1.4's normalization has run before, see ft_convert_line). */
 static inline int split(const ft_converter *c, const chunk *k)
 {
     return c->key_mask && !k->prepared && k->target == 0;
-}
-
-/* Finds the next run of key characters in in[*pos, end): 1 and [*start, *pos), or 0. */
-static int next_key_run(const ft_converter *c, const char *in, size_t *pos, size_t end,
-                        size_t *start)
-{
-    const unsigned char *p = (const unsigned char *)in;
-    uint32_t cp;
-    size_t i = *pos;
-    while (i < end) {
-        size_t l = ft_utf8_decode(p + i, &cp);
-        if (ft_script_flags(cp) & c->key_mask)
-            break;
-        i += l;
-    }
-    if (i == end)
-        return 0;
-    *start = i;
-    while (i < end) {
-        size_t l = ft_utf8_decode(p + i, &cp);
-        if (!(ft_script_flags(cp) & c->key_mask))
-            break;
-        i += l;
-    }
-    *pos = i;
-    return 1;
 }
 
 /* Appends a piece to c->joined, '\n'-separated from the one before. */
@@ -791,11 +855,58 @@ static int join_piece(ft_converter *c, size_t *pieces, const char *p, size_t n)
     return ((*pieces)++ && ft_buf_putc(&c->joined, '\n')) || ft_buf_append(&c->joined, p, n);
 }
 
-/* The selected chunks (as prepared, if they were; split ones run by run), '\n'-separated, into
- * c->joined for OpenCC; *pieces gets their number. */
+static cache_entry *cache_slot(ft_converter *c, const char *p, size_t n)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 16777619u;
+    return &c->cache[h & (CACHE_SLOTS - 1)];
+}
+
+/* The cached conversion of run p[0, n), or NULL. */
+static const cache_entry *cache_find(ft_converter *c, const char *p, size_t n)
+{
+    if (n > CACHE_KEY || !c->cache)
+        return NULL;
+    const cache_entry *e = cache_slot(c, p, n);
+    return e->klen == n && memcmp(e->key, p, n) == 0 ? e : NULL;
+}
+
+static void cache_put(ft_converter *c, const char *p, size_t n, const char *v, size_t vn)
+{
+    if (n > CACHE_KEY || vn > CACHE_VALUE || n == 0)
+        return;
+    if (!c->cache && !(c->cache = calloc(CACHE_SLOTS, sizeof *c->cache)))
+        return; /* (the cache is an optimisation: without memory, go without it) */
+    cache_entry *e = cache_slot(c, p, n);
+    e->klen = (uint8_t)n;
+    e->vlen = (uint8_t)vn;
+    memcpy(e->key, p, n);
+    memcpy(e->value, v, vn);
+}
+
+/* A split chunk's key runs (noted by scan_chunks): the cached ones with their conversion, the
+ * others joined for OpenCC. Returns 0, or -1 if out of memory. */
+static int join_runs(ft_converter *c, const char *in, chunk *k, size_t *pieces)
+{
+    for (size_t i = k->run0; i < k->run0 + k->nrun; i++) {
+        key_run *r = &c->runs[i];
+        const cache_entry *e = cache_find(c, in + r->start, r->end - r->start);
+        r->hit = e ? (long)c->hits.len : -1;
+        r->hlen = e ? e->vlen : 0;
+        if (e ? ft_buf_append(&c->hits, e->value, e->vlen)
+              : join_piece(c, pieces, in + r->start, r->end - r->start))
+            return -1;
+    }
+    return 0;
+}
+
+/* The selected chunks (as prepared, if they were; split ones run by run, cached runs left
+ * out), '\n'-separated, into c->joined for OpenCC; *pieces gets their number. */
 static int join_selected(ft_converter *c, const char *in, long nchunks, size_t *pieces)
 {
     ft_buf_clear(&c->joined);
+    ft_buf_clear(&c->hits);
     *pieces = 0;
     for (long i = 0; i < nchunks; i++) {
         chunk *k = &c->chunks[i];
@@ -807,11 +918,8 @@ static int join_selected(ft_converter *c, const char *in, long nchunks, size_t *
         } else if (!split(c, k)) {
             if (join_piece(c, pieces, in + k->start, k->end - k->start))
                 return -1;
-        } else {
-            size_t pos = k->start, start;
-            while (next_key_run(c, in, &pos, k->end, &start))
-                if (join_piece(c, pieces, in + start, pos - start))
-                    return -1;
+        } else if (join_runs(c, in, k, pieces)) {
+            return -1;
         }
     }
     return 0;
@@ -828,17 +936,26 @@ static size_t take_piece(const char **piece, const char **at)
     return n;
 }
 
-/* A split chunk as OpenCC converted it, its runs from the pieces, into c->mixed. */
+/* A split chunk as OpenCC converted it, its runs from the cache or the pieces (which the cache
+ * then keeps), into c->mixed. */
 static int unsplit(ft_converter *c, const char *in, const chunk *k, const char **piece)
 {
     ft_buf_clear(&c->mixed);
-    size_t pos = k->start, done = k->start, start;
-    while (next_key_run(c, in, &pos, k->end, &start)) {
+    size_t done = k->start;
+    for (size_t i = k->run0; i < k->run0 + k->nrun; i++) {
+        const key_run *r = &c->runs[i];
         const char *at;
-        size_t n = take_piece(piece, &at);
-        if (ft_buf_append(&c->mixed, in + done, start - done) || ft_buf_append(&c->mixed, at, n))
+        size_t n;
+        if (r->hit >= 0) {
+            at = c->hits.data + r->hit;
+            n = r->hlen;
+        } else {
+            n = take_piece(piece, &at);
+            cache_put(c, in + r->start, r->end - r->start, at, n);
+        }
+        if (ft_buf_append(&c->mixed, in + done, r->start - done) || ft_buf_append(&c->mixed, at, n))
             return -1;
-        done = pos;
+        done = r->end;
     }
     return ft_buf_append(&c->mixed, in + done, k->end - done);
 }
@@ -917,18 +1034,19 @@ static int convert_line(ft_converter *c, const char *in, size_t len, ft_buf *out
     if ((!pure || source == 0) && skip_converted(c, in, nchunks, source == 0))
         return -1;
 
-    size_t selected;
-    if (join_selected(c, in, nchunks, &selected))
+    size_t pieces;
+    if (join_selected(c, in, nchunks, &pieces))
         return -1;
-    if (selected == 0)
-        return 0;
-    char *converted = opencc_convert_utf8(c->od, c->joined.data, c->joined.len);
-    if (!converted)
+    if (pieces == 0 && c->hits.len == 0)
+        return 0; /* nothing OpenCC could change */
+    char *converted = NULL;
+    if (pieces && !(converted = opencc_convert_utf8(c->od, c->joined.data, c->joined.len)))
         return -1;
     unsigned spans = 0;
     size_t copied = 0;
     int rc = rebuild_line(c, in, nchunks, converted, out, &spans, &copied);
-    opencc_convert_utf8_free(converted);
+    if (converted)
+        opencc_convert_utf8_free(converted);
     if (rc)
         return -1;
     if (spans == 0)

@@ -10,7 +10,7 @@ files only (Debian's libopencc-data, /usr/share/opencc) is read through `opencc_
 text` (Debian's opencc package). Each line of a text dictionary is "key<TAB>candidate
 candidate ..."; OpenCC converts a key to its first candidate.
 
-Flags per code point (a uint16):
+Flags per code point (a uint32):
   FT_SC  simplified form: STCharacters changes it (s2t would convert it: 发 后 干 么)
   FT_TC  traditional form: TSCharacters (after TSCharactersExt, which t2s asks first) changes it
          (t2s would convert it: 發 麼 乾)
@@ -26,16 +26,17 @@ Flags per code point (a uint16):
                    one that does not round-trip (髮, 遊) was chosen on purpose and is kept.
   FT_TWS / FT_HKS  FT_TWV / FT_HKV and FT_SO both: 么 is Simplified for 麼 and Taiwan's form of
                    幺, so from Taiwan text (tw2s) it is a source character
-  FT_TSK / FT_STK  the character occurs in a key of a dictionary that a conversion to (from)
-                   Simplified uses: a character without it is never part of a match there, so
-                   the converter may cut the text at it (only with this same data: DATA_ID)
+  FT_K_*           the character occurs in a key of one group of dictionaries (KEY_GROUPS):
+                   a character in no key of a configuration's dictionaries is never part of a
+                   match there, so the converter may cut the text at it (src/convert.c: split;
+                   only with this same data, named by FT_SCRIPT_DATA_ID)
   FT_JPK / FT_JPV  key / first candidate of JPShinjitaiCharactersRev, t2jp's dictionary
                    (JPVariants in OpenCC 1.1) (traditional 會 → shinjitai 会), plus
                    the keys of JPShinjitaiCharacters as FT_JPV (両 芸 弁: shinjitai forms)
 The classifier uses FT_SO/FT_TO (a character that is valid in both scripts, such as 后 or 乾, says
 nothing); the converter uses FT_SC/FT_TC and the variant flags (see src/convert.c).
 
-Layout: ft_script_index[cp >> 8] (0x1100 uint16 entries) names a 256-entry block of
+Layout: ft_script_index[cp >> 8] (0x1100 uint16 entries) names a 256-entry block (uint32) of
 ft_script_blocks[]; block 0 is all zero, so most of Unicode costs two bytes of index. (Whether a
 character is Han at all is the character-class table's answer: src/charclass.h.)
 
@@ -62,8 +63,18 @@ FLAGS = [
     ("FT_SRT", "simplified form s2t then t2s give back (发: 發 -> 发)"),
     ("FT_TWS", "Taiwan form that is Simplified-only too (么: Taiwan's 幺, Simplified 麼)"),
     ("FT_HKS", "Hong Kong form that is Simplified-only too"),
-    ("FT_TSK", "in a key of a dictionary of the conversions to Simplified (t2s tw2s tw2sp hk2s hk2sp)"),
-    ("FT_STK", "in a key of a dictionary of the conversions from Simplified (s2t s2tw s2twp s2hk s2hkp)"),
+    ("FT_K_TS", "in a key of TSPhrases, TSCharacters(Ext) (every conversion to Simplified)"),
+    ("FT_K_ST", "in a key of STPhrasesUnion, STCharacters (every conversion from Simplified)"),
+    ("FT_K_TWV", "in a key of TWVariantsPhrases, TWVariants (s2tw s2twp t2tw)"),
+    ("FT_K_TWP", "in a key of TWPhrases (s2twp)"),
+    ("FT_K_TWVR", "in a key of TWVariantsRevPhrases, TWVariantsRev (tw2s tw2sp tw2t)"),
+    ("FT_K_TWPR", "in a key of TWPhrasesRev (tw2sp)"),
+    ("FT_K_HKV", "in a key of HKVariantsPhrases, HKVariants (s2hk s2hkp t2hk)"),
+    ("FT_K_HKP", "in a key of HKPhrases (s2hkp)"),
+    ("FT_K_HKVR", "in a key of HKVariantsRevPhrases, HKVariantsRev (hk2s hk2sp hk2t)"),
+    ("FT_K_HKPR", "in a key of HKPhrasesRev (hk2sp)"),
+    ("FT_K_JP", "in a key of JPShinjitaiPhrases, JPShinjitaiCharacters (jp2t)"),
+    ("FT_K_JPR", "in a key of JPShinjitaiCharactersRev (t2jp)"),
 ]
 BIT = {name: 1 << i for i, (name, _) in enumerate(FLAGS)}
 
@@ -83,12 +94,22 @@ def load(data_dir, name, tmp):
     return d
 
 
-TO_SIMPLIFIED = ["CJK_Compatibility_Ideographs", "TSPhrases", "TSCharacters", "TSCharactersExt",
-                 "TWPhrasesRev", "TWVariantsRevPhrases", "TWVariantsRev", "HKPhrasesRev",
-                 "HKVariantsRevPhrases", "HKVariantsRev"]
-FROM_SIMPLIFIED = ["CJK_Compatibility_Ideographs", "STPhrasesUnion", "STCharacters", "TWPhrases",
-                   "TWVariantsPhrases", "TWVariants", "HKPhrases", "HKVariantsPhrases",
-                   "HKVariants"]
+# The dictionaries behind each key flag. (CJK_Compatibility_Ideographs is in none: fixtext
+# normalizes a line before converting it, see tables/gen_opencc_data.py.)
+KEY_GROUPS = [
+    ("FT_K_TS", ["TSPhrases", "TSCharacters", "TSCharactersExt"]),
+    ("FT_K_ST", ["STPhrasesUnion", "STCharacters"]),
+    ("FT_K_TWV", ["TWVariantsPhrases", "TWVariants"]),
+    ("FT_K_TWP", ["TWPhrases"]),
+    ("FT_K_TWVR", ["TWVariantsRevPhrases", "TWVariantsRev"]),
+    ("FT_K_TWPR", ["TWPhrasesRev"]),
+    ("FT_K_HKV", ["HKVariantsPhrases", "HKVariants"]),
+    ("FT_K_HKP", ["HKPhrases"]),
+    ("FT_K_HKVR", ["HKVariantsRevPhrases", "HKVariantsRev"]),
+    ("FT_K_HKPR", ["HKPhrasesRev"]),
+    ("FT_K_JP", ["JPShinjitaiPhrases", "JPShinjitaiCharacters"]),
+    ("FT_K_JPR", ["JPShinjitaiCharactersRev"]),
+]
 
 
 def keys_of(data_dir, name):
@@ -176,7 +197,7 @@ def main():
                 mark(cands[0], vbit)
     for k in jps:
         mark(k, "FT_JPV")
-    for bit, names in (("FT_TSK", TO_SIMPLIFIED), ("FT_STK", FROM_SIMPLIFIED)):
+    for bit, names in KEY_GROUPS:
         for name in names:
             for key in keys_of(data_dir, name):
                 for ch in key:
@@ -216,12 +237,12 @@ def main():
         h.write("#include <stdint.h>\n\n")
         h.write("enum {\n")
         for name, doc in FLAGS:
-            h.write("    %s = 0x%03x, /* %s */\n" % (name, BIT[name], doc))
+            h.write("    %s = 0x%07x, /* %s */\n" % (name, BIT[name], doc))
         h.write("};\n\n#define FT_SCRIPT_BLOCKS %d\n" % (len(order) + 1))
-        h.write("/* The data the key flags (FT_TSK, FT_STK) hold for: its DATA_ID file. */\n")
+        h.write("/* The data the key flags (FT_K_*) hold for: its DATA_ID file. */\n")
         h.write("#define FT_SCRIPT_DATA_ID \"%s\"\n" % data_id(data_dir))
         h.write("extern const uint16_t ft_script_index[0x1100];\n")
-        h.write("extern const uint16_t ft_script_blocks[FT_SCRIPT_BLOCKS][256];\n\n")
+        h.write("extern const uint32_t ft_script_blocks[FT_SCRIPT_BLOCKS][256];\n\n")
         h.write("/* Flags of one code point (0 for any character OpenCC's dictionaries do not mark). */\n")
         h.write("static inline unsigned ft_script_flags(uint32_t cp)\n{\n")
         h.write("    return cp < 0x110000 ? ft_script_blocks[ft_script_index[cp >> 8]][cp & 0xFF] : 0;\n")
@@ -238,7 +259,7 @@ def main():
     idx = [number.get(b, 0) for b in range(0x1100)]
     for i in range(0, len(idx), 32):
         w("    " + ",".join(str(x) for x in idx[i:i + 32]) + ",\n")
-    w("};\n\nconst uint16_t ft_script_blocks[FT_SCRIPT_BLOCKS][256] = {\n    {0},\n")
+    w("};\n\nconst uint32_t ft_script_blocks[FT_SCRIPT_BLOCKS][256] = {\n    {0},\n")
     for b in order:
         row = blocks[b]
         w("    /* U+%04X */ {\n" % (b << 8))

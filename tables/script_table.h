@@ -9,29 +9,39 @@
 #include <stdint.h>
 
 enum {
-    FT_SC = 0x001, /* simplified form: s2t's character dictionary changes it */
-    FT_TC = 0x002, /* traditional form: t2s's character dictionary changes it */
-    FT_SO = 0x004, /* simplified only: FT_SC, not one of its own candidates, not a Taiwan/HK form */
-    FT_TO = 0x008, /* traditional only: FT_TC and not one of its own candidates */
-    FT_TWK = 0x010, /* key of TWVariants (OpenCC traditional form with a Taiwan variant) */
-    FT_TWV = 0x020, /* Taiwan variant form (first candidate of TWVariants) */
-    FT_HKK = 0x040, /* key of HKVariants (OpenCC traditional form with a Hong Kong variant) */
-    FT_HKV = 0x080, /* Hong Kong variant form (first candidate of HKVariants) */
-    FT_JPK = 0x100, /* key of JPVariants (traditional form with a Japanese shinjitai variant) */
-    FT_JPV = 0x200, /* Japanese shinjitai form (JPVariants candidate, JPShinjitaiCharacters key) */
-    FT_TRT = 0x400, /* traditional form t2s then s2t give back (發: 发 -> 發; not 髮 or 遊) */
-    FT_SRT = 0x800, /* simplified form s2t then t2s give back (发: 發 -> 发) */
-    FT_TWS = 0x1000, /* Taiwan form that is Simplified-only too (么: Taiwan's 幺, Simplified 麼) */
-    FT_HKS = 0x2000, /* Hong Kong form that is Simplified-only too */
-    FT_TSK = 0x4000, /* in a key of a dictionary of the conversions to Simplified (t2s tw2s tw2sp hk2s hk2sp) */
-    FT_STK = 0x8000, /* in a key of a dictionary of the conversions from Simplified (s2t s2tw s2twp s2hk s2hkp) */
+    FT_SC = 0x0000001, /* simplified form: s2t's character dictionary changes it */
+    FT_TC = 0x0000002, /* traditional form: t2s's character dictionary changes it */
+    FT_SO = 0x0000004, /* simplified only: FT_SC, not one of its own candidates, not a Taiwan/HK form */
+    FT_TO = 0x0000008, /* traditional only: FT_TC and not one of its own candidates */
+    FT_TWK = 0x0000010, /* key of TWVariants (OpenCC traditional form with a Taiwan variant) */
+    FT_TWV = 0x0000020, /* Taiwan variant form (first candidate of TWVariants) */
+    FT_HKK = 0x0000040, /* key of HKVariants (OpenCC traditional form with a Hong Kong variant) */
+    FT_HKV = 0x0000080, /* Hong Kong variant form (first candidate of HKVariants) */
+    FT_JPK = 0x0000100, /* key of JPVariants (traditional form with a Japanese shinjitai variant) */
+    FT_JPV = 0x0000200, /* Japanese shinjitai form (JPVariants candidate, JPShinjitaiCharacters key) */
+    FT_TRT = 0x0000400, /* traditional form t2s then s2t give back (發: 发 -> 發; not 髮 or 遊) */
+    FT_SRT = 0x0000800, /* simplified form s2t then t2s give back (发: 發 -> 发) */
+    FT_TWS = 0x0001000, /* Taiwan form that is Simplified-only too (么: Taiwan's 幺, Simplified 麼) */
+    FT_HKS = 0x0002000, /* Hong Kong form that is Simplified-only too */
+    FT_K_TS = 0x0004000, /* in a key of TSPhrases, TSCharacters(Ext) (every conversion to Simplified) */
+    FT_K_ST = 0x0008000, /* in a key of STPhrasesUnion, STCharacters (every conversion from Simplified) */
+    FT_K_TWV = 0x0010000, /* in a key of TWVariantsPhrases, TWVariants (s2tw s2twp t2tw) */
+    FT_K_TWP = 0x0020000, /* in a key of TWPhrases (s2twp) */
+    FT_K_TWVR = 0x0040000, /* in a key of TWVariantsRevPhrases, TWVariantsRev (tw2s tw2sp tw2t) */
+    FT_K_TWPR = 0x0080000, /* in a key of TWPhrasesRev (tw2sp) */
+    FT_K_HKV = 0x0100000, /* in a key of HKVariantsPhrases, HKVariants (s2hk s2hkp t2hk) */
+    FT_K_HKP = 0x0200000, /* in a key of HKPhrases (s2hkp) */
+    FT_K_HKVR = 0x0400000, /* in a key of HKVariantsRevPhrases, HKVariantsRev (hk2s hk2sp hk2t) */
+    FT_K_HKPR = 0x0800000, /* in a key of HKPhrasesRev (hk2sp) */
+    FT_K_JP = 0x1000000, /* in a key of JPShinjitaiPhrases, JPShinjitaiCharacters (jp2t) */
+    FT_K_JPR = 0x2000000, /* in a key of JPShinjitaiCharactersRev (t2jp) */
 };
 
-#define FT_SCRIPT_BLOCKS 308
-/* The data the key flags (FT_TSK, FT_STK) hold for: its DATA_ID file. */
+#define FT_SCRIPT_BLOCKS 303
+/* The data the key flags (FT_K_*) hold for: its DATA_ID file. */
 #define FT_SCRIPT_DATA_ID "opencc 1.4.2 sha512-fAo8GJy0XhFyw9zIsEHmEVKL+qK8qbw0hcCjqKN5cn2UA7FPOU6b13xpqpSUf8mLNLhBMmIVZu6J+fEjJ2KcyQ=="
 extern const uint16_t ft_script_index[0x1100];
-extern const uint16_t ft_script_blocks[FT_SCRIPT_BLOCKS][256];
+extern const uint32_t ft_script_blocks[FT_SCRIPT_BLOCKS][256];
 
 /* Flags of one code point (0 for any character OpenCC's dictionaries do not mark). */
 static inline unsigned ft_script_flags(uint32_t cp)
