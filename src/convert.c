@@ -544,6 +544,44 @@ static int note_run(ft_converter *c, size_t start, size_t end)
     return push_run(c, &r);
 }
 
+/* Operands an ideographic description character takes (0: not one), as OpenCC 1.4 counts them. */
+static size_t ids_arity(uint32_t cp)
+{
+    if (cp == 0x2FF2 || cp == 0x2FF3)
+        return 3;
+    if (cp == 0x2FFE || cp == 0x2FFF)
+        return 1;
+    return cp - 0x2FF0u < 0x10u ? 2 : 0;
+}
+
+/* Parses the description at p (an operand: one character, or a description character and its
+ * operands); 1 and *used when complete within depth levels and 64 characters in all. */
+static int ids_parse(const unsigned char *p, size_t len, int depth, unsigned *count, size_t *used)
+{
+    if (len == 0 || depth == 0 || *count >= 64)
+        return 0;
+    uint32_t cp;
+    size_t off = ft_utf8_decode(p, &cp);
+    ++*count;
+    for (size_t a = ids_arity(cp); a > 0; a--) {
+        size_t u;
+        if (off >= len || !ids_parse(p + off, len - off, depth - 1, count, &u))
+            return 0;
+        off += u;
+    }
+    *used = off;
+    return 1;
+}
+
+/* OpenCC 1.4 copies an ideographic description sequence (⿰氵發) as it is, converting none of
+ * its characters: the length of the one at p, 0 if p starts none. */
+static size_t ids_length(const unsigned char *p, size_t len)
+{
+    unsigned count = 0;
+    size_t used = 0;
+    return ids_parse(p, len, 16, &count, &used) && used > 3 ? used : 0;
+}
+
 /* Cuts the line into chunks and counts their marks; with a key mask, notes each chunk's runs of
  * key characters too (c->runs, for split). Returns the number of chunks, or -1. */
 static long scan_chunks(ft_converter *c, const unsigned char *p, size_t len)
@@ -559,6 +597,9 @@ static long scan_chunks(ft_converter *c, const unsigned char *p, size_t len)
         /* The common case first: CJK Unified Ideographs are Han and never cut a chunk. */
         int han = cp - 0x4E00u < 0x5200u, cut = !han && is_cut(cp);
         unsigned f = cp >= 0x3000 || c->key_mask ? ft_script_flags(cp) : 0;
+        size_t ids = c->key_mask && cp - 0x2FF0u < 0x10u ? ids_length(p + start, len - start) : 0;
+        if (ids) /* (kept out of the key runs: OpenCC never sees it) */
+            i = start + ids;
         if (run != SIZE_MAX && (cut || !(f & c->key_mask))) {
             if (note_run(c, run, start))
                 return -1;

@@ -220,6 +220,8 @@ static void leaves_target_script_alone(void **state)
     expect("s2twp", "游標", "游標");               /* s2twp's own output for 光标; not 遊標 */
     expect("s2twp", "演算法", "演算法");           /* OpenCC: 演演算法 */
     expect("t2s", "hello, world", "hello, world");
+    /* OpenCC 1.4 copies an ideographic description sequence whole (nested ones too). */
+    expect("t2s", "⿰氵發與⿱艹⿰門發", "⿰氵發与⿱艹⿰門發");
     expect("t2s", "，。「」", "，。「」");
 }
 
