@@ -6,6 +6,7 @@ Usage: e2e_corpus.py FIXTEXT_BINARY"""
 import bz2
 import gzip
 import io
+import itertools
 import json
 import lzma
 import os
@@ -21,7 +22,7 @@ import threading
 import time
 import zipfile
 
-from e2e_common import check, finish
+from e2e_common import check, finish, run_in_pieces
 
 FIXTEXT = os.path.abspath(sys.argv[1])
 SOURCE = os.environ.get("FIXTEXT_SOURCE", os.path.join(os.path.dirname(__file__), ".."))
@@ -284,20 +285,7 @@ def test_text_with_nuls_is_not_binary_when_wide(tmp):
 
 
 def feed_in_pieces(args, data, piece):
-    p = subprocess.Popen([FIXTEXT] + args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE)
-    out = {}
-    readers = [threading.Thread(target=lambda k=k, f=f: out.__setitem__(k, f.read()))
-               for k, f in (("out", p.stdout), ("err", p.stderr))]
-    for t in readers:
-        t.start()
-    for i in range(0, len(data), piece):
-        p.stdin.write(data[i:i + piece])
-        p.stdin.flush()
-    p.stdin.close()
-    for t in readers:
-        t.join()
-    return p.wait(), out["out"], out["err"]
+    return run_in_pieces([FIXTEXT] + args, data, itertools.repeat(piece))
 
 
 def test_binary_decision_on_the_first_64k():

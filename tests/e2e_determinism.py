@@ -11,9 +11,8 @@ import random
 import subprocess
 import sys
 import tempfile
-import threading
 
-from e2e_common import check, finish
+from e2e_common import check, finish, run_in_pieces
 
 FIXTEXT = os.path.abspath(sys.argv[1])
 SOURCE = os.environ.get("FIXTEXT_SOURCE", os.path.join(os.path.dirname(__file__), ".."))
@@ -55,23 +54,9 @@ def run_file(args, path):
 def run_pieces(args, data, seed, largest):
     """Writes data to fixtext's standard input in random pieces of 1..largest bytes."""
     rng = random.Random(seed)
-    p = subprocess.Popen([FIXTEXT] + args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE)
-    got = {}
-    readers = [threading.Thread(target=lambda k=k, f=f: got.__setitem__(k, f.read()))
-               for k, f in (("out", p.stdout), ("err", p.stderr))]
-    for t in readers:
-        t.start()
-    i = 0
-    while i < len(data):
-        n = rng.randint(1, largest)
-        p.stdin.write(data[i:i + n])
-        p.stdin.flush()
-        i += n
-    p.stdin.close()
-    for t in readers:
-        t.join()
-    return p.wait(), got["out"], got["err"].replace(b"standard input", b"FILE")
+    sizes = iter(lambda: rng.randint(1, largest), None)
+    rc, out, err = run_in_pieces([FIXTEXT] + args, data, sizes)
+    return rc, out, err.replace(b"standard input", b"FILE")
 
 
 def test_same_output_every_way(tmp):

@@ -19,7 +19,7 @@ import sys
 import tempfile
 import threading
 
-from e2e_common import check, finish
+from e2e_common import check, finish, run_in_pieces
 
 FIXTEXT = os.path.abspath(sys.argv[1])
 SOURCE = os.environ.get("FIXTEXT_SOURCE", os.path.join(os.path.dirname(__file__), ".."))
@@ -42,20 +42,8 @@ def terminators(data):
 
 def fed_in_pieces(args, data, seed):
     rng = random.Random(seed)
-    p = subprocess.Popen([FIXTEXT] + args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL)
-    out = []
-    t = threading.Thread(target=lambda: out.append(p.stdout.read()))
-    t.start()
-    i = 0
-    while i < len(data):
-        n = rng.choice([1, 3, 17, 4096, 70000])
-        p.stdin.write(data[i:i + n])
-        i += n
-    p.stdin.close()
-    t.join()
-    p.wait()
-    return out[0]
+    sizes = iter(lambda: rng.choice([1, 3, 17, 4096, 70000]), None)
+    return run_in_pieces([FIXTEXT] + args, data, sizes)[1]
 
 
 def child_seconds(args, data):
