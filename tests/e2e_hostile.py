@@ -17,7 +17,6 @@ import resource
 import subprocess
 import sys
 import tempfile
-import threading
 
 from e2e_common import check, finish, run_in_pieces
 
