@@ -236,7 +236,7 @@ static int detect_block(fixtext *ft, worker *w, const block *b)
     }
     int complete;
     size_t before = ft_detect_context_before(w->detector, ft->lines, b->first);
-    size_t after = ft_detect_context_after(w->detector, ft->lines, b->last, ft->nlines, &complete);
+    size_t after = ft_detect_context_after(w->detector, ft->lines, b->last, ft->run_nlines, &complete);
     return ft_detect_range(w->detector, ft->slices + b->first - before, before, b->last - b->first,
                            after, ft->utf8_valid + b->first, ft->choices + b->first);
 }
@@ -270,6 +270,7 @@ void ft_run_blocks_start(fixtext *ft)
         ft_buf_clear(&w->explain[ft->run_parity & 1]);
         w->failed = 0;
     }
+    ft->run_nlines = ft->nlines; /* framing goes on meanwhile: the workers look no further */
     for (size_t i = 0; i < ft->nlines; i++)
         ft->slices[i] = (ft_slice){ft->input.data + ft->lines[i].start, ft->lines[i].len};
     ft_pool_start(ft->pool, ft->nrun, run_block, ft);

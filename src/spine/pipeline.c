@@ -29,6 +29,8 @@
 /* Blocks gathered per worker before a run starts: about 1 MB per worker. */
 #define RUN_BLOCKS 8
 
+static int settle_run(fixtext *ft);
+
 void ft_set_error(fixtext *ft, int code, const char *fmt, const char *arg)
 {
     if (!ft->failed)
@@ -169,6 +171,7 @@ void fixtext_free(fixtext *ft)
 {
     if (!ft)
         return;
+    settle_run(ft);
     ft_pool_free(ft->pool);
     for (unsigned i = 0; i < FIXTEXT_MAX_JOBS; i++)
         ft_worker_free(&ft->workers[i]);
@@ -218,11 +221,17 @@ static void *grown(void *block, size_t cap, size_t size, int *failed)
     return p;
 }
 
-static int ensure_line_capacity(fixtext *ft)
+/* Room for at least `want` lines in the per-line arrays (joining a run in flight first when
+ * they must move). */
+static int ensure_line_capacity(fixtext *ft, size_t want)
 {
-    if (ft->nlines < ft->lines_cap)
+    if (want <= ft->lines_cap)
         return 0;
-    size_t cap = ft->lines_cap ? ft->lines_cap * 2 : 4096;
+    if (settle_run(ft))
+        return -1;
+    size_t cap = ft->lines_cap ? ft->lines_cap : 4096;
+    while (cap < want)
+        cap *= 2;
     int failed = 0;
     ft->lines = grown(ft->lines, cap, sizeof *ft->lines, &failed);
     ft->slices = grown(ft->slices, cap, sizeof *ft->slices, &failed);
@@ -322,13 +331,38 @@ static void retire_lines(fixtext *ft, size_t keep_from, size_t next)
     ft->processed -= from;
 }
 
-/* Processes the blocks that are ready while writing the lines of the run before them (the
- * writing needs only the calling thread, so the other workers are not idle meanwhile); the
- * lines of this run are written by the next call. Returns 0 or the sticky error. */
+/* Joins the run in flight, if there is one. Anything that moves the input or the per-line arrays
+ * (growing, retiring) comes after this: the workers read them. */
+static int settle_run(fixtext *ft)
+{
+    if (!ft->in_flight)
+        return ft->failed;
+    ft->in_flight = 0;
+    if (ft_run_blocks_finish(ft))
+        ft_set_error(ft, FIXTEXT_ERR_NOMEM, "out of memory%s", NULL);
+    return ft->failed;
+}
+
+/* Room for the next run's input and lines, made before a run starts so that reading and framing
+ * the next one while it is in flight moves nothing the workers read (a line longer than this
+ * still gets room: settle_run first). */
+static int reserve_for_next_run(fixtext *ft)
+{
+    size_t blocks = RUN_BLOCKS * (size_t)ft->nworkers + 2;
+    if (ft_buf_reserve(&ft->input, blocks * BLOCK_BYTES + 2 * ft->opts.window + (1u << 20)))
+        return -1;
+    return ensure_line_capacity(ft, ft->nlines + blocks * BLOCK_LINES);
+}
+
+/* Runs the blocks that are ready: starts them on the workers, writes the lines of the run before
+ * (so the workers are not idle while the calling thread writes) and returns while they work;
+ * the caller reads and frames the next run meanwhile, and the next call joins this run before
+ * anything moves. Returns 0 or the sticky error. */
 static int process_ready(fixtext *ft, int final)
 {
-    if (ft->failed)
+    if (ft->failed || settle_run(ft))
         return ft->failed;
+    retire_lines(ft, ft->done, ft->processed);
     if (plan_run(ft, final)) {
         ft_set_error(ft, FIXTEXT_ERR_NOMEM, "out of memory%s", NULL);
         return ft->failed;
@@ -336,26 +370,27 @@ static int process_ready(fixtext *ft, int final)
     if (ft->nrun == 0 && ft->done == ft->processed)
         return 0;
     size_t end = ft->nrun ? ft->run[ft->nrun - 1].last : ft->processed;
-    if (ft->nrun)
+    if (ft->nrun) {
+        if (reserve_for_next_run(ft)) {
+            ft_set_error(ft, FIXTEXT_ERR_NOMEM, "out of memory%s", NULL);
+            return ft->failed;
+        }
         ft_run_blocks_start(ft);
-    int wrote = ft_write_lines(ft, ft->done, ft->processed);
-    int ran = ft->nrun ? ft_run_blocks_finish(ft) : 0;
-    if (wrote)
-        return ft->failed;
-    if (ran) {
-        ft_set_error(ft, FIXTEXT_ERR_NOMEM, "out of memory%s", NULL);
+        ft->in_flight = 1;
+    }
+    if (ft_write_lines(ft, ft->done, ft->processed)) {
+        settle_run(ft);
         return ft->failed;
     }
     ft->done = ft->processed; /* written */
-    ft->processed = end;      /* processed, to be written next time */
-    retire_lines(ft, ft->done, end);
+    ft->processed = end;      /* processed (or in flight), written next time */
     return 0;
 }
 
 /* Processes and writes every line framed so far. */
 static int process_all(fixtext *ft)
 {
-    while (!ft->failed && ft->done < ft->nlines)
+    while (!ft->failed && (ft->done < ft->nlines || ft->in_flight))
         if (process_ready(ft, 1))
             break;
     return ft->failed;
@@ -365,7 +400,7 @@ static int process_all(fixtext *ft)
 
 static int add_line(fixtext *ft, ft_line_ref ref)
 {
-    if (ensure_line_capacity(ft)) {
+    if (ensure_line_capacity(ft, ft->nlines + 1)) {
         ft_set_error(ft, FIXTEXT_ERR_NOMEM, "out of memory%s", NULL);
         return ft->failed;
     }
@@ -473,8 +508,20 @@ static int input_arrived(fixtext *ft, int at_eof)
     return frame_lines(ft, at_eof);
 }
 
+/* Whether the input buffer takes `more` bytes without moving; when not, the run in flight is
+ * joined first (the workers read the buffer). */
+static int input_room(fixtext *ft, size_t more)
+{
+    if (ft->input.cap - ft->input.len >= more)
+        return 0;
+    return settle_run(ft);
+}
+
 static int take_input(fixtext *ft, const char *data, size_t len, int at_eof)
 {
+    /* (a stream decoded whole grows by up to twice its bytes, and more for short chunks) */
+    if (input_room(ft, ft->input_started && ft->wide ? 4 * len + 64 : len))
+        return ft->failed;
     int rc;
     if (ft->input_started && ft->wide)
         rc = ft_wide_convert(ft->wide, data, len, at_eof, &ft->input, &ft->stats.invalid_sequences);
@@ -500,6 +547,8 @@ void *fixtext_feed_buffer(fixtext *ft, size_t want)
     if (ft->failed)
         return NULL;
     ft_buf *b = feeding_wide(ft) ? &ft->staging : &ft->input;
+    if (b == &ft->input && input_room(ft, want))
+        return NULL;
     if (ft_buf_reserve(b, want)) {
         ft_set_error(ft, FIXTEXT_ERR_NOMEM, "out of memory%s", NULL);
         return NULL;

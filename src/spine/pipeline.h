@@ -71,6 +71,8 @@ struct fixtext {
     block *run;             /* the blocks of the current run */
     size_t nrun, run_cap;
     unsigned run_parity;    /* bumped for every run; its low bit picks the worker buffers */
+    int in_flight;          /* the run's workers may still be at it (joined by settle_run) */
+    size_t run_nlines;      /* lines framed when the run started: all its workers may look at */
 
     /* Per input. */
     int input_started;  /* the whole-input decision (UTF-16/32, BOM) is made */

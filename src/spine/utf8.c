@@ -1,5 +1,6 @@
 /* utf8.c — UTF-8 validation, decoding and U+FFFD substitution of maximal ill-formed subparts
  * (Unicode 15, section 3.9, table 3-7). The validator is the fast path every clean line takes. */
+#include <stdatomic.h>
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -263,10 +264,13 @@ __attribute__((target("avx2"))) static size_t valid_blocks_avx2(const unsigned c
 
 static int have_avx2(void)
 {
-    static int known = -1;
-    if (known < 0)
-        known = __builtin_cpu_supports("avx2") ? 1 : 0;
-    return known;
+    static atomic_int known = -1; /* (workers ask at once: atomic, though they all write the same) */
+    int k = atomic_load_explicit(&known, memory_order_relaxed);
+    if (k < 0) {
+        k = __builtin_cpu_supports("avx2") ? 1 : 0;
+        atomic_store_explicit(&known, k, memory_order_relaxed);
+    }
+    return k;
 }
 #endif
 
