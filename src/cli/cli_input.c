@@ -57,12 +57,12 @@ void input_close(cli_input *in)
 
 /* Reads more of the descriptor into the read-ahead buffer (after what it holds). Returns 0
  * (raw_eof set at the end), or -1 after saying why. */
-static int fill_raw(cli_input *in)
+/* One read(2), retried on EINTR; an error is said (naming the input) and remembered; the bytes
+ * count towards the progress line; 0 bytes marks the end. */
+static ssize_t read_counted(cli_input *in, void *buf, size_t size)
 {
-    if (in->raw_pos == in->raw_len)
-        in->raw_pos = in->raw_len = 0;
     for (;;) {
-        ssize_t n = read(in->fd, in->raw + in->raw_len, RAW_SIZE - in->raw_len);
+        ssize_t n = read(in->fd, buf, size);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -71,10 +71,20 @@ static int fill_raw(cli_input *in)
             return -1;
         }
         in->raw_eof = n == 0;
-        in->raw_len += (size_t)n;
         progress_read((uint64_t)n);
-        return 0;
+        return n;
     }
+}
+
+static int fill_raw(cli_input *in)
+{
+    if (in->raw_pos == in->raw_len)
+        in->raw_pos = in->raw_len = 0;
+    ssize_t n = read_counted(in, in->raw + in->raw_len, RAW_SIZE - in->raw_len);
+    if (n < 0)
+        return -1;
+    in->raw_len += (size_t)n;
+    return 0;
 }
 
 int input_sniff(cli_input *in)
@@ -107,19 +117,7 @@ static ssize_t read_plain(cli_input *in, void *buf, size_t size)
     }
     if (in->raw_eof)
         return 0;
-    for (;;) {
-        ssize_t n = read(in->fd, buf, size);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            cli_message("%s: %s", in->label, strerror(errno));
-            in->failed = 1;
-            return -1;
-        }
-        in->raw_eof = n == 0;
-        progress_read((uint64_t)n);
-        return n;
-    }
+    return read_counted(in, buf, size);
 }
 
 /* "fixtext: FILE: corrupt gzip data: invalid block type" */
