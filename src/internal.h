@@ -291,13 +291,10 @@ typedef struct ft_pool ft_pool;
 typedef void (*ft_task_fn)(void *ctx, size_t task, unsigned worker);
 ft_pool *ft_pool_new(unsigned workers); /* workers, the calling thread included (1..MAX_JOBS) */
 void ft_pool_free(ft_pool *p);
-unsigned ft_pool_workers(const ft_pool *p);
 /* Runs fn(ctx, task, worker) for every task in 0..ntasks, each once, on the workers (worker 0
- * is the caller); returns when all are done. */
-void ft_pool_run(ft_pool *p, size_t ntasks, ft_task_fn fn, void *ctx);
-/* The same in two halves: start lets the threads begin; finish makes the caller take tasks too
- * and returns when all are done. Between them the caller may do other work that touches none of
- * what the tasks touch. */
+ * is the caller), in two halves: start lets the threads begin; finish makes the caller take tasks
+ * too and returns when all are done. Between them the caller may do other work that touches
+ * none of what the tasks touch. */
 void ft_pool_start(ft_pool *p, size_t ntasks, ft_task_fn fn, void *ctx);
 void ft_pool_finish(ft_pool *p);
 

@@ -245,30 +245,33 @@ static int ensure_line_capacity(fixtext *ft, size_t want)
     return 0;
 }
 
+/* Room for one more element in an array of *cap elements of size bytes holding n: doubled when
+ * full. On failure the old array stays (still owned) and -1 is returned. */
+static int room_for_one(void **array, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return 0;
+    int failed = 0;
+    size_t more = *cap ? *cap * 2 : 64;
+    *array = grown(*array, more, size, &failed);
+    if (failed)
+        return -1;
+    *cap = more;
+    return 0;
+}
+
 static int push_block_end(fixtext *ft, size_t end)
 {
-    if (ft->nblocks == ft->blocks_cap) {
-        int failed = 0;
-        size_t cap = ft->blocks_cap ? ft->blocks_cap * 2 : 64;
-        ft->block_ends = grown(ft->block_ends, cap, sizeof *ft->block_ends, &failed);
-        if (failed)
-            return -1;
-        ft->blocks_cap = cap;
-    }
+    if (room_for_one((void **)&ft->block_ends, ft->nblocks, &ft->blocks_cap, sizeof *ft->block_ends))
+        return -1;
     ft->block_ends[ft->nblocks++] = end;
     return 0;
 }
 
 static int push_run_block(fixtext *ft, size_t first, size_t last)
 {
-    if (ft->nrun == ft->run_cap) {
-        int failed = 0;
-        size_t cap = ft->run_cap ? ft->run_cap * 2 : 64;
-        ft->run = grown(ft->run, cap, sizeof *ft->run, &failed);
-        if (failed)
-            return -1;
-        ft->run_cap = cap;
-    }
+    if (room_for_one((void **)&ft->run, ft->nrun, &ft->run_cap, sizeof *ft->run))
+        return -1;
     ft->run[ft->nrun++] = (block){first, last};
     return 0;
 }

@@ -80,11 +80,6 @@ ft_pool *ft_pool_new(unsigned workers)
     return p;
 }
 
-unsigned ft_pool_workers(const ft_pool *p)
-{
-    return p->workers;
-}
-
 /* Starts the threads once. */
 static void start_threads(ft_pool *p)
 {
@@ -133,12 +128,6 @@ void ft_pool_finish(ft_pool *p)
         pthread_cond_wait(&p->done, &p->lock);
     pthread_mutex_unlock(&p->lock);
     p->helping = 0;
-}
-
-void ft_pool_run(ft_pool *p, size_t ntasks, ft_task_fn fn, void *ctx)
-{
-    ft_pool_start(p, ntasks, fn, ctx);
-    ft_pool_finish(p);
 }
 
 void ft_pool_free(ft_pool *p)
