@@ -198,7 +198,7 @@ def test_memory_per_window():
     """The man page's bound: about 6 bytes per byte of the window (the longest line held at once)
     plus a constant. Checked as the growth between a 2 MB and an 8 MB line."""
     if not os.path.exists("/usr/bin/time") or os.environ.get("ASAN_OPTIONS"):
-        check("memory bound (skipped: no GNU time, or a sanitizer build)", True)
+        print("memory bound: skipped (no GNU time, or a sanitizer build)")
         return
     for name, unit in (("mojibake", "cafÃ© "), ("Han", "網絡強國建設"), ("pinyin", "網(wǎng)")):
         small = peak_rss_kb(["--window", "64M"], (unit * (2_000_000 // len(unit.encode()))).encode())
