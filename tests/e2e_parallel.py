@@ -75,8 +75,12 @@ def make_shards(tmp):
 # Stands in for ssh: drops ssh's options and the host name and runs the command here, so that
 # parallel's remote path (the command quoted and wrapped for a remote shell) is exercised without a
 # network. (--transferfile and --return need rsync, which the recipe documents but this does not
-# run.)
+# run.) sshd gives the remote command the user's login shell in SHELL, and parallel's remote
+# wrapper execs $SHELL, so the stand-in sets it too: without it (CI runs with no SHELL) the remote
+# job dies silently and parallel still exits 0.
 FAKE_SSH = """#!/bin/sh
+SHELL=/bin/sh
+export SHELL
 while [ $# -gt 0 ]; do
   case "$1" in
     -l|-p|-o|-i) shift 2;;
