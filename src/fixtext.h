@@ -50,6 +50,8 @@ enum {
 /* Limits, published once: the CLI and bindings check options against these. */
 #define FIXTEXT_MAX_JOBS 64                 /* worker threads per context */
 #define FIXTEXT_DEFAULT_WINDOW (64u << 10)  /* longest piece of one line handled at once */
+#define FIXTEXT_DEFAULT_DOCUMENT_WINDOW (64u << 20) /* the same for --jsonl/--tsv: a document is
+                                                       repaired only when held whole */
 #define FIXTEXT_MIN_WINDOW 64
 #define FIXTEXT_MAX_WINDOW ((size_t)1 << 30)
 #define FIXTEXT_MAX_STAGES 16               /* room in the per-stage counter arrays below */
@@ -66,6 +68,23 @@ enum {
     FIXTEXT_EXPLAIN = 1u << 6,         /* fill fixtext_line_info.explain */
     FIXTEXT_CLASSIFY_SCRIPT = 1u << 7, /* fill fixtext_line_info.script */
     FIXTEXT_NO_C1 = 1u << 8,           /* skip the "c1" stage */
+    FIXTEXT_JSONL_RAW = 1u << 9,       /* --jsonl: write repaired non-ASCII as UTF-8, not \uXXXX */
+};
+
+/* What a line is (fixtext_options.container). In JSONL and TSV modes a line is a document: only
+ * its chosen values (fixtext_options.fields) are repaired, each document on its own (detection
+ * reads the document's values and nothing of its neighbours); everything else in the line is
+ * kept byte for byte. A JSON string's escapes are resolved before repair and a repaired string is
+ * written back in the line's style: a line that escapes non-ASCII (or holds none) keeps it
+ * escaped unless FIXTEXT_JSONL_RAW; quotes, backslashes and control characters are escaped, so
+ * the line stays valid JSON. A line that is not valid JSON (or a window of a line longer than
+ * fixtext_options.window) passes through unchanged with FIXTEXT_WARN_NOT_DOCUMENT. A TSV column
+ * is never given a tab. A JSON string may hold bytes that are not UTF-8 (a GBK crawl written as
+ * it came): they are detected like any other text. */
+enum {
+    FIXTEXT_CONTAINER_NONE = 0, /* plain text: every line is repaired */
+    FIXTEXT_CONTAINER_JSONL,    /* JSON Lines: one JSON value per line */
+    FIXTEXT_CONTAINER_TSV,      /* tab-separated values */
 };
 
 typedef struct fixtext_options {
@@ -82,6 +101,11 @@ typedef struct fixtext_options {
     size_t window;               /* longest piece of one line handled at once; 0: the default */
     const char *skip;            /* comma-separated stage names to leave out ("detect" included) */
     const char *only;            /* comma-separated stage names to run, all others left out */
+    int container;               /* FIXTEXT_CONTAINER_* above */
+    const char *fields;          /* the values to repair, comma-separated. JSONL: field names or
+                                    dotted paths ("title", "meta.title", "items[0]"), "*" every
+                                    string value (keys untouched); NULL: "text". TSV: 1-based
+                                    column numbers, "*"; NULL: every column */
 } fixtext_options;
 
 /* What happened to one line; passed to the line callback right after the line is written. */
@@ -98,7 +122,9 @@ typedef struct fixtext_line_info {
     unsigned invalid_sequences; /* ill-formed byte sequences replaced by U+FFFD */
     unsigned replacement_chars; /* U+FFFD characters in the output (kept or inserted) */
     unsigned warnings;         /* FIXTEXT_WARN_* bits */
-    const char *explain;       /* with FIXTEXT_EXPLAIN: what was done, "" if nothing; else NULL */
+    const char *explain;       /* with FIXTEXT_EXPLAIN: what was done, "" if nothing; else NULL.
+                                  JSONL/TSV: one entry per changed value, "NAME\tENCODING\tWHAT",
+                                  entries separated by "\n" (NAME: the field's path or column) */
     /* Per stage (index: fixtext_stage_id), its two counters (names: fixtext_stage_counter):
      * what it fixed (spans, references, annotations…) and what it reported but left alone. */
     unsigned fixed[FIXTEXT_MAX_STAGES];
@@ -108,6 +134,8 @@ typedef struct fixtext_line_info {
 enum {
     FIXTEXT_WARN_BINARY = 1u << 0,    /* NUL bytes or runs of control bytes */
     FIXTEXT_WARN_TRUNCATED = 1u << 1, /* a multi-byte sequence cut at the end of the line or input */
+    FIXTEXT_WARN_NOT_DOCUMENT = 1u << 2, /* JSONL: not valid JSON (or longer than the window);
+                                            passed through unchanged */
 };
 
 #define FIXTEXT_MAX_ENCODINGS 48
@@ -121,6 +149,7 @@ typedef struct fixtext_stats {
     uint64_t reported[FIXTEXT_MAX_STAGES];
     uint64_t stage_lines[FIXTEXT_MAX_STAGES]; /* lines a stage fixed something in */
     uint64_t script_lines[5]; /* none, simplified, traditional, mixed, shared (FIXTEXT_CLASSIFY_SCRIPT) */
+    uint64_t not_documents;   /* JSONL lines passed through as not valid JSON (or too long) */
     size_t encoding_count;    /* entries used in encodings[] */
     struct {
         const char *name;

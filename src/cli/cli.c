@@ -121,6 +121,7 @@ int feed_input(fixtext *ft, cli_input *in, run *r, int line_buffered, int *fatal
         *fatal = 1;
         return EXIT_TROUBLE;
     }
+    report_input_warnings(r);
     return status;
 }
 

@@ -35,6 +35,7 @@ typedef struct run {
     const char *label;    /* the input's name in messages */
     int show_label;       /* several inputs: records carry the file name */
     unsigned long long changed_lines, lines;
+    unsigned long long not_documents, first_not_document; /* --jsonl lines passed through */
     line_acc acc;         /* the line in progress */
 } run;
 
@@ -44,6 +45,8 @@ typedef struct run {
 int run_write(void *opaque, const char *data, size_t len);
 int discard_write(void *opaque, const char *data, size_t len);
 int on_line(void *opaque, const fixtext_line_info *info);
+/* What is said once per input after its last line (--jsonl lines that were not JSON). */
+void report_input_warnings(const run *r);
 
 /* cli.c: feeds one open input to the context (whose output is set), binary policy included.
  * Returns EXIT_OK, or EXIT_TROUBLE after saying why (the input could not be read, or was a

@@ -110,11 +110,48 @@ static void print_detect_record(run *r, unsigned long long number)
     output_printf(o, "\n");
 }
 
+/* --jsonl/--tsv: the library's explanation has one entry per changed value,
+ * "NAME\tENCODING\tWHAT", entries separated by "\n"; each is said on its own. */
+static void print_value_explanations(run *r, const fixtext_line_info *info)
+{
+    for (const char *entry = info->explain; *entry;) {
+        size_t len = strcspn(entry, "\n");
+        const char *tab1 = memchr(entry, '\t', len);
+        const char *tab2 = tab1 ? memchr(tab1 + 1, '\t', len - (size_t)(tab1 + 1 - entry)) : NULL;
+        if (!tab2)
+            break; /* not an entry: never the case */
+        int name_len = (int)(tab1 - entry), enc_len = (int)(tab2 - tab1 - 1);
+        int what_len = (int)(entry + len - tab2 - 1);
+        if (r->cfg->explain == CLI_FORMAT_JSON) {
+            fputs("{\"file\":", stderr);
+            json_string(stderr, NULL, r->label);
+            fprintf(stderr, ",\"line\":%llu,\"field\":", (unsigned long long)info->number);
+            json_string_n(stderr, NULL, entry, (size_t)name_len);
+            fputs(",\"encoding\":", stderr);
+            json_string_n(stderr, NULL, tab1 + 1, (size_t)enc_len);
+            fputs(",\"explain\":", stderr);
+            json_string_n(stderr, NULL, tab2 + 1, (size_t)what_len);
+            fputs("}\n", stderr);
+        } else {
+            if (r->show_label)
+                fprintf(stderr, "%s:", r->label);
+            fprintf(stderr, "%llu: %.*s (%.*s): %.*s\n", (unsigned long long)info->number,
+                    name_len, entry, enc_len, tab1 + 1, what_len ? what_len : 7,
+                    what_len ? tab2 + 1 : "changed");
+        }
+        entry += len + (entry[len] == '\n');
+    }
+}
+
 static void print_explanation(run *r, const fixtext_line_info *info)
 {
     if (!info->changed || !info->explain)
         return;
     progress_hide();
+    if (r->cfg->lib.container) {
+        print_value_explanations(r, info);
+        return;
+    }
     if (r->cfg->explain == CLI_FORMAT_JSON) {
         fputs("{\"file\":", stderr);
         json_string(stderr, NULL, r->label);
@@ -169,6 +206,8 @@ int on_line(void *opaque, const fixtext_line_info *info)
         unsigned long long number = (unsigned long long)info->number;
         r->lines++;
         r->changed_lines += info->changed != 0;
+        if ((r->acc.warnings & FIXTEXT_WARN_NOT_DOCUMENT) && !r->not_documents++)
+            r->first_not_document = number;
         print_warnings(r, number);
         if (r->cfg->detect)
             print_detect_record(r, number);
@@ -177,6 +216,17 @@ int on_line(void *opaque, const fixtext_line_info *info)
     if (r->cfg->explain)
         print_explanation(r, info);
     return r->out && r->out->err ? -1 : 0;
+}
+
+void report_input_warnings(const run *r)
+{
+    if (r->cfg->quiet || !r->not_documents)
+        return;
+    progress_hide();
+    fprintf(stderr,
+            "fixtext: %s:%llu: warning: not a document (not valid JSON, or longer than --window), "
+            "passed through unchanged (%llu such line%s in this input)\n",
+            r->label, r->first_not_document, r->not_documents, r->not_documents == 1 ? "" : "s");
 }
 
 int discard_write(void *opaque, const char *data, size_t len)

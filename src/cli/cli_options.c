@@ -14,6 +14,7 @@ enum {
     OPT_NO_DETECT, OPT_NO_MOJIBAKE, OPT_KEEP_ENTITIES, OPT_NO_SHIFTED, OPT_NO_C1, OPT_KEEP_PINYIN,
     OPT_OPENCC_CONFIG, OPT_OPENCC_DATA, OPT_WINDOW, OPT_HELP, OPT_VERSION, OPT_FOLLOW_SYMLINKS,
     OPT_SKIP, OPT_ONLY, OPT_LINE_BUFFERED, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_BINARY,
+    OPT_JSONL, OPT_JSONL_RAW, OPT_TSV,
 };
 
 static const struct option long_options[] = {
@@ -31,6 +32,9 @@ static const struct option long_options[] = {
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
     {"binary", required_argument, NULL, OPT_BINARY},
+    {"jsonl", optional_argument, NULL, OPT_JSONL},
+    {"jsonl-raw", no_argument, NULL, OPT_JSONL_RAW},
+    {"tsv", optional_argument, NULL, OPT_TSV},
     {"no-detect", no_argument, NULL, OPT_NO_DETECT},
     {"no-mojibake", no_argument, NULL, OPT_NO_MOJIBAKE},
     {"keep-entities", no_argument, NULL, OPT_KEEP_ENTITIES},
@@ -196,6 +200,16 @@ static int apply_option(int c, cli_config *cfg, FILE *err, char **argv)
         else
             return usage_error(err, "invalid --binary action '%s' (use skip or text)", optarg);
         break;
+    case OPT_JSONL:
+    case OPT_TSV: {
+        int container = c == OPT_JSONL ? FIXTEXT_CONTAINER_JSONL : FIXTEXT_CONTAINER_TSV;
+        if (cfg->lib.container && cfg->lib.container != container)
+            return usage_error(err, "%s", "--jsonl and --tsv cannot be used together");
+        cfg->lib.container = container;
+        cfg->lib.fields = optarg && *optarg ? optarg : NULL;
+        break;
+    }
+    case OPT_JSONL_RAW: cfg->lib.flags |= FIXTEXT_JSONL_RAW; break;
     case OPT_NO_DETECT: cfg->lib.flags |= FIXTEXT_NO_DETECT; break;
     case OPT_NO_MOJIBAKE: cfg->lib.flags |= FIXTEXT_NO_MOJIBAKE; break;
     case OPT_KEEP_ENTITIES: cfg->lib.flags |= FIXTEXT_KEEP_ENTITIES; break;
@@ -243,6 +257,8 @@ static int check_config(const cli_config *cfg, FILE *err)
     for (int i = 0; cfg->in_place && i < cfg->nfiles; i++)
         if (strcmp(cfg->files[i], "-") == 0)
             return usage_error(err, "%s", "--in-place cannot rewrite standard input");
+    if ((cfg->lib.flags & FIXTEXT_JSONL_RAW) && cfg->lib.container != FIXTEXT_CONTAINER_JSONL)
+        return usage_error(err, "%s", "--jsonl-raw needs --jsonl");
     if (cfg->lib.from && !fixtext_encoding_supported(cfg->lib.from))
         return usage_error(err, "unknown encoding '%s' for --from", cfg->lib.from);
     return CLI_RUN;
@@ -300,6 +316,15 @@ void cli_print_help(FILE *out)
 "      --binary=ACTION     a binary file (NUL bytes, executable or archive magic,\n"
 "                          mostly control bytes) is skipped with exit status 2\n"
 "                          (ACTION skip, the default), or read as text (text)\n"
+"      --jsonl[=FIELDS]    each line is a JSON value: repair only the string fields\n"
+"                          FIELDS (comma-separated names or dotted paths such as\n"
+"                          meta.title; * every string value; default text), each\n"
+"                          line on its own; the rest stays byte for byte, escaped\n"
+"                          non-ASCII stays escaped; lines that are not JSON pass\n"
+"                          through unchanged (one warning per file)\n"
+"      --jsonl-raw         write repaired non-ASCII as UTF-8, not \\uXXXX\n"
+"      --tsv[=COLUMNS]     each line is a row of tab-separated values: repair only\n"
+"                          COLUMNS (1-based, comma-separated; default all)\n"
 "\n"
 "Detection:\n"
 "  -f, --from=ENC          the input is in ENC (any name iconv knows); no detection\n"
@@ -335,8 +360,9 @@ void cli_print_help(FILE *out)
 "      --line-buffered     write each line as soon as it is complete (interactive\n"
 "                          use; detection then sees no line after it)\n"
 "  -j, --jobs=N            process blocks of lines in N threads (output stays in order)\n"
-"      --window=SIZE       handle lines longer than SIZE bytes in pieces (default 64K;\n"
-"                          suffix K, M or G)\n"
+"      --window=SIZE       handle lines longer than SIZE bytes in pieces (default 64K,\n"
+"                          64M with --jsonl or --tsv, whose longer lines pass\n"
+"                          through unchanged; suffix K, M or G)\n"
 "\n"
 "      --help              display this help and exit\n"
 "      --version           output version information and exit\n"

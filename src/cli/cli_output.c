@@ -139,11 +139,16 @@ int output_printf(output *o, const char *fmt, ...)
 
 void json_string(FILE *f, output *o, const char *s)
 {
+    json_string_n(f, o, s ? s : "", s ? strlen(s) : 0);
+}
+
+void json_string_n(FILE *f, output *o, const char *s, size_t len)
+{
     char tmp[8];
-    const char *p = s ? s : "";
+    const char *p = s;
 #define PUT(str, n) (f ? (void)fwrite(str, 1, n, f) : (void)output_write(o, str, n))
     PUT("\"", 1);
-    for (; *p; p++) {
+    for (; p < s + len; p++) {
         unsigned char c = (unsigned char)*p;
         if (c == '"' || c == '\\') {
             tmp[0] = '\\', tmp[1] = (char)c;

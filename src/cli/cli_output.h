@@ -38,5 +38,6 @@ void output_release(output *o);
 
 /* s as a JSON string, quotes included, to f, or to o when f is NULL. */
 void json_string(FILE *f, output *o, const char *s);
+void json_string_n(FILE *f, output *o, const char *s, size_t len); /* s[0, len) */
 
 #endif

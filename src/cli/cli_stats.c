@@ -26,9 +26,9 @@ void stats_print_text(FILE *f, const fixtext_stats *s)
     fprintf(f, "%s\n", s->encoding_count ? "" : " none");
     fprintf(f,
             "fixtext: invalid sequences replaced: %llu; U+FFFD in output: %llu; truncated "
-            "sequences: %llu; binary lines: %llu; BOMs removed: %llu\n",
+            "sequences: %llu; binary lines: %llu; BOMs removed: %llu; not documents: %llu\n",
             ULL(s->invalid_sequences), ULL(s->replacement_chars), ULL(s->truncated_sequences),
-            ULL(s->binary_lines), ULL(s->boms_removed));
+            ULL(s->binary_lines), ULL(s->boms_removed), ULL(s->not_documents));
     for (unsigned k = 0; k < fixtext_stage_count(); k++)
         print_stage_stats(f, s, k);
     fprintf(f, "fixtext: scripts: simplified %llu, traditional %llu, mixed %llu, shared %llu, none %llu\n",
@@ -41,10 +41,10 @@ static void json_counts(FILE *f, const fixtext_stats *s)
 {
     fprintf(f, "\"lines\":%llu,\"lines_changed\":%llu,\"bytes_in\":%llu,\"bytes_out\":%llu,"
                "\"invalid_sequences\":%llu,\"replacement_chars\":%llu,\"truncated_sequences\":%llu,"
-               "\"binary_lines\":%llu,\"boms_removed\":%llu",
+               "\"binary_lines\":%llu,\"boms_removed\":%llu,\"not_documents\":%llu",
             ULL(s->lines), ULL(s->lines_changed), ULL(s->bytes_in), ULL(s->bytes_out),
             ULL(s->invalid_sequences), ULL(s->replacement_chars), ULL(s->truncated_sequences),
-            ULL(s->binary_lines), ULL(s->boms_removed));
+            ULL(s->binary_lines), ULL(s->boms_removed), ULL(s->not_documents));
 }
 
 /* Per stage: its counters at the top level under their own names ("pinyin_removed"), as

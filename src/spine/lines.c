@@ -48,15 +48,11 @@ void ft_worker_free(worker *w)
         ft_buf_free(&w->out[k]);
         ft_buf_free(&w->explain[k]);
     }
+    ft_worker_free_documents(w);
     memset(w, 0, sizeof *w);
 }
 
 /* ---- one line ---- */
-
-static int has_line_terminator(const ft_buf *b)
-{
-    return memchr(b->data, '\n', b->len) || memchr(b->data, '\r', b->len);
-}
 
 /* Runs a stage over a line longer than it takes at once, piece by piece (cut after a space or
  * ASCII punctuation where there is one, on a character boundary otherwise). */
@@ -94,7 +90,8 @@ static int run_stage(const ft_stage *st, worker *w, void *state, const char *in,
 }
 
 /* Runs the stages the options keep on text (which: the scratch buffer text is in, or -1 for the
- * input itself). A stage that would break a line in two is overruled: its change is dropped. */
+ * input itself). A stage that would break a line in two (or a TSV column) is overruled: its
+ * change is dropped. */
 static int run_stages(const fixtext *ft, worker *w, const char **text, size_t *len, int *which,
                       int ascii_only, ft_report *report)
 {
@@ -107,7 +104,7 @@ static int run_stages(const fixtext *ft, worker *w, const char **text, size_t *l
         int rc = run_stage(&ft_stages[k], w, w->state[k], *text, *len, next, report);
         if (rc < 0)
             return -1;
-        if (rc == 0 || has_line_terminator(next))
+        if (rc == 0 || ft_container_breaks(ft->opts.container, next->data, next->len))
             continue;
         *which = *which == 0;
         *text = next->data;
@@ -126,8 +123,7 @@ static void describe_choice(const fixtext *ft, const ft_choice *choice, fixtext_
     info->warnings = choice->warnings;
 }
 
-/* Keeps the line's final text: the input bytes when nothing changed, else a copy in w->out. */
-static int keep_result(const fixtext *ft, worker *w, size_t index, const char *text, size_t len)
+int ft_keep_result(const fixtext *ft, worker *w, size_t index, const char *text, size_t len)
 {
     ft_buf *out = &w->out[ft->run_parity & 1];
     const ft_line_ref *ref = &ft->lines[index];
@@ -153,57 +149,65 @@ static int keep_result(const fixtext *ft, worker *w, size_t index, const char *t
     return 0;
 }
 
-static int process_line(fixtext *ft, worker *w, size_t index)
+int ft_fix_text(const fixtext *ft, worker *w, const ft_choice *choice, int utf8_valid,
+                const char **text, size_t *len, ft_report *report)
 {
-    const unsigned flags = ft->opts.flags;
-    const ft_line_ref *ref = &ft->lines[index];
-    const ft_choice *choice = &ft->choices[index];
-    line_result *res = &ft->results[index];
-    const char *raw = ft->input.data + ref->start;
-
-    *res = (line_result){0}; /* (an assignment, not memset: rep stos is slow for small structs) */
-    res->worker = (unsigned)(w - ft->workers);
-    res->parity = ft->run_parity & 1;
-    ft_buf *explain = &w->explain[res->parity];
-    fixtext_line_info *info = &res->info;
-    describe_choice(ft, choice, info);
-    info->partial = ref->partial;
-    size_t explain_start = explain->len;
-    ft_report report = {.info = info,
-                        .explain = (flags & FIXTEXT_EXPLAIN) ? explain : NULL,
-                        .explain_start = explain_start};
-
-    const char *text = raw;
-    size_t len = ref->len;
+    const char *raw = *text;
     int which = -1; /* text is the input itself */
     /* The common case first: valid UTF-8 that the detector leaves as UTF-8 needs no decoding.
      * (Inputs decoded whole are UTF-8 already; their lines only need sanitising.) */
     int as_utf8 = ft->wide || choice->encoding == FT_ENC_UTF8 || choice->encoding == FT_ENC_ASCII;
-    if (!(as_utf8 && ft->utf8_valid[index])) {
+    if (!(as_utf8 && utf8_valid)) {
         ft_buf *first = &w->scratch[0];
         ft_buf_clear(first);
-        int rc = ft_decode_line(w->decoder, ft->wide ? FT_ENC_UTF8 : choice->encoding, text, len,
-                                first, &report);
+        int rc = ft_decode_line(w->decoder, ft->wide ? FT_ENC_UTF8 : choice->encoding, *text, *len,
+                                first, report);
         if (rc < 0)
             return -1;
         if (rc > 0)
-            which = 0, text = first->data, len = first->len;
+            which = 0, *text = first->data, *len = first->len;
     }
     /* A line of ASCII alone (the detector's census found it) holds nothing most stages look
      * for; the stages that may still change it (character references) run on it. */
-    int ascii_only = !ft->wide && choice->encoding == FT_ENC_ASCII && text == raw;
-    if (run_stages(ft, w, &text, &len, &which, ascii_only, &report))
+    int ascii_only = !ft->wide && choice->encoding == FT_ENC_ASCII && *text == raw;
+    return run_stages(ft, w, text, len, &which, ascii_only, report);
+}
+
+void ft_begin_result(fixtext *ft, worker *w, size_t index, const ft_choice *choice,
+                     ft_report *report)
+{
+    line_result *res = &ft->results[index];
+    *res = (line_result){0}; /* (an assignment, not memset: rep stos is slow for small structs) */
+    res->worker = (unsigned)(w - ft->workers);
+    res->parity = ft->run_parity & 1;
+    res->info.partial = ft->lines[index].partial;
+    describe_choice(ft, choice, &res->info);
+    ft_buf *explain = &w->explain[res->parity];
+    res->explain_off = explain->len;
+    *report = (ft_report){.info = &res->info,
+                          .explain = (ft->opts.flags & FIXTEXT_EXPLAIN) ? explain : NULL,
+                          .explain_start = explain->len};
+}
+
+int ft_end_result(const ft_report *report)
+{
+    return report->explain ? ft_buf_putc(report->explain, '\0') : 0;
+}
+
+static int process_line(fixtext *ft, worker *w, size_t index)
+{
+    const ft_line_ref *ref = &ft->lines[index];
+    ft_report report;
+    ft_begin_result(ft, w, index, &ft->choices[index], &report);
+    const char *text = ft->input.data + ref->start;
+    size_t len = ref->len;
+    if (ft_fix_text(ft, w, &ft->choices[index], ft->utf8_valid[index], &text, &len, &report))
         return -1;
-    if (flags & FIXTEXT_CLASSIFY_SCRIPT)
-        info->script = ft_script_name(ft_script_classify(text, len));
-    if (keep_result(ft, w, index, text, len))
+    if (ft->opts.flags & FIXTEXT_CLASSIFY_SCRIPT)
+        report.info->script = ft_script_name(ft_script_classify(text, len));
+    if (ft_keep_result(ft, w, index, text, len))
         return -1;
-    if (report.explain) {
-        res->explain_off = explain_start;
-        if (ft_buf_putc(explain, '\0'))
-            return -1;
-    }
-    return 0;
+    return ft_end_result(&report);
 }
 
 /* ---- one block ---- */
@@ -249,12 +253,13 @@ static void run_block(void *ctx, size_t index, unsigned worker_index)
     if (w->failed)
         return;
     check_utf8(ft, b);
-    if (detect_block(ft, w, b)) {
+    int documents = ft->opts.container != FIXTEXT_CONTAINER_NONE; /* each detected on its own */
+    if (!documents && detect_block(ft, w, b)) {
         w->failed = 1;
         return;
     }
     for (size_t i = b->first; i < b->last; i++) {
-        if (process_line(ft, w, i)) {
+        if (documents ? ft_process_document(ft, w, i) : process_line(ft, w, i)) {
             w->failed = 1;
             return;
         }
@@ -326,6 +331,7 @@ static void count_line(fixtext *ft, const fixtext_line_info *info, size_t out_by
     st->lines++;
     st->lines_changed += info->changed != 0;
     st->binary_lines += (info->warnings & FIXTEXT_WARN_BINARY) != 0;
+    st->not_documents += (info->warnings & FIXTEXT_WARN_NOT_DOCUMENT) != 0;
     if (info->encoding)
         count_encoding(st, info->encoding);
     if (info->script) {

@@ -62,7 +62,8 @@ static int copy_option_strings(fixtext *ft)
     return copy_string(ft, 0, &o->from) || copy_string(ft, 1, &o->candidates) ||
            copy_string(ft, 2, &o->lang) || copy_string(ft, 3, &o->convert_to) ||
            copy_string(ft, 4, &o->opencc_config) || copy_string(ft, 5, &o->opencc_data_dir) ||
-           copy_string(ft, 6, &o->skip) || copy_string(ft, 7, &o->only);
+           copy_string(ft, 6, &o->skip) || copy_string(ft, 7, &o->only) ||
+           copy_string(ft, 8, &o->fields);
 }
 
 /* The stages a comma-separated list names, as bits of ft_stages rows; "detect" sets *detect.
@@ -118,8 +119,12 @@ static int choose_stages(fixtext *ft, char *err, size_t errlen)
 
 static int check_limits(fixtext_options *o, char *err, size_t errlen)
 {
+    if (o->container < FIXTEXT_CONTAINER_NONE || o->container > FIXTEXT_CONTAINER_TSV) {
+        snprintf(err, errlen, "unknown container %d", o->container);
+        return -1;
+    }
     if (o->window == 0)
-        o->window = FIXTEXT_DEFAULT_WINDOW;
+        o->window = o->container ? FIXTEXT_DEFAULT_DOCUMENT_WINDOW : FIXTEXT_DEFAULT_WINDOW;
     if (o->window < FIXTEXT_MIN_WINDOW || o->window > FIXTEXT_MAX_WINDOW) {
         snprintf(err, errlen, "window of %zu bytes out of range (%d to %zu)", o->window,
                  FIXTEXT_MIN_WINDOW, (size_t)FIXTEXT_MAX_WINDOW);
@@ -157,6 +162,9 @@ fixtext *fixtext_new(const fixtext_options *options, char *errbuf, size_t errlen
     if (copy_option_strings(ft) || check_limits(&ft->opts, errbuf, errlen) ||
         choose_stages(ft, errbuf, errlen))
         return new_failed(ft, errbuf, errlen);
+    if (ft->opts.container &&
+        ft_fields_parse(&ft->fields, ft->opts.container, ft->opts.fields, errbuf, errlen))
+        return new_failed(ft, errbuf, errlen);
     ft->nworkers = ft->opts.jobs < 1 ? 1 : ft->opts.jobs;
     ft->pool = ft_pool_new(ft->nworkers);
     if (!ft->pool)
@@ -176,6 +184,7 @@ void fixtext_free(fixtext *ft)
     for (unsigned i = 0; i < FIXTEXT_MAX_JOBS; i++)
         ft_worker_free(&ft->workers[i]);
     ft_wide_free(ft->wide);
+    ft_fields_free(&ft->fields);
     ft_buf_free(&ft->input);
     ft_buf_free(&ft->staging);
     free(ft->lines);

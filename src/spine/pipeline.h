@@ -5,6 +5,7 @@
 #ifndef FIXTEXT_PIPELINE_H
 #define FIXTEXT_PIPELINE_H
 
+#include "container.h"
 #include "internal.h"
 
 /* Per worker (one per thread): its own state of every stage, so any worker can take any block. */
@@ -18,6 +19,16 @@ typedef struct worker {
      * the lines of one run are written while the workers fill the other pair with the next. */
     ft_buf out[2];
     ft_buf explain[2];
+    /* --jsonl / --tsv (documents.c): the parsed line, its values framed into lines with their
+     * detection (doc_cap long), one value's repaired text, the line rebuilt */
+    ft_doc doc;
+    ft_slice *doc_lines;
+    uint8_t *doc_valid;
+    ft_choice *doc_choices;
+    size_t doc_cap;
+    ft_buf doc_value;
+    ft_buf doc_line;
+    ft_buf doc_script; /* the repaired values, for FIXTEXT_CLASSIFY_SCRIPT */
     int failed;
 } worker;
 
@@ -38,7 +49,8 @@ typedef struct block {
 
 struct fixtext {
     fixtext_options opts;
-    char *owned_strings[8]; /* copies of the option strings */
+    char *owned_strings[9]; /* copies of the option strings */
+    ft_fields fields;       /* --jsonl / --tsv: the values to repair */
     unsigned stages_on;     /* bit k: row k of ft_stages runs */
     fixtext_write_fn write;
     fixtext_line_fn on_line;
@@ -98,5 +110,21 @@ void ft_run_blocks_start(fixtext *ft);
 int ft_run_blocks_finish(fixtext *ft);
 /* Writes lines [first, last) of the run in order, with the line callback after each. */
 int ft_write_lines(fixtext *ft, size_t first, size_t last);
+/* The per-line path, shared with documents.c. ft_begin_result starts line index's result (as
+ * chosen) and the report stages write to; ft_fix_text decodes text (a line, or a line of a
+ * document's value) with the chosen encoding and runs the stages, leaving the result in *text
+ * (the input or a worker scratch buffer: use it before the next call); ft_keep_result keeps the
+ * line's final text; ft_end_result closes its explanation. Each returns -1 when out of memory. */
+void ft_begin_result(fixtext *ft, worker *w, size_t index, const ft_choice *choice,
+                     ft_report *report);
+int ft_fix_text(const fixtext *ft, worker *w, const ft_choice *choice, int utf8_valid,
+                const char **text, size_t *len, ft_report *report);
+int ft_keep_result(const fixtext *ft, worker *w, size_t index, const char *text, size_t len);
+int ft_end_result(const ft_report *report);
+
+/* documents.c: line index as a document (--jsonl, --tsv): its chosen values detected on their
+ * own and repaired, the rest of the line kept. Returns -1 when out of memory. */
+int ft_process_document(fixtext *ft, worker *w, size_t index);
+void ft_worker_free_documents(worker *w);
 
 #endif
