@@ -361,7 +361,10 @@ static int settle_run(fixtext *ft)
 static int reserve_for_next_run(fixtext *ft)
 {
     size_t blocks = RUN_BLOCKS * (size_t)ft->nworkers + 2;
-    if (ft_buf_reserve(&ft->input, blocks * BLOCK_BYTES + 2 * ft->opts.window + (1u << 20)))
+    /* (--jsonl's window is 64 MiB: reserving for a line that long up front would cost every
+       context that much address space; the rare longer line waits for the run instead) */
+    size_t window = ft->opts.window < FIXTEXT_DEFAULT_WINDOW ? ft->opts.window : FIXTEXT_DEFAULT_WINDOW;
+    if (ft_buf_reserve(&ft->input, blocks * BLOCK_BYTES + 2 * window + (1u << 20)))
         return -1;
     return ensure_line_capacity(ft, ft->nlines + blocks * BLOCK_LINES);
 }

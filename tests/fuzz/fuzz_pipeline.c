@@ -1,5 +1,5 @@
 /* libFuzzer harness over libfixtext's entry points: arbitrary bytes, fed in arbitrary chunks with
- * arbitrary options, must never crash, and (unless the input may be taken for UTF-16/32) every
+ * arbitrary options (plain lines, or JSON Lines / TSV documents), must never crash, and (unless the input may be taken for UTF-16/32) every
  * input line must come out as exactly one output line with the same terminator. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -68,6 +68,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         o.flags |= FIXTEXT_NO_MOJIBAKE;
     o.window = (control & 16) ? 64 : 0;
     o.jobs = (control & 32) ? 2 : 1;
+    if (control & 128) { /* every line a JSON document, every string value repaired */
+        o.container = (control & 8) ? FIXTEXT_CONTAINER_TSV : FIXTEXT_CONTAINER_JSONL;
+        o.fields = "*";
+    }
 
     fixtext *ft = fixtext_new(&o, NULL, 0);
     if (!ft)
