@@ -36,6 +36,7 @@ _SWITCHES = {
     "keep_pinyin": _fixtext.KEEP_PINYIN,
     "no_shifted": _fixtext.NO_SHIFTED,
     "no_c1": _fixtext.NO_C1,
+    "jsonl_raw": _fixtext.JSONL_RAW,
 }
 # String options: option name -> keyword of the C Fixer (a fixtext_options field).
 _STRINGS = {
@@ -48,7 +49,10 @@ _STRINGS = {
 }
 # Options that take a list of names (or the CLI's comma-separated string).
 _LISTS = {"candidates": "candidates", "skip": "skip", "only": "only"}
-_OPTIONS = sorted(set(_SWITCHES) | set(_STRINGS) | set(_LISTS) | {"jobs", "window"})
+# Documents: jsonl=True (the "text" field) or the fields (str or list); tsv=True or the columns.
+_CONTAINERS = {"jsonl": _fixtext.CONTAINER_JSONL, "tsv": _fixtext.CONTAINER_TSV}
+_OPTIONS = sorted(set(_SWITCHES) | set(_STRINGS) | set(_LISTS) | set(_CONTAINERS) |
+                  {"jobs", "window"})
 
 
 def stage_counters():
@@ -106,6 +110,16 @@ def _c_options(options):
         elif name in _LISTS:
             if value is not None:
                 kw[_LISTS[name]] = _names(name, value)
+        elif name in _CONTAINERS:
+            if value is None or value is False:
+                continue
+            if "container" in kw:
+                raise Error("jsonl= and tsv= cannot be used together")
+            kw["container"] = _CONTAINERS[name]
+            if value is not True:
+                if name == "tsv" and not isinstance(value, str):
+                    value = [str(v) for v in value]
+                kw["fields"] = _names(name, value)
         elif name == "jobs":
             if value is not None:
                 kw["jobs"] = _number("jobs", value, 1, _fixtext.MAX_JOBS)
@@ -115,6 +129,8 @@ def _c_options(options):
                                        _fixtext.MAX_WINDOW, suffixes=True)
         else:
             raise TypeError(f"unknown fixtext option {name!r} (options: {', '.join(_OPTIONS)})")
+    if flags & _fixtext.JSONL_RAW and kw.get("container") != _fixtext.CONTAINER_JSONL:
+        raise Error("jsonl_raw= needs jsonl=")
     kw["flags"] = flags
     return kw
 

@@ -62,7 +62,7 @@ typedef struct {
 enum { POOL_TEXT, POOL_EXPLAIN, POOL_KINDS };
 
 enum { OPT_FROM, OPT_CANDIDATES, OPT_LANG, OPT_CONVERT_TO, OPT_OPENCC_CONFIG, OPT_OPENCC_DATA,
-       OPT_SKIP, OPT_ONLY, OPT_STRINGS };
+       OPT_SKIP, OPT_ONLY, OPT_FIELDS, OPT_STRINGS };
 
 typedef struct {
     PyObject_HEAD
@@ -641,24 +641,26 @@ static int ascii_compatible(const char *name)
 
 /* _fixtext.Fixer(*, flags=0, from_=None, candidates=None, lang=None, convert_to=None,
  *                opencc_config=None, opencc_data_dir=None, jobs=0, window=0, skip=None,
- *                only=None): the fixtext_options fields themselves. Makes one context at once, so
+ *                only=None, container=0, fields=None): the fixtext_options fields themselves. Makes one context at once, so
  * that bad options fail here with the library's message rather than at the first call. */
 static int Fixer_init(FixerObject *self, PyObject *args, PyObject *kwargs)
 {
     static char *names[] = {"flags", "from_", "candidates", "lang", "convert_to", "opencc_config",
-                            "opencc_data_dir", "jobs", "window", "skip", "only", NULL};
+                            "opencc_data_dir", "jobs", "window", "skip", "only", "container",
+                            "fields", NULL};
     unsigned flags = 0, jobs = 0;
+    int container = 0;
     Py_ssize_t window = 0;
     PyObject *str[OPT_STRINGS] = {0};
     if (self->ready) {
         PyErr_SetString(PyExc_TypeError, "a Fixer's options cannot change; make a new Fixer");
         return -1;
     }
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|$IOOOOOOInOO", names, &flags,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|$IOOOOOOInOOiO", names, &flags,
                                      &str[OPT_FROM], &str[OPT_CANDIDATES], &str[OPT_LANG],
                                      &str[OPT_CONVERT_TO], &str[OPT_OPENCC_CONFIG],
                                      &str[OPT_OPENCC_DATA], &jobs, &window, &str[OPT_SKIP],
-                                     &str[OPT_ONLY]))
+                                     &str[OPT_ONLY], &container, &str[OPT_FIELDS]))
         return -1;
     if (window < 0) {
         PyErr_SetString(FixtextError, "window must not be negative");
@@ -668,6 +670,7 @@ static int Fixer_init(FixerObject *self, PyObject *args, PyObject *kwargs)
     self->opts.flags = flags & ~(unsigned)FIXTEXT_EXPLAIN; /* the explain pool adds it */
     self->opts.jobs = jobs;
     self->opts.window = (size_t)window;
+    self->opts.container = container;
     if (copy_option(self, OPT_FROM, str[OPT_FROM], &self->opts.from) ||
         copy_option(self, OPT_CANDIDATES, str[OPT_CANDIDATES], &self->opts.candidates) ||
         copy_option(self, OPT_LANG, str[OPT_LANG], &self->opts.lang) ||
@@ -675,7 +678,8 @@ static int Fixer_init(FixerObject *self, PyObject *args, PyObject *kwargs)
         copy_option(self, OPT_OPENCC_CONFIG, str[OPT_OPENCC_CONFIG], &self->opts.opencc_config) ||
         copy_option(self, OPT_OPENCC_DATA, str[OPT_OPENCC_DATA], &self->opts.opencc_data_dir) ||
         copy_option(self, OPT_SKIP, str[OPT_SKIP], &self->opts.skip) ||
-        copy_option(self, OPT_ONLY, str[OPT_ONLY], &self->opts.only))
+        copy_option(self, OPT_ONLY, str[OPT_ONLY], &self->opts.only) ||
+        copy_option(self, OPT_FIELDS, str[OPT_FIELDS], &self->opts.fields))
         return -1;
     /* fixtext_new does not check `from` (iconv is opened per line): check it as the CLI does. */
     if (self->opts.from && !fixtext_encoding_supported(self->opts.from)) {
@@ -899,6 +903,9 @@ PyMODINIT_FUNC PyInit__fixtext(void)
     }
     if (PyModule_AddStringConstant(m, "LIBRARY_VERSION", FIXTEXT_VERSION) ||
         PyModule_AddIntConstant(m, "KEEP_BOM", FIXTEXT_KEEP_BOM) ||
+        PyModule_AddIntConstant(m, "JSONL_RAW", FIXTEXT_JSONL_RAW) ||
+        PyModule_AddIntConstant(m, "CONTAINER_JSONL", FIXTEXT_CONTAINER_JSONL) ||
+        PyModule_AddIntConstant(m, "CONTAINER_TSV", FIXTEXT_CONTAINER_TSV) ||
         PyModule_AddIntConstant(m, "NO_DETECT", FIXTEXT_NO_DETECT) ||
         PyModule_AddIntConstant(m, "NO_MOJIBAKE", FIXTEXT_NO_MOJIBAKE) ||
         PyModule_AddIntConstant(m, "KEEP_ENTITIES", FIXTEXT_KEEP_ENTITIES) ||
