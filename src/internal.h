@@ -52,6 +52,8 @@ typedef struct ft_report {
     size_t explain_start;    /* where this line's notes begin in explain (it holds a batch) */
     unsigned stage;          /* the stage running (its row in ft_stages) */
     size_t column_base;      /* characters of the line before the piece a stage sees */
+    const unsigned *surveys; /* each stage's survey of the document, by row of ft_stages (see
+                                ft_stage.survey); NULL: none taken */
 } ft_report;
 
 /* Adds to the running stage's counters in the line's info. */
@@ -315,6 +317,11 @@ typedef struct ft_stage {
     size_t max_piece;
     const char *counter[2]; /* names of its fixed / reported counts (NULL: none) */
     const char *label[2];   /* the same for --stats ("pinyin annotations removed") */
+    /* What a line says about its document, for stages that judge a line by the lines around
+     * it (NULL: none). The spine sums it over the valid UTF-8 lines of the block (or of the
+     * --jsonl document) before the stage runs, and hands the sum in ft_report.surveys. Blocks
+     * are cut by content, so the sum, like everything else, depends on the input bytes only. */
+    unsigned (*survey)(const char *utf8, size_t len);
 } ft_stage;
 extern const ft_stage ft_stages[];
 extern const unsigned ft_stage_total;
@@ -333,6 +340,13 @@ int ft_c1_fix(void *unused, const char *in, size_t len, ft_buf *out, ft_report *
 int ft_shifted_repair(void *unused, const char *in, size_t len, ft_buf *out, ft_report *r);
 
 /* ---- pinyin.c: stray pinyin annotations (no state) ---- */
+/* Its survey: the annotations of a line on plain characters (ones no gloss would explain). A
+ * document (block of lines, or --jsonl document) with this many is spam, and loses even the
+ * annotations that would pass for glosses elsewhere. Measured: the seeds' spam pages have 2 to 60
+ * per block, every block; glossed classical text (fortunes-zh) and the glosses of the pinyin issue
+ * none. */
+#define FT_PINYIN_SPAM_DOCUMENT 2
+unsigned ft_pinyin_survey(const char *utf8, size_t len);
 int ft_pinyin_strip(void *unused, const char *in, size_t len, ft_buf *out, ft_report *r);
 
 /* ---- script.c, convert.c: Traditional/Simplified (per worker) ---- */

@@ -26,6 +26,15 @@ Layout (compact, plain const arrays, nothing to load at run time):
   - ft_py_set_start[] / ft_py_pool[]: reading sets (shared by all characters that have the same
     set), each reading a uint16 (syllable index << 3 | tone 0-4).
 
+Also ft_py_plain[], a bit per character of U+3400..U+9FFF: set for the characters a pinyin
+annotation has no reason to gloss — everyday characters with one modern reading. Everyday: in
+the 3,755 level-1 characters of GB 2312-80 (rows 16-55) or the 5,401 frequently used characters
+of Big5 (A440-C67E), or the Simplified/Traditional counterpart of one (the code ranges of the
+standards, read through Python's gb2312 and big5 codecs). One modern reading: kMandarin and
+kTGHZ2013 (the 2013 general standard character dictionary) of the character and its
+counterparts give one toned syllable. Glosses annotate rare or polyphonic characters (醪(láo),
+行(háng)); annotations on plain ones (網(wǎng), 國(guó)) are what spam mirrors add.
+
 Usage: gen_readings.py [Unihan_Readings.txt[.bz2] [Unihan_Variants.txt[.bz2] [UnicodeData.txt]]]
          > tables/pinyin_readings.c
 """
@@ -34,6 +43,8 @@ import sys
 import unicodedata
 
 FIELDS = ("kMandarin", "kHanyuPinyin", "kXHC1983", "kTGHZ2013")
+MODERN = ("kMandarin", "kTGHZ2013")
+EVERYDAY = (("gb2312", 0xB0A1, 0xD7F9), ("big5", 0xA440, 0xC67E))
 TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
 
 
@@ -78,11 +89,39 @@ def readings_of(field, value):
             yield r
 
 
+def everyday(cp):
+    for codec, first, last in EVERYDAY:
+        try:
+            b = chr(cp).encode(codec)
+        except UnicodeEncodeError:
+            continue
+        if len(b) == 2 and first <= int.from_bytes(b, "big") <= last:
+            return True
+    return False
+
+
+def plain_characters(modern, pairs):
+    """Code points in U+3400..U+9FFF that are everyday and have one modern toned reading."""
+    counterparts = {}
+    for cp, other in pairs:
+        counterparts.setdefault(cp, set()).add(other)
+    plain = set()
+    for cp in range(0x3400, 0xA000):
+        family = {cp} | counterparts.get(cp, set())
+        if not any(everyday(c) for c in family):
+            continue
+        readings = {r for c in family for r in modern.get(c, ()) if r[1] != 0}
+        if len(readings) == 1:
+            plain.add(cp)
+    return plain
+
+
 def main():
     path = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/unicode/Unihan_Readings.txt.bz2"
     opener = bz2.open if path.endswith(".bz2") else open
     header = []
     chars = {}
+    modern = {}
     with opener(path, "rt", encoding="utf-8") as f:
         for line in f:
             if line.startswith("#"):
@@ -95,10 +134,14 @@ def main():
             cp = int(parts[0][2:], 16)
             for r in readings_of(parts[1], parts[2]):
                 chars.setdefault(cp, set()).add(split_reading(r))
+                if parts[1] in MODERN:
+                    modern.setdefault(cp, set()).add(split_reading(r))
 
     vpath = sys.argv[2] if len(sys.argv) > 2 else "/usr/share/unicode/Unihan_Variants.txt.bz2"
     own = {cp: set(rs) for cp, rs in chars.items()}
-    for cp, other in variants(vpath):
+    pairs = list(variants(vpath))
+    plain = plain_characters(modern, pairs)
+    for cp, other in pairs:
         if other in own and other != cp:
             chars.setdefault(cp, set()).update(own[other])
 
@@ -139,6 +182,8 @@ def main():
     w(" * (Unihan_Variants.txt) or of its canonical decomposition (UnicodeData.txt); Unicode\n")
     w(" * Character Database")
     w(",\n * " + "; ".join(header) + ".\n" if header else ".\n")
+    w(" * ft_py_plain also reads the level-1 range of GB 2312-80 and the frequently used range of\n")
+    w(" * Big5 (through Python's gb2312 and big5 codecs) to tell everyday characters.\n")
     w(" * Source licence: Unicode License Agreement - Data Files and Software,\n")
     w(" * https://www.unicode.org/license.txt (permits copying and derived works with this notice).\n")
     w(" * %d characters, %d distinct reading sets, %d syllables. */\n" %
@@ -166,6 +211,11 @@ def main():
     common = [by_cp.get(c, 0xFFFF) for c in range(0x3400, 0xA000)]
     for i in range(0, len(common), 20):
         w("    " + ",".join(str(x) for x in common[i:i + 20]) + ",\n")
+    w("};\n\n/* %d plain characters: everyday, one modern reading (see the generator) */\n" % len(plain))
+    w("const uint8_t ft_py_plain[(FT_PY_COMMON_LAST - FT_PY_COMMON_FIRST + 1) / 8] = {\n")
+    bits = [sum(1 << k for k in range(8) if c + k in plain) for c in range(0x3400, 0xA000, 8)]
+    for i in range(0, len(bits), 24):
+        w("    " + ",".join(str(b) for b in bits[i:i + 24]) + ",\n")
     w("};\n\nconst uint16_t ft_py_set_start[FT_PY_SETS + 1] = {\n")
     for i in range(0, len(starts), 20):
         w("    " + ",".join(str(s) for s in starts[i:i + 20]) + ",\n")
@@ -186,6 +236,7 @@ def main():
                 "extern const uint64_t ft_py_syllable_keys[FT_PY_SYLLABLES];\n"
                 "extern const uint8_t ft_py_syllable_tones[FT_PY_SYLLABLES];\n"
                 "extern const uint16_t ft_py_common_set[FT_PY_COMMON_LAST - FT_PY_COMMON_FIRST + 1];\n"
+                "extern const uint8_t ft_py_plain[(FT_PY_COMMON_LAST - FT_PY_COMMON_FIRST + 1) / 8];\n"
                 "extern const uint32_t ft_py_cp[FT_PY_CHARS];\n"
                 "extern const uint16_t ft_py_set[FT_PY_CHARS];\n"
                 "extern const uint16_t ft_py_set_start[FT_PY_SETS + 1];\n"

@@ -16,6 +16,7 @@ extern const char *const ft_py_syllables[FT_PY_SYLLABLES];
 extern const uint64_t ft_py_syllable_keys[FT_PY_SYLLABLES];
 extern const uint8_t ft_py_syllable_tones[FT_PY_SYLLABLES];
 extern const uint16_t ft_py_common_set[FT_PY_COMMON_LAST - FT_PY_COMMON_FIRST + 1];
+extern const uint8_t ft_py_plain[(FT_PY_COMMON_LAST - FT_PY_COMMON_FIRST + 1) / 8];
 extern const uint32_t ft_py_cp[FT_PY_CHARS];
 extern const uint16_t ft_py_set[FT_PY_CHARS];
 extern const uint16_t ft_py_set_start[FT_PY_SETS + 1];

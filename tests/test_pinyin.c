@@ -1,5 +1,6 @@
 /* Unit tests for pinyin.c: which parenthesised syllables go (readings of the character before
- * them, in every spelling) and which stay (everything else), on text taken from the seeds. */
+ * them, in every spelling) and which stay (everything else), on text taken from the seeds; and
+ * the judgement between spam and glosses, which depends on the document around a line. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,13 +12,18 @@
 
 #include "internal.h"
 
-/* Runs the stage on in; checks the text that results and the number of annotations removed. */
-static void expect(const char *in, const char *want, unsigned want_removed)
+/* The survey a spam document gives (annotations on plain characters around the line). */
+static unsigned spam_document[FIXTEXT_MAX_STAGES];
+
+/* Runs the stage on in, in a document whose surveys are given; checks the text that results and
+ * the number of annotations removed. */
+static void expect_in(const unsigned *surveys, const char *in, const char *want,
+                      unsigned want_removed)
 {
     ft_buf out = {0};
     fixtext_line_info info;
     memset(&info, 0, sizeof info);
-    ft_report r = {.info = &info, .stage = (unsigned)fixtext_stage_id("pinyin")};
+    ft_report r = {.info = &info, .stage = (unsigned)fixtext_stage_id("pinyin"), .surveys = surveys};
     int rc = ft_pinyin_strip(NULL, in, strlen(in), &out, &r);
     if (want_removed == 0) {
         if (rc != 0)
@@ -35,9 +41,61 @@ static void expect(const char *in, const char *want, unsigned want_removed)
     ft_buf_free(&out);
 }
 
+/* Which annotations are readings: judged in a spam document, where every reading goes. */
+static void expect(const char *in, const char *want, unsigned want_removed)
+{
+    expect_in(spam_document, in, want, want_removed);
+}
+
 static void keeps(const char *in)
 {
     expect(in, in, 0);
+}
+
+/* A line alone (no document evidence): what stays is counted as glosses kept; plain: the
+ * annotations on plain characters the line shows its document. */
+static void alone(const char *in, const char *want, unsigned removed, unsigned kept, unsigned plain)
+{
+    fixtext_line_info info;
+    memset(&info, 0, sizeof info);
+    ft_report r = {.info = &info, .stage = (unsigned)fixtext_stage_id("pinyin")};
+    ft_buf out = {0};
+    int rc = ft_pinyin_strip(NULL, in, strlen(in), &out, &r);
+    const char *got = rc == 1 ? out.data : in;
+    size_t got_len = rc == 1 ? out.len : strlen(in);
+    if (got_len != strlen(want) || memcmp(got, want, got_len) != 0)
+        fprintf(stderr, "in:   %s\nwant: %s\ngot:  %.*s\n", in, want, (int)got_len, got);
+    assert_int_equal(got_len, strlen(want));
+    assert_memory_equal(got, want, got_len);
+    assert_int_equal(info.fixed[fixtext_stage_id("pinyin")], removed);
+    assert_int_equal(info.reported[fixtext_stage_id("pinyin")], kept);
+    assert_int_equal(ft_pinyin_survey(in, strlen(in)), plain);
+    ft_buf_free(&out);
+}
+
+/* Glosses annotate rare or polyphonic characters; spam annotates plain ones, and a line or a
+ * document that shows spam loses every annotation. */
+static void judgement(void **state)
+{
+    (void)state;
+    /* glosses: kept when nothing around says spam */
+    alone("数据表行(háng)权限", "数据表行(háng)权限", 0, 1, 0);
+    alone("长(cháng)短", "长(cháng)短", 0, 1, 0);
+    alone("使民重（zhòng）死", "使民重（zhòng）死", 0, 1, 0);
+    alone("杯深旋（xuán）被香醪（láo）涴（wò）", "杯深旋（xuán）被香醪（láo）涴（wò）", 0, 3, 0);
+    alone("临邛（qiong2）", "临邛（qiong2）", 0, 1, 0);
+    alone("蘧(qu2)伯玉", "蘧(qu2)伯玉", 0, 1, 0);
+    /* an annotation on a plain character is spam, and takes the line's others with it */
+    alone("加入收藏 | 進(jìn)入舊版", "加入收藏 | 進入舊版", 1, 0, 1);
+    alone("長(zhǎng)於網(wǎng)", "長於網", 2, 0, 1);
+    /* the seed lines whose only annotation is on a polyphonic character go in their document */
+    const char *seed = "邁向數(shù)字文明新時代的中國方案";
+    alone(seed, seed, 0, 1, 0);
+    expect(seed, "邁向數字文明新時代的中國方案", 1);
+    /* one plain annotation elsewhere in the document is not yet a pattern */
+    unsigned one[FIXTEXT_MAX_STAGES] = {0};
+    one[fixtext_stage_id("pinyin")] = 1;
+    expect_in(one, seed, seed, 0);
 }
 
 static void seed_forms(void **state)
@@ -203,7 +261,9 @@ static void every_prefix_is_safe(void **state)
 
 int main(void)
 {
+    spam_document[fixtext_stage_id("pinyin")] = FT_PINYIN_SPAM_DOCUMENT;
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(judgement),
         cmocka_unit_test(seed_forms),
         cmocka_unit_test(spellings),
         cmocka_unit_test(keeps_what_is_not_a_reading),

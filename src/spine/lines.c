@@ -186,7 +186,8 @@ void ft_begin_result(fixtext *ft, worker *w, size_t index, const ft_choice *choi
     res->explain_off = explain->len;
     *report = (ft_report){.info = &res->info,
                           .explain = (ft->opts.flags & FIXTEXT_EXPLAIN) ? explain : NULL,
-                          .explain_start = explain->len};
+                          .explain_start = explain->len,
+                          .surveys = w->surveys};
 }
 
 int ft_end_result(const ft_report *report)
@@ -211,6 +212,19 @@ static int process_line(fixtext *ft, worker *w, size_t index)
 }
 
 /* ---- one block ---- */
+
+void ft_survey_lines(const fixtext *ft, worker *w, const ft_slice *lines, size_t n,
+                     const ft_choice *choices, const uint8_t *valid)
+{
+    for (unsigned k = 0; k < ft_stage_total; k++) {
+        w->surveys[k] = 0;
+        if (!ft_stages[k].survey || !(ft->stages_on >> k & 1))
+            continue;
+        for (size_t i = 0; i < n; i++)
+            if (valid[i] && (ft->wide || choices[i].encoding == FT_ENC_UTF8))
+                w->surveys[k] += ft_stages[k].survey(lines[i].data, lines[i].len);
+    }
+}
 
 /* Which lines of the block are well-formed UTF-8 and which hold U+FFFD. Clean text is the common
  * case: one vectorised pass over the whole block answers for all its lines. */
@@ -258,6 +272,9 @@ static void run_block(void *ctx, size_t index, unsigned worker_index)
         w->failed = 1;
         return;
     }
+    if (!documents)
+        ft_survey_lines(ft, w, ft->slices + b->first, b->last - b->first, ft->choices + b->first,
+                        ft->utf8_valid + b->first);
     for (size_t i = b->first; i < b->last; i++) {
         if (documents ? ft_process_document(ft, w, i) : process_line(ft, w, i)) {
             w->failed = 1;

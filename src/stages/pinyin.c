@@ -338,9 +338,21 @@ static uint32_t rebuild_gbk_pair(uint32_t prev, unsigned char trail)
     return cp;
 }
 
+/* A character no gloss would explain: everyday, with one modern reading (tables/gen_readings.py).
+ * A lost character (0) counts too: only damaged spam text annotates what it lost. */
+static int is_plain(uint32_t han)
+{
+    if (han == 0)
+        return 1;
+    if (han < FT_PY_COMMON_FIRST || han > FT_PY_COMMON_LAST)
+        return 0;
+    unsigned k = han - FT_PY_COMMON_FIRST;
+    return ft_py_plain[k >> 3] >> (k & 7) & 1;
+}
+
 /* Does the annotation at p[open..close) (the syllable between the parentheses) belong to the
- * character before p[open]? */
-static int annotates(const text *t, size_t open, const syllable *s)
+ * character before p[open]? *han is that character (0 when it was lost). */
+static int annotates(const text *t, size_t open, const syllable *s, uint32_t *han)
 {
     uint32_t cp;
     size_t start = char_before(t, open, &cp);
@@ -353,9 +365,11 @@ static int annotates(const text *t, size_t open, const syllable *s)
             return 0;
         start = s2;
     }
+    *han = cp;
     int set = reading_set(cp);
     if (set >= 0)
         return set_has(set, s);
+    *han = 0;
     if (is_lost(t, start, cp))
         return plausible_after_lost(s);
     /* a lone ASCII byte after a non-ASCII character: the second half of a split GBK pair */
@@ -364,8 +378,8 @@ static int annotates(const text *t, size_t open, const syllable *s)
         size_t pstart = char_before(t, start, &prev);
         if (pstart == start || prev < 0x80)
             return 0;
-        uint32_t han = rebuild_gbk_pair(prev, (unsigned char)cp);
-        set = han ? reading_set(han) : -1;
+        *han = rebuild_gbk_pair(prev, (unsigned char)cp);
+        set = *han ? reading_set(*han) : -1;
         return set >= 0 && set_has(set, s);
     }
     return 0;
@@ -451,11 +465,13 @@ static size_t next_trigger(const unsigned char *p, size_t len)
     return len;
 }
 
-int ft_pinyin_strip(void *unused, const char *in, size_t len, ft_buf *out, ft_report *r)
+/* Writes in to out without its annotations; *plain counts those on plain characters. Returns
+ * how many went, or -1 when out of memory (out is then incomplete). */
+static int strip(const char *in, size_t len, ft_buf *out, unsigned *plain)
 {
-    (void)unused;
     const unsigned char *p = (const unsigned char *)in;
     size_t i = next_trigger(p, len);
+    *plain = 0;
     if (i == len)
         return 0; /* most lines: no parenthesis at all */
 
@@ -473,11 +489,13 @@ int ft_pinyin_strip(void *unused, const char *in, size_t len, ft_buf *out, ft_re
                    !open_paren(p, j, len))
                 j++;
             syllable s;
+            uint32_t han = 0;
             if (!cl || j == i + ol || !parse_syllable(p + i + ol, j - i - ol, &s) ||
-                !annotates(&t, vpos(&t, i), &s)) {
+                !annotates(&t, vpos(&t, i), &s, &han)) {
                 i++;
                 continue;
             }
+            *plain += is_plain(han);
             drop_from = i;
             drop_to = j + cl;
         } else if (p[i] == ')') {
@@ -488,6 +506,7 @@ int ft_pinyin_strip(void *unused, const char *in, size_t len, ft_buf *out, ft_re
             }
             drop_from = i - (v - s);
             drop_to = i + 1;
+            ++*plain; /* after a lost character */
         } else {
             i++;
             continue;
@@ -507,7 +526,38 @@ int ft_pinyin_strip(void *unused, const char *in, size_t len, ft_buf *out, ft_re
         return 0;
     if (ft_buf_append(out, in + copied, len - copied) != 0)
         return -1;
-    ft_report_fixed(r, removed);
-    ft_report_note(r, "pinyin: %u removed", removed);
+    return (int)removed;
+}
+
+unsigned ft_pinyin_survey(const char *utf8, size_t len)
+{
+    if (next_trigger((const unsigned char *)utf8, len) == len)
+        return 0;
+    ft_buf scratch = {0};
+    unsigned plain = 0;
+    strip(utf8, len, &scratch, &plain);
+    ft_buf_free(&scratch);
+    return plain;
+}
+
+/* Spam annotates everyday characters line after line; a gloss explains a rare or polyphonic one
+ * now and then (醪(láo), 行(háng)). So annotations go when the line or its document holds
+ * annotations on plain characters (FT_PINYIN_SPAM_DOCUMENT of them in the document), and stay,
+ * counted as glosses kept, otherwise. */
+int ft_pinyin_strip(void *unused, const char *in, size_t len, ft_buf *out, ft_report *r)
+{
+    (void)unused;
+    unsigned plain;
+    int removed = strip(in, len, out, &plain);
+    if (removed <= 0)
+        return removed;
+    unsigned document = r->surveys ? r->surveys[r->stage] : 0;
+    if (plain == 0 && document < FT_PINYIN_SPAM_DOCUMENT) {
+        ft_report_reported(r, (unsigned)removed);
+        ft_report_note(r, "pinyin: %d glosses kept", removed);
+        return 0;
+    }
+    ft_report_fixed(r, (unsigned)removed);
+    ft_report_note(r, "pinyin: %d removed", removed);
     return 1;
 }
