@@ -109,6 +109,17 @@ check("big5 alone", r.stdout.decode() == "繁體中文的測試內容\n", r.stdo
 r = run(["--lang", "pl", "--detect"], "Größe\n".encode("cp1252"))
 check("--lang pl", r.stdout.decode().split("\t")[1] == "WINDOWS-1250", r.stdout.decode())
 
+# GB18030 sequences glibc rejects but ICU's gb18030 converter maps (GB18030-2005's four-byte codes
+# of U+9FB4-U+9FBB and U+FE10-U+FE19; Python's codec writes them as ICU does): decoded, forced or
+# detected, with nothing replaced.
+text = "一个龹字，龴与︐和︙都是中文里的字符\n"
+raw = text.encode("gb18030")
+check("gb18030 sample has ICU-only codes", b"\x82\x35\x91\x32" in raw and b"\x84\x31\x82\x36" in raw)
+for args in (["-f", "GB18030"], PLAIN):
+    r = run(args, raw)
+    check("gb18030 ICU-only codes %s" % args, r.stdout.decode("utf-8", "replace") == text and not r.stderr,
+          r.stdout.decode("utf-8", "replace") + r.stderr.decode())
+
 # Binary data never stalls or crashes: random bytes with NULs give one line per input line (read as
 # text: by default such a file is skipped).
 blob = bytes((i * 7919 + 13) % 256 for i in range(20000))

@@ -327,8 +327,9 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
                 if (cp == FT_MAP_FALLBACK)
                     cp = 0x3400; /* outside the BMP or several characters: rare either way */
             } else if (id == FT_ENC_GB18030 && t >= 0x30 && t <= 0x39 && i + 3 < n &&
-                       p[i + 2] >= 0x81 && p[i + 2] <= 0xFE && p[i + 3] >= 0x30 && p[i + 3] <= 0x39) {
-                cp = 0x3400; /* four-byte GB18030: a character outside GBK, rare in text */
+                       ft_gb18030_four_valid(p + i)) {
+                cp = 0x3400; /* four-byte GB18030: a character outside GBK, rare in text (valid
+                                when glibc or ICU maps it, as the decoder does) */
                 i += 4;
             } else if (id == FT_ENC_EUCJP && b == 0x8F && i + 2 < n && t >= 0xA1 && t <= 0xFE &&
                        p[i + 2] >= 0xA1 && p[i + 2] <= 0xFE) {
