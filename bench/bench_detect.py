@@ -125,6 +125,40 @@ def main():
               100.0 * ok_file_u[t] / tot[t], 100.0 * ok_line_u[t] / tot[t]))
     print("%-14s %6d %8.2f%% %15.1f%% %15.1f%%" % ("ALL", n, 100.0 * sum(ok.values()) / n,
           100.0 * sum(ok_file_u.values()) / n, 100.0 * sum(ok_line_u.values()) / n))
+    print("fixtext: %d/%d lines decoded exactly" % (sum(ok.values()), n))
+
+    # ---- bleed: valid UTF-8 lines between legacy-encoded blocks ----
+    if manifest.get("bleed"):
+        b_tot, b_ok = collections.Counter(), collections.Counter()
+        l_tot = l_ok = 0
+        wrong = []
+        for name in manifest["bleed"]:
+            path = os.path.join(DEV, name)
+            raws = open(path, "rb").read().split(b"\n")[:-1]
+            exp = open(path + ".expected", encoding="utf-8").read().split("\n")[:-1]
+            kinds = open(path + ".kind").read().split()
+            got = subprocess.run([exe] + FLAGS + [path], capture_output=True).stdout
+            got = got.decode("utf-8", "replace").split("\n")[:-1]
+            for i, (raw, e, k) in enumerate(zip(raws, exp, kinds)):
+                if not non_ascii(raw):
+                    continue
+                good = i < len(got) and got[i] == e
+                if k == "-":
+                    l_tot += 1
+                    l_ok += good
+                    continue
+                b_tot[k] += 1
+                b_ok[k] += good
+                if not good and len(wrong) < 10:
+                    wrong.append("%s:%d %s %r" % (name, i + 1, k, e[:60]))
+        nb = sum(b_tot.values())
+        print("\n== bleed: valid UTF-8 lines between legacy-encoded blocks (%d files)" % len(manifest["bleed"]))
+        for k in sorted(b_tot):
+            print("%-14s %6d lines, %d read as another encoding" % (k, b_tot[k], b_tot[k] - b_ok[k]))
+        print("%-14s %6d lines, %d read as another encoding; legacy neighbours %d/%d (%.2f%%) exact"
+              % ("ALL", nb, nb - sum(b_ok.values()), l_ok, l_tot, 100.0 * l_ok / max(1, l_tot)))
+        for w in wrong:
+            print("  wrong:", w)
 
     # ---- per-file detection on single-encoding files ----
     singles = manifest["single"]

@@ -12,6 +12,18 @@ Sources are kept apart from the frequency tables' sources (tables/gen_plausibili
 Every encoded line is checked to come back as the same text through glibc iconv (the decoder
 fixtext uses), so an expected line never depends on a codec disagreement.
 
+The "bleed" files test that a line's own evidence wins over its neighbours': runs of 1-2 valid
+UTF-8 lines placed between blocks of 1-8 legacy-encoded lines (double-byte and single-byte
+sources alike). The UTF-8 lines are of four kinds (.kind names them per line, "-" for the
+legacy ones):
+  clean       real text in UTF-8 (Chinese, Japanese, Korean, Russian, German, French, Polish...)
+  latin       Latin-script text whose UTF-8 was read as windows-1252 and saved as UTF-8 ("cafÃ©")
+  cjk-latin   CJK text whose UTF-8 was read as windows-1252 and saved as UTF-8 ("ä¸­æ–‡")
+  cjk-gbk     CJK text whose legacy bytes (GB18030, Big5, Shift_JIS, EUC-KR) were read as
+              windows-1252 / Latin-1 and saved as UTF-8 ("ÖÐÎÄ")
+  cjk-utf8gbk Chinese text whose UTF-8 was read as GBK and saved as UTF-8 ("涓枃")
+Every one of them must come out as UTF-8 (with the repair stages off: as it is).
+
 Usage: gen_devset.py [OUTDIR] [SEED]
 """
 import glob
@@ -196,10 +208,61 @@ def main():
             write(path, items)
             manifest["single"].append({"file": os.path.basename(path), "encoding": name,
                                        "codec": codec, "lang": lang})
+    # bleed files: valid UTF-8 lines between legacy-encoded blocks
+    def cp1252_read(b):
+        """bytes read as windows-1252, Latin-1 for the bytes windows-1252 leaves undefined"""
+        return "".join(bytes([x]).decode("cp1252", errors="ignore") or chr(x) for x in b)
+
+    legacy_keys = [k for k in keys if k[1] != "utf-8"]
+    by_lang = {}
+    for (lang, codec, name), pool in pools.items():
+        by_lang.setdefault(lang, set()).update(pool)
+    by_lang = {lang: sorted(v) for lang, v in by_lang.items()}
+    latin_langs = [l for l in ("de", "fr", "pt", "pl", "cs", "hu", "tr", "lt", "lv", "et") if l in by_lang]
+    cjk_legacy = [k for k in legacy_keys if k[0] in ("zh_CN", "zh_TW", "ja", "ko") and k[1] != "iso2022_jp"]
+    utf8_keys = [k for k in keys if k[1] == "utf-8"]
+
+    def bleed_line(kind):
+        if kind == "clean":
+            return rnd.choice(pools[rnd.choice(utf8_keys)])
+        if kind == "latin":
+            return cp1252_read(rnd.choice(by_lang[rnd.choice(latin_langs)]).encode("utf-8"))
+        if kind == "cjk-latin":
+            lang = rnd.choice(["zh_CN", "zh_TW", "ja", "ko"])
+            return cp1252_read(rnd.choice(by_lang[lang]).encode("utf-8"))
+        if kind == "cjk-gbk":
+            lang, codec, _ = rnd.choice(cjk_legacy)
+            return cp1252_read(rnd.choice(pools[(lang, codec, _)]).encode(codec))
+        return rnd.choice(by_lang["zh_CN"]).encode("utf-8").decode("gbk", errors="replace")
+
+    kinds = ["clean", "latin", "cjk-latin", "cjk-gbk", "cjk-utf8gbk"]
+    manifest["bleed"] = []
+    for i in range(20):
+        items, marks = [], []
+        while len(items) < 150:
+            key = rnd.choice(legacy_keys)
+            k = rnd.randint(1, 8)
+            start = rnd.randrange(0, max(1, len(pools[key]) - k))
+            for l in pools[key][start:start + k]:
+                items.append((l, key[1], key[2]))
+                marks.append("-")
+            for _ in range(rnd.randint(1, 2)):
+                kind = rnd.choice(kinds)
+                text = bleed_line(kind)
+                # (control characters of a misreading would make the line binary)
+                if not any(ord(c) > 0x7F for c in text) or any(ord(c) < 0x20 for c in text):
+                    continue
+                items.append((text, "utf-8", "UTF-8"))
+                marks.append(kind)
+        path = os.path.join(out, "bleed_%02d.txt" % i)
+        write(path, items)
+        with open(path + ".kind", "w") as f:
+            f.write("\n".join(marks) + "\n")
+        manifest["bleed"].append(os.path.basename(path))
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
-    print("devset: %d sources, %d mixed files, %d single-encoding files in %s"
-          % (len(keys), len(manifest["mixed"]), len(manifest["single"]), out))
+    print("devset: %d sources, %d mixed files, %d single-encoding files, %d bleed files in %s"
+          % (len(keys), len(manifest["mixed"]), len(manifest["single"]), len(manifest["bleed"]), out))
 
 
 if __name__ == "__main__":

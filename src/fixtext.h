@@ -108,6 +108,26 @@ typedef struct fixtext_options {
                                     column numbers, "*"; NULL: every column */
 } fixtext_options;
 
+/* One candidate encoding's evidence for a line (fixtext_line_info.candidates). The detector
+ * charges every reading of a line a cost in bits (what the plausibility model charges its
+ * characters, 60 bits per invalid sequence, 12 per sequence cut by the end of the line); the
+ * lines of an input are read together by charging every change of encoding from one line to
+ * the next 10 bits (smoothing). */
+typedef struct fixtext_candidate {
+    const char *encoding;     /* NULL: no such candidate (fewer were compared) */
+    double score;             /* 0..1, smoothing included: the chosen encoding against the
+                                 runner-up, the others against the chosen one (as score and
+                                 runner_up_score of fixtext_line_info) */
+    double line_bits;         /* the line's own cost relative to its cheapest reading (0), with
+                                 the bonuses (valid UTF-8, --lang) taken off; 21 or more: ruled out */
+    double context_bits;      /* what the best reading of the other lines costs more when this
+                                 line is read so: the switching cost smoothing adds (0: none) */
+    double plausibility_bits; /* what the model charged this reading (its first 96 non-ASCII
+                                 characters, or those the detector looked at); -1: not scored */
+    int invalid_sequences;    /* invalid or cut byte sequences in this reading; -1: not scored */
+} fixtext_candidate;
+#define FIXTEXT_TOP_CANDIDATES 3
+
 /* What happened to one line; passed to the line callback right after the line is written. */
 typedef struct fixtext_line_info {
     uint64_t number;           /* 1-based line number within the current input */
@@ -129,6 +149,20 @@ typedef struct fixtext_line_info {
      * what it fixed (spans, references, annotations…) and what it reported but left alone. */
     unsigned fixed[FIXTEXT_MAX_STAGES];
     unsigned reported[FIXTEXT_MAX_STAGES];
+    /* How the detector chose: the three best candidates, the chosen one first (score and
+     * runner_up above are candidates[0] and [1]), and what decided the line:
+     *   "none"                 nothing compared (ASCII, binary, forced, a single candidate)
+     *   "utf8-sequences"       valid UTF-8 holding a 3- or 4-byte sequence
+     *   "utf8-pairs"           valid UTF-8 with 6 or more two-byte sequences (2 or more outside a
+     *                          stretch of double-byte text)
+     *   "utf8-double-encoded"  valid UTF-8 holding UTF-8 read as Latin-1/windows-1252 ("Ã©")
+     *   "utf8-local"           valid UTF-8 whose own cost is 16 bits or more below every other
+     *   "prefix"               the current encoding read its first characters naturally
+     *   "settled"              one more line of a long run in one encoding
+     *   "scored"               every candidate compared; smoothing decides between close ones
+     * The utf8-* rules make the line UTF-8 whatever its neighbours are. */
+    const char *decided_by;
+    fixtext_candidate candidates[FIXTEXT_TOP_CANDIDATES];
 } fixtext_line_info;
 
 enum {

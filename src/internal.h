@@ -200,13 +200,29 @@ enum {
 };
 const char *ft_encoding_name(int encoding);
 
+/* One candidate's evidence for a line (fixtext_candidate says what each figure means). */
+typedef struct ft_evidence {
+    int16_t encoding;      /* id, -1: none */
+    int16_t invalid;       /* invalid or cut sequences of the reading, -1: not scored */
+    float score, line_bits, context_bits;
+    float plausibility;    /* bits, -1: not scored */
+} ft_evidence;
+
 typedef struct ft_choice {
     int encoding;          /* chosen encoding id */
     double score;          /* confidence 0..1 */
     int runner_up;         /* id or -1 */
     double runner_up_score;
     unsigned warnings;     /* FIXTEXT_WARN_* found while scoring */
+    unsigned rule;         /* FT_RULE_*: what decided the line */
+    ft_evidence top[3];    /* the three best candidates, the chosen one first */
 } ft_choice;
+/* What decided a line (fixtext_line_info.decided_by names them). */
+enum { FT_RULE_NONE, FT_RULE_UTF8_SEQUENCES, FT_RULE_UTF8_PAIRS, FT_RULE_UTF8_DOUBLE,
+       FT_RULE_UTF8_LOCAL, FT_RULE_PREFIX, FT_RULE_SETTLED, FT_RULE_SCORED, FT_RULE_COUNT };
+/* Fills the detection fields of info (decided_by, candidates) from a choice. */
+struct fixtext_line_info;
+void ft_choice_describe(const ft_choice *c, struct fixtext_line_info *info);
 
 typedef struct ft_detector ft_detector;
 ft_detector *ft_detector_new(const fixtext_options *o, char *err, size_t errlen);

@@ -109,6 +109,80 @@ check("big5 alone", r.stdout.decode() == "繁體中文的測試內容\n", r.stdo
 r = run(["--lang", "pl", "--detect"], "Größe\n".encode("cp1252"))
 check("--lang pl", r.stdout.decode().split("\t")[1] == "WINDOWS-1250", r.stdout.decode())
 
+# GB18030 sequences glibc rejects but ICU's gb18030 converter maps (GB18030-2005's four-byte codes
+# of U+9FB4-U+9FBB and U+FE10-U+FE19; Python's codec writes them as ICU does): decoded, forced or
+# detected, with nothing replaced.
+text = "一个龹字，龴与︐和︙都是中文里的字符\n"
+raw = text.encode("gb18030")
+check("gb18030 sample has ICU-only codes", b"\x82\x35\x91\x32" in raw and b"\x84\x31\x82\x36" in raw)
+for args in (["-f", "GB18030"], PLAIN):
+    r = run(args, raw)
+    check("gb18030 ICU-only codes %s" % args, r.stdout.decode("utf-8", "replace") == text and not r.stderr,
+          r.stdout.decode("utf-8", "replace") + r.stderr.decode())
+
+# Local evidence first (no bleed between lines): valid UTF-8 lines between GB18030 lines of the
+# seeds stay UTF-8 when their own bytes say so (a 3/4-byte sequence, six two-byte ones, a
+# double-encoded pair, or a reading 16 bits cheaper than any other), whatever the neighbours.
+def cp1252_read(b):
+    return "".join(bytes([x]).decode("cp1252", errors="ignore") or chr(x) for x in b)
+
+
+seed = [l.rstrip("\n") for l in open(os.path.join(SRC, "fixtures", "seeds", "002_acdd70bc26a88983.txt"),
+                                     encoding="utf-8") if len(l.strip()) > 10][:4]
+gb = [l.encode("gb18030") for l in seed]
+exp = open(fixture("mixed_european", ".expected"), encoding="utf-8").read().split("\n")
+truth = open(fixture("mixed_european", ".truth")).read().split()
+# (a line with a single accented letter may be weak evidence: "DATA_WAŻN" reads only 15 bits
+# better in UTF-8 than in EUC-KR, and smoothing decides it; these hold two or more)
+latin = [e for e, t in zip(exp, truth) if t in ("WINDOWS-1252", "WINDOWS-1250") and
+         sum(ord(c) > 0x7F for c in e) >= 2][:4]
+cjk = seed[1][:12]
+bleed = {"clean": latin + [cjk], "latin": [cp1252_read(l.encode()) for l in latin],
+         "cjk-latin": [cp1252_read(cjk.encode())], "cjk-gbk": [cp1252_read(cjk.encode("gb18030"))],
+         "cjk-utf8gbk": [cjk.encode().decode("gbk", "replace")]}
+for kind, lines in bleed.items():
+    for text in lines:
+        data = gb[0] + b"\n" + text.encode() + b"\n" + gb[1] + b"\n"
+        r = run(PLAIN, data)
+        out = r.stdout.decode("utf-8", "replace").split("\n")
+        check("bleed %s kept as UTF-8" % kind, out[1] == text and out[0] == seed[0] and out[2] == seed[1],
+              "%r -> %r" % (text, out[1]))
+# the example of the issue: GB18030 above, the mojibake below repaired once read as UTF-8
+r = run([], b"\xd6\xd0\xce\xc4\nLe caf\xc3\x83\xc2\xa9 est\n")
+check("bleed example repaired", r.stdout.decode() == "中文\nLe café est\n", r.stdout.decode())
+# A reading with an invalid or cut sequence never wins over a valid one: 谢绛 in GB18030 is "л" and
+# a cut sequence in UTF-8.
+xj = "谢绛".encode("gb18030")
+for name, around in (("GB18030", gb[0]), ("UTF-8", latin[0].encode())):
+    r = run(PLAIN, around + b"\n" + xj + b"\n" + around + b"\n")
+    out = r.stdout.decode("utf-8", "replace").split("\n")
+    check("valid reading first (%s around)" % name, "\ufffd" not in out[1] and b"truncated" not in r.stderr
+          and (name != "GB18030" or out[1] == "谢绛"), out[1] + r.stderr.decode())
+
+# --detect=json: the chosen encoding has the highest score (smoothing included), and the top three
+# candidates carry their evidence.
+KEYS = {"encoding", "score", "line_bits", "context_bits", "plausibility_bits", "invalid_sequences"}
+inputs = [open(fixture(n, ".txt"), "rb").read() for n in ("mixed_cjk", "mixed_european", "mixed_sparse")]
+inputs.append(b"\xd6\xd0\xce\xc4\nLe caf\xc3\x83\xc2\xa9 est\n" + gb[2] + b"\n" + xj + b"\nabc\n")
+bad = []
+for data in inputs:
+    for line in run(["--detect=json"], data).stdout.decode().splitlines():
+        rec = json.loads(line)
+        c = rec["candidates"]
+        ok = (rec["score"] >= rec["runner_up_score"] and 1 <= len(c) <= 3 and
+              all(set(x) == KEYS for x in c) and c[0]["encoding"] == rec["encoding"] and
+              c[0]["score"] == rec["score"] and rec["decided_by"] and
+              all(c[j]["score"] >= c[j + 1]["score"] for j in range(1, len(c) - 1)) and
+              (len(c) < 2 or (c[1]["encoding"] == rec["runner_up"] and c[1]["score"] == rec["runner_up_score"])))
+        if not ok:
+            bad.append(line)
+check("detect json: winner scores highest, top three with evidence", not bad, "\n".join(bad[:3]))
+recs = [json.loads(l) for l in run(["--detect=json"], inputs[-1]).stdout.decode().splitlines()]
+check("detect json: the bleed example", recs[1]["encoding"] == "UTF-8" and recs[1]["score"] > 0.5 and
+      recs[1]["decided_by"] == "utf8-double-encoded", json.dumps(recs[1]))
+check("detect json: a scored line's evidence", recs[0]["candidates"][0]["invalid_sequences"] == 0 and
+      recs[0]["candidates"][0]["plausibility_bits"] > 0, json.dumps(recs[0]))
+
 # Binary data never stalls or crashes: random bytes with NULs give one line per input line (read as
 # text: by default such a file is skipped).
 blob = bytes((i * 7919 + 13) % 256 for i in range(20000))

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <unicode/ucnv.h>
 
 #include "encodings.h"
 
@@ -433,6 +434,62 @@ static void plausibility_prefers_real_text(void **state)
     assert_true(ft_plausibility_cost("", 0) == 0);
 }
 
+/* text (UTF-8) in ICU's gb18030 converter: GB18030-2005's four-byte codes for U+9FB4-U+9FBB and
+ * U+FE10-U+FE19, which glibc's table rejects. The caller frees the result. */
+static char *encode_icu_gb18030(const char *text, size_t *len)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    UConverter *utf8 = ucnv_open("UTF-8", &e), *gb = ucnv_open("gb18030", &e);
+    assert_true(U_SUCCESS(e));
+    size_t cap = strlen(text) * 4 + 16;
+    char *out = malloc(cap);
+    assert_non_null(out);
+    char *op = out;
+    const char *ip = text;
+    ucnv_convertEx(gb, utf8, &op, out + cap, &ip, text + strlen(text), NULL, NULL, NULL, NULL,
+                   1, 1, &e);
+    assert_true(U_SUCCESS(e));
+    *len = (size_t)(op - out);
+    ucnv_close(utf8);
+    ucnv_close(gb);
+    return out;
+}
+
+static void gb18030_sequences_glibc_rejects(void **state)
+{
+    (void)state;
+    /* Chinese text with the characters glibc has no four-byte code for */
+    const char *text = "龹龴︐中华人民共和国成立了，︙这是一个测试";
+    size_t len;
+    char *raw = encode_icu_gb18030(text, &len);
+    assert_non_null(memmem(raw, len, "\x82\x35\x91\x32", 4)); /* 龹: ICU's four-byte code */
+    /* detected as GB18030 without an invalid sequence, alone and between UTF-8 lines */
+    ft_detector *d = detector(NULL, NULL, NULL);
+    ft_slice s[3] = {{"Das \xC3\x9C" "bel", 10}, {raw, len}, {"Das \xC3\x9C" "bel", 10}};
+    ft_choice c[3];
+    assert_int_equal(ft_detect_batch(d, s + 1, 1, NULL, c), 0);
+    assert_string_equal(ft_encoding_name(c[0].encoding), "GB18030");
+    ft_detector_reset(d);
+    assert_int_equal(ft_detect_batch(d, s, 3, NULL, c), 0);
+    assert_string_equal(ft_encoding_name(c[1].encoding), "GB18030");
+    ft_detector_free(d);
+    /* decoded to the text, nothing replaced */
+    fixtext_line_info info = {0};
+    char *got = decode(c[1].encoding, raw, len, &info);
+    assert_string_equal(got, text);
+    assert_int_equal(info.invalid_sequences, 0);
+    free(got);
+    /* a four-byte form no codec maps (lead 0x85) stays invalid for both */
+    unsigned char unmapped[] = {0xD6, 0xD0, 0x85, 0x30, 0x81, 0x30, 0xCE, 0xC4};
+    assert_false(ft_gb18030_four_valid(unmapped + 2));
+    assert_true(ft_gb18030_four_valid((const unsigned char *)"\x82\x35\x91\x32"));
+    info = (fixtext_line_info){0};
+    got = decode(FT_ENC_GB18030, (const char *)unmapped, sizeof unmapped, &info);
+    assert_true(info.invalid_sequences >= 1);
+    free(got);
+    free(raw);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -448,6 +505,7 @@ int main(void)
         cmocka_unit_test(wide_sniffing),
         cmocka_unit_test(wide_conversion_in_any_chunking),
         cmocka_unit_test(plausibility_prefers_real_text),
+        cmocka_unit_test(gb18030_sequences_glibc_rejects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,6 +26,8 @@ typedef struct line_acc {
     const char *encodings[FIXTEXT_MAX_ENCODINGS]; /* distinct encodings of the pieces other than
                                                      ASCII, in order */
     size_t nencodings;
+    const char *decided_by;    /* the deciding piece's evidence (--detect=json) */
+    fixtext_candidate candidates[FIXTEXT_TOP_CANDIDATES];
 } line_acc;
 
 /* What the line callback needs while one input is processed. */

@@ -39,7 +39,7 @@ static void line_acc_reset(line_acc *a)
 {
     a->decided = 0;
     a->score = a->runner_up_score = 0;
-    a->runner_up = a->script = a->encoding = NULL;
+    a->runner_up = a->script = a->encoding = a->decided_by = NULL;
     a->warnings = 0;
     a->nencodings = 0;
 }
@@ -53,6 +53,8 @@ static void line_acc_add(line_acc *a, const fixtext_line_info *info)
         a->score = info->score;
         a->runner_up = info->runner_up;
         a->runner_up_score = info->runner_up_score;
+        a->decided_by = info->decided_by;
+        memcpy(a->candidates, info->candidates, sizeof a->candidates);
     }
     a->script = combine_script(a->script, info->script);
     a->warnings |= info->warnings;
@@ -63,6 +65,34 @@ static void line_acc_add(line_acc *a, const fixtext_line_info *info)
             return;
     if (a->nencodings < FIXTEXT_MAX_ENCODINGS)
         a->encodings[a->nencodings++] = info->encoding;
+}
+
+/* --detect=json: "decided_by" and the evidence of the top three candidates (fixtext_candidate;
+ * null for a figure the detector did not compute). */
+static void print_candidates(output *o, const line_acc *a)
+{
+    output_printf(o, ",\"decided_by\":");
+    if (a->decided_by)
+        json_string(NULL, o, a->decided_by);
+    else
+        output_printf(o, "null");
+    output_printf(o, ",\"candidates\":[");
+    for (int j = 0; j < FIXTEXT_TOP_CANDIDATES && a->candidates[j].encoding; j++) {
+        const fixtext_candidate *c = &a->candidates[j];
+        output_printf(o, "%s{\"encoding\":", j ? "," : "");
+        json_string(NULL, o, c->encoding);
+        output_printf(o, ",\"score\":%.3f,\"line_bits\":%.2f,\"context_bits\":%.2f", c->score,
+                      c->line_bits, c->context_bits);
+        if (c->plausibility_bits >= 0)
+            output_printf(o, ",\"plausibility_bits\":%.2f", c->plausibility_bits);
+        else
+            output_printf(o, ",\"plausibility_bits\":null");
+        if (c->invalid_sequences >= 0)
+            output_printf(o, ",\"invalid_sequences\":%d}", c->invalid_sequences);
+        else
+            output_printf(o, ",\"invalid_sequences\":null}");
+    }
+    output_printf(o, "]");
 }
 
 /* One record per input line, whatever the number of pieces: the deciding piece's encoding, score
@@ -97,6 +127,7 @@ static void print_detect_record(run *r, unsigned long long number)
             }
             output_printf(o, "]");
         }
+        print_candidates(o, a);
         output_printf(o, "}\n");
         return;
     }

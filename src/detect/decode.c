@@ -2,17 +2,26 @@
  * One decoder per worker; it owns one iconv descriptor per encoding it has met (opened on first
  * use, reset before every line so no shift state leaks from one line into the next). Bytes the
  * encoding cannot decode become U+FFFD and are counted; a multi-byte sequence cut by the end of
- * the line becomes U+FFFD too and sets FIXTEXT_WARN_TRUNCATED. */
+ * the line becomes U+FFFD too and sets FIXTEXT_WARN_TRUNCATED.
+ *
+ * GB18030: glibc decodes it (its table, through the byte map or iconv), and a four-byte sequence
+ * glibc rejects is asked of ICU's gb18030 converter, whose answer is taken when it maps it (the
+ * 18 sequences of GB18030-2005 for U+9FB4-U+9FBB and U+FE10-U+FE19: "\x82\x35\x91\x32" is 龹).
+ * Everything glibc maps stays glibc's, so the common path keeps iconv's speed. */
 #include <errno.h>
 #include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include <unicode/ucnv.h>
 
 #include "encodings.h"
 
 struct ft_decoder {
     iconv_t cd[FIXTEXT_MAX_ENCODINGS]; /* (iconv_t)-1 until opened */
     int failed[FIXTEXT_MAX_ENCODINGS]; /* iconv_open failed: decode as UTF-8 instead */
+    UConverter *gb18030; /* ICU's, opened on the first sequence glibc rejects */
+    int gb18030_failed;
 };
 
 ft_decoder *ft_decoder_new(const fixtext_options *o, char *err, size_t errlen)
@@ -36,6 +45,8 @@ void ft_decoder_free(ft_decoder *d)
     for (int i = 0; i < FIXTEXT_MAX_ENCODINGS; i++)
         if (d->cd[i] != (iconv_t)-1)
             iconv_close(d->cd[i]);
+    if (d->gb18030)
+        ucnv_close(d->gb18030);
     free(d);
 }
 
@@ -111,6 +122,42 @@ need_iconv:
     return 0;
 }
 
+/* The four-byte GB18030 sequence at p (4 bytes readable) through ICU, appended to out as UTF-8.
+ * Returns 1 when ICU maps it, 0 when it does not (or has no converter), -1 when out of memory. */
+static int gb18030_icu(ft_decoder *d, const unsigned char *p, ft_buf *out)
+{
+    if (ft_gb18030_four_index(p) < 0 || d->gb18030_failed)
+        return 0;
+    UErrorCode e = U_ZERO_ERROR;
+    if (!d->gb18030) {
+        d->gb18030 = ucnv_open("gb18030", &e);
+        if (U_SUCCESS(e))
+            ucnv_setToUCallBack(d->gb18030, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &e);
+        if (U_FAILURE(e)) {
+            if (d->gb18030)
+                ucnv_close(d->gb18030);
+            d->gb18030 = NULL;
+            d->gb18030_failed = 1;
+            return 0;
+        }
+    }
+    UChar u[4];
+    ucnv_reset(d->gb18030);
+    int32_t n = ucnv_toUChars(d->gb18030, u, 4, (const char *)p, 4, &e);
+    uint32_t cp;
+    if (U_FAILURE(e) || n < 1 || n > 2)
+        return 0;
+    if (n == 2 && u[0] >= 0xD800 && u[0] < 0xDC00 && u[1] >= 0xDC00 && u[1] < 0xE000)
+        cp = 0x10000 + ((uint32_t)(u[0] - 0xD800) << 10) + (u[1] - 0xDC00);
+    else if (n == 1 && (u[0] < 0xD800 || u[0] >= 0xE000))
+        cp = u[0];
+    else
+        return 0;
+    if (cp == FT_REPLACEMENT)
+        return 0;
+    return ft_buf_put_cp(out, cp) ? -1 : 1;
+}
+
 int ft_decode_line(ft_decoder *d, int encoding, const char *in, size_t len, ft_buf *out,
                    ft_report *r)
 {
@@ -153,6 +200,15 @@ int ft_decode_line(ft_decoder *d, int encoding, const char *in, size_t len, ft_b
             continue;
         }
         /* EILSEQ: an undecodable byte; EINVAL: a sequence cut by the end of the line */
+        if (err == EILSEQ && encoding == FT_ENC_GB18030 && il >= 4) {
+            int got = gb18030_icu(d, (const unsigned char *)ip, out);
+            if (got < 0)
+                return -1;
+            if (got) {
+                ip += 4, il -= 4;
+                continue;
+            }
+        }
         if (ft_buf_put_cp(out, FT_REPLACEMENT))
             return -1;
         invalid++;

@@ -52,6 +52,25 @@ typedef struct ft_codec_map {
     uint8_t *dbl_cost; /* 128 * 256 entries, MBCS only */
 } ft_codec_map;
 #define FT_COST_INVALID 255
+
+/* GB18030 four-byte sequences (b0 81-FE, b1 30-39, b2 81-FE, b3 30-39): their linear index, and
+ * whether a codec maps it. glibc's table and ICU's gb18030 converter together map exactly
+ * 81308130..8431A439 (the BMP outside the two-byte codes) and 90308130..E3329A35 (U+10000 to
+ * U+10FFFF); ICU alone maps 18 of the first range (82359037-82359134: U+9FB4-U+9FBB,
+ * 84318236-84318335: U+FE10-U+FE19, whose two-byte codes glibc gives those characters), which
+ * decode.c asks ICU for. */
+static inline long ft_gb18030_four_index(const unsigned char *p)
+{
+    if (p[0] < 0x81 || p[0] > 0xFE || p[1] < 0x30 || p[1] > 0x39 || p[2] < 0x81 || p[2] > 0xFE ||
+        p[3] < 0x30 || p[3] > 0x39)
+        return -1;
+    return (((long)(p[0] - 0x81) * 10 + (p[1] - 0x30)) * 126 + (p[2] - 0x81)) * 10 + (p[3] - 0x30);
+}
+static inline int ft_gb18030_four_valid(const unsigned char *p)
+{
+    long i = ft_gb18030_four_index(p);
+    return (i >= 0 && i <= 39419) || (i >= 189000 && i <= 1237575);
+}
 /* The map of a built-in SBCS or MBCS encoding, built once on first use (shared, read-only);
  * NULL for other kinds or when iconv lacks the codec. */
 const ft_codec_map *ft_codec_map_get(int id);

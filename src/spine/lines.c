@@ -121,6 +121,7 @@ static void describe_choice(const fixtext *ft, const ft_choice *choice, fixtext_
     info->runner_up = choice->runner_up >= 0 ? ft_encoding_name(choice->runner_up) : NULL;
     info->runner_up_score = choice->runner_up_score;
     info->warnings = choice->warnings;
+    ft_choice_describe(choice, info);
 }
 
 int ft_keep_result(const fixtext *ft, worker *w, size_t index, const char *text, size_t len)
@@ -249,7 +250,7 @@ static int detect_block(fixtext *ft, worker *w, const block *b)
 {
     if (ft->wide) { /* decoded whole: every line is UTF-8 now */
         for (size_t i = b->first; i < b->last; i++)
-            ft->choices[i] = (ft_choice){FT_ENC_UTF8, 1.0, -1, 0.0, 0};
+            ft->choices[i] = (ft_choice){.encoding = FT_ENC_UTF8, .score = 1.0, .runner_up = -1};
         return 0;
     }
     int complete;
