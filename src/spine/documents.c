@@ -78,7 +78,7 @@ static int detect_values(fixtext *ft, worker *w, size_t n)
 {
     if (ft->wide) { /* decoded whole: UTF-8 now */
         for (size_t i = 0; i < n; i++)
-            w->doc_choices[i] = (ft_choice){FT_ENC_UTF8, 1.0, -1, 0.0, 0};
+            w->doc_choices[i] = (ft_choice){.encoding = FT_ENC_UTF8, .score = 1.0, .runner_up = -1};
         return 0;
     }
     return ft_detect_range(w->detector, w->doc_lines, 0, n, 0, w->doc_valid, w->doc_choices);
@@ -148,7 +148,7 @@ static int pass_through(fixtext *ft, worker *w, size_t index, unsigned warnings)
 {
     memset(w->surveys, 0, sizeof w->surveys);
     const ft_line_ref *ref = &ft->lines[index];
-    const ft_choice as_is = {FT_ENC_UTF8, 0.0, -1, 0.0, 0};
+    const ft_choice as_is = {.encoding = FT_ENC_UTF8, .runner_up = -1};
     ft_report report;
     ft_begin_result(ft, w, index, &as_is, &report);
     if (!ft->utf8_valid[index])
@@ -191,7 +191,7 @@ int ft_process_document(fixtext *ft, worker *w, size_t index)
         return -1;
     ft_survey_lines(ft, w, w->doc_lines, (size_t)nlines, w->doc_choices, w->doc_valid);
     const ft_choice *line_choice = deciding_choice(w, 0, (size_t)nlines);
-    const ft_choice as_is = {FT_ENC_ASCII, 1.0, -1, 0.0, 0};
+    const ft_choice as_is = {.encoding = FT_ENC_ASCII, .score = 1.0, .runner_up = -1};
     ft_report report;
     ft_begin_result(ft, w, index, line_choice ? line_choice : &as_is, &report);
     size_t line_start = report.explain ? report.explain->len : 0;
