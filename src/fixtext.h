@@ -69,6 +69,7 @@ enum {
     FIXTEXT_CLASSIFY_SCRIPT = 1u << 7, /* fill fixtext_line_info.script */
     FIXTEXT_NO_C1 = 1u << 8,           /* skip the "c1" stage */
     FIXTEXT_JSONL_RAW = 1u << 9,       /* --jsonl: write repaired non-ASCII as UTF-8, not \uXXXX */
+    FIXTEXT_DETECT_EVIDENCE = 1u << 10, /* fill fixtext_line_info.decided_by and candidates */
 };
 
 /* What a line is (fixtext_options.container). In JSONL and TSV modes a line is a document: only
@@ -149,7 +150,8 @@ typedef struct fixtext_line_info {
      * what it fixed (spans, references, annotations…) and what it reported but left alone. */
     unsigned fixed[FIXTEXT_MAX_STAGES];
     unsigned reported[FIXTEXT_MAX_STAGES];
-    /* How the detector chose: the three best candidates, the chosen one first (score and
+    /* With FIXTEXT_DETECT_EVIDENCE (else NULL and zero; gathering it costs about a tenth of the
+     * time): how the detector chose: the three best candidates, the chosen one first (score and
      * runner_up above are candidates[0] and [1]), and what decided the line:
      *   "none"                 nothing compared (ASCII, binary, forced, a single candidate)
      *   "utf8-sequences"       valid UTF-8 holding a 3- or 4-byte sequence

@@ -52,8 +52,8 @@ typedef struct ft_report {
     size_t explain_start;    /* where this line's notes begin in explain (it holds a batch) */
     unsigned stage;          /* the stage running (its row in ft_stages) */
     size_t column_base;      /* characters of the line before the piece a stage sees */
-    const unsigned *surveys; /* each stage's survey of the document, by row of ft_stages (see
-                                ft_stage.survey); NULL: none taken */
+    struct ft_document *document; /* the lines around this one, for ft_document_survey; NULL:
+                                     the line alone */
 } ft_report;
 
 /* Adds to the running stage's counters in the line's info. */
@@ -334,11 +334,24 @@ typedef struct ft_stage {
     const char *counter[2]; /* names of its fixed / reported counts (NULL: none) */
     const char *label[2];   /* the same for --stats ("pinyin annotations removed") */
     /* What a line says about its document, for stages that judge a line by the lines around
-     * it (NULL: none). The spine sums it over the valid UTF-8 lines of the block (or of the
-     * --jsonl document) before the stage runs, and hands the sum in ft_report.surveys. Blocks
-     * are cut by content, so the sum, like everything else, depends on the input bytes only. */
+     * it (NULL: none); ft_document_survey sums it over the document when the stage asks. */
     unsigned (*survey)(const char *utf8, size_t len);
 } ft_stage;
+
+/* The document a line is read in: its block of lines, or its --jsonl/--tsv document. Blocks are
+ * cut by content, so a survey, like everything else, depends on the input bytes only. A stage
+ * that needs one asks ft_document_survey, which sums the stage's survey over the lines that are
+ * valid UTF-8 and read as such, once per document (the common line never asks). */
+typedef struct ft_document {
+    const ft_slice *lines;
+    size_t n;
+    const ft_choice *choices;        /* per line */
+    const uint8_t *utf8_valid;       /* per line */
+    int all_utf8;                    /* every line is UTF-8 (the input was decoded whole) */
+    unsigned surveyed;               /* bit k: surveys[k] is taken */
+    unsigned surveys[FIXTEXT_MAX_STAGES];
+} ft_document;
+unsigned ft_document_survey(ft_document *doc, unsigned stage);
 extern const ft_stage ft_stages[];
 extern const unsigned ft_stage_total;
 

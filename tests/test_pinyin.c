@@ -12,18 +12,24 @@
 
 #include "internal.h"
 
-/* The survey a spam document gives (annotations on plain characters around the line). */
-static unsigned spam_document[FIXTEXT_MAX_STAGES];
+/* A document whose survey is given (annotations on plain characters around the line). */
+static ft_document document_with(unsigned plain_annotations)
+{
+    ft_document d = {.surveyed = ~0u};
+    d.surveys[fixtext_stage_id("pinyin")] = plain_annotations;
+    return d;
+}
 
 /* Runs the stage on in, in a document whose surveys are given; checks the text that results and
  * the number of annotations removed. */
-static void expect_in(const unsigned *surveys, const char *in, const char *want,
+static void expect_in(unsigned document_plain, const char *in, const char *want,
                       unsigned want_removed)
 {
     ft_buf out = {0};
     fixtext_line_info info;
     memset(&info, 0, sizeof info);
-    ft_report r = {.info = &info, .stage = (unsigned)fixtext_stage_id("pinyin"), .surveys = surveys};
+    ft_document doc = document_with(document_plain);
+    ft_report r = {.info = &info, .stage = (unsigned)fixtext_stage_id("pinyin"), .document = &doc};
     int rc = ft_pinyin_strip(NULL, in, strlen(in), &out, &r);
     if (want_removed == 0) {
         if (rc != 0)
@@ -44,7 +50,7 @@ static void expect_in(const unsigned *surveys, const char *in, const char *want,
 /* Which annotations are readings: judged in a spam document, where every reading goes. */
 static void expect(const char *in, const char *want, unsigned want_removed)
 {
-    expect_in(spam_document, in, want, want_removed);
+    expect_in(FT_PINYIN_SPAM_DOCUMENT, in, want, want_removed);
 }
 
 static void keeps(const char *in)
@@ -93,9 +99,7 @@ static void judgement(void **state)
     alone(seed, seed, 0, 1, 0);
     expect(seed, "邁向數字文明新時代的中國方案", 1);
     /* one plain annotation elsewhere in the document is not yet a pattern */
-    unsigned one[FIXTEXT_MAX_STAGES] = {0};
-    one[fixtext_stage_id("pinyin")] = 1;
-    expect_in(one, seed, seed, 0);
+    expect_in(FT_PINYIN_SPAM_DOCUMENT - 1, seed, seed, 0);
 }
 
 static void seed_forms(void **state)
@@ -261,7 +265,6 @@ static void every_prefix_is_safe(void **state)
 
 int main(void)
 {
-    spam_document[fixtext_stage_id("pinyin")] = FT_PINYIN_SPAM_DOCUMENT;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(judgement),
         cmocka_unit_test(seed_forms),

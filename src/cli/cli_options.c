@@ -176,6 +176,8 @@ static int apply_option(int c, cli_config *cfg, FILE *err, char **argv)
         if (parse_format(optarg, &cfg->detect))
             return usage_error(err, "invalid --detect format '%s' (use text or json)", optarg);
         cfg->lib.flags |= FIXTEXT_CLASSIFY_SCRIPT;
+        if (cfg->detect == CLI_FORMAT_JSON) /* its records carry the top three candidates */
+            cfg->lib.flags |= FIXTEXT_DETECT_EVIDENCE;
         break;
     case 'f': cfg->lib.from = optarg; break;
     case OPT_CANDIDATES: cfg->lib.candidates = optarg; break;

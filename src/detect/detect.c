@@ -83,6 +83,7 @@ enum { LINE_NEUTRAL = 0, LINE_EVIDENCE = 1, LINE_UTF8_LIKELY = 2, LINE_ESC = 4, 
 
 struct ft_detector {
     int forced;         /* forced encoding id, or -1 */
+    int evidence;       /* FIXTEXT_DETECT_EVIDENCE: every choice gets its top three in full */
     int no_detect;
     int ncand;
     int cand[MAX_CAND]; /* ids, in order of preference (ties go to the earlier one) */
@@ -166,6 +167,7 @@ ft_detector *ft_detector_new(const fixtext_options *o, char *err, size_t errlen)
     d->forced = -1;
     d->settled = -1;
     d->no_detect = (o->flags & FIXTEXT_NO_DETECT) != 0;
+    d->evidence = (o->flags & FIXTEXT_DETECT_EVIDENCE) != 0;
     if (o->from && *o->from) {
         d->forced = ft_encoding_resolve(o->from);
         if (d->forced < 0) {
@@ -875,16 +877,20 @@ static void backtrack(const ft_detector *d, size_t n, ft_choice *choices)
                 low_line = cost[k] < low_line ? cost[k] : low_line;
                 low_ctx = ctx[k] < low_ctx ? ctx[k] : low_ctx;
             }
-            /* the chosen one, then the two cheapest others (ties: the preference order) */
+            /* the chosen one, then the two cheapest others (ties: the preference order); only
+               the runner-up unless the evidence is asked for */
             int top[3] = {state, -1, -1};
-            for (int j = 1; j < 3; j++)
+            int ntop = d->evidence ? 3 : 2;
+            for (int j = 1; j < ntop; j++)
                 for (int k = 0; k < K; k++)
                     if (k != top[0] && k != top[1] && (top[j] < 0 || M[k] < M[top[j]]))
                         top[j] = k;
             ft_choice *c = &choices[i];
             c->encoding = d->cand[state];
             c->rule = d->rule[i];
-            for (int j = 0; j < 3; j++) {
+            if (ntop < 3)
+                c->top[2] = (ft_evidence){.encoding = -1, .invalid = -1, .plausibility = -1.0f};
+            for (int j = 0; j < ntop; j++) {
                 ft_evidence *e = &c->top[j];
                 int k = top[j];
                 if (k < 0) {
@@ -894,7 +900,9 @@ static void backtrack(const ft_detector *d, size_t n, ft_choice *choices)
                 double delta = M[k] - M[state];
                 delta = delta > 0 ? delta : 0;
                 e->encoding = (int16_t)d->cand[k];
-                e->score = (float)(1.0 / (1.0 + exp2(delta)));
+                e->score = j ? (float)(1.0 / (1.0 + exp2(delta))) : 1.0f;
+                if (!d->evidence)
+                    continue;
                 e->line_bits = (float)(cost[k] - low_line);
                 e->context_bits = (float)(ctx[k] - low_ctx);
                 e->invalid = d->bad[i * MAX_CAND + k];

@@ -146,7 +146,7 @@ static size_t begin_entry(const worker *w, ft_report *report, size_t line_start,
 /* A line that is not a document, a blank one, or a window of a longer line: as it is. */
 static int pass_through(fixtext *ft, worker *w, size_t index, unsigned warnings)
 {
-    memset(w->surveys, 0, sizeof w->surveys);
+    ft_set_document(ft, w, NULL, 0, NULL, NULL);
     const ft_line_ref *ref = &ft->lines[index];
     const ft_choice as_is = {.encoding = FT_ENC_UTF8, .runner_up = -1};
     ft_report report;
@@ -189,7 +189,7 @@ int ft_process_document(fixtext *ft, worker *w, size_t index)
     ptrdiff_t nlines = frame_values(w);
     if (nlines < 0 || detect_values(ft, w, (size_t)nlines))
         return -1;
-    ft_survey_lines(ft, w, w->doc_lines, (size_t)nlines, w->doc_choices, w->doc_valid);
+    ft_set_document(ft, w, w->doc_lines, (size_t)nlines, w->doc_choices, w->doc_valid);
     const ft_choice *line_choice = deciding_choice(w, 0, (size_t)nlines);
     const ft_choice as_is = {.encoding = FT_ENC_ASCII, .score = 1.0, .runner_up = -1};
     ft_report report;

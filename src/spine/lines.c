@@ -121,7 +121,8 @@ static void describe_choice(const fixtext *ft, const ft_choice *choice, fixtext_
     info->runner_up = choice->runner_up >= 0 ? ft_encoding_name(choice->runner_up) : NULL;
     info->runner_up_score = choice->runner_up_score;
     info->warnings = choice->warnings;
-    ft_choice_describe(choice, info);
+    if (ft->opts.flags & FIXTEXT_DETECT_EVIDENCE)
+        ft_choice_describe(choice, info);
 }
 
 int ft_keep_result(const fixtext *ft, worker *w, size_t index, const char *text, size_t len)
@@ -188,7 +189,7 @@ void ft_begin_result(fixtext *ft, worker *w, size_t index, const ft_choice *choi
     *report = (ft_report){.info = &res->info,
                           .explain = (ft->opts.flags & FIXTEXT_EXPLAIN) ? explain : NULL,
                           .explain_start = explain->len,
-                          .surveys = w->surveys};
+                          .document = &w->document};
 }
 
 int ft_end_result(const ft_report *report)
@@ -214,17 +215,15 @@ static int process_line(fixtext *ft, worker *w, size_t index)
 
 /* ---- one block ---- */
 
-void ft_survey_lines(const fixtext *ft, worker *w, const ft_slice *lines, size_t n,
+void ft_set_document(const fixtext *ft, worker *w, const ft_slice *lines, size_t n,
                      const ft_choice *choices, const uint8_t *valid)
 {
-    for (unsigned k = 0; k < ft_stage_total; k++) {
-        w->surveys[k] = 0;
-        if (!ft_stages[k].survey || !(ft->stages_on >> k & 1))
-            continue;
-        for (size_t i = 0; i < n; i++)
-            if (valid[i] && (ft->wide || choices[i].encoding == FT_ENC_UTF8))
-                w->surveys[k] += ft_stages[k].survey(lines[i].data, lines[i].len);
-    }
+    w->document.lines = lines;
+    w->document.n = n;
+    w->document.choices = choices;
+    w->document.utf8_valid = valid;
+    w->document.all_utf8 = ft->wide != NULL;
+    w->document.surveyed = 0;
 }
 
 /* Which lines of the block are well-formed UTF-8 and which hold U+FFFD. Clean text is the common
@@ -274,7 +273,7 @@ static void run_block(void *ctx, size_t index, unsigned worker_index)
         return;
     }
     if (!documents)
-        ft_survey_lines(ft, w, ft->slices + b->first, b->last - b->first, ft->choices + b->first,
+        ft_set_document(ft, w, ft->slices + b->first, b->last - b->first, ft->choices + b->first,
                         ft->utf8_valid + b->first);
     for (size_t i = b->first; i < b->last; i++) {
         if (documents ? ft_process_document(ft, w, i) : process_line(ft, w, i)) {

@@ -19,7 +19,7 @@ typedef struct worker {
      * the lines of one run are written while the workers fill the other pair with the next. */
     ft_buf out[2];
     ft_buf explain[2];
-    unsigned surveys[FIXTEXT_MAX_STAGES]; /* the stages' surveys of the block (or document) */
+    ft_document document; /* the block (or --jsonl document) being worked on, for surveys */
     /* --jsonl / --tsv (documents.c): the parsed line, its values framed into lines with their
      * detection (doc_cap long), one value's repaired text, the line rebuilt */
     ft_doc doc;
@@ -122,9 +122,8 @@ int ft_fix_text(const fixtext *ft, worker *w, const ft_choice *choice, int utf8_
                 const char **text, size_t *len, ft_report *report);
 int ft_keep_result(const fixtext *ft, worker *w, size_t index, const char *text, size_t len);
 int ft_end_result(const ft_report *report);
-/* Sums the stages' surveys (ft_stage.survey) over n lines into w->surveys: the lines that are
- * valid UTF-8 and read as such (choices, valid: per line). */
-void ft_survey_lines(const fixtext *ft, worker *w, const ft_slice *lines, size_t n,
+/* Makes n lines (with their choices and validity) the document the stages' surveys read. */
+void ft_set_document(const fixtext *ft, worker *w, const ft_slice *lines, size_t n,
                      const ft_choice *choices, const uint8_t *valid);
 
 /* documents.c: line index as a document (--jsonl, --tsv): its chosen values detected on their

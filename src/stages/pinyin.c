@@ -551,8 +551,8 @@ int ft_pinyin_strip(void *unused, const char *in, size_t len, ft_buf *out, ft_re
     int removed = strip(in, len, out, &plain);
     if (removed <= 0)
         return removed;
-    unsigned document = r->surveys ? r->surveys[r->stage] : 0;
-    if (plain == 0 && document < FT_PINYIN_SPAM_DOCUMENT) {
+    if (plain == 0 && (!r->document ||
+                       ft_document_survey(r->document, r->stage) < FT_PINYIN_SPAM_DOCUMENT)) {
         ft_report_reported(r, (unsigned)removed);
         ft_report_note(r, "pinyin: %d glosses kept", removed);
         return 0;
