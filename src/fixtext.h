@@ -73,15 +73,15 @@ enum {
 };
 
 /* What a line is (fixtext_options.container). In JSONL and TSV modes a line is a document: only
- * its chosen values (fixtext_options.fields) are repaired, each document on its own (detection
- * reads the document's values and nothing of its neighbours); everything else in the line is
- * kept byte for byte. A JSON string's escapes are resolved before repair and a repaired string is
+ * its chosen values (fixtext_options.fields) are repaired, each document on its own; everything
+ * else in the line is kept byte for byte. A JSON document whose values are all UTF-8 is UTF-8
+ * (JSON is); one holding other bytes is detected alone, never with its neighbours. A TSV row's
+ * columns are read in the encoding the row's line is detected in among its neighbours. A JSON string's escapes are resolved before repair and a repaired string is
  * written back in the line's style: a line that escapes non-ASCII (or holds none) keeps it
  * escaped unless FIXTEXT_JSONL_RAW; quotes, backslashes and control characters are escaped, so
  * the line stays valid JSON. A line that is not valid JSON (or a window of a line longer than
  * fixtext_options.window) passes through unchanged with FIXTEXT_WARN_NOT_DOCUMENT. A TSV column
- * is never given a tab. A JSON string may hold bytes that are not UTF-8 (a GBK crawl written as
- * it came): they are detected like any other text. */
+ * is never given a tab. */
 enum {
     FIXTEXT_CONTAINER_NONE = 0, /* plain text: every line is repaired */
     FIXTEXT_CONTAINER_JSONL,    /* JSON Lines: one JSON value per line */

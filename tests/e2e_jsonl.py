@@ -225,6 +225,28 @@ def test_documents_independent(rng):
     check("a document's output does not depend on its neighbours (shuffled order)", same)
 
 
+def test_short_utf8_documents_stay():
+    """Rows of the character tables man pages print (charset(7), iso_8859-*(7)): one non-ASCII
+    character per document, made with Python's codecs. JSON is UTF-8, so they stay as they are;
+    detected alone they were once read as GBK."""
+    import unicodedata
+    docs = []
+    for codec in ("koi8_u", "iso8859_2", "iso8859_5", "iso8859_7", "iso8859_15", "cp1252"):
+        for b in range(0xA0, 0x100):
+            try:
+                ch = bytes([b]).decode(codec)
+                name = unicodedata.name(ch)
+            except (UnicodeDecodeError, ValueError):
+                continue
+            docs.append({"text": f"{b:o}\t{b}\t{b:02X}\t{ch}\t{name}"})
+    for ensure_ascii in (True, False):
+        data = "".join(json.dumps(d, ensure_ascii=ensure_ascii) + "\n" for d in docs).encode()
+        rc, out, _ = fixtext(["--jsonl"], data)
+        changed = sum(a != b for a, b in zip(data.splitlines(), out.splitlines()))
+        check(f"short valid UTF-8 documents stay as they are (ensure_ascii={ensure_ascii})",
+              changed == 0 and len(docs) > 400, f"{changed} of {len(docs)}")
+
+
 def gbk_documents():
     """Seed text encoded with real legacy codecs and written into JSON strings as raw bytes, as a
     crawler that never decoded it does (a byte-level writer escapes '"' and '\\')."""
@@ -333,6 +355,7 @@ def main():
         test_not_json_passes_through(tmp)
         test_documents_independent(rng)
         test_legacy_bytes_in_strings()
+        test_short_utf8_documents_stay()
         test_determinism_and_compression(tmp, rng)
         test_hostile_nesting()
         test_tsv()

@@ -267,8 +267,9 @@ static void run_block(void *ctx, size_t index, unsigned worker_index)
     if (w->failed)
         return;
     check_utf8(ft, b);
-    int documents = ft->opts.container != FIXTEXT_CONTAINER_NONE; /* each detected on its own */
-    if (!documents && detect_block(ft, w, b)) {
+    /* JSON documents are read each on its own; TSV rows as lines among their neighbours */
+    int documents = ft->opts.container != FIXTEXT_CONTAINER_NONE;
+    if (ft->opts.container != FIXTEXT_CONTAINER_JSONL && detect_block(ft, w, b)) {
         w->failed = 1;
         return;
     }
