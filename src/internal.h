@@ -39,6 +39,14 @@ int ft_buf_vprintf(ft_buf *b, const char *fmt, va_list ap);
 void ft_buf_clear(ft_buf *b);
 void ft_buf_free(ft_buf *b);
 
+/* Growable arrays (the caller owns them). ft_capacity_for: cap doubled (from first when 0) until
+ * it holds want. ft_grown: block grown to cap elements of size bytes; on failure the old block
+ * (still owned) with *failed set. ft_room_for_one: room for one more element in an array of *cap
+ * holding n, doubled when full; -1 when out of memory (the old array stays). */
+size_t ft_capacity_for(size_t cap, size_t want, size_t first);
+void *ft_grown(void *block, size_t cap, size_t size, int *failed);
+int ft_room_for_one(void **array, size_t n, size_t *cap, size_t size);
+
 /* A view into bytes owned by someone else. */
 typedef struct ft_slice {
     const char *data;

@@ -74,3 +74,37 @@ void ft_buf_free(ft_buf *b)
     b->data = NULL;
     b->len = b->cap = 0;
 }
+
+/* ---- growable arrays ---- */
+
+size_t ft_capacity_for(size_t cap, size_t want, size_t first)
+{
+    if (!cap)
+        cap = first;
+    while (cap < want)
+        cap *= 2;
+    return cap;
+}
+
+void *ft_grown(void *block, size_t cap, size_t size, int *failed)
+{
+    void *p = realloc(block, cap * size);
+    if (!p) {
+        *failed = 1;
+        return block;
+    }
+    return p;
+}
+
+int ft_room_for_one(void **array, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return 0;
+    int failed = 0;
+    size_t more = ft_capacity_for(*cap, n + 1, 64);
+    *array = ft_grown(*array, more, size, &failed);
+    if (failed)
+        return -1;
+    *cap = more;
+    return 0;
+}

@@ -114,14 +114,8 @@ void ft_doc_free(ft_doc *d)
 static int add_value(ft_doc *d, size_t start, size_t end, size_t text_off, const char *name,
                      size_t name_len)
 {
-    if (d->nvalues == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 8;
-        ft_doc_value *v = realloc(d->values, cap * sizeof *v);
-        if (!v)
-            return -1;
-        d->values = v;
-        d->cap = cap;
-    }
+    if (ft_room_for_one((void **)&d->values, d->nvalues, &d->cap, sizeof *d->values))
+        return -1;
     ft_doc_value *v = &d->values[d->nvalues++];
     *v = (ft_doc_value){start, end, text_off, d->text.len - text_off, d->names.len, name_len, 0};
     return ft_buf_append(&d->names, name, name_len);

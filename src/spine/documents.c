@@ -31,19 +31,12 @@ static int grow_doc_lines(worker *w, size_t want)
 {
     if (want <= w->doc_cap)
         return 0;
-    size_t cap = w->doc_cap ? w->doc_cap : 16;
-    while (cap < want)
-        cap *= 2;
-    ft_slice *lines = realloc(w->doc_lines, cap * sizeof *lines);
-    if (lines)
-        w->doc_lines = lines;
-    uint8_t *valid = realloc(w->doc_valid, cap * sizeof *valid);
-    if (valid)
-        w->doc_valid = valid;
-    ft_choice *choices = realloc(w->doc_choices, cap * sizeof *choices);
-    if (choices)
-        w->doc_choices = choices;
-    if (!lines || !valid || !choices)
+    size_t cap = ft_capacity_for(w->doc_cap, want, 16);
+    int failed = 0;
+    w->doc_lines = ft_grown(w->doc_lines, cap, sizeof *w->doc_lines, &failed);
+    w->doc_valid = ft_grown(w->doc_valid, cap, sizeof *w->doc_valid, &failed);
+    w->doc_choices = ft_grown(w->doc_choices, cap, sizeof *w->doc_choices, &failed);
+    if (failed)
         return -1;
     w->doc_cap = cap;
     return 0;

@@ -219,17 +219,6 @@ const fixtext_stats *fixtext_get_stats(const fixtext *ft)
 
 /* ---- growing the per-line arrays ---- */
 
-/* block grown to cap elements of size bytes; on failure the old block (still owned), *failed set. */
-static void *grown(void *block, size_t cap, size_t size, int *failed)
-{
-    void *p = realloc(block, cap * size);
-    if (!p) {
-        *failed = 1;
-        return block;
-    }
-    return p;
-}
-
 /* Room for at least `want` lines in the per-line arrays (joining a run in flight first when
  * they must move). */
 static int ensure_line_capacity(fixtext *ft, size_t want)
@@ -238,40 +227,23 @@ static int ensure_line_capacity(fixtext *ft, size_t want)
         return 0;
     if (settle_run(ft))
         return -1;
-    size_t cap = ft->lines_cap ? ft->lines_cap : 4096;
-    while (cap < want)
-        cap *= 2;
+    size_t cap = ft_capacity_for(ft->lines_cap, want, 4096);
     int failed = 0;
-    ft->lines = grown(ft->lines, cap, sizeof *ft->lines, &failed);
-    ft->slices = grown(ft->slices, cap, sizeof *ft->slices, &failed);
-    ft->choices = grown(ft->choices, cap, sizeof *ft->choices, &failed);
-    ft->results = grown(ft->results, cap, sizeof *ft->results, &failed);
-    ft->utf8_valid = grown(ft->utf8_valid, cap, sizeof *ft->utf8_valid, &failed);
-    ft->replacements = grown(ft->replacements, cap, sizeof *ft->replacements, &failed);
+    ft->lines = ft_grown(ft->lines, cap, sizeof *ft->lines, &failed);
+    ft->slices = ft_grown(ft->slices, cap, sizeof *ft->slices, &failed);
+    ft->choices = ft_grown(ft->choices, cap, sizeof *ft->choices, &failed);
+    ft->results = ft_grown(ft->results, cap, sizeof *ft->results, &failed);
+    ft->utf8_valid = ft_grown(ft->utf8_valid, cap, sizeof *ft->utf8_valid, &failed);
+    ft->replacements = ft_grown(ft->replacements, cap, sizeof *ft->replacements, &failed);
     if (failed)
         return -1;
     ft->lines_cap = cap;
     return 0;
 }
 
-/* Room for one more element in an array of *cap elements of size bytes holding n: doubled when
- * full. On failure the old array stays (still owned) and -1 is returned. */
-static int room_for_one(void **array, size_t n, size_t *cap, size_t size)
-{
-    if (n < *cap)
-        return 0;
-    int failed = 0;
-    size_t more = *cap ? *cap * 2 : 64;
-    *array = grown(*array, more, size, &failed);
-    if (failed)
-        return -1;
-    *cap = more;
-    return 0;
-}
-
 static int push_block_end(fixtext *ft, size_t end)
 {
-    if (room_for_one((void **)&ft->block_ends, ft->nblocks, &ft->blocks_cap, sizeof *ft->block_ends))
+    if (ft_room_for_one((void **)&ft->block_ends, ft->nblocks, &ft->blocks_cap, sizeof *ft->block_ends))
         return -1;
     ft->block_ends[ft->nblocks++] = end;
     return 0;
@@ -279,7 +251,7 @@ static int push_block_end(fixtext *ft, size_t end)
 
 static int push_run_block(fixtext *ft, size_t first, size_t last)
 {
-    if (room_for_one((void **)&ft->run, ft->nrun, &ft->run_cap, sizeof *ft->run))
+    if (ft_room_for_one((void **)&ft->run, ft->nrun, &ft->run_cap, sizeof *ft->run))
         return -1;
     ft->run[ft->nrun++] = (block){first, last};
     return 0;

@@ -513,14 +513,8 @@ static int close_chunk(ft_converter *c, size_t *n, chunk *k, size_t end)
 
 static int push_run(ft_converter *c, const key_run *r)
 {
-    if (c->nruns == c->runs_cap) {
-        size_t cap = c->runs_cap ? c->runs_cap * 2 : 64;
-        key_run *grown = realloc(c->runs, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        c->runs = grown;
-        c->runs_cap = cap;
-    }
+    if (ft_room_for_one((void **)&c->runs, c->nruns, &c->runs_cap, sizeof *c->runs))
+        return -1;
     c->runs[c->nruns++] = *r;
     return 0;
 }

@@ -54,9 +54,7 @@ static int vec_reserve(cpvec *v, size_t n)
 {
     if (n <= v->cap)
         return 0;
-    size_t cap = v->cap ? v->cap : 64;
-    while (cap < n)
-        cap *= 2;
+    size_t cap = ft_capacity_for(v->cap, n, 64);
     uint32_t *p = realloc(v->v, cap * sizeof *p);
     if (!p)
         return -1;
