@@ -152,6 +152,8 @@ int ft_is_ascii(const unsigned char *p, size_t n)
 
 unsigned ft_utf8_count_replacements(const unsigned char *p, size_t n)
 {
+    if (n == 0) /* (p may then be NULL: an empty buffer never allocated) */
+        return 0;
     unsigned count = 0;
     const unsigned char *end = p + n, *q = p;
     while (end - q >= 3 && (q = memchr(q, 0xEF, (size_t)(end - q - 2))) != NULL) {
