@@ -174,7 +174,7 @@ enum {
                                             passed through unchanged */
 };
 
-#define FIXTEXT_MAX_ENCODINGS 48
+#define FIXTEXT_MAX_ENCODINGS 64
 
 /* Totals since the context was created (all inputs). */
 typedef struct fixtext_stats {
