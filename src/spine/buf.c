@@ -11,10 +11,7 @@ int ft_buf_reserve(ft_buf *b, size_t extra)
         return 0;
     if (extra > SIZE_MAX / 2 - b->len)
         return -1;
-    size_t want = b->len + extra;
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < want)
-        cap *= 2;
+    size_t cap = ft_capacity_for(b->cap, b->len + extra, 64);
     char *p = realloc(b->data, cap);
     if (!p)
         return -1;
