@@ -164,7 +164,7 @@ static int pass_through(fixtext *ft, worker *w, size_t index, unsigned warnings)
     if (!ft->utf8_valid[index])
         report.info->encoding = NULL; /* not decoded: no encoding to name */
     report.info->warnings |= warnings;
-    return ft_keep_result(ft, w, index, ft->input.data + ref->start, ref->len) ||
+    return ft_keep_result(ft, w, index, ft->slices[index].data, ref->len) ||
            ft_end_result(&report);
 }
 
@@ -184,7 +184,7 @@ static int rebuild_line(fixtext *ft, worker *w, const char *raw, size_t value, s
 int ft_process_document(fixtext *ft, worker *w, size_t index)
 {
     const ft_line_ref *ref = &ft->lines[index];
-    const char *raw = ft->input.data + ref->start;
+    const char *raw = ft->slices[index].data;
     /* A window of a longer line is not a whole document; nor is any later window of it. */
     if (ref->partial || (index > 0 && ft->lines[index - 1].partial))
         return pass_through(ft, w, index, FIXTEXT_WARN_NOT_DOCUMENT);

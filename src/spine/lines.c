@@ -45,8 +45,8 @@ void ft_worker_free(worker *w)
     ft_buf_free(&w->scratch[1]);
     ft_buf_free(&w->piece);
     for (int k = 0; k < 2; k++) {
-        ft_buf_free(&w->out[k]);
-        ft_buf_free(&w->explain[k]);
+        ft_buf_free(&w->written[k].out);
+        ft_buf_free(&w->written[k].explain);
     }
     ft_worker_free_documents(w);
     memset(w, 0, sizeof *w);
@@ -127,10 +127,10 @@ static void describe_choice(const fixtext *ft, const ft_choice *choice, fixtext_
 
 int ft_keep_result(const fixtext *ft, worker *w, size_t index, const char *text, size_t len)
 {
-    ft_buf *out = &w->out[ft->run_parity & 1];
+    ft_buf *out = &w->written[ft->run_parity & 1].out;
     const ft_line_ref *ref = &ft->lines[index];
-    line_result *res = &ft->results[index];
-    const char *raw = ft->input.data + ref->start;
+    line_result *res = ft_run_result(ft, index);
+    const char *raw = ft->slices[index].data;
     fixtext_line_info *info = &res->info;
     info->changed = text != raw && (len != ref->len || memcmp(text, raw, len) != 0);
     int valid = ft->utf8_valid[index];
@@ -178,13 +178,13 @@ int ft_fix_text(const fixtext *ft, worker *w, const ft_choice *choice, int utf8_
 void ft_begin_result(fixtext *ft, worker *w, size_t index, const ft_choice *choice,
                      ft_report *report)
 {
-    line_result *res = &ft->results[index];
+    line_result *res = ft_run_result(ft, index);
     *res = (line_result){0}; /* (an assignment, not memset: rep stos is slow for small structs) */
     res->worker = (unsigned)(w - ft->workers);
     res->parity = ft->run_parity & 1;
     res->info.partial = ft->lines[index].partial;
     describe_choice(ft, choice, &res->info);
-    ft_buf *explain = &w->explain[res->parity];
+    ft_buf *explain = &w->written[res->parity].explain;
     res->explain_off = explain->len;
     *report = (ft_report){.info = &res->info,
                           .explain = (ft->opts.flags & FIXTEXT_EXPLAIN) ? explain : NULL,
@@ -202,7 +202,7 @@ static int process_line(fixtext *ft, worker *w, size_t index)
     const ft_line_ref *ref = &ft->lines[index];
     ft_report report;
     ft_begin_result(ft, w, index, &ft->choices[index], &report);
-    const char *text = ft->input.data + ref->start;
+    const char *text = ft->slices[index].data;
     size_t len = ref->len;
     if (ft_fix_text(ft, w, &ft->choices[index], ft->utf8_valid[index], &text, &len, &report))
         return -1;
@@ -230,14 +230,13 @@ void ft_set_document(const fixtext *ft, worker *w, const ft_slice *lines, size_t
  * case: one vectorised pass over the whole block answers for all its lines. */
 static void check_utf8(fixtext *ft, const block *b)
 {
-    const unsigned char *base = (const unsigned char *)ft->input.data;
-    const ft_line_ref *last = &ft->lines[b->last - 1];
-    size_t start = ft->lines[b->first].start, end = last->start + last->len;
+    const ft_slice *first = &ft->slices[b->first], *last = &ft->slices[b->last - 1];
+    const unsigned char *start = (const unsigned char *)first->data;
     int any_fffd = 0;
-    int all_valid = ft_utf8_valid(base + start, end - start, &any_fffd);
+    int all_valid = ft_utf8_valid(start, (size_t)(last->data + last->len - first->data), &any_fffd);
     for (size_t i = b->first; i < b->last; i++) {
-        const unsigned char *p = base + ft->lines[i].start;
-        size_t len = ft->lines[i].len;
+        const unsigned char *p = (const unsigned char *)ft->slices[i].data;
+        size_t len = ft->slices[i].len;
         int fffd = any_fffd;
         ft->utf8_valid[i] = all_valid ? 1 : (uint8_t)ft_utf8_valid(p, len, &fffd);
         ft->replacements[i] = (ft->utf8_valid[i] && fffd) ? ft_utf8_count_replacements(p, len) : 0;
@@ -287,10 +286,11 @@ static void run_block(void *ctx, size_t index, unsigned worker_index)
 void ft_run_blocks_start(fixtext *ft)
 {
     ft->run_parity++;
+    ft->run_first = ft->run[0].first;
     for (unsigned k = 0; k < ft->nworkers; k++) {
         worker *w = &ft->workers[k];
-        ft_buf_clear(&w->out[ft->run_parity & 1]);
-        ft_buf_clear(&w->explain[ft->run_parity & 1]);
+        ft_buf_clear(&w->written[ft->run_parity & 1].out);
+        ft_buf_clear(&w->written[ft->run_parity & 1].explain);
         w->failed = 0;
     }
     ft->run_nlines = ft->nlines; /* framing goes on meanwhile: the workers look no further */
@@ -386,16 +386,16 @@ static void settle_line_info(fixtext *ft, const ft_line_ref *ref, line_result *r
         ft->line_number++;
     }
     if (ft->opts.flags & FIXTEXT_EXPLAIN) {
-        const ft_buf *explain = &ft->workers[res->worker].explain[res->parity];
+        const ft_buf *explain = &ft->workers[res->worker].written[res->parity].explain;
         res->info.explain = explain->data ? explain->data + res->explain_off : "";
     }
 }
 
-int ft_write_lines(fixtext *ft, size_t first, size_t last)
+int ft_write_lines(fixtext *ft, size_t first, size_t last, unsigned parity)
 {
     for (size_t i = first; i < last; i++) {
         const ft_line_ref *ref = &ft->lines[i];
-        line_result *res = &ft->results[i];
+        line_result *res = &ft->results[parity & 1][i - first];
         const char *raw = ft->input.data + ref->start;
         settle_line_info(ft, ref, res);
         int failed;
@@ -403,7 +403,7 @@ int ft_write_lines(fixtext *ft, size_t first, size_t last)
             failed = emit(ft, raw, ref->len + ref->term_len);
         } else {
             /* (a line changed to nothing, a lone BOM, left its worker's buffer unallocated) */
-            const ft_buf *out = &ft->workers[res->worker].out[res->parity];
+            const ft_buf *out = &ft->workers[res->worker].written[res->parity].out;
             failed = (res->out_len && emit(ft, out->data + res->out_off, res->out_len)) ||
                      emit(ft, raw + ref->len, ref->term_len);
         }

@@ -191,7 +191,8 @@ void fixtext_free(fixtext *ft)
     free(ft->block_ends);
     free(ft->slices);
     free(ft->choices);
-    free(ft->results);
+    free(ft->results[0]);
+    free(ft->results[1]);
     free(ft->utf8_valid);
     free(ft->replacements);
     free(ft->run);
@@ -232,7 +233,6 @@ static int ensure_line_capacity(fixtext *ft, size_t want)
     ft->lines = ft_grown(ft->lines, cap, sizeof *ft->lines, &failed);
     ft->slices = ft_grown(ft->slices, cap, sizeof *ft->slices, &failed);
     ft->choices = ft_grown(ft->choices, cap, sizeof *ft->choices, &failed);
-    ft->results = ft_grown(ft->results, cap, sizeof *ft->results, &failed);
     ft->utf8_valid = ft_grown(ft->utf8_valid, cap, sizeof *ft->utf8_valid, &failed);
     ft->replacements = ft_grown(ft->replacements, cap, sizeof *ft->replacements, &failed);
     if (failed)
@@ -301,9 +301,6 @@ static void retire_lines(fixtext *ft, size_t keep_from, size_t next)
     ft->framed -= from_byte;
     if (from) {
         memmove(ft->lines, ft->lines + from, (ft->nlines - from) * sizeof *ft->lines);
-        /* the results of the lines processed and not yet written move with them */
-        memmove(ft->results + ft->done - from, ft->results + ft->done,
-                (ft->processed - ft->done) * sizeof *ft->results);
     }
     ft->nlines -= from;
     for (size_t i = 0; i < ft->nlines; i++)
@@ -327,11 +324,27 @@ static int settle_run(fixtext *ft)
     return ft->failed;
 }
 
+/* Room for the results of a run of `lines` lines, in the parity's array it will use. */
+static int reserve_results(fixtext *ft, unsigned parity, size_t lines)
+{
+    if (lines <= ft->results_cap[parity])
+        return 0;
+    size_t cap = ft_capacity_for(ft->results_cap[parity], lines, 4096);
+    int failed = 0;
+    ft->results[parity] = ft_grown(ft->results[parity], cap, sizeof *ft->results[parity], &failed);
+    if (failed)
+        return -1;
+    ft->results_cap[parity] = cap;
+    return 0;
+}
+
 /* Room for the next run's input and lines, made before a run starts so that reading and framing
  * the next one while it is in flight moves nothing the workers read (a line longer than this
- * still gets room: settle_run first). */
-static int reserve_for_next_run(fixtext *ft)
+ * still gets room: settle_run first), and room for this run's results. */
+static int reserve_for_next_run(fixtext *ft, size_t run_lines)
 {
+    if (reserve_results(ft, (ft->run_parity + 1) & 1, run_lines))
+        return -1;
     size_t blocks = RUN_BLOCKS * (size_t)ft->nworkers + 2;
     /* (--jsonl's window is 64 MiB: reserving for a line that long up front would cost every
        context that much address space; the rare longer line waits for the run instead) */
@@ -357,15 +370,16 @@ static int process_ready(fixtext *ft, int final)
     if (ft->nrun == 0 && ft->done == ft->processed)
         return 0;
     size_t end = ft->nrun ? ft->run[ft->nrun - 1].last : ft->processed;
+    unsigned written = ft->run_parity & 1; /* the results of lines [done, processed) */
     if (ft->nrun) {
-        if (reserve_for_next_run(ft)) {
+        if (reserve_for_next_run(ft, end - ft->processed)) {
             ft_set_error(ft, FIXTEXT_ERR_NOMEM, "out of memory%s", NULL);
             return ft->failed;
         }
         ft_run_blocks_start(ft);
         ft->in_flight = 1;
     }
-    if (ft_write_lines(ft, ft->done, ft->processed)) {
+    if (ft_write_lines(ft, ft->done, ft->processed, written)) {
         settle_run(ft);
         return ft->failed;
     }

@@ -8,17 +8,29 @@
 #include "container.h"
 #include "internal.h"
 
-/* Per worker (one per thread): its own state of every stage, so any worker can take any block. */
+/* Cache lines are this long on the machines fixtext runs on. State that one thread writes while
+ * another reads nearby state starts a line of its own: two cores writing one line take turns
+ * owning it, which cost -j 2 a tenth of its time before the fields were set apart. */
+#define FT_CACHE_LINE 64
+
+/* One run parity's output of a worker. The calling thread reads one parity's while the worker
+ * appends to the other's, so each starts a cache line. */
+typedef struct run_output {
+    _Alignas(FT_CACHE_LINE) ft_buf out;
+    ft_buf explain;
+} run_output;
+
+/* Per worker (one per thread): its own state of every stage, so any worker can take any block.
+ * Workers sit side by side in fixtext.workers: each starts a cache line. */
 typedef struct worker {
-    ft_detector *detector;
+    _Alignas(FT_CACHE_LINE) ft_detector *detector;
     ft_decoder *decoder;
     void *state[FIXTEXT_MAX_STAGES]; /* per row of ft_stages; NULL for stages without state */
     ft_buf scratch[2];               /* ping-pong buffers between stages */
     ft_buf piece;                    /* one piece's output, for stages that take lines in pieces */
     /* Output text of changed lines and NUL-terminated explanations, one pair per run parity:
      * the lines of one run are written while the workers fill the other pair with the next. */
-    ft_buf out[2];
-    ft_buf explain[2];
+    run_output written[2];
     ft_document document; /* the block (or --jsonl document) being worked on, for surveys */
     /* --jsonl / --tsv (documents.c): the parsed line, its values framed into lines with their
      * detection (doc_cap long), one value's repaired text, the line rebuilt */
@@ -49,47 +61,53 @@ typedef struct block {
 } block;
 
 struct fixtext {
+    /* ---- Read by the workers during a run; written only between runs. ---- */
     fixtext_options opts;
     char *owned_strings[9]; /* copies of the option strings */
     ft_fields fields;       /* --jsonl / --tsv: the values to repair */
     unsigned stages_on;     /* bit k: row k of ft_stages runs */
-    fixtext_write_fn write;
-    fixtext_line_fn on_line;
-    void *opaque;
-
-    ft_pool *pool;
-    worker workers[FIXTEXT_MAX_JOBS];
-    unsigned nworkers;
-
-    /* Input and its lines. ft->input holds every byte from the first line kept as detection
-     * context to the last byte fed; lines[0, done) are written already and kept only as the
-     * context the next blocks' detection reads; lines[done, processed) are the last run, processed and
- * waiting to be written; lines[processed, nlines) wait. */
-    ft_buf input;
-    ft_buf staging;       /* fixtext_feed_buffer's room when the input is decoded whole */
-    size_t processed;     /* lines[done, processed) are processed, to be written next time */
-    size_t framed;        /* end of the last framed line (terminator included) in input */
+    ft_wide *wide;          /* decoding the whole input before framing, or NULL */
+    /* the lines (lines_cap long; see below) and, per line, filled for the lines of a run */
     ft_line_ref *lines;
-    size_t nlines, lines_cap, done;
-    size_t *block_ends;   /* ends of the complete blocks after done, in order */
-    size_t nblocks, blocks_cap;
-    size_t open_first;    /* first line of the block being filled */
-    size_t open_bytes;
-    /* per line of lines[] (lines_cap long), filled for the lines of a run */
-    ft_slice *slices;
+    ft_slice *slices;       /* each line's bytes: the workers read the input through these */
     ft_choice *choices;
-    line_result *results;
+    /* What happened to each line of a run, indexed from the run's first line: one array per run
+     * parity, so the results written while the next run is in flight never move. */
+    line_result *results[2];
+    size_t results_cap[2];
+    size_t run_first;       /* the line the run in flight starts at */
     uint8_t *utf8_valid;    /* well-formed UTF-8 */
     unsigned *replacements; /* U+FFFD in a valid line */
     block *run;             /* the blocks of the current run */
     size_t nrun, run_cap;
     unsigned run_parity;    /* bumped for every run; its low bit picks the worker buffers */
-    int in_flight;          /* the run's workers may still be at it (joined by settle_run) */
     size_t run_nlines;      /* lines framed when the run started: all its workers may look at */
+
+    worker workers[FIXTEXT_MAX_JOBS];
+    ft_pool *pool;
+    unsigned nworkers;
+
+    /* ---- The calling thread's: input, framing and writing go on while the workers run. ---- */
+    /* Input and its lines. ft->input holds every byte from the first line kept as detection
+     * context to the last byte fed; lines[0, done) are written already and kept only as the
+     * context the next blocks' detection reads; lines[done, processed) are the last run, processed and
+     * waiting to be written; lines[processed, nlines) wait. */
+    _Alignas(FT_CACHE_LINE) ft_buf input;
+    ft_buf staging;       /* fixtext_feed_buffer's room when the input is decoded whole */
+    size_t processed;     /* lines[done, processed) are processed, to be written next time */
+    size_t framed;        /* end of the last framed line (terminator included) in input */
+    size_t nlines, lines_cap, done;
+    size_t *block_ends;   /* ends of the complete blocks after done, in order */
+    size_t nblocks, blocks_cap;
+    size_t open_first;    /* first line of the block being filled */
+    size_t open_bytes;
+    int in_flight;        /* the run's workers may still be at it (joined by settle_run) */
+    fixtext_write_fn write;
+    fixtext_line_fn on_line;
+    void *opaque;
 
     /* Per input. */
     int input_started;  /* the whole-input decision (UTF-16/32, BOM) is made */
-    ft_wide *wide;      /* decoding the whole input before framing, or NULL */
     int bom_removed;    /* line 1 changed by losing its BOM */
     int line_in_progress_changed; /* an earlier window of the current line changed */
     uint64_t line_number;
@@ -109,8 +127,14 @@ void ft_worker_free(worker *w);
  * a worker ran out of memory. Between the two, only lines outside the run may be touched. */
 void ft_run_blocks_start(fixtext *ft);
 int ft_run_blocks_finish(fixtext *ft);
-/* Writes lines [first, last) of the run in order, with the line callback after each. */
-int ft_write_lines(fixtext *ft, size_t first, size_t last);
+/* Line index's result in the run in flight. */
+static inline line_result *ft_run_result(const fixtext *ft, size_t index)
+{
+    return &ft->results[ft->run_parity & 1][index - ft->run_first];
+}
+/* Writes lines [first, last), the run before the one in flight (results[parity], indexed from
+ * first), in order, with the line callback after each. */
+int ft_write_lines(fixtext *ft, size_t first, size_t last, unsigned parity);
 /* The per-line path, shared with documents.c. ft_begin_result starts line index's result (as
  * chosen) and the report stages write to; ft_fix_text decodes text (a line, or a line of a
  * document's value) with the chosen encoding and runs the stages, leaving the result in *text
