@@ -7,13 +7,17 @@
  * GB18030: glibc decodes it (its table, through the byte map or iconv), and a four-byte sequence
  * glibc rejects is asked of ICU's gb18030 converter, whose answer is taken when it maps it (the
  * 18 sequences of GB18030-2005 for U+9FB4-U+9FBB and U+FE10-U+FE19: "\x82\x35\x91\x32" is 龹).
- * Everything glibc maps stays glibc's, so the common path keeps iconv's speed. */
+ * Everything glibc maps stays glibc's, so the common path keeps iconv's speed.
+ *
+ * Encodings glibc lacks (HZ) are decoded by ICU's converter of that name, through UTF-16. */
 #include <errno.h>
 #include <iconv.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include <unicode/ucnv.h>
+#include <unicode/ucnv_cb.h>
 
 #include "encodings.h"
 
@@ -22,6 +26,10 @@ struct ft_decoder {
     int failed[FIXTEXT_MAX_ENCODINGS]; /* iconv_open failed: decode as UTF-8 instead */
     UConverter *gb18030; /* ICU's, opened on the first sequence glibc rejects */
     int gb18030_failed;
+    UConverter *icu[FIXTEXT_MAX_ENCODINGS]; /* "ICU:" encodings, opened on first use */
+    unsigned icu_invalid; /* sequences the current ICU conversion could not map */
+    UChar *units;         /* the current ICU conversion's UTF-16 */
+    size_t units_cap;
 };
 
 ft_decoder *ft_decoder_new(const fixtext_options *o, char *err, size_t errlen)
@@ -47,6 +55,10 @@ void ft_decoder_free(ft_decoder *d)
             iconv_close(d->cd[i]);
     if (d->gb18030)
         ucnv_close(d->gb18030);
+    for (int i = 0; i < FIXTEXT_MAX_ENCODINGS; i++)
+        if (d->icu[i])
+            ucnv_close(d->icu[i]);
+    free(d->units);
     free(d);
 }
 
@@ -158,6 +170,85 @@ static int gb18030_icu(ft_decoder *d, const unsigned char *p, ft_buf *out)
     return ft_buf_put_cp(out, cp) ? -1 : 1;
 }
 
+/* ICU calls this for every sequence it cannot map: a U+FFFD, counted. */
+static void substitute_and_count(const void *context, UConverterToUnicodeArgs *args,
+                                 const char *bytes, int32_t length,
+                                 UConverterCallbackReason reason, UErrorCode *err)
+{
+    (void)bytes, (void)length;
+    if (reason > UCNV_IRREGULAR)
+        return; /* (reset, close, clone: nothing to substitute) */
+    ft_decoder *d = (ft_decoder *)context;
+    d->icu_invalid++;
+    static const UChar replacement = 0xFFFD;
+    *err = U_ZERO_ERROR;
+    ucnv_cbToUWriteUChars(args, &replacement, 1, 0, err);
+}
+
+static UConverter *icu_converter(ft_decoder *d, int encoding, const char *name)
+{
+    if (d->icu[encoding] || d->failed[encoding])
+        return d->icu[encoding];
+    UErrorCode e = U_ZERO_ERROR;
+    UConverter *cv = ucnv_open(name, &e);
+    if (U_SUCCESS(e))
+        ucnv_setToUCallBack(cv, substitute_and_count, d, NULL, NULL, &e);
+    if (U_FAILURE(e)) {
+        if (cv)
+            ucnv_close(cv);
+        d->failed[encoding] = 1;
+        return NULL;
+    }
+    return d->icu[encoding] = cv;
+}
+
+/* A line in an encoding only ICU has: 1 when decoded into out, 0 when ICU has no such converter,
+ * -1 when out of memory. (A byte never becomes more than one UTF-16 unit in these encodings;
+ * ICU says so when one does, and the buffer grows.) */
+static int decode_icu(ft_decoder *d, int encoding, const ft_encoding_info *e, const char *in,
+                      size_t len, ft_buf *out, ft_report *r)
+{
+    UConverter *cv = icu_converter(d, encoding, ft_encoding_icu_name(e));
+    if (!cv)
+        return 0;
+    if (len > INT32_MAX / 2)
+        return 0;
+    for (;;) {
+        UErrorCode err = U_ZERO_ERROR;
+        d->icu_invalid = 0;
+        ucnv_reset(cv);
+        int32_t n = ucnv_toUChars(cv, d->units, (int32_t)d->units_cap, in, (int32_t)len, &err);
+        if (err == U_BUFFER_OVERFLOW_ERROR || err == U_STRING_NOT_TERMINATED_WARNING ||
+            (size_t)n >= d->units_cap) {
+            size_t cap = ft_capacity_for(d->units_cap, (size_t)n + 1, 256);
+            UChar *grown = realloc(d->units, cap * sizeof *grown);
+            if (!grown)
+                return -1;
+            d->units = grown, d->units_cap = cap;
+            continue;
+        }
+        if (U_FAILURE(err))
+            return 0;
+        if (ft_buf_reserve(out, (size_t)n * 3 + 4))
+            return -1;
+        for (int32_t i = 0; i < n; i++) {
+            uint32_t cp = d->units[i];
+            if (cp >= 0xD800 && cp < 0xDC00 && i + 1 < n && d->units[i + 1] >= 0xDC00 &&
+                d->units[i + 1] < 0xE000)
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (d->units[++i] - 0xDC00);
+            else if (cp >= 0xD800 && cp < 0xE000)
+                cp = FT_REPLACEMENT;
+            if (ft_buf_put_cp(out, cp))
+                return -1;
+        }
+        r->info->invalid_sequences += d->icu_invalid;
+        if (d->icu_invalid)
+            ft_report_note(r, "%s: %u undecodable sequence%s -> U+FFFD", e->name, d->icu_invalid,
+                           d->icu_invalid == 1 ? "" : "s");
+        return 1;
+    }
+}
+
 int ft_decode_line(ft_decoder *d, int encoding, const char *in, size_t len, ft_buf *out,
                    ft_report *r)
 {
@@ -171,6 +262,10 @@ int ft_decode_line(ft_decoder *d, int encoding, const char *in, size_t len, ft_b
         int rc = decode_with_map(ft_codec_map_get(encoding), p, len, out);
         if (rc)
             return rc;
+    }
+    if (ft_encoding_icu_name(e)) {
+        int rc = decode_icu(d, encoding, e, in, len, out, r);
+        return rc ? rc : decode_utf8(p, len, out, r);
     }
     if (d->cd[encoding] == (iconv_t)-1 && !d->failed[encoding]) {
         d->cd[encoding] = iconv_open("UTF-8", e->iconv_name);

@@ -5,6 +5,7 @@
 #define FT_ENCODINGS_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -24,6 +25,12 @@ typedef struct ft_encoding_info {
     const char *aliases;    /* space-separated other names */
     const char *short_name; /* lower case, for explanations */
 } ft_encoding_info;
+
+/* The ICU converter name of an encoding only ICU decodes ("ICU:NAME" rows), else NULL. */
+static inline const char *ft_encoding_icu_name(const ft_encoding_info *e)
+{
+    return e && !strncmp(e->iconv_name, "ICU:", 4) ? e->iconv_name + 4 : NULL;
+}
 
 /* NULL for an id that is not (yet) defined. */
 const ft_encoding_info *ft_encoding_info_get(int id);
