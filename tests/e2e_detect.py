@@ -189,18 +189,32 @@ check("detect json: a scored line's evidence", recs[0]["candidates"][0]["invalid
 # be default candidates).
 sys.path.insert(0, os.path.join(SRC, "fixtures"))
 import real_text  # noqa: E402
+def encode(text, codec):
+    """text in codec: Python's codec, or "iconv:NAME" for glibc's (Python has no EUC-TW, VISCII,
+    TCVN or ISO-2022-CN). Raises UnicodeEncodeError when the codec cannot hold the text."""
+    if not codec.startswith("iconv:"):
+        return text.encode(codec)
+    r = subprocess.run(["iconv", "-f", "UTF-8", "-t", codec[6:]], input=text.encode("utf-8"),
+                       capture_output=True)
+    if r.returncode != 0:
+        raise UnicodeEncodeError(codec, text, 0, len(text), "iconv cannot encode it")
+    return r.stdout
+
+
 NAMED = [("IBM866", "cp866", "ru"), ("IBM855", "cp855", "ru"), ("KOI8-U", "koi8_u", "uk"),
          ("MAC-CYRILLIC", "mac_cyrillic", "ru"), ("ISO-8859-7", "iso8859_7", "el"),
          ("ISO-8859-9", "iso8859_9", "tr"), ("ISO-8859-15", "iso8859_15", "fr"),
          ("ISO-8859-4", "iso8859_4", "lt"), ("ISO-8859-13", "iso8859_13", "lt"),
          ("ISO-8859-16", "iso8859_16", "ro"), ("IBM852", "cp852", "pl"), ("IBM850", "cp850", "de"),
-         ("MAC-CENTRALEUROPE", "mac_latin2", "cs"), ("WINDOWS-874", "cp874", "th")]
+         ("MAC-CENTRALEUROPE", "mac_latin2", "cs"), ("WINDOWS-874", "cp874", "th"),
+         ("EUC-TW", "iconv:EUC-TW", "zh_TW"), ("JOHAB", "johab", "ko"),
+         ("VISCII", "iconv:VISCII", "vi"), ("TCVN5712-1", "iconv:TCVN5712-1", "vi")]
 for name, codec, lang in NAMED:
     lines = []
     for line in real_text.man_text_lines(lang, max_files=40):
         try:
             if any(ord(c) > 127 for c in line):
-                lines.append((line, line.encode(codec)))
+                lines.append((line, encode(line, codec)))
         except UnicodeEncodeError:
             continue
         if len(lines) >= 200:
@@ -210,7 +224,7 @@ for name, codec, lang in NAMED:
             for line in text.split("\n"):
                 if line.startswith("msgstr") and any(ord(c) > 127 for c in line):
                     try:
-                        lines.append((line, line.encode(codec)))
+                        lines.append((line, encode(line, codec)))
                     except UnicodeEncodeError:
                         pass
             if len(lines) >= 200:
@@ -228,6 +242,52 @@ for name, codec, lang in NAMED:
     right = sum(a == b for a, b in zip(got_cand.split("\n"), want.split("\n")))
     check(f"--candidates {name},UTF-8: at least 97% of the lines", right >= 0.97 * len(lines),
           f"{right} of {len(lines)}")
+
+# The escape-based encodings are default candidates, named by their escapes and shifts: blocks of
+# real Chinese and Korean text (translated man pages) in HZ (Python's codec), ISO-2022-KR (Python's:
+# the designation once at the top, later lines carry only SO/SI) and ISO-2022-CN (glibc's: the
+# designation on every line), between GBK and UTF-8 blocks, all decoded exactly with no option.
+def block(lang, codec, count, whole=False):
+    texts = []
+    for line in real_text.man_text_lines(lang, max_files=60):
+        if any(ord(c) > 127 for c in line) and "~" not in line:
+            try:
+                encode(line, codec) if not codec.startswith("iconv:") else None
+                texts.append(line)
+            except UnicodeEncodeError:
+                continue
+        if len(texts) >= count * 3:
+            break
+    texts = texts[::3][:count]
+    if whole:  # one piece, as a file would be written (ISO-2022-KR's designation comes once)
+        return texts, encode("\n".join(texts) + "\n", codec).split(b"\n")[:-1]
+    return texts, [encode(t, codec) for t in texts]
+
+
+zh_hz, raw_hz = block("zh_CN", "hz", 40)
+zh_gbk, raw_gbk = block("zh_CN", "gbk", 40)
+ko_kr, raw_kr = block("ko", "iso2022_kr", 40, whole=True)
+zh_cn, raw_cn = block("zh_CN", "iconv:ISO-2022-CN", 40, whole=True)
+if min(len(zh_hz), len(ko_kr), len(zh_cn)) < 20:
+    print("skipped escape-based encodings: no zh_CN or ko man pages installed")
+else:
+    texts = zh_hz + zh_gbk + ko_kr + zh_gbk[::-1] + zh_cn
+    raws = raw_hz + raw_gbk + raw_kr + [b for b in raw_gbk[::-1]] + raw_cn
+    truth = (["HZ-GB-2312"] * len(zh_hz) + ["GB18030"] * len(zh_gbk) + ["ISO-2022-KR"] * len(ko_kr) +
+             ["GB18030"] * len(zh_gbk) + ["ISO-2022-CN"] * len(zh_cn))
+    data = b"\n".join(raws) + b"\n"
+    got = run(PLAIN, data).stdout.decode("utf-8", "replace").split("\n")[:-1]
+    wrong = [i + 1 for i, t in enumerate(texts) if i >= len(got) or got[i] != t]
+    check(f"HZ, ISO-2022-KR, ISO-2022-CN among GBK: {len(texts)} real lines exactly", not wrong,
+          f"wrong lines {wrong[:10]}")
+    names = [l.split("\t")[1] for l in run(["--detect"], data).stdout.decode().splitlines()]
+    named = [i + 1 for i, (n, t) in enumerate(zip(names, truth))
+             if n != t and not (t.startswith("ISO-2022") and n == "ASCII")]
+    check("HZ, ISO-2022-KR, ISO-2022-CN: --detect names each line's encoding", not named,
+          f"lines {named[:10]}: {[names[i - 1] for i in named[:5]]}")
+    # a line of ASCII with tildes and braces stays ASCII (HZ needs GB 2312 codes between ~{ ~})
+    r = run(["--detect"], b"if (x) ~{ y; } and ~~{AB~} and ~{}\n")
+    check("tildes and braces are not HZ", r.stdout.split(b"\t")[1] == b"ASCII", r.stdout)
 
 # Binary data never stalls or crashes: random bytes with NULs give one line per input line (read as
 # text: by default such a file is skipped).

@@ -390,21 +390,86 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
     return cost;
 }
 
-/* ISO-2022-JP lines are 7-bit with designation escapes. */
-static int has_iso2022jp_escape(const unsigned char *p, size_t n)
+/* Whether p[0..n) is a run of double-byte codes of 94x94 sets (both bytes 0x21..0x7E, the first
+ * at most last_row), as between the shifts of ISO-2022-KR and HZ; at least one code. */
+static int is_code_run(const unsigned char *p, size_t n, unsigned last_row)
 {
-    for (size_t i = 0; i + 2 < n; i++)
-        if (p[i] == 0x1B && ((p[i + 1] == '$' && (p[i + 2] == 'B' || p[i + 2] == '@' || p[i + 2] == '(')) ||
-                             (p[i + 1] == '(' && (p[i + 2] == 'J' || p[i + 2] == 'I'))))
-            return 1;
-    return 0;
+    if (n == 0 || n % 2)
+        return 0;
+    for (size_t i = 0; i < n; i += 2)
+        if (p[i] < 0x21 || p[i] > last_row || p[i + 1] < 0x21 || p[i + 1] > 0x7E)
+            return 0;
+    return 1;
+}
+
+/* Which escape-based encoding a 7-bit line's escapes or shifts name, or -1 (a line with a byte
+ * >= 0x80 is none of them):
+ *   ISO-2022-JP  ESC $ B, ESC $ @, ESC $ (, ESC ( J, ESC ( I                          (RFC 1468)
+ *   ISO-2022-KR  ESC $ ) C; or SO <KS X 1001 codes> SI with no escape: the designation comes
+ *                once at the top of the text, later lines carry only the shifts    (RFC 1557)
+ *   ISO-2022-CN  ESC $ ) A|G|E, ESC $ * H, ESC $ + I..M (repeated on every line)    (RFC 1922)
+ *   HZ           ~{ <GB 2312 codes> ~} (or the end of the line): one code closed by ~}, or two
+ *                                                                                  (RFC 1843)
+ * Ordinary text has no ESC or SO, and "~{" followed by nothing but GB 2312 code pairs is as
+ * unlikely outside HZ. */
+static int iso2022_family(const unsigned char *p, size_t n)
+{
+    int shifted = 0, hz_codes = 0, hz_closed = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = p[i];
+        if (c >= 0x80)
+            return -1;
+        if (c == 0x1B && i + 2 < n) {
+            unsigned a = p[i + 1], b = p[i + 2], d = i + 3 < n ? p[i + 3] : 0;
+            if ((a == '$' && (b == 'B' || b == '@' || b == '(')) || (a == '(' && (b == 'J' || b == 'I')))
+                return FT_ENC_ISO2022JP;
+            if (a == '$' && b == ')' && d == 'C')
+                return FT_ENC_ISO2022KR;
+            if (a == '$' && ((b == ')' && (d == 'A' || d == 'G' || d == 'E')) || (b == '*' && d == 'H') ||
+                             (b == '+' && d >= 'I' && d <= 'M')))
+                return FT_ENC_ISO2022CN;
+        } else if (c == 0x0E) { /* SO: KS X 1001 codes up to SI */
+            const unsigned char *si = memchr(p + i + 1, 0x0F, n - i - 1);
+            size_t end = si ? (size_t)(si - p) : n;
+            if (!is_code_run(p + i + 1, end - i - 1, 0x7D))
+                return -1;
+            shifted = 1;
+            i = end;
+        } else if (c == '~' && i + 1 < n && p[i + 1] == '~') { /* HZ's escaped tilde */
+            i++;
+        } else if (c == '~' && i + 1 < n && p[i + 1] == '{') { /* HZ: GB 2312 codes up to ~} */
+            size_t j = i + 2;
+            while (j + 1 < n && !(p[j] == '~' && p[j + 1] == '}')) { /* ('~' never leads a code) */
+                if (!is_code_run(p + j, 2, 0x77))
+                    return -1;
+                hz_codes++;
+                j += 2;
+            }
+            if (j + 1 == n)
+                return -1; /* half a code at the end of the line */
+            hz_closed |= j + 1 < n;
+            i = j + 1;     /* past "~}", or the end of the line (the codes ran to it) */
+        }
+    }
+    if (shifted)
+        return hz_codes ? -1 : FT_ENC_ISO2022KR;
+    return hz_codes >= 2 || (hz_codes && hz_closed) ? FT_ENC_HZ : -1;
+}
+
+/* Whether a line of ASCII bytes may be one of the escape-based encodings: a quick look for the
+ * bytes they all need before the full test. */
+static int iso2022_line(const unsigned char *p, size_t n, int esc)
+{
+    if (!esc && !memchr(p, 0x0E, n) && !memchr(p, '~', n))
+        return -1;
+    return iso2022_family(p, n);
 }
 
 /* What one pass over a line finds, a word at a time. */
 typedef struct line_facts {
     int ascii;       /* no byte >= 0x80 */
     int binary;      /* a NUL byte or a run of 4+ control bytes other than tab, CR, FF, VT, ESC */
-    int esc;         /* an ESC byte (ISO-2022-JP designations) */
+    int esc;         /* an ESC byte (ISO-2022 designations) */
     unsigned leads;  /* bytes >= 0xC0: the starts of multi-byte UTF-8 sequences, if valid */
     unsigned longs;  /* bytes >= 0xE0: starts of 3- and 4-byte sequences */
 } line_facts;
@@ -525,8 +590,8 @@ static unsigned long score_cand(ft_detector *d, int k, const unsigned char *p, s
     int id = d->cand[k];
     const ft_encoding_info *e = ft_encoding_info_get(id);
     if (e->kind == FT_KIND_ISO2022)
-        return iso ? 0 : limit;
-    if (iso)
+        return iso == id ? 0 : limit;
+    if (iso >= 0)
         return limit;
     if (id == FT_ENC_UTF8)
         return score_utf8(p, n, limit, t, max_hi);
@@ -545,7 +610,7 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
     unsigned long raw[MAX_CAND];
     int16_t *bad = d->bad + line * MAX_CAND;
     float *plaus = d->plaus + line * MAX_CAND;
-    int iso = esc && has_iso2022jp_escape(p, n);
+    int iso = esc ? iso2022_family(p, n) : -1;
     tally t = {0};
     /* A first look at the current encoding: a natural reading of the line's first characters
      * keeps it without a look at the others (wrong readings of several characters almost never
@@ -731,10 +796,11 @@ static void sort_lines(ft_detector *d, const ft_slice *lines, size_t n, int dete
         choices[i] = (ft_choice){enc, 1.0, -1, 0.0, warn, FT_RULE_NONE, {{0}}};
         d->kind[i] = LINE_NEUTRAL;
         d->rule[i] = FT_RULE_NONE;
-        if (detecting && !f.binary && (!f.ascii || (f.esc && has_iso2022jp_escape(p, len))))
+        int iso = detecting && !f.binary && f.ascii ? iso2022_line(p, len, f.esc) : -1;
+        if (detecting && !f.binary && (!f.ascii || iso >= 0))
             d->kind[i] = LINE_EVIDENCE | (f.longs >= 1 ? LINE_UTF8_LIKELY : 0) |
                          (f.leads >= 2 ? LINE_UTF8_PAIRS : 0) |
-                         (f.leads >= UTF8_SURE_PAIRS ? LINE_UTF8_MANY : 0) | (f.esc ? LINE_ESC : 0);
+                         (f.leads >= UTF8_SURE_PAIRS ? LINE_UTF8_MANY : 0) | (iso >= 0 ? LINE_ESC : 0);
     }
 }
 
