@@ -9,8 +9,10 @@
 #include "internal.h"
 
 /* Cache lines are this long on the machines fixtext runs on. State that one thread writes while
- * another reads nearby state starts a line of its own: two cores writing one line take turns
- * owning it, which cost -j 2 a tenth of its time before the fields were set apart. */
+ * another reads nearby state starts a line of its own: a core writing a line takes it from every
+ * other core that holds it, so a field written per line (the framing's counters, a buffer's
+ * length) next to fields every worker reads per line (the array pointers) costs each of those
+ * reads a transfer between cores. */
 #define FT_CACHE_LINE 64
 
 /* One run parity's output of a worker. The calling thread reads one parity's while the worker
