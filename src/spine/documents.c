@@ -165,7 +165,7 @@ static int pass_through(fixtext *ft, worker *w, size_t index, unsigned warnings)
         report.info->encoding = NULL; /* not decoded: no encoding to name */
     report.info->warnings |= warnings;
     return ft_keep_result(ft, w, index, ft->slices[index].data, ref->len) ||
-           ft_end_result(&report);
+           ft_end_result(ft, w, index, &report);
 }
 
 /* Writes the values that changed into the line: the bytes around them as they were. */
@@ -237,5 +237,5 @@ int ft_process_document(fixtext *ft, worker *w, size_t index)
         report.info->script = ft_script_name(ft_script_classify(w->doc_script.data, w->doc_script.len));
     if (ft_keep_result(ft, w, index, text, len))
         return -1;
-    return ft_end_result(&report);
+    return ft_end_result(ft, w, index, &report);
 }

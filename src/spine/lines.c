@@ -6,8 +6,8 @@
  * bytes of the block and its context, never on which worker ran it or where a run began.
  * Writing then goes through the lines in input order on the calling thread.
  *
- * Buffer ownership: each worker owns the output text and explanations of the lines it did in the
- * current run (worker.out / worker.explain); results point into them by offset. */
+ * Buffer ownership: each worker owns the output text, explanations and packed counters of the
+ * lines it did in the current run (worker.written[parity]); results point into them by offset. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +47,7 @@ void ft_worker_free(worker *w)
     for (int k = 0; k < 2; k++) {
         ft_buf_free(&w->written[k].out);
         ft_buf_free(&w->written[k].explain);
+        ft_buf_free(&w->written[k].extra);
     }
     ft_worker_free_documents(w);
     memset(w, 0, sizeof *w);
@@ -131,7 +132,7 @@ int ft_keep_result(const fixtext *ft, worker *w, size_t index, const char *text,
     const ft_line_ref *ref = &ft->lines[index];
     line_result *res = ft_run_result(ft, index);
     const char *raw = ft->slices[index].data;
-    fixtext_line_info *info = &res->info;
+    fixtext_line_info *info = &w->info;
     info->changed = text != raw && (len != ref->len || memcmp(text, raw, len) != 0);
     int valid = ft->utf8_valid[index];
     if (info->changed) {
@@ -179,22 +180,68 @@ void ft_begin_result(fixtext *ft, worker *w, size_t index, const ft_choice *choi
                      ft_report *report)
 {
     line_result *res = ft_run_result(ft, index);
-    *res = (line_result){0}; /* (an assignment, not memset: rep stos is slow for small structs) */
-    res->worker = (unsigned)(w - ft->workers);
+    res->worker = (uint8_t)(w - ft->workers);
     res->parity = ft->run_parity & 1;
-    res->info.partial = ft->lines[index].partial;
-    describe_choice(ft, choice, &res->info);
+    res->use_raw = 0;
+    res->out_off = res->out_len = 0;
+    /* (the worker's own copy, hot in its cache: zeroing it costs nothing like a fresh result) */
+    memset(&w->info, 0, sizeof w->info);
+    w->info.partial = ft->lines[index].partial;
+    describe_choice(ft, choice, &w->info);
     ft_buf *explain = &w->written[res->parity].explain;
     res->explain_off = explain->len;
-    *report = (ft_report){.info = &res->info,
+    *report = (ft_report){.info = &w->info,
                           .explain = (ft->opts.flags & FIXTEXT_EXPLAIN) ? explain : NULL,
                           .explain_start = explain->len,
                           .document = &w->document};
 }
 
-int ft_end_result(const ft_report *report)
+/* The evidence fields of fixtext_line_info, as they are packed into a worker's extra buffer. */
+typedef struct packed_evidence {
+    const char *decided_by;
+    fixtext_candidate candidates[FIXTEXT_TOP_CANDIDATES];
+} packed_evidence;
+
+/* Packs the worker's line info into the line's result. */
+static int pack_result(const fixtext *ft, worker *w, line_result *res)
 {
-    return report->explain ? ft_buf_putc(report->explain, '\0') : 0;
+    const fixtext_line_info *info = &w->info;
+    ft_buf *extra = &w->written[res->parity].extra;
+    res->encoding = info->encoding;
+    res->runner_up = info->runner_up;
+    res->script = info->script;
+    res->score = info->score;
+    res->runner_up_score = info->runner_up_score;
+    res->invalid_sequences = info->invalid_sequences;
+    res->replacement_chars = info->replacement_chars;
+    res->warnings = info->warnings;
+    res->changed = (uint8_t)(info->changed != 0);
+    res->partial = (uint8_t)(info->partial != 0);
+    res->extra_off = extra->len;
+    res->counted = 0;
+    for (unsigned k = 0; k < ft_stage_total; k++) {
+        if (!info->fixed[k] && !info->reported[k])
+            continue;
+        res->counted |= (uint16_t)(1u << k);
+        unsigned pair[2] = {info->fixed[k], info->reported[k]};
+        if (ft_buf_append(extra, pair, sizeof pair))
+            return -1;
+    }
+    res->evidence = (ft->opts.flags & FIXTEXT_DETECT_EVIDENCE) != 0;
+    if (res->evidence) {
+        packed_evidence e = {info->decided_by, {{0}}};
+        memcpy(e.candidates, info->candidates, sizeof e.candidates);
+        if (ft_buf_append(extra, &e, sizeof e))
+            return -1;
+    }
+    return 0;
+}
+
+int ft_end_result(const fixtext *ft, worker *w, size_t index, const ft_report *report)
+{
+    if (report->explain && ft_buf_putc(report->explain, '\0'))
+        return -1;
+    return pack_result(ft, w, ft_run_result(ft, index));
 }
 
 static int process_line(fixtext *ft, worker *w, size_t index)
@@ -210,7 +257,7 @@ static int process_line(fixtext *ft, worker *w, size_t index)
         report.info->script = ft_script_name(ft_script_classify(text, len));
     if (ft_keep_result(ft, w, index, text, len))
         return -1;
-    return ft_end_result(&report);
+    return ft_end_result(ft, w, index, &report);
 }
 
 /* ---- one block ---- */
@@ -291,6 +338,7 @@ void ft_run_blocks_start(fixtext *ft)
         worker *w = &ft->workers[k];
         ft_buf_clear(&w->written[ft->run_parity & 1].out);
         ft_buf_clear(&w->written[ft->run_parity & 1].explain);
+        ft_buf_clear(&w->written[ft->run_parity & 1].extra);
         w->failed = 0;
     }
     ft->run_nlines = ft->nlines; /* framing goes on meanwhile: the workers look no further */
@@ -370,24 +418,63 @@ static int emit(fixtext *ft, const char *p, size_t n)
     return 0;
 }
 
-/* Numbers the line and carries "changed" across the windows of a long line. */
-static void settle_line_info(fixtext *ft, const ft_line_ref *ref, line_result *res)
+/* The line's info, unpacked from its result into ft->written (whose counters and evidence from
+ * the line before are cleared first, so that only the fields a result sets are touched). */
+static fixtext_line_info *unpack_result(fixtext *ft, const line_result *res)
 {
-    res->info.number = ft->line_number + 1;
+    fixtext_line_info *info = &ft->written;
+    for (unsigned k = 0; ft->written_counted >> k; k++)
+        if (ft->written_counted >> k & 1)
+            info->fixed[k] = info->reported[k] = 0;
+    const run_output *buffers = &ft->workers[res->worker].written[res->parity];
+    const char *extra = buffers->extra.data ? buffers->extra.data + res->extra_off : NULL;
+    for (unsigned k = 0; res->counted >> k; k++) {
+        if (!(res->counted >> k & 1))
+            continue;
+        unsigned pair[2];
+        memcpy(pair, extra, sizeof pair);
+        extra += sizeof pair;
+        info->fixed[k] = pair[0], info->reported[k] = pair[1];
+    }
+    ft->written_counted = res->counted;
+    if (res->evidence || ft->written_evidence) {
+        packed_evidence e = {0};
+        if (res->evidence)
+            memcpy(&e, extra, sizeof e);
+        info->decided_by = e.decided_by;
+        memcpy(info->candidates, e.candidates, sizeof e.candidates);
+        ft->written_evidence = res->evidence;
+    }
+    info->partial = res->partial;
+    info->changed = res->changed;
+    info->encoding = res->encoding;
+    info->score = res->score;
+    info->runner_up = res->runner_up;
+    info->runner_up_score = res->runner_up_score;
+    info->script = res->script;
+    info->invalid_sequences = res->invalid_sequences;
+    info->replacement_chars = res->replacement_chars;
+    info->warnings = res->warnings;
+    info->explain = (ft->opts.flags & FIXTEXT_EXPLAIN)
+                        ? (buffers->explain.data ? buffers->explain.data + res->explain_off : "")
+                        : NULL;
+    return info;
+}
+
+/* Numbers the line and carries "changed" across the windows of a long line. */
+static void settle_line_info(fixtext *ft, fixtext_line_info *info)
+{
+    info->number = ft->line_number + 1;
     if (ft->bom_removed) {
-        res->info.changed = 1;
+        info->changed = 1;
         ft->bom_removed = 0;
     }
-    if (ref->partial) {
-        ft->line_in_progress_changed |= res->info.changed;
+    if (info->partial) {
+        ft->line_in_progress_changed |= info->changed;
     } else {
-        res->info.changed |= ft->line_in_progress_changed; /* an earlier window changed */
+        info->changed |= ft->line_in_progress_changed; /* an earlier window changed */
         ft->line_in_progress_changed = 0;
         ft->line_number++;
-    }
-    if (ft->opts.flags & FIXTEXT_EXPLAIN) {
-        const ft_buf *explain = &ft->workers[res->worker].written[res->parity].explain;
-        res->info.explain = explain->data ? explain->data + res->explain_off : "";
     }
 }
 
@@ -395,9 +482,10 @@ int ft_write_lines(fixtext *ft, size_t first, size_t last, unsigned parity)
 {
     for (size_t i = first; i < last; i++) {
         const ft_line_ref *ref = &ft->lines[i];
-        line_result *res = &ft->results[parity & 1][i - first];
+        const line_result *res = &ft->results[parity & 1][i - first];
         const char *raw = ft->input.data + ref->start;
-        settle_line_info(ft, ref, res);
+        fixtext_line_info *info = unpack_result(ft, res);
+        settle_line_info(ft, info);
         int failed;
         if (res->use_raw) { /* the text and its terminator, in one piece */
             failed = emit(ft, raw, ref->len + ref->term_len);
@@ -409,8 +497,8 @@ int ft_write_lines(fixtext *ft, size_t first, size_t last, unsigned parity)
         }
         if (failed)
             return ft->failed;
-        count_line(ft, &res->info, (res->use_raw ? ref->len : res->out_len) + ref->term_len);
-        if (ft->on_line && ft->on_line(ft->opaque, &res->info) != 0) {
+        count_line(ft, info, (res->use_raw ? ref->len : res->out_len) + ref->term_len);
+        if (ft->on_line && ft->on_line(ft->opaque, info) != 0) {
             ft_set_error(ft, FIXTEXT_ERR_WRITE, "write failed%s", NULL);
             return ft->failed;
         }

@@ -20,6 +20,7 @@
 typedef struct run_output {
     _Alignas(FT_CACHE_LINE) ft_buf out;
     ft_buf explain;
+    ft_buf extra; /* the lines' stage counters and detection evidence (see line_result) */
 } run_output;
 
 /* Per worker (one per thread): its own state of every stage, so any worker can take any block.
@@ -44,18 +45,31 @@ typedef struct worker {
     ft_buf doc_value;
     ft_buf doc_line;
     ft_buf doc_script; /* the repaired values, for FIXTEXT_CLASSIFY_SCRIPT */
+    fixtext_line_info info; /* the line being worked on, as the stages report into it */
     int failed;
 } worker;
 
-/* What happened to one line of the current run. */
+/* What happened to one line of the current run: its fixtext_line_info, packed. The public struct
+ * is 400 bytes, mostly per-stage counters that are zero; a run keeps one result per line, and
+ * zeroing and paging in 400 bytes a line cost more than a short line's whole detection. The
+ * counters of the stages that counted something (and, with FIXTEXT_DETECT_EVIDENCE, the
+ * detector's evidence) go to the worker's extra buffer; the calling thread unpacks them. */
 typedef struct line_result {
-    fixtext_line_info info;
-    unsigned worker;  /* whose out/explain buffers hold it */
-    unsigned parity;  /* which pair of them (the run's parity) */
-    int use_raw;      /* output equals input: write the input bytes */
-    size_t out_off, out_len;
-    size_t explain_off;
+    size_t out_off, out_len; /* the output text in the worker's out buffer (unless use_raw) */
+    size_t explain_off;      /* the explanation in its explain buffer */
+    size_t extra_off;        /* the counters (fixed, reported of each stage in `counted`, in
+                                stage order), then the evidence, in its extra buffer */
+    const char *encoding, *runner_up, *script;
+    double score, runner_up_score;
+    unsigned invalid_sequences, replacement_chars, warnings;
+    uint16_t counted;        /* bit k: stage k fixed or reported something */
+    uint8_t worker;          /* whose buffers hold the rest */
+    uint8_t parity;          /* which run parity's buffers */
+    uint8_t use_raw;         /* output equals input: write the input bytes */
+    uint8_t changed, partial;
+    uint8_t evidence;        /* decided_by and candidates follow the counters */
 } line_result;
+_Static_assert(FIXTEXT_MAX_STAGES <= 16 && FIXTEXT_MAX_JOBS <= 256, "line_result's fields hold them");
 
 /* A block of lines, the unit of work: lines [first, last) of ft->lines. */
 typedef struct block {
@@ -108,6 +122,12 @@ struct fixtext {
     fixtext_line_fn on_line;
     void *opaque;
 
+    /* the line being written, unpacked from its line_result: counters of stages not in
+       written_counted, and the evidence unless written_evidence, are zero */
+    fixtext_line_info written;
+    unsigned written_counted;
+    int written_evidence;
+
     /* Per input. */
     int input_started;  /* the whole-input decision (UTF-16/32, BOM) is made */
     int bom_removed;    /* line 1 changed by losing its BOM */
@@ -147,7 +167,7 @@ void ft_begin_result(fixtext *ft, worker *w, size_t index, const ft_choice *choi
 int ft_fix_text(const fixtext *ft, worker *w, const ft_choice *choice, int utf8_valid,
                 const char **text, size_t *len, ft_report *report);
 int ft_keep_result(const fixtext *ft, worker *w, size_t index, const char *text, size_t len);
-int ft_end_result(const ft_report *report);
+int ft_end_result(const fixtext *ft, worker *w, size_t index, const ft_report *report);
 /* Makes n lines (with their choices and validity) the document the stages' surveys read. */
 void ft_set_document(const fixtext *ft, worker *w, const ft_slice *lines, size_t n,
                      const ft_choice *choices, const uint8_t *valid);
