@@ -45,8 +45,7 @@ uint16_t *mb_db_enc[N_DB];
 #define db_enc mb_db_enc
 static uint8_t db_lead[N_DB][256]; /* 2 when the byte can lead a pair, 1 single, 0 never */
 
-uint16_t mb_mask_lead[0x10000], mb_mask_cont[0x10000], mb_mask_inner[0x10000],
-    mb_mask_high[0x10000];
+uint16_t *mb_mask_lead, *mb_mask_cont, *mb_mask_inner, *mb_mask_high;
 
 /* The masks' bits for cp in codec c, whose code is b[0..n). */
 static void add_masks(int c, uint32_t cp, const uint8_t *b, int n)
@@ -157,8 +156,31 @@ static void decode_row(iconv_t cd, int lead, uint32_t cps[TRAILS])
     }
 }
 
+/* The tables build() fills, carved from one populated block. */
+static int allocate_tables(void)
+{
+    const size_t sb = 0x10000, db = 0x10000 * sizeof(uint16_t);
+    unsigned char *block = ft_table_alloc(N_SB * sb + 2 * N_DB * db + 4 * db);
+    if (!block)
+        return -1;
+    uint16_t **masks[] = {&mb_mask_lead, &mb_mask_cont, &mb_mask_inner, &mb_mask_high};
+    for (size_t k = 0; k < sizeof masks / sizeof masks[0]; k++, block += db)
+        *masks[k] = (uint16_t *)block;
+    for (int c = 0; c < N_SB; c++, block += sb)
+        sb_enc[c] = block;
+    for (int d = 0; d < N_DB; d++, block += 2 * db) {
+        db_dec[d] = (uint16_t *)block;
+        db_enc[d] = (uint16_t *)(block + db);
+    }
+    return 0;
+}
+
 static void build(void)
 {
+    if (allocate_tables()) {
+        atomic_store(&state, -1);
+        return;
+    }
     for (int c = 0; c < MB_UTF8; c++) {
         iconv_t cd = iconv_open("UTF-32LE", ft_encoding_info_get(encoding_ids[c])->iconv_name);
         if (cd == (iconv_t)-1) {
@@ -166,9 +188,6 @@ static void build(void)
             return;
         }
         if (c < N_SB) {
-            sb_enc[c] = calloc(0x10000, 1);
-            if (!sb_enc[c])
-                goto fail;
             for (int b = 0x80; b < 0x100; b++) {
                 uint8_t byte = (uint8_t)b;
                 uint32_t cp = one_char(cd, &byte, 1);
@@ -186,10 +205,6 @@ static void build(void)
                         sb_enc[c][cp] = (uint8_t)cp;
         } else {
             int d = c - MB_FIRST_DBCS;
-            db_dec[d] = calloc(0x10000, sizeof(uint16_t));
-            db_enc[d] = calloc(0x10000, sizeof(uint16_t));
-            if (!db_dec[d] || !db_enc[d])
-                goto fail;
             for (int b = 0x80; b < 0x100; b++) {
                 uint8_t byte = (uint8_t)b;
                 uint32_t cp = one_char(cd, &byte, 1);
@@ -229,11 +244,6 @@ static void build(void)
             }
         }
         iconv_close(cd);
-        continue;
-    fail:
-        iconv_close(cd);
-        atomic_store(&state, -1);
-        return;
     }
     build_masks();
     atomic_store(&state, 1);

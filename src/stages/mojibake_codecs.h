@@ -69,7 +69,6 @@ int mb_lead_length(int codec, uint8_t b);
  * inner: its X encoding is by itself a whole 2-byte UTF-8 sequence (a double-byte code C2..DF
  *        80..BF);
  * high:  it has an X encoding that is not ASCII. */
-extern uint16_t mb_mask_lead[0x10000], mb_mask_cont[0x10000], mb_mask_inner[0x10000],
-    mb_mask_high[0x10000];
+extern uint16_t *mb_mask_lead, *mb_mask_cont, *mb_mask_inner, *mb_mask_high; /* 0x10000 each */
 
 #endif
