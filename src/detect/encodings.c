@@ -202,6 +202,42 @@ static uint32_t probe(iconv_t cd, const unsigned char *in, size_t n, int *count)
     return *count ? first : 0;
 }
 
+/* The pairs lead+0x21 .. lead+0xFF of a double-byte codec, as map entries (0: not one pair's
+ * character; FT_MAP_FALLBACK: more than one character, or one beyond the BMP), through cd32
+ * (to UTF-32LE). One iconv call for the whole row instead of three per pair, which cost ten
+ * milliseconds at the first line of CJK text: every pair is followed by a line feed, which no
+ * pair absorbs, ends any three- or four-byte form it starts (those are not pairs: 0, as a probe
+ * of the pair alone gives) and flushes a character held back for a combining one. A pair the
+ * codec rejects stops the call; the row goes on after it. */
+enum { ROW_FIRST = 0x21, ROW_TRAILS = 0x100 - ROW_FIRST };
+static void probe_row(iconv_t cd32, int lead, uint16_t entries[ROW_TRAILS])
+{
+    unsigned char in[3 * ROW_TRAILS];
+    uint32_t out[4 * ROW_TRAILS];
+    for (int t = 0; t < ROW_TRAILS; t++)
+        in[3 * t] = (unsigned char)lead, in[3 * t + 1] = (unsigned char)(ROW_FIRST + t), in[3 * t + 2] = '\n';
+    int t = 0;
+    while (t < ROW_TRAILS) {
+        char *ip = (char *)in + 3 * t, *op = (char *)out;
+        size_t il = 3 * (size_t)(ROW_TRAILS - t), ol = sizeof out;
+        iconv(cd32, NULL, NULL, NULL, NULL);
+        size_t rc = iconv(cd32, &ip, &il, &op, &ol);
+        iconv(cd32, NULL, NULL, &op, &ol);
+        size_t done = (size_t)(ip - ((char *)in + 3 * t)) / 3; /* pairs read with their line feed */
+        const uint32_t *c = out, *end = (const uint32_t *)op;
+        for (size_t k = 0; k < done; k++, t++) {
+            const uint32_t *nl = c;
+            while (nl < end && *nl != '\n')
+                nl++;
+            size_t n = (size_t)(nl - c);
+            entries[t] = n == 0 ? 0 : (n > 1 || c[0] > 0xFFFF) ? FT_MAP_FALLBACK : (uint16_t)c[0];
+            c = nl + 1;
+        }
+        if (rc == (size_t)-1 && t < ROW_TRAILS)
+            entries[t++] = 0; /* the pair it stopped at: rejected, or the start of a longer form */
+    }
+}
+
 static uint8_t cost_of(uint16_t cp)
 {
     if (!cp)
@@ -217,12 +253,19 @@ static void build_map(int id)
     if (cd == (iconv_t)-1)
         return;
     ft_codec_map *m = &maps[id];
+    iconv_t cd32 = (iconv_t)-1;
     if (e->kind == FT_KIND_MBCS) {
-        m->dbl = calloc(128 * 256, sizeof(uint16_t));
-        if (!m->dbl) {
+        cd32 = iconv_open("UTF-32LE", e->iconv_name);
+        /* the pairs' characters and their costs, in one block (tables live as long as the process) */
+        unsigned char *tables = cd32 == (iconv_t)-1 ? NULL : ft_table_alloc(128 * 256 * 3);
+        if (!tables) {
+            if (cd32 != (iconv_t)-1)
+                iconv_close(cd32);
             iconv_close(cd);
             return;
         }
+        m->dbl = (uint16_t *)tables;
+        m->dbl_cost = tables + 128 * 256 * 2;
     }
     for (int b = 0; b < 256; b++) {
         unsigned char in[2] = {(unsigned char)b, 0};
@@ -231,27 +274,16 @@ static void build_map(int id)
         if (b < 0x80) {
             m->type[b] = MAP_SINGLE, m->single[b] = (uint16_t)b;
         } else if (cp == 1u << 31 && m->dbl) {
-            m->type[b] = MAP_LEAD;
-            for (int t = 0x21; t < 256; t++) {
-                in[1] = (unsigned char)t;
-                uint32_t c2 = probe(cd, in, 2, &count);
-                if (c2 == 1u << 31)
-                    continue; /* GB18030 four-byte / EUC-JP three-byte forms: scored apart */
-                if (c2)
-                    m->dbl[(b - 0x80) * 256 + t] = (uint16_t)(c2 > 0xFFFF || count > 1 ? FT_MAP_FALLBACK : c2);
-            }
+            m->type[b] = MAP_LEAD; /* (GB18030 four-byte / EUC-JP three-byte forms: scored apart) */
+            probe_row(cd32, b, m->dbl + (b - 0x80) * 256 + ROW_FIRST);
         } else if (cp && cp != 1u << 31) {
             m->type[b] = MAP_SINGLE, m->single[b] = (uint16_t)(cp > 0xFFFF || count > 1 ? FT_MAP_FALLBACK : cp);
         }
     }
     iconv_close(cd);
+    if (cd32 != (iconv_t)-1)
+        iconv_close(cd32);
     if (m->dbl) {
-        m->dbl_cost = malloc(128 * 256);
-        if (!m->dbl_cost) {
-            free(m->dbl);
-            m->dbl = NULL;
-            return;
-        }
         for (int i = 0; i < 128 * 256; i++)
             m->dbl_cost[i] = cost_of(m->dbl[i]);
     }
