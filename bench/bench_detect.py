@@ -4,6 +4,10 @@ beside uchardet (one answer per file, and one answer per line), per-file detecti
 single-encoding files, and throughput / peak memory on two 50 MB GB18030 files (prose, man pages)
 and on clean UTF-8 Chinese beside iconv.
 
+A line or file counts as right when its decoded text is, whatever name its encoding was given:
+encodings that decode it identically (windows-1252 and ISO-8859-1 on text without 0x80-0x9F,
+GB18030 and GBK, CP949 and EUC-KR, BIG5-HKSCS and BIG5 on their common codes) are one answer.
+
 Usage: bench_detect.py [path/to/fixtext]     (default: build/fixtext)
 Prints figures only; exits 0.
 """
