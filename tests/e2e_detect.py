@@ -243,6 +243,25 @@ for name, codec, lang in NAMED:
     check(f"--candidates {name},UTF-8: at least 97% of the lines", right >= 0.97 * len(lines),
           f"{right} of {len(lines)}")
 
+# VISCII and TCVN5712-1 put capital letters on C0 bytes (TCVN: Ú Ụ Ừ Ử Ữ Ứ Ự Ỳ Ỷ Ỹ Ý Ỵ); --from
+# decodes such an input whole through iconv. Real Vietnamese lines in capitals, as headings are.
+vi_caps = [l.upper() for l in real_text.man_text_lines("vi", max_files=40)
+           if any(ord(c) > 127 for c in l)][:200]
+if len(vi_caps) < 20:
+    print("skipped VISCII/TCVN capitals: no vi man pages installed")
+for name in ("VISCII", "TCVN5712-1") if len(vi_caps) >= 20 else ():
+    enc = []
+    for line in vi_caps:
+        try:
+            enc.append((line, encode(line, "iconv:" + name)))
+        except UnicodeEncodeError:
+            pass
+    c0 = sum(any(b < 0x20 and b not in (9, 10, 13) for b in raw) for _, raw in enc)
+    data = b"\n".join(raw for _, raw in enc) + b"\n"
+    got = run(PLAIN + ["--from", name], data).stdout.decode("utf-8", "replace")
+    check(f"--from {name}: {len(enc)} real lines in capitals ({c0} with C0 letters) exactly",
+          c0 > 0 and got == "\n".join(t for t, _ in enc) + "\n")
+
 # The escape-based encodings are default candidates, named by their escapes and shifts: blocks of
 # real Chinese and Korean text (translated man pages) in HZ (Python's codec), ISO-2022-KR (Python's:
 # the designation once at the top, later lines carry only SO/SI) and ISO-2022-CN (glibc's: the
