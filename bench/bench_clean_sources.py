@@ -15,7 +15,8 @@ sys.path.insert(0, HERE)
 import real_corpus  # noqa: E402
 
 SOURCES = ["poetry-zh", "reference-zh-cn", "reference-zh-tw", "reference-ja", "man-zh_CN",
-           "man-zh_TW", "man-ja", "man-ko", "man-ru", "man-de", "man-fr", "man-vi", "catalogues"]
+           "man-zh_TW", "man-ja", "man-ko", "man-ru", "man-de", "man-fr", "man-vi", "catalogues",
+           "reference-eu", "fortunes-eu"]
 
 
 def main():

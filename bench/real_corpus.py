@@ -8,6 +8,9 @@ Sources (Debian packages; .ci/packages installs them):
   reference-*    debian-reference-zh-cn / -zh-tw / -ja: technical prose (long lines)
   man-*          the translated man pages of manpages-zh, manpages-ja and man-db's languages
   catalogues     every translated message catalogue installed (msgunfmt), all languages
+  reference-eu   debian-reference-de / -fr / -it / -es / -pt: technical prose
+  fortunes-eu    fortunes-de / -es / -it: epigrams, anecdotes, verse (short lines)
+                 (these two are held out: no table and no threshold was made from them)
 
 Usage: real_corpus.py OUT [SOURCE...]   (default: all sources). Prints the line and byte counts.
 Importable: lines(sources) yields the corpus lines."""
@@ -35,6 +38,10 @@ SOURCES = {
     "reference-zh-tw": lambda: real_text.debian_reference_lines("zh-tw"),
     "reference-ja": lambda: real_text.debian_reference_lines("ja"),
     "catalogues": catalogue_lines,
+    # European text that no table and no threshold was made from (held out for Latin mojibake)
+    "reference-eu": lambda: (l for lang in ("de", "fr", "it", "es", "pt")
+                             for l in real_text.debian_reference_lines(lang)),
+    "fortunes-eu": lambda: (l for lang in ("de", "es", "it") for l in real_text.fortune_dir_lines(lang)),
 }
 for _lang in MAN_LANGS:
     SOURCES["man-" + _lang] = (lambda lang: lambda: real_text.man_text_lines(lang))(_lang)

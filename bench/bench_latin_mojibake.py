@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Latin-script mojibake on held-out text: real European lines that no table and no threshold was
+made from (bench/real_corpus.py: reference-eu, the Debian Reference in de/fr/it/es/pt, and
+fortunes-eu, the fortunes-de/-es/-it files), each written as UTF-8 and read back with one of the
+codecs real software misreads it with (Python's codecs). For every family: how many lines fixtext
+restores exactly (only lossless mojibake: a line whose bytes the codec cannot all read is left
+out), and, first, how many of the same lines fixtext changes when they are clean.
+
+Usage: bench_latin_mojibake.py [FIXTEXT] [--show]   (default build/fixtext; --show prints misses)"""
+import os
+import random
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import real_corpus  # noqa: E402
+
+SOURCES = ["reference-eu", "fortunes-eu"]
+PER_FAMILY = 2000
+# UTF-8 read as each of these (ftfy's families of Latin mojibake)
+FAMILIES = ["cp1252", "latin-1", "cp1250", "cp1251", "cp1257", "mac_roman", "cp437", "cp850"]
+
+
+def run(fixtext, lines):
+    data = ("\n".join(lines) + "\n").encode("utf-8", "surrogatepass")
+    out = subprocess.run([fixtext, "-q"], input=data, capture_output=True).stdout
+    return out.decode("utf-8", "replace").split("\n")[:-1]
+
+
+def main():
+    args = [a for a in sys.argv[1:] if a != "--show"]
+    fixtext = args[0] if args else os.path.join(HERE, "..", "build", "fixtext")
+    show = "--show" in sys.argv
+    rng = random.Random(12)
+    clean = [l for l in real_corpus.lines(SOURCES) if any(ord(c) > 127 for c in l)]
+    rng.shuffle(clean)
+    got = run(fixtext, clean)
+    changed = [(a, b) for a, b in zip(clean, got) if a != b]
+    print(f"clean held-out lines with non-ASCII text: {len(clean)}, changed by fixtext: "
+          f"{len(changed)} ({1e6 * len(changed) / max(1, len(clean)):.0f} per million)")
+    if show:
+        for a, b in changed[:20]:
+            print(f"  {a[:70]!r}\n  -> {b[:70]!r}")
+    total_ok = total = 0
+    for family in FAMILIES:
+        cases = []
+        for line in clean:
+            try:
+                bad = line.encode("utf-8").decode(family)
+            except UnicodeDecodeError:
+                continue
+            if bad != line and "\n" not in bad and "\r" not in bad and "\x85" not in bad:
+                cases.append((line, bad))
+            if len(cases) >= PER_FAMILY:
+                break
+        out = run(fixtext, [bad for _, bad in cases])
+        ok = sum(g == want for g, (want, _) in zip(out, cases))
+        total_ok += ok
+        total += len(cases)
+        print(f"UTF-8 read as {family:<10} {ok:5d} / {len(cases):5d} restored ({100.0 * ok / max(1, len(cases)):.2f}%)")
+        if show:
+            for g, (want, bad) in [(g, c) for g, c in zip(out, cases) if g != c[0]][:5]:
+                print(f"  {bad[:60]!r}\n  -> {g[:60]!r}\n  want {want[:60]!r}")
+    print(f"all families: {total_ok} / {total} ({100.0 * total_ok / max(1, total):.2f}%)")
+
+
+if __name__ == "__main__":
+    main()
