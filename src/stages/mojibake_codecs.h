@@ -14,7 +14,7 @@
 #define MOJIBAKE_CODECS(X)                                                                        \
     X(CP1252) /* windows-1252; also encodes U+0080..U+009F as the bytes 0x80..0x9F, which      \
                  covers latin-1 and the five bytes windows-1252 leaves undefined */             \
-    X(CP1250) X(LATIN2) X(CP1251) X(MACROMAN) X(CP437)                                           \
+    X(CP1250) X(LATIN2) X(CP1251) X(MACROMAN) X(CP437) X(CP1257)                                 \
     X(GBK) X(BIG5) X(SHIFTJIS) X(EUCKR_PLAIN)                                                    \
     X(UTF8)
 enum {
