@@ -40,6 +40,7 @@ typedef struct ft_mojibake {
                        ("Das »+芦") */
     int x_single; /* the reading being tried re-encodes with a single-byte codec */
     int x_cp1252; /* … with windows-1252 */
+    int follow_up; /* judging the rest of a line with the reading already applied to it */
     cpvec cur, best, alt, scratch, scratch2, tmp, trial;
     cpvec ocache_v;   /* ocost() values for cur, UINT32_MAX = not yet */
     uint32_t *ocache;
@@ -501,8 +502,10 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                     cn += step(m, a, next);
                 int same = m->tmp.len == j - i && !memcmp(m->tmp.v, c + i, (j - i) * sizeof *c);
                 /* clearly better: a fixed margin plus a share of the span, so a single odd
-                   character in clean text never flips */
-                unsigned long margin = 8 * 8 + (unsigned long)(j - i) * 8 * 2 + prior_q(X, Y);
+                   character in clean text never flips; in a follow-up (the line's other spans
+                   already read this way) better is enough */
+                unsigned long margin =
+                    m->follow_up ? 0 : 8 * 8 + (unsigned long)(j - i) * 8 * 2 + prior_q(X, Y);
                 if (line_mode && !same) {
                     /* double-byte readings are judged on the whole line: a line decoded with the
                        wrong double-byte codec is wrong everywhere, and single characters alone
@@ -948,6 +951,34 @@ static int best_readings(ft_mojibake *m, pass_result *ru, int *ux, int *uy, cpve
     return 0;
 }
 
+/* One mixup is one codec for the whole line: once a single-byte reading X into UTF-8 has been
+ * applied, the line's remaining spans that X reads as UTF-8 need only read better, not clearly
+ * better ("ĀæSabe por quĆ©": windows-1257's "Ć©" was taken and the "Āæ" opening the line, one
+ * character, fell short of the margin). Applies them; returns how many, or -1. */
+static int follow_up(ft_mojibake *m, int X)
+{
+    if (vec_reserve(&m->ocache_v, m->cur.len + 1))
+        return -1;
+    m->ocache = m->ocache_v.v;
+    memset(m->ocache, 0xFF, (m->cur.len + 1) * sizeof *m->ocache);
+    int useful;
+    size_t total = encode_line(m, X, &useful);
+    if (total == (size_t)-1)
+        return -1;
+    if (!useful)
+        return 0;
+    pass_result res;
+    m->follow_up = 1;
+    int rc = run_pass(m, X, MB_UTF8, total, &res);
+    m->follow_up = 0;
+    if (rc)
+        return -1;
+    if (!res.spans)
+        return 0;
+    swap(&m->cur, &m->trial);
+    return (int)res.spans;
+}
+
 /* Gain of the best reading of cur, 0 if none. */
 static int best_gain(ft_mojibake *m, long *gain)
 {
@@ -1131,6 +1162,12 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
         hist_first[rounds] = pick->first, hist_last[rounds] = pick->last;
         spans += pick->spans;
         changed = 1;
+    }
+    if (changed && hist_y[rounds - 1] == MB_UTF8 && hist_x[rounds - 1] < MB_FIRST_DBCS) {
+        int more = follow_up(m, hist_x[rounds - 1]);
+        if (more < 0)
+            return -1;
+        spans += (unsigned)more;
     }
     if (!changed || brings_in_rare(m, in, len))
         return 0;
