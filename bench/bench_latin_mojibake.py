@@ -19,7 +19,7 @@ import real_corpus  # noqa: E402
 SOURCES = ["reference-eu", "fortunes-eu"]
 PER_FAMILY = 2000
 # UTF-8 read as each of these (ftfy's families of Latin mojibake)
-FAMILIES = ["cp1252", "latin-1", "cp1250", "cp1251", "cp1257", "mac_roman", "cp437", "cp850"]
+FAMILIES = ["cp1252", "latin-1", "cp1250", "iso8859_2", "cp1251", "cp1257", "mac_roman", "cp437", "cp850"]
 
 
 def run(fixtext, lines):
