@@ -178,9 +178,14 @@ static inline size_t ft_utf8_decode(const unsigned char *p, uint32_t *cp)
 }
 /* Length of the well-formed sequence at p, or 0 if p does not start one. */
 size_t ft_utf8_sequence_length(const unsigned char *p, size_t n);
-/* Appends p to out with every maximal ill-formed subpart replaced by U+FFFD.
- * Returns the number of replacements, or -1 if out of memory. */
-long ft_utf8_sanitize(const unsigned char *p, size_t n, ft_buf *out);
+/* A CESU-8 surrogate pair at p (ED A0..AF xx ED B0..BF xx: a supplementary character written
+ * as the UTF-8 of its two UTF-16 halves, as Java's modified UTF-8 and utf8mb3 stores do): 6, with
+ * the character in *cp; else 0. Ill-formed UTF-8, but nothing in it is lost. */
+size_t ft_utf8_cesu_pair(const unsigned char *p, size_t n, uint32_t *cp);
+/* Appends p to out with every maximal ill-formed subpart replaced by U+FFFD, as the Unicode
+ * Standard substitutes them; when pairs is not NULL, CESU-8 surrogate pairs are decoded first
+ * (and counted in *pairs). Returns the number of replacements, or -1 if out of memory. */
+long ft_utf8_sanitize(const unsigned char *p, size_t n, ft_buf *out, unsigned *pairs);
 /* 1 if every byte is < 0x80. */
 int ft_is_ascii(const unsigned char *p, size_t n);
 /* Number of U+FFFD characters in valid UTF-8. */

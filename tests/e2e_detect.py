@@ -308,6 +308,45 @@ else:
     r = run(["--detect"], b"if (x) ~{ y; } and ~~{AB~} and ~{}\n")
     check("tildes and braces are not HZ", r.stdout.split(b"\t")[1] == b"ASCII", r.stdout)
 
+# CESU-8 (Java's modified UTF-8, utf8mb3 stores): a supplementary character written as the UTF-8 of
+# its two UTF-16 halves. Real lines holding such characters (Debian's catalogues, poetry, man
+# pages: emoji, CJK Extension B, Shavian, mathematical letters) written that way, between GBK
+# lines, come back exactly: the six bytes say UTF-8, and decoding gives the character back.
+def supplementary_lines():
+    """Real lines with a character beyond the BMP: classical poetry (CJK Extension B) and the
+    catalogues that have most of them (Japanese; English in the Shavian alphabet)."""
+    for name in ("tang300", "song100", "chinese"):
+        yield from real_text.fortune_lines(name)
+    for lang in ("ja", "en@shaw"):
+        for text in real_text.catalogues(lang):
+            for line in text.split("\n"):
+                if line.startswith("msgstr "):
+                    yield line[8:-1].replace("\\n", " ")
+
+
+supplementary = [l for l in supplementary_lines() if any(ord(c) > 0xFFFF for c in l)][:150]
+
+
+def cesu8(text):
+    """Each supplementary character as its two UTF-16 halves, each written as UTF-8 (Python's
+    UTF-8 codec with surrogatepass)."""
+    halves = "".join(c if ord(c) <= 0xFFFF else chr(0xD800 + ((ord(c) - 0x10000) >> 10)) +
+                     chr(0xDC00 + ((ord(c) - 0x10000) & 0x3FF)) for c in text)
+    return halves.encode("utf-8", "surrogatepass")
+
+
+if len(supplementary) < 20:
+    print("skipped CESU-8: fewer than 20 real lines with supplementary characters installed")
+else:
+    gbk = zh_gbk[:20]
+    texts = gbk[:10] + supplementary + gbk[10:]
+    data = b"\n".join([t.encode("gbk") for t in gbk[:10]] + [cesu8(t) for t in supplementary] +
+                      [t.encode("gbk") for t in gbk[10:]]) + b"\n"
+    got = run(PLAIN, data).stdout.decode("utf-8", "replace").split("\n")[:-1]
+    wrong = [i + 1 for i, t in enumerate(texts) if i >= len(got) or got[i] != t]
+    check(f"CESU-8: {len(supplementary)} real lines with supplementary characters among GBK, exactly",
+          not wrong, f"wrong lines {wrong[:10]}: {[got[i - 1][:30] for i in wrong[:3]]}")
+
 # Binary data never stalls or crashes: random bytes with NULs give one line per input line (read as
 # text: by default such a file is skipped).
 blob = bytes((i * 7919 + 13) % 256 for i in range(20000))

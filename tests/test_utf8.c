@@ -14,7 +14,7 @@
 static void expect_sanitized(const char *in, size_t inlen, const char *want, long want_replaced)
 {
     ft_buf out = {0};
-    long replaced = ft_utf8_sanitize((const unsigned char *)in, inlen, &out);
+    long replaced = ft_utf8_sanitize((const unsigned char *)in, inlen, &out, NULL);
     assert_int_equal(replaced, want_replaced);
     assert_int_equal(out.len, strlen(want));
     assert_memory_equal(out.data ? out.data : "", want, strlen(want));
@@ -52,6 +52,31 @@ static void standard_example_table_3_8(void **state)
 }
 
 /* Tables 3-9 to 3-11: non-shortest forms, surrogates, out of range, truncated sequences. */
+/* CESU-8: supplementary characters as the UTF-8 of their UTF-16 halves (Java's modified UTF-8,
+ * utf8mb3 stores). Decoded when asked; a lone or reversed half is still ill-formed. */
+static void cesu8_pairs_decoded_when_asked(void **state)
+{
+    (void)state;
+    const char grin[] = "ok \xED\xA0\xBD\xED\xB8\x80 \xED\xA0\xBD\xED\xB1\x8D!"; /* U+1F600 U+1F44D */
+    ft_buf out = {0};
+    unsigned pairs = 0;
+    assert_int_equal(ft_utf8_sanitize((const unsigned char *)grin, sizeof grin - 1, &out, &pairs), 0);
+    assert_int_equal(pairs, 2);
+    assert_int_equal(out.len, strlen("ok \U0001F600 \U0001F44D!"));
+    assert_memory_equal(out.data, "ok \U0001F600 \U0001F44D!", out.len);
+    ft_buf_free(&out);
+    /* a high half alone, a low half alone, a low half before a high one: U+FFFD per subpart */
+    const char lone[] = "\xED\xA0\xBDx\xED\xB8\x80\xED\xB8\x80\xED\xA0\xBD";
+    pairs = 0;
+    assert_int_equal(ft_utf8_sanitize((const unsigned char *)lone, sizeof lone - 1, &out, &pairs), 12);
+    assert_int_equal(pairs, 0);
+    ft_buf_free(&out);
+    uint32_t cp = 0;
+    assert_int_equal(ft_utf8_cesu_pair((const unsigned char *)"\xED\xAF\xBF\xED\xBF\xBF", 6, &cp), 6);
+    assert_int_equal(cp, 0x10FFFF);
+    assert_int_equal(ft_utf8_cesu_pair((const unsigned char *)"\xED\xA0\xBD\xED\xB8", 5, &cp), 0);
+}
+
 static void standard_examples_3_9_to_3_11(void **state)
 {
     (void)state;
@@ -140,6 +165,7 @@ int main(void)
         cmocka_unit_test(invalid_bytes_stop_the_prefix),
         cmocka_unit_test(standard_example_table_3_8),
         cmocka_unit_test(standard_examples_3_9_to_3_11),
+        cmocka_unit_test(cesu8_pairs_decoded_when_asked),
         cmocka_unit_test(decode_and_encode_round_trip),
         cmocka_unit_test(counts_replacement_characters),
         cmocka_unit_test(whole_buffer_check_agrees_with_scalar),

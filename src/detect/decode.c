@@ -68,14 +68,22 @@ static int decode_utf8(const unsigned char *p, size_t len, ft_buf *out, ft_repor
     size_t valid = ft_utf8_valid_prefix(p, len);
     if (valid == len)
         return 0;
-    long replaced = ft_utf8_sanitize(p, len, out);
+    unsigned pairs = 0;
+    long replaced = ft_utf8_sanitize(p, len, out, &pairs);
     if (replaced < 0)
         return -1;
     r->info->invalid_sequences += (unsigned)replaced;
+    if (pairs)
+        ft_report_note(r, "%u CESU-8 surrogate pair%s -> UTF-8", pairs, pairs == 1 ? "" : "s");
+    if (!replaced)
+        return 1;
     /* the last ill-formed piece: a sequence the end of the line cut short? */
     size_t i = valid, last = valid;
     while (i < len) {
+        uint32_t cp;
         size_t k = ft_utf8_sequence_length(p + i, len - i);
+        if (!k)
+            k = ft_utf8_cesu_pair(p + i, len - i, &cp);
         if (k) {
             i += k;
         } else {

@@ -116,7 +116,18 @@ size_t ft_utf8_scan(const unsigned char *p, size_t n, unsigned *replacements)
     return scan(p, n, replacements);
 }
 
-long ft_utf8_sanitize(const unsigned char *p, size_t n, ft_buf *out)
+size_t ft_utf8_cesu_pair(const unsigned char *p, size_t n, uint32_t *cp)
+{
+    if (n < 6 || p[0] != 0xED || p[1] < 0xA0 || p[1] > 0xAF || !ft_utf8_is_continuation(p[2]) ||
+        p[3] != 0xED || p[4] < 0xB0 || p[4] > 0xBF || !ft_utf8_is_continuation(p[5]))
+        return 0;
+    uint32_t high = 0xD000u | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+    uint32_t low = 0xD000u | (uint32_t)(p[4] & 0x3F) << 6 | (p[5] & 0x3F);
+    *cp = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+    return 6;
+}
+
+long ft_utf8_sanitize(const unsigned char *p, size_t n, ft_buf *out, unsigned *pairs)
 {
     long replaced = 0;
     size_t i = 0;
@@ -127,6 +138,15 @@ long ft_utf8_sanitize(const unsigned char *p, size_t n, ft_buf *out)
         i += ok;
         if (i >= n)
             break;
+        uint32_t cp;
+        size_t pair = pairs ? ft_utf8_cesu_pair(p + i, n - i, &cp) : 0;
+        if (pair) {
+            if (ft_buf_put_cp(out, cp))
+                return -1;
+            ++*pairs;
+            i += pair;
+            continue;
+        }
         i += ft_utf8_invalid_length(p + i, n - i);
         if (ft_buf_put_cp(out, FT_REPLACEMENT))
             return -1;
