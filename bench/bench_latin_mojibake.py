@@ -19,7 +19,17 @@ import real_corpus  # noqa: E402
 SOURCES = ["reference-eu", "fortunes-eu"]
 PER_FAMILY = 2000
 # UTF-8 read as each of these (ftfy's families of Latin mojibake)
-FAMILIES = ["cp1252", "latin-1", "cp1250", "iso8859_2", "cp1251", "cp1257", "mac_roman", "cp437", "cp850"]
+FAMILIES = ["cp1252", "latin-1", "cp1250", "iso8859_2", "cp1251", "cp1257", "mac_roman", "cp437", "cp850",
+            "cp1252+plain"]
+
+
+def misread(line, family):
+    """line's UTF-8 read as family; "cp1252+plain": then every no-break space made a plain space
+    and a no-break space before a space merged into it, as web pages and editors do (measured on
+    lines with an "à", whose second byte A0 is the no-break space: "voilà tout" -> "voilÃ tout")."""
+    if family == "cp1252+plain":
+        return line.encode("utf-8").decode("cp1252").replace("\xa0 ", " ").replace("\xa0", " ")
+    return line.encode("utf-8").decode(family)
 
 
 def run(fixtext, lines):
@@ -47,9 +57,12 @@ def main():
         cases = []
         for line in clean:
             try:
-                bad = line.encode("utf-8").decode(family)
+                bad = misread(line, family)
             except UnicodeDecodeError:
                 continue
+            utf8 = line.encode("utf-8")
+            if family.endswith("+plain") and (b"\xc3\xa0" not in utf8 or b"\xc2\xa0" in utf8):
+                continue  # lines with an "à" (C3 A0) and no no-break space of their own
             if bad != line and "\n" not in bad and "\r" not in bad and "\x85" not in bad:
                 cases.append((line, bad))
             if len(cases) >= PER_FAMILY:

@@ -299,6 +299,8 @@ static void compose_euckr(cpvec *v)
  * intact bytes.
  * (Over 80 lines on purpose: one walk over the encoded bytes whose cases — lost bytes, '?',
  * U+FFFD, resynchronisation — share its cursor and counters; in pieces, each would take them all.) */
+static int is_ascii_alnum(uint32_t c);
+
 static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigned *real)
 {
     const uint8_t *e = m->eb, *f = m->ef;
@@ -390,6 +392,12 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
         if ((cp >= 0x30000 && (cp < 0xE0000 || cp > 0xE01EF)) || ft_is_noncharacter(cp))
             break;
         if (vec_push(&m->tmp, cp))
+            return (size_t)-1;
+        /* "voilÃ tout": the no-break space that was à's second byte and the space after à
+           became one plain space; à ends its word (French à, voilà, déjà; Italian città), so
+           before a letter the space comes back */
+        if (cp == 0xE0 && used == 2 && e[k + 1] == ' ' && k + 2 < total && !(f[k + 2] & 7) &&
+            is_ascii_alnum(e[k + 2]) && vec_push(&m->tmp, ' '))
             return (size_t)-1;
         k += (size_t)used;
         *real += used >= 2; /* a lone half-width katakana byte proves nothing */
