@@ -2,6 +2,7 @@
 """End-to-end tests over the fixtures: every fixture keeps its line count, order of terminators
 and final-newline state; the spine fixtures match their expected outputs; the seeds pass through
 byte for byte when the repairs that would change them are off. Usage: e2e_fixtures.py FIXTEXT"""
+import html
 import os
 import re
 import subprocess
@@ -72,8 +73,29 @@ def test_clean_lines_once_damaged_stay():
         check(f"clean line kept: {line.decode()[:20]}", got == line, got.decode("utf-8", "replace"))
 
 
+def test_reference_tables_stay():
+    """Text about HTML references keeps them: the Debian Reference's table of XML entities
+    (debian-reference-zh-cn, a package .ci/packages installs) holds "&lt;" beside a raw "<" on
+    each row. The same references in a line that holds no raw "<", '"' … are decoded."""
+    sys.path.insert(0, FIXTURES)
+    import real_text
+    rows = [l for l in real_text.debian_reference_lines("zh-cn")
+            if re.search(r"\|&(lt|gt|quot|apos|amp);\s*\|", l)]
+    check("the Debian Reference holds its table of references", len(rows) >= 5, str(len(rows)))
+    data = ("\n".join(rows) + "\n").encode()
+    r = subprocess.run([FIXTEXT, "-q", "--only=entities"], input=data, capture_output=True)
+    check(f"{len(rows)} rows of a table of references kept", r.stdout == data,
+          r.stdout.decode("utf-8", "replace")[:200])
+    refs = " ".join(m for row in rows for m in re.findall(r"&(?:lt|gt|quot|apos|amp);", row))
+    r = subprocess.run([FIXTEXT, "-q", "--only=entities"], input=(refs + "\n").encode(),
+                       capture_output=True)
+    check("the references alone are decoded (as Python's html.unescape)",
+          r.stdout.decode() == html.unescape(refs) + "\n", r.stdout.decode("utf-8", "replace"))
+
+
 def main():
     test_lines_and_terminators_kept()
+    test_reference_tables_stay()
     test_spine_expected_outputs()
     test_seeds_pass_through_without_repairs()
     test_clean_lines_once_damaged_stay()

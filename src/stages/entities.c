@@ -1,5 +1,6 @@
 /* entities.c — decodes HTML character references (&amp;, &eacute;, &#233;, &#x4E2D;) on lines that
- * carry no markup: on a line with tags, "&lt;" may be exactly what the author meant to keep.
+ * carry no markup: on a line with tags, "&lt;" may be exactly what the author meant to keep; nor
+ * on a line that also holds raw one of the characters it escapes (text about references).
  * Only complete references (ending in ';') are decoded, with the HTML5 name list
  * (tables/html_entities.c) and HTML's rule that numeric references to 0x80-0x9F mean the
  * windows-1252 characters. Stateless. */
@@ -106,6 +107,20 @@ static size_t parse(const char *s, size_t n, uint32_t cp[2])
     return i + 1;
 }
 
+/* The characters HTML escapes, as bits: a line that escapes one of them and also holds it raw is
+ * not escaped text but text about references (a table of "&lt;  |<  |less-than"): left alone. */
+static unsigned markup_bit(uint32_t c)
+{
+    switch (c) {
+    case '<': return 1;
+    case '>': return 2;
+    case '"': return 4;
+    case '\'': return 8;
+    case '&': return 16;
+    default: return 0;
+    }
+}
+
 int ft_entities_decode(void *unused, const char *in, size_t len, ft_buf *out, ft_report *r)
 {
     (void)unused;
@@ -113,10 +128,12 @@ int ft_entities_decode(void *unused, const char *in, size_t len, ft_buf *out, ft
     if (!amp || has_markup(in, len))
         return 0;
     size_t done = 0, i = (size_t)(amp - in), col = 1, first = 0, last = 0;
-    unsigned count = 0;
+    unsigned count = 0, escaped = 0, raw = 0;
     /* columns: count characters up to the first '&' */
-    for (size_t k = 0; k < i; k++)
+    for (size_t k = 0; k < i; k++) {
         col += !ft_utf8_is_continuation((unsigned char)in[k]);
+        raw |= markup_bit((unsigned char)in[k]);
+    }
     while (i < len) {
         if (in[i] == '&') {
             uint32_t cp[2];
@@ -129,14 +146,16 @@ int ft_entities_decode(void *unused, const char *in, size_t len, ft_buf *out, ft
                     first = col;
                 last = col + n - 1;
                 count++;
+                escaped |= markup_bit(cp[0]);
                 i += n, col += n, done = i;
                 continue;
             }
         }
         col += !ft_utf8_is_continuation((unsigned char)in[i]);
+        raw |= markup_bit((unsigned char)in[i]);
         i++;
     }
-    if (!count)
+    if (!count || (escaped & raw))
         return 0;
     if (ft_buf_append(out, in + done, len - done))
         return -1;
