@@ -6,6 +6,7 @@ Usage: e2e_detect.py path/to/fixtext
 """
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -346,6 +347,28 @@ else:
     wrong = [i + 1 for i, t in enumerate(texts) if i >= len(got) or got[i] != t]
     check(f"CESU-8: {len(supplementary)} real lines with supplementary characters among GBK, exactly",
           not wrong, f"wrong lines {wrong[:10]}: {[got[i - 1][:30] for i in wrong[:3]]}")
+
+# One Latin-1 character in a line of Latin words is UTF-8, not one CJK character of a double-byte
+# reading ("¿Realmente…" was EUC-JP's "多Realmente…"): Spanish questions from the installed
+# catalogues, each given alone as an editor filter sees it, and the rows of the Japanese charset
+# page that hold one such character, as one file.
+lone = []
+for text in real_text.catalogues("es"):
+    for line in text.split("\n"):
+        value = line[8:-1] if line.startswith('msgstr "') else ""
+        if value.startswith("¿") and sum(ord(c) > 127 for c in value) == 1 and len(value) > 20:
+            lone.append(value)
+rows = [l for l in real_text.man_text_lines("ja")
+        if re.match(r"\d+\t\d+\t[0-9A-F]{2}\t[\u00a1-\u00ff]\t[A-Z ]+$", l)]
+if len(lone) < 20 or len(rows) < 20:
+    print("skipped lone Latin-1 characters: no Spanish catalogues or Japanese charset page")
+else:
+    lone = lone[:40]
+    wrong = [l for l in lone if run(PLAIN, (l + "\n").encode()).stdout.decode("utf-8", "replace") != l + "\n"]
+    check(f"{len(lone)} real Spanish questions, each alone, stay UTF-8", not wrong, str(wrong[:3]))
+    got = run(PLAIN, ("\n".join(rows) + "\n").encode()).stdout.decode("utf-8", "replace")
+    check(f"{len(rows)} charset rows with one Latin-1 character stay UTF-8",
+          got == "\n".join(rows) + "\n", got[:200])
 
 # Binary data never stalls or crashes: random bytes with NULs give one line per input line (read as
 # text: by default such a file is skipped).

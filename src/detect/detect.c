@@ -52,6 +52,9 @@
 #define MAX_CHARS 96        /* a line is judged on its first MAX_CHARS non-ASCII characters */
 #define LANG_BITS 4.0      /* bonus per line for the encodings of the --lang hint */
 #define SANDWICH_BITS 12.0 /* a CJK character alone inside a Latin word (sandwich_cost) */
+#define LONE_BITS 12.0     /* the only non-ASCII character of a line of Latin words, read as one
+                              double-byte CJK character (lone_cjk_cost) */
+#define LONE_LATIN_LETTERS 8 /* ... a line holding at least this many ASCII letters */
 /* Valid UTF-8 is evidence for UTF-8: a GBK or EUC-JP character forms a valid two-byte sequence
  * about one time in seven to ten (lead C2..DF, trail A1..BF), about 3 bits, and UTF-8 is by far
  * the commoner encoding today. So the UTF-8 reading of a valid line gets this many bits per
@@ -281,6 +284,21 @@ static inline unsigned sandwich_cost(const unsigned char *p, size_t n, size_t at
     return wide ? (unsigned)Q8(SANDWICH_BITS) : 0;
 }
 
+/* A line of Latin words whose one non-ASCII character, the UTF-8 of a Latin-1 character (C2 or C3
+ * and a continuation byte), a double-byte reading makes a CJK character:
+ * "¿Realmente cambiar…" as EUC-JP "多Realmente…", "|1ª cifra|" as EUC-KR "|1짧 cifra|", a charset
+ * table's "\tª\tFEMININE ORDINAL INDICATOR" as "\t捉\t…". One Latin-1 character in Latin text
+ * is what such a line is. Only for Latin-1 characters: a Korean line "예: memlimit…" is BF B9,
+ * which UTF-8 cannot read, and GB18030's "同 echoe echoctl" in the stty page is CD AC, a combining
+ * mark in UTF-8. The same weight as SANDWICH_BITS, for the lone character not inside a word. */
+static unsigned lone_cjk_cost(const unsigned char *p, size_t n)
+{
+    unsigned letters = 0;
+    for (size_t i = 0; i < n && letters < LONE_LATIN_LETTERS; i++)
+        letters += ascii_letter(p[i]);
+    return letters >= LONE_LATIN_LETTERS ? (unsigned)Q8(LONE_BITS) : 0;
+}
+
 static unsigned long score_utf8(const unsigned char *p, size_t n, unsigned long limit, tally *t,
                                 unsigned max_hi)
 {
@@ -343,6 +361,8 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
     unsigned long cost = 0;
     uint32_t prev = 0xFFFFFFFFu;
     size_t i = 0;
+    unsigned wide = 0;  /* CJK characters read from double-byte codes */
+    size_t wide_at = 0; /* where the last one starts */
     while (i < n) {
         unsigned b = p[i];
         uint32_t cp = 0;
@@ -387,6 +407,8 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
             unsigned sc = ft_plausibility_step(prev, cp);
             if (cp >= 0x80)
                 sc += sandwich_cost(p, n, at, i, cp);
+            if (i - at >= 2 && ft_is_cjk(cp))
+                wide++, wide_at = at;
             cost += sc;
             prev = cp;
             if (cp >= 0x80) {
@@ -398,6 +420,9 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
         if (cost > limit)
             return limit;
     }
+    if (i >= n && t->hi == 1 && wide == 1 && !t->bad && (p[wide_at] == 0xC2 || p[wide_at] == 0xC3) &&
+        ft_utf8_is_continuation(p[wide_at + 1]))
+        cost += lone_cjk_cost(p, n);
     return cost;
 }
 
