@@ -527,9 +527,9 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                         return 0;
                     }
                     /* a span that starts a word and took an ASCII character as a trail byte:
-                       Spanish "¡Abre" is A1 41 "bre", Big5's "，bre" (the held-out fortunes-es
-                       lost 18 lines of 31,000 so); "readline¡A", Big5 "readline，" read as
-                       windows-1252, follows its word */
+                       Spanish "¡Abre" is A1 41 "bre", Big5's "，bre" (Spanish catalogues and
+                       fortunes lost their "¡" lines so); "readline¡A", Big5 "readline，" read
+                       as windows-1252, follows its word */
                     int ascii_inside = 0;
                     for (size_t t = i; t < j; t++)
                         ascii_inside |= c[t] < 0x80;
@@ -891,16 +891,24 @@ static int utf8_candidate(int X, const uint32_t *c, size_t n)
     return 0;
 }
 
+/* Forgets the cached costs of cur's characters (cur changed); -1 when out of memory. */
+static int reset_ocache(ft_mojibake *m)
+{
+    if (vec_reserve(&m->ocache_v, m->cur.len + 1))
+        return -1;
+    m->ocache = m->ocache_v.v;
+    memset(m->ocache, 0xFF, (m->cur.len + 1) * sizeof *m->ocache);
+    return 0;
+}
+
 /* Tries every reading the gates allow on cur; the best reading into UTF-8 leaves its text in *du
  * (*ux >= 0), the best other one in *dn (*nx >= 0). */
 static int best_readings(ft_mojibake *m, pass_result *ru, int *ux, int *uy, cpvec *du,
                          pass_result *rn, int *nx, int *ny, cpvec *dn)
 {
     *ux = *uy = *nx = *ny = -1;
-    if (vec_reserve(&m->ocache_v, m->cur.len + 1))
+    if (reset_ocache(m))
         return -1;
-    m->ocache = m->ocache_v.v;
-    memset(m->ocache, 0xFF, (m->cur.len + 1) * sizeof *m->ocache);
     memset(ru, 0, sizeof *ru);
     memset(rn, 0, sizeof *rn);
     unsigned utf8_x, pair_x;
@@ -965,10 +973,8 @@ static int best_readings(ft_mojibake *m, pass_result *ru, int *ux, int *uy, cpve
  * character, fell short of the margin). Applies them; returns how many, or -1. */
 static int follow_up(ft_mojibake *m, int X)
 {
-    if (vec_reserve(&m->ocache_v, m->cur.len + 1))
+    if (reset_ocache(m))
         return -1;
-    m->ocache = m->ocache_v.v;
-    memset(m->ocache, 0xFF, (m->cur.len + 1) * sizeof *m->ocache);
     int useful;
     size_t total = encode_line(m, X, &useful);
     if (total == (size_t)-1)
