@@ -210,26 +210,29 @@ NAMED = [("IBM866", "cp866", "ru"), ("IBM855", "cp855", "ru"), ("KOI8-U", "koi8_
          ("MAC-CENTRALEUROPE", "mac_latin2", "cs"), ("WINDOWS-874", "cp874", "th"),
          ("EUC-TW", "iconv:EUC-TW", "zh_TW"), ("JOHAB", "johab", "ko"),
          ("VISCII", "iconv:VISCII", "vi"), ("TCVN5712-1", "iconv:TCVN5712-1", "vi")]
-for name, codec, lang in NAMED:
-    lines = []
-    for line in real_text.man_text_lines(lang, max_files=40):
-        try:
-            if any(ord(c) > 127 for c in line):
-                lines.append((line, encode(line, codec)))
-        except UnicodeEncodeError:
-            continue
-        if len(lines) >= 200:
+def encodable(texts, codec, most=200):
+    """(text, bytes) of the non-ASCII texts codec can hold, up to most."""
+    out = []
+    for text in texts:
+        if any(ord(c) > 127 for c in text):
+            try:
+                out.append((text, encode(text, codec)))
+            except UnicodeEncodeError:
+                continue
+        if len(out) >= most:
             break
+    return out
+
+
+def catalogue_messages(lang):
+    for text in real_text.catalogues(lang):
+        yield from (line for line in text.split("\n") if line.startswith("msgstr"))
+
+
+for name, codec, lang in NAMED:
+    lines = encodable(real_text.man_text_lines(lang, max_files=40), codec)
     if len(lines) < 20:
-        for text in real_text.catalogues(lang):
-            for line in text.split("\n"):
-                if line.startswith("msgstr") and any(ord(c) > 127 for c in line):
-                    try:
-                        lines.append((line, encode(line, codec)))
-                    except UnicodeEncodeError:
-                        pass
-            if len(lines) >= 200:
-                break
+        lines += encodable(catalogue_messages(lang), codec, 200 - len(lines))
     if len(lines) < 20:
         print(f"skipped {name}: no {lang} text installed")
         continue

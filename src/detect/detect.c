@@ -313,16 +313,10 @@ static unsigned long score_utf8(const unsigned char *p, size_t n, unsigned long 
                 continue; /* ASCII after ASCII costs the same in every candidate */
         } else {
             size_t k = ft_utf8_sequence_length(p + i, n - i);
-            if (!k && (k = ft_utf8_cesu_pair(p + i, n - i, &cp)) != 0) {
-                /* a CESU-8 surrogate pair: six bytes no legacy text forms, decoded as one
-                   character (decode.c) */
-                i += k;
-                t->wide++;
-                if (++t->hi > max_hi)
-                    break;
-                cost += sandwich_cost(p, n, i - k, i, cp);
-                goto scored;
-            }
+            if (k)
+                ft_utf8_decode(p + i, &cp);
+            else /* a CESU-8 surrogate pair: six bytes no legacy text forms, one character */
+                k = ft_utf8_cesu_pair(p + i, n - i, &cp);
             if (!k) {
                 size_t bad = ft_utf8_invalid_length(p + i, n - i);
                 int cut = i + bad == n && bad < 4 && p[i] >= 0xC2;
@@ -335,14 +329,12 @@ static unsigned long score_utf8(const unsigned char *p, size_t n, unsigned long 
                     return limit;
                 continue;
             }
-            ft_utf8_decode(p + i, &cp);
             i += k;
             t->wide += k >= 3;
             if (++t->hi > max_hi)
                 break;
             cost += sandwich_cost(p, n, i - k, i, cp);
         }
-    scored:;
         unsigned sc = ft_plausibility_step(prev, cp);
         cost += sc;
         if (cp >= 0x80)
