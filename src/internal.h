@@ -46,10 +46,11 @@ void ft_buf_free(ft_buf *b);
 size_t ft_capacity_for(size_t cap, size_t want, size_t first);
 void *ft_grown(void *block, size_t cap, size_t size, int *failed);
 int ft_room_for_one(void **array, size_t n, size_t *cap, size_t size);
-/* Zeroed memory for tables built once and then only read, kept for the life of the process (never
- * freed); NULL when out of memory. Its pages are made at once, not one page fault per 4 KiB as
- * the table is filled. */
+/* Zeroed memory for tables built once and then only read; NULL when out of memory. Its pages are
+ * made at once, not one page fault per 4 KiB as the table is filled. Most are kept for the life
+ * of the process; ft_table_free gives one back (bytes as allocated). */
 void *ft_table_alloc(size_t bytes);
+void ft_table_free(void *table, size_t bytes);
 
 /* A view into bytes owned by someone else. */
 typedef struct ft_slice {

@@ -113,11 +113,16 @@ int ft_room_for_one(void **array, size_t n, size_t *cap, size_t size)
  * time their build took. MAP_POPULATE makes the pages in one call. */
 void *ft_table_alloc(size_t bytes)
 {
+    int flags = MAP_PRIVATE | MAP_ANONYMOUS;
 #ifdef MAP_POPULATE
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
-                   -1, 0);
-    if (p != MAP_FAILED)
-        return p; /* (anonymous pages are zero) */
+    flags |= MAP_POPULATE;
 #endif
-    return calloc(1, bytes);
+    void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE, flags, -1, 0);
+    return p == MAP_FAILED ? NULL : p; /* (anonymous pages are zero) */
+}
+
+void ft_table_free(void *table, size_t bytes)
+{
+    if (table)
+        munmap(table, bytes ? bytes : 1);
 }

@@ -1,5 +1,6 @@
-/* convert.c — Traditional <-> Simplified conversion through libopencc, touching only text that is
- * not already in the target script (per worker: each converter holds its own opencc_t).
+/* convert.c — Traditional <-> Simplified conversion with OpenCC's configurations and
+ * dictionaries (opencc_engine.c), touching only text that is not already in the target script
+ * (per worker: each converter holds its own buffers; the loaded configurations are shared).
  *
  * OpenCC converts whatever it is given, and damages text that is already converted: tw2s turns
  * 什么 into 什幺, 显著 into 显着. So this stage looks at the script marks of every character (table
@@ -28,7 +29,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <opencc/opencc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "opencc_engine.h"
 #include "script_table.h"
 
 /* Where the data is looked for when no directory is named (meson sets all three). */
@@ -87,15 +88,20 @@ typedef struct cache_entry {
 } cache_entry;
 
 typedef struct ft_converter {
-    opencc_t od;
-    opencc_t reverse;   /* the configuration converting back; opened on first use */
+    ft_opencc *od;
+    ft_opencc *reverse;     /* the configuration converting back; opened on first use */
     char reverse_path[4096]; /* "" when there is none */
     char name[64];      /* configuration name for --explain ("t2s") */
     unsigned source_mask, target_mask; /* script_table.h flags; both 0: no protection known */
     unsigned roundtrip_mask;  /* target characters a phrase may change (FT_TRT/FT_SRT; 0: none) */
     int merging_prepared;     /* the chunk being merged was converted as prepared */
     unsigned key_mask;        /* FT_K_* of its dictionaries with fixtext's own data (split), else 0 */
-    opencc_t norm;            /* fixtext's data: its normalize.json (see ft_convert_line) */
+    ft_opencc *norm;              /* fixtext's data: its normalize.json (see ft_convert_line) */
+    int own_data;             /* the configuration is in fixtext's data directory */
+    ft_opencc_scratch scratch;    /* owned: the engine's buffers */
+    ft_buf converted;         /* owned: what the engine made of c->joined */
+    ft_buf back, again;       /* owned: reverse conversions (skip_converted, prepare_all) */
+    ft_buf normalized;        /* owned: the line after normalize.json */
     unsigned regional_mask;   /* FT_TWS/FT_HKS: source or target as its chunk (see configs) */
     chunk *chunks;      /* owned; reused line after line */
     size_t chunk_cap;
@@ -112,64 +118,6 @@ typedef struct ft_converter {
     ft_buf hits;        /* owned: the conversions of this line's cached runs */
     cache_entry *cache; /* owned: CACHE_SLOTS entries, allocated on first use */
 } ft_converter;
-
-/* ---- OpenCC handles shared by the workers ----
- * Loading a configuration reads its dictionaries (s2t's phrases are 4.5 MB): with -j N every
- * worker loading its own copy cost N times that in time and memory. A loaded converter is only
- * read while converting (libopencc 1.1's dictionaries, segmentation and conversions keep no
- * state between calls), so one handle per configuration file serves every worker. */
-#define SHARED_MAX 16
-
-static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct {
-    char path[4096];
-    opencc_t od;
-    unsigned refs;
-} shared[SHARED_MAX];
-
-/* opencc_open, or the handle already open for path; (opencc_t)-1 on failure. */
-static opencc_t shared_open(const char *path)
-{
-    pthread_mutex_lock(&shared_lock);
-    opencc_t od = (opencc_t)-1;
-    int slot = -1;
-    for (int i = 0; i < SHARED_MAX && od == (opencc_t)-1; i++) {
-        if (shared[i].refs && strcmp(shared[i].path, path) == 0) {
-            shared[i].refs++;
-            od = shared[i].od;
-        } else if (!shared[i].refs && slot < 0) {
-            slot = i;
-        }
-    }
-    if (od == (opencc_t)-1) {
-        od = opencc_open(path); /* (under the lock: a second worker waits for this load) */
-        if (od != (opencc_t)-1 && slot >= 0 && strlen(path) < sizeof shared[slot].path) {
-            snprintf(shared[slot].path, sizeof shared[slot].path, "%s", path);
-            shared[slot].od = od;
-            shared[slot].refs = 1;
-        }
-    }
-    pthread_mutex_unlock(&shared_lock);
-    return od;
-}
-
-/* Drops a reference taken by shared_open; the last one closes the handle. */
-static void shared_close(opencc_t od)
-{
-    if (!od || od == (opencc_t)-1)
-        return;
-    pthread_mutex_lock(&shared_lock);
-    int found = 0;
-    for (int i = 0; i < SHARED_MAX && !found; i++)
-        if (shared[i].refs && shared[i].od == od) {
-            found = 1;
-            if (--shared[i].refs == 0)
-                opencc_close(od);
-        }
-    if (!found) /* opened when the table was full */
-        opencc_close(od);
-    pthread_mutex_unlock(&shared_lock);
-}
 
 /* ---- configuration names ---- */
 
@@ -377,13 +325,12 @@ static void open_normalization(ft_converter *c, const char *path)
     char norm[4096];
     const char *slash = strrchr(path, '/');
     int dirlen = slash ? (int)(slash - path + 1) : 0;
-    if (!own_data(path) ||
+    char err[256];
+    if (!c->own_data ||
         snprintf(norm, sizeof norm, "%.*snormalize.json", dirlen, path) >= (int)sizeof norm ||
         access(norm, R_OK) != 0)
         return;
-    c->norm = shared_open(norm);
-    if (c->norm == (opencc_t)-1)
-        c->norm = NULL;
+    c->norm = ft_opencc_open(norm, 1, err, sizeof err); /* (NULL: no normalization) */
 }
 
 /* What the converter knows of its configuration: the reverse beside it, the script masks. */
@@ -393,7 +340,7 @@ static void describe(ft_converter *c, const config_info *ci, const char *path)
         /* The reverse configuration sits beside this one (same data directory). */
         const char *slash = strrchr(path, '/');
         int dirlen = slash ? (int)(slash - path + 1) : 0;
-        c->key_mask = own_data(path) ? ci->keys : 0;
+        c->key_mask = c->own_data ? ci->keys : 0;
         open_normalization(c, path);
         if (snprintf(c->reverse_path, sizeof c->reverse_path, "%.*s%s.json", dirlen, path,
                      ci->reverse) >= (int)sizeof c->reverse_path ||
@@ -430,11 +377,10 @@ void *ft_converter_new(const fixtext_options *o, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    c->od = shared_open(path);
-    if (c->od == (opencc_t)-1) {
-        const char *why = opencc_error();
-        snprintf(err, errlen, "cannot load OpenCC configuration %s: %s", shown,
-                 why && *why ? why : "unknown error");
+    char why[512];
+    c->own_data = own_data(path);
+    if (!(c->od = ft_opencc_open(path, c->own_data, why, sizeof why))) {
+        snprintf(err, errlen, "cannot load OpenCC configuration %s: %s", shown, why);
         free(c);
         return NULL;
     }
@@ -447,9 +393,14 @@ void ft_converter_free(void *state)
     ft_converter *c = state;
     if (!c)
         return;
-    shared_close(c->od);
-    shared_close(c->reverse);
-    shared_close(c->norm);
+    ft_opencc_close(c->od);
+    ft_opencc_close(c->reverse);
+    ft_opencc_close(c->norm);
+    ft_opencc_scratch_free(&c->scratch);
+    ft_buf_free(&c->converted);
+    ft_buf_free(&c->back);
+    ft_buf_free(&c->again);
+    ft_buf_free(&c->normalized);
     ft_buf_free(&c->mixed);
     ft_buf_free(&c->prepared);
     free(c->chunks);
@@ -807,17 +758,15 @@ static int prepare_all(ft_converter *c, const char *in, long nchunks)
     }
     if (chars->len == 0)
         return 0;
-    char *back = opencc_convert_utf8(c->reverse, chars->data, chars->len);
-    if (!back)
+    if (ft_opencc_convert(c->reverse, &c->scratch, chars->data, chars->len, &c->back))
         return -1;
-    const char *reading = back;
+    const char *reading = c->back.data;
     int rc = 0;
     for (long i = 0; i < nchunks && rc == 0; i++) {
         chunk *k = &c->chunks[i];
         if (k->selected && k->target > 0)
             rc = prepare(c, k, in + k->start, k->end - k->start, &reading);
     }
-    opencc_convert_utf8_free(back);
     return rc;
 }
 
@@ -844,21 +793,16 @@ static int skip_converted(ft_converter *c, const char *in, long nchunks, int neu
     if (n == 0)
         return 0;
     if (!c->reverse) {
-        c->reverse = shared_open(c->reverse_path);
-        if (c->reverse == (opencc_t)-1) {
+        char err[256];
+        if (!(c->reverse = ft_opencc_open(c->reverse_path, c->own_data, err, sizeof err))) {
             c->reverse_path[0] = '\0'; /* a broken reverse only costs this check */
             return 0;
         }
     }
-    char *back = opencc_convert_utf8(c->reverse, mixed->data, mixed->len);
-    if (!back)
+    if (ft_opencc_convert(c->reverse, &c->scratch, mixed->data, mixed->len, &c->back) ||
+        ft_opencc_convert(c->od, &c->scratch, c->back.data, c->back.len, &c->again))
         return -1;
-    char *again = opencc_convert_utf8(c->od, back, strlen(back));
-    if (!again) {
-        opencc_convert_utf8_free(back);
-        return -1;
-    }
-    const char *piece = again;
+    const char *piece = c->again.data;
     for (long i = 0; i < nchunks && piece; i++) {
         chunk *k = &c->chunks[i];
         if (!k->selected || (k->target == 0 && !neutral))
@@ -869,8 +813,6 @@ static int skip_converted(ft_converter *c, const char *in, long nchunks, int neu
             k->selected = 0;
         piece = nl ? nl + 1 : NULL;
     }
-    opencc_convert_utf8_free(again);
-    opencc_convert_utf8_free(back);
     return prepare_all(c, in, nchunks);
 }
 
@@ -1074,15 +1016,15 @@ static int convert_line(ft_converter *c, const char *in, size_t len, ft_buf *out
         return -1;
     if (pieces == 0 && c->hits.len == 0)
         return 0; /* nothing OpenCC could change */
-    char *converted = NULL;
-    if (pieces && !(converted = opencc_convert_utf8(c->od, c->joined.data, c->joined.len)))
-        return -1;
+    const char *converted = NULL;
+    if (pieces) {
+        if (ft_opencc_convert(c->od, &c->scratch, c->joined.data, c->joined.len, &c->converted))
+            return -1;
+        converted = c->converted.data;
+    }
     unsigned spans = 0;
     size_t copied = 0;
-    int rc = rebuild_line(c, in, nchunks, converted, out, &spans, &copied);
-    if (converted)
-        opencc_convert_utf8_free(converted);
-    if (rc)
+    if (rebuild_line(c, in, nchunks, converted, out, &spans, &copied))
         return -1;
     if (spans == 0)
         return 0;
@@ -1117,10 +1059,10 @@ int ft_convert_line(void *state, const char *in, size_t len, ft_buf *out, ft_rep
         return convert_line(c, in, len, out, r);
     /* OpenCC 1.4's normalization pre-pass (normalize.json of fixtext's data), then the rest on
      * the normalized line. */
-    char *norm = opencc_convert_utf8(c->norm, in, len);
-    if (!norm)
+    if (ft_opencc_convert(c->norm, &c->scratch, in, len, &c->normalized))
         return -1;
-    size_t nlen = strlen(norm);
+    const char *norm = c->normalized.data;
+    size_t nlen = c->normalized.len;
     int rc = convert_line(c, norm, nlen, out, r);
     if (rc == 0 && (nlen != len || memcmp(norm, in, len) != 0)) {
         rc = ft_buf_append(out, norm, nlen) ? -1 : 1;
@@ -1129,6 +1071,5 @@ int ft_convert_line(void *state, const char *in, size_t len, ft_buf *out, ft_rep
             ft_report_note(r, "opencc normalize: compatibility ideographs");
         }
     }
-    opencc_convert_utf8_free(norm);
     return rc;
 }
