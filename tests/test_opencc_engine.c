@@ -2,7 +2,8 @@
  * libopencc 1.1 gives, byte for byte, for every configuration of fixtext's data on real text
  * (the conversion fixtures, made from Debian's Chinese documentation and poetry, and the seeds),
  * line by line and whole files at once; small configurations written here pin down the rules
- * that real data exercises only now and then (a group's first match, segments converted alone). */
+ * that real data exercises only now and then (a group's first match, segments converted alone)
+ * and when a dictionary's compiled form is used. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -191,15 +192,42 @@ static void text_dictionaries_follow_opencc_rules(void **state)
     assert_int_equal(ft_opencc_convert(cc, &s, "\xff甲\x80", 5, &out), 0);
     assert_int_equal(out.len, 3);
     assert_memory_equal(out.data, "\xff" "a\x80", 3);
-    ft_buf_free(&out);
-    ft_opencc_scratch_free(&s);
     opencc_close(od);
     ft_opencc_close(cc);
+
+    /* The compiled form beside a text is mapped when it was built from that text: patched
+     * here (the candidate "A", the last byte of first.fxt, made "W"), the patch shows. */
+    char txt[4096], fxt[4096];
+    snprintf(txt, sizeof txt, "%s/first.txt", dir);
+    snprintf(fxt, sizeof fxt, "%s/first.fxt", dir);
+    assert_int_equal(ft_opencc_dict_compile(txt, fxt, err, sizeof err), 0);
+    FILE *f = fopen(fxt, "r+b");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, -1, SEEK_END), 0);
+    assert_int_equal(fgetc(f), 'A');
+    assert_int_equal(fseek(f, -1, SEEK_END), 0);
+    assert_int_equal(fputc('W', f), 'W');
+    assert_int_equal(fclose(f), 0);
+    ft_opencc *mapped = ft_opencc_open(path, 0, err, sizeof err);
+    assert_non_null(mapped);
+    assert_int_equal(ft_opencc_convert(mapped, &s, "甲", 3, &out), 0);
+    assert_string_equal(out.data, "W");
+    ft_opencc_close(mapped);
+    /* ... and passed over once the text changes (甲 -> A2 now, then A -> a in the second step). */
+    write_file(dir, "first.txt", "甲\tA2\n");
+    mapped = ft_opencc_open(path, 0, err, sizeof err);
+    assert_non_null(mapped);
+    assert_int_equal(ft_opencc_convert(mapped, &s, "甲", 3, &out), 0);
+    assert_string_equal(out.data, "a2");
+    ft_opencc_close(mapped);
+    unlink(fxt);
 
     /* A dictionary line without a tab is an error naming the file and the line. */
     write_file(dir, "first.txt", "甲\tA\n乙 B\n");
     assert_null(ft_opencc_open(path, 0, err, sizeof err));
     assert_non_null(strstr(err, "first.txt:2: "));
+    ft_buf_free(&out);
+    ft_opencc_scratch_free(&s);
     const char *names[] = {"seg.txt", "first.txt", "second.txt", "third.txt", "c.json"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);

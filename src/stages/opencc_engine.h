@@ -9,8 +9,13 @@
 
 /* ---- opencc_dict.c: one dictionary in OpenCC's text format ---- */
 typedef struct ft_opencc_dict ft_opencc_dict;
-/* Loads the dictionary at path; NULL with a message naming the file and line in err. */
+/* Loads the dictionary whose text is at path (X.txt): its compiled form X.fxt mapped when that
+ * was built from this text, else built from the text. NULL with a message naming the file (and
+ * the line) in err. */
 ft_opencc_dict *ft_opencc_dict_load(const char *path, char *err, size_t errlen);
+/* Writes the compiled form of the dictionary whose text is at text_path to out_path (the build
+ * does, tables/opencc_trie.c). 0, or -1 with err. */
+int ft_opencc_dict_compile(const char *text_path, const char *out_path, char *err, size_t errlen);
 void ft_opencc_dict_free(ft_opencc_dict *d);
 /* Length in bytes of the longest key that p[0..n) starts with (0: none), its first candidate in
  * *value, *value_len (not NUL-terminated; owned by the dictionary). */
