@@ -395,10 +395,39 @@ static ft_opencc_dict *map_trie(const char *text_path, const char *text, size_t 
     return d;
 }
 
+/* The text of a dictionary, mapped (it is only read, once: checked against the compiled form or
+ * built from, so mapping costs no copy). NULL with errno; an empty file maps as "". */
+static const char *map_text(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
+        return NULL;
+    if (fstat(fd, &st) != 0 || st.st_size <= 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        *len = 0;
+        return st.st_size == 0 ? "" : NULL;
+    }
+    int flags = MAP_PRIVATE;
+#ifdef MAP_POPULATE
+    flags |= MAP_POPULATE;
+#endif
+    void *text = mmap(NULL, (size_t)st.st_size, PROT_READ, flags, fd, 0);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    if (text == MAP_FAILED)
+        return NULL;
+    *len = (size_t)st.st_size;
+    return text;
+}
+
 ft_opencc_dict *ft_opencc_dict_load(const char *path, char *err, size_t errlen)
 {
     size_t len;
-    char *text = ft_opencc_read_file(path, &len);
+    const char *text = map_text(path, &len);
     if (!text) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return NULL;
@@ -406,7 +435,8 @@ ft_opencc_dict *ft_opencc_dict_load(const char *path, char *err, size_t errlen)
     ft_opencc_dict *d = map_trie(path, text, len);
     if (!d)
         d = build_from_text(text, len, path, err, errlen);
-    free(text);
+    if (len)
+        munmap((void *)text, len);
     return d;
 }
 
