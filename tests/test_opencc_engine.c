@@ -62,18 +62,26 @@ static int same_as_libopencc(const ft_opencc *cc, opencc_t od, ft_opencc_scratch
     return same;
 }
 
+/* The configuration at path opened by fixtext (which must convert it itself) and by libopencc. */
+static ft_opencc *open_both(const char *path, int own_data, opencc_t *od)
+{
+    char err[512] = "";
+    ft_opencc *cc = ft_opencc_open(path, own_data, err, sizeof err);
+    if (!cc)
+        fprintf(stderr, "%s: %s\n", path, err);
+    assert_non_null(cc);
+    assert_string_equal(ft_opencc_engine(cc), "fixtext");
+    *od = opencc_open(path);
+    assert_true(*od != (opencc_t)-1);
+    return cc;
+}
+
 /* Every line of every text, and every text whole, through config both ways; the lines that
  * differ are counted. Returns the count. */
 static unsigned compare_config(const char *config_path, const char *config)
 {
-    char err[512] = "";
-    ft_opencc *cc = ft_opencc_open(config_path, 1, err, sizeof err);
-    if (!cc)
-        fprintf(stderr, "%s: %s\n", config, err);
-    assert_non_null(cc);
-    assert_string_equal(ft_opencc_engine(cc), "fixtext");
-    opencc_t od = opencc_open(config_path);
-    assert_true(od != (opencc_t)-1);
+    opencc_t od;
+    ft_opencc *cc = open_both(config_path, 1, &od);
     ft_opencc_scratch s = {0};
     ft_buf out = {0};
     unsigned differ = 0, lines = 0;
@@ -169,13 +177,8 @@ static void text_dictionaries_follow_opencc_rules(void **state)
                "{\"dict\": {\"type\": \"text\", \"file\": \"third.txt\"}}]}\n");
     char path[4096], err[512] = "";
     snprintf(path, sizeof path, "%s/c.json", dir);
-    ft_opencc *cc = ft_opencc_open(path, 0, err, sizeof err);
-    if (!cc)
-        fprintf(stderr, "%s\n", err);
-    assert_non_null(cc);
-    assert_string_equal(ft_opencc_engine(cc), "fixtext");
-    opencc_t od = opencc_open(path);
-    assert_true(od != (opencc_t)-1);
+    opencc_t od;
+    ft_opencc *cc = open_both(path, 0, &od);
     ft_opencc_scratch s = {0};
     ft_buf out = {0};
     /* 甲乙 is one segment: the group's first dictionary turns 甲 into A (second.txt's longer

@@ -438,14 +438,8 @@ static inline int is_cut(uint32_t cp)
 
 static int push_chunk(ft_converter *c, size_t *n, const chunk *k)
 {
-    if (*n == c->chunk_cap) {
-        size_t cap = c->chunk_cap ? c->chunk_cap * 2 : 64;
-        chunk *p = realloc(c->chunks, cap * sizeof *p);
-        if (!p)
-            return -1;
-        c->chunks = p;
-        c->chunk_cap = cap;
-    }
+    if (ft_room_for_one((void **)&c->chunks, *n, &c->chunk_cap, sizeof *c->chunks))
+        return -1;
     c->chunks[(*n)++] = *k;
     return 0;
 }

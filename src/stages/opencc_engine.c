@@ -444,14 +444,8 @@ static inline size_t group_match(const dict_group *g, const unsigned char *p, si
 
 static int push_end(ft_opencc_scratch *s, size_t *nseg, size_t end)
 {
-    if (*nseg == s->ends_cap) {
-        size_t cap = s->ends_cap ? s->ends_cap * 2 : 256;
-        size_t *ends = realloc(s->ends, cap * sizeof *ends);
-        if (!ends)
-            return -1;
-        s->ends = ends;
-        s->ends_cap = cap;
-    }
+    if (ft_room_for_one((void **)&s->ends, *nseg, &s->ends_cap, sizeof *s->ends))
+        return -1;
     s->ends[(*nseg)++] = end;
     return 0;
 }
