@@ -1108,6 +1108,36 @@ static void note_rounds(ft_report *r, int rounds, const int *hist_x, const int *
                        r->column_base + hist_first[k] + 1, r->column_base + hist_last[k] + 1);
 }
 
+/* Which reading a round takes when a UTF-8 one (utf8, in m->best) or a double-byte one (dbcs,
+ * in m->alt) or both help (NULL: none): 1 the UTF-8 reading, 0 the double-byte one, -1 out of
+ * memory. */
+static int prefer_utf8_reading(ft_mojibake *m, const pass_result *utf8, const pass_result *dbcs)
+{
+    if (!utf8 || !dbcs)
+        return utf8 != NULL;
+    if (dbcs->gain > 3 * utf8->gain)
+        return 0; /* the double-byte reading explains far more: no need to look ahead */
+    if (utf8->gain > 3 * dbcs->gain)
+        return 1; /* and the other way round */
+    /* Both help: look one round ahead, since taking the double-byte reading first can bury a
+       second UTF-8 layer ("cafÃƒÂ©") and a stray UTF-8 sequence can hide inside GBK bytes read
+       as latin-1 ("Ê²" in "Ê²Ã´"). */
+    long gu = utf8->gain, gn = dbcs->gain, f;
+    swap(&m->cur, &m->best);
+    int e = best_gain(m, &f);
+    swap(&m->cur, &m->best);
+    if (e)
+        return -1;
+    gu += f;
+    swap(&m->cur, &m->alt);
+    e = best_gain(m, &f);
+    swap(&m->cur, &m->alt);
+    if (e)
+        return -1;
+    gn += f;
+    return gu >= gn;
+}
+
 int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_report *r)
 {
     ft_mojibake *m = state;
@@ -1141,30 +1171,9 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
             return -1;
         if (ux < 0 && nx < 0)
             break;
-        int take_utf8 = nx < 0;
-        if (ux >= 0 && nx >= 0 && rn.gain > 3 * ru.gain) {
-            take_utf8 = 0; /* the double-byte reading explains far more: no need to look ahead */
-        } else if (ux >= 0 && nx >= 0 && ru.gain > 3 * rn.gain) {
-            take_utf8 = 1; /* and the other way round */
-        } else if (ux >= 0 && nx >= 0) {
-            /* Both a UTF-8 and a double-byte reading help: look one round ahead, since taking the
-               double-byte reading first can bury a second UTF-8 layer ("cafÃƒÂ©") and a stray
-               UTF-8 sequence can hide inside GBK bytes read as latin-1 ("Ê²" in "Ê²Ã´"). */
-            long gu = ru.gain, gn = rn.gain, f;
-            swap(&m->cur, &m->best);
-            int e = best_gain(m, &f);
-            swap(&m->cur, &m->best);
-            if (e)
-                return -1;
-            gu += f;
-            swap(&m->cur, &m->alt);
-            e = best_gain(m, &f);
-            swap(&m->cur, &m->alt);
-            if (e)
-                return -1;
-            gn += f;
-            take_utf8 = gu >= gn;
-        }
+        int take_utf8 = prefer_utf8_reading(m, ux >= 0 ? &ru : NULL, nx >= 0 ? &rn : NULL);
+        if (take_utf8 < 0)
+            return -1;
         if (take_utf8) {
             pick = &ru, bx = ux, by = uy;
             swap(&m->cur, &m->best);

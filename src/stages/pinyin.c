@@ -138,6 +138,36 @@ static int marked_letter(uint32_t cp, char *base, int *tone)
     return 0;
 }
 
+/* A combining mark (NFD) applies to the letter before it: a tone mark sets *tone (once), the
+ * diaeresis makes u into ü (v), the circumflex e into ê (E). 0 when cp is none of them or does
+ * not fit. */
+static int apply_combining(uint32_t cp, char *letter, int *tone)
+{
+    int t;
+    switch (cp) {
+    case 0x0304: t = 1; break;
+    case 0x0301: t = 2; break;
+    case 0x030C: t = 3; break;
+    case 0x0300: t = 4; break;
+    case 0x0308:
+        if (*letter != 'u')
+            return 0;
+        *letter = 'v';
+        return 1;
+    case 0x0302:
+        if (*letter != 'e')
+            return 0;
+        *letter = 'E';
+        return 1;
+    default:
+        return 0;
+    }
+    if (*tone != TONE_ANY)
+        return 0;
+    *tone = t;
+    return 1;
+}
+
 /* Parses p[0..n) as exactly one lowercase pinyin syllable. Returns 1 and fills *s on success. */
 static int parse_syllable(const unsigned char *p, size_t n, syllable *s)
 {
@@ -185,30 +215,8 @@ static int parse_syllable(const unsigned char *p, size_t n, syllable *s)
                 tone = t;
             continue;
         }
-        /* combining marks (NFD) apply to the letter before them */
-        if (nl == 0)
+        if (nl == 0 || !apply_combining(cp, &letters[nl - 1], &tone))
             return 0;
-        switch (cp) {
-        case 0x0304: t = 1; break;
-        case 0x0301: t = 2; break;
-        case 0x030C: t = 3; break;
-        case 0x0300: t = 4; break;
-        case 0x0308:
-            if (letters[nl - 1] != 'u')
-                return 0;
-            letters[nl - 1] = 'v';
-            continue;
-        case 0x0302:
-            if (letters[nl - 1] != 'e')
-                return 0;
-            letters[nl - 1] = 'E';
-            continue;
-        default:
-            return 0;
-        }
-        if (tone != TONE_ANY)
-            return 0;
-        tone = t;
     }
     if (nl == 0)
         return 0;
