@@ -55,6 +55,11 @@
 #define LONE_BITS 12.0     /* the only non-ASCII character of a line of Latin words, read as one
                               double-byte CJK character (lone_cjk_cost) */
 #define LONE_LATIN_LETTERS 8 /* ... a line holding at least this many ASCII letters */
+/* KS X 1001 rows 8 and 9 (lead bytes A8, A9) hold Latin letters (Ĳ ĳ Ŀ ł ø ß þ ...) that Korean
+ * text almost never uses; they are what other double-byte text read as EUC-KR looks like: the
+ * vertical bar of GB18030 tables (A9A6) reads "ĳ", and 130 of 25,088 rows of the GB18030 poetry
+ * and reference text came out as EUC-KR. Each such letter in an EUC-KR reading costs this. */
+#define KS_LATIN_BITS 12.0
 /* Valid UTF-8 is evidence for UTF-8: a GBK or EUC-JP character forms a valid two-byte sequence
  * about one time in seven to ten (lead C2..DF, trail A1..BF), about 3 bits, and UTF-8 is by far
  * the commoner encoding today. So the UTF-8 reading of a valid line gets this many bits per
@@ -355,6 +360,7 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
     size_t i = 0;
     unsigned wide = 0;  /* CJK characters read from double-byte codes */
     size_t wide_at = 0; /* where the last one starts */
+    int prev_drawn = 0; /* prev is a box-drawing character read from a double-byte code */
     while (i < n) {
         unsigned b = p[i];
         uint32_t cp = 0;
@@ -395,10 +401,17 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
             t->bad++;
             i++;
             prev = 0xFFFFFFFFu;
+            prev_drawn = 0;
         } else {
-            unsigned sc = ft_plausibility_step(prev, cp);
+            int drawn = i - at >= 2 && ft_is_box_drawing(cp);
+            unsigned sc = drawn || prev_drawn ? ft_plausibility_step_drawn(prev, cp)
+                                              : ft_plausibility_step(prev, cp);
+            prev_drawn = drawn;
             if (cp >= 0x80)
                 sc += sandwich_cost(p, n, at, i, cp);
+            if (id == FT_ENC_EUCKR && (b == 0xA8 || b == 0xA9) && i - at == 2 &&
+                ft_is_latin_letter(cp))
+                sc += Q8(KS_LATIN_BITS);
             if (i - at >= 2 && ft_is_cjk(cp))
                 wide++, wide_at = at;
             cost += sc;

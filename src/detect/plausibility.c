@@ -173,7 +173,19 @@ static int box_run(uint32_t prev, uint32_t cp)
     return is_box(prev) && is_box(cp) && (prev == cp || is_rule(prev) || is_rule(cp));
 }
 
+static unsigned step(uint32_t prev, uint32_t cp, int drawn);
+
 unsigned ft_plausibility_step(uint32_t prev, uint32_t cp)
+{
+    return step(prev, cp, 0);
+}
+
+unsigned ft_plausibility_step_drawn(uint32_t prev, uint32_t cp)
+{
+    return step(prev, cp, 1);
+}
+
+static unsigned step(uint32_t prev, uint32_t cp, int drawn)
 {
     ensure_ready();
     if (prev < 0x80 && cp < 0x80)
@@ -191,9 +203,10 @@ unsigned ft_plausibility_step(uint32_t prev, uint32_t cp)
             extra += Q(8);
         /* Box-drawing and block characters touching a letter or digit: KOI8 / code page
          * readings of other text ("dpkg═1.21"); drawings put them next to each other or to
-         * spaces. */
-        if (((fc & FT_CC_BOX_DRAWING) && ((a && a != 6) || (prev >= '0' && prev <= '9'))) ||
-            ((fp & FT_CC_BOX_DRAWING) && ((b && b != 6) || (cp >= '0' && cp <= '9'))))
+         * spaces. Not when drawn: a table's border touches the text of its cells. */
+        if (!drawn &&
+            (((fc & FT_CC_BOX_DRAWING) && ((a && a != 6) || (prev >= '0' && prev <= '9'))) ||
+             ((fp & FT_CC_BOX_DRAWING) && ((b && b != 6) || (cp >= '0' && cp <= '9')))))
             extra += Q(8);
         /* (a UTF-8 lead byte's Latin-1 reading, then a continuation byte's Latin-1 or
            windows-1252 reading) */
