@@ -389,6 +389,16 @@ else:
     check(f"{len(table)} real GB18030 table rows among poetry decoded exactly", not wrong,
           f"lines {wrong[:8]}: {[got[i - 1][:20] for i in wrong[:3]]}")
 
+    # Rows whose cells touch the vertical bars ("│smtp (邮件)   │25  │"), in their blocks as the
+    # file has them: each bar touching a letter cost 8 bits as a code page's misreading would,
+    # and whole tables came out as EUC-KR ("ĳsmtp") or Big5 ("岫smtp").
+    touching = [l for l in poetry if re.search(r"│[A-Za-z0-9]", l)]
+    data = ("\n".join(prose[:20] + touching) + "\n").encode("gb18030")
+    got = run(PLAIN, data).stdout.decode("utf-8", "replace").split("\n")[20:-1]
+    wrong = [t for t, g in zip(touching, got) if t != g]
+    check(f"{len(touching)} real GB18030 table rows with cells touching the bars decoded exactly",
+          len(touching) >= 50 and len(got) == len(touching) and not wrong, str(wrong[:3]))
+
 # Binary data never stalls or crashes: random bytes with NULs give one line per input line (read as
 # text: by default such a file is skipped).
 blob = bytes((i * 7919 + 13) % 256 for i in range(20000))
