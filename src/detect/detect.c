@@ -666,15 +666,20 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
     /* (a line that is valid UTF-8 is compared even when the current double-byte encoding reads
      * it well: one character decides it, "Eritreë" in GBK is "Eritre毛") */
     int may_be_sure = kind == FT_KIND_UTF8 || (kind == FT_KIND_MBCS && !valid_utf8);
-    int natural = may_be_sure && t.hi >= SURE_CHARS && t.bad == 0 &&
-                  t.hicost <= (unsigned long)t.hi * Q8(sure_bits);
+    /* (kana read the same in GBK and EUC-JP: in a GB18030 state they are no evidence, and a
+       block of Japanese lines stayed GB18030 after a line both read alike, "ユ〖ザ〖") */
+    int kana_mute = d->cand[start] == FT_ENC_GB18030;
+    unsigned judged = t.hi - (kana_mute ? t.kana : 0);
+    unsigned long judged_cost = t.hicost - (kana_mute ? t.kanacost : 0);
+    int natural = may_be_sure && judged >= SURE_CHARS && t.bad == 0 &&
+                  judged_cost <= (unsigned long)judged * Q8(sure_bits);
     /* A line that opens with a few unusual characters (a name, a term) gets a longer look: over
      * more characters a wrong reading averages even further from this, so the test only gets
      * safer, and the full comparison below costs far more. */
     if (!natural && t.hi == SURE_PREFIX && t.bad == 0 && may_be_sure) {
         t = (tally){0};
         score_cand(d, start, p, n, iso, ~0ul - cap, &t, SURE_LONG_PREFIX);
-        unsigned judged = t.hi - t.kana;
+        judged = t.hi - t.kana;
         natural = judged >= SURE_PREFIX && t.bad == 0 &&
                   t.hicost - t.kanacost <= (unsigned long)judged * Q8(SURE_BITS);
     }
