@@ -6,7 +6,9 @@
  * Plane in a direct array (the first step of every match, taken at every character of the
  * text), every other edge in one open-addressing hash table keyed by (parent node, code point).
  * A match walks the trie along the text and stops at the first missing edge, so a character no
- * key starts with costs one array read. Read-only once loaded: workers share a dictionary.
+ * key starts with costs one array read. The trie is built from the text, or mapped from the
+ * compiled form the build writes beside it (X.fxt, below). Read-only once loaded: workers share
+ * a dictionary.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,8 +32,9 @@ typedef struct trie_edge {
 
 /* Each node keeps a 64-bit filter of its children's code points (one bit each, by hash): most
  * steps of a match ask for a child that does not exist, and the filter, in the node already
- * read, answers most of them without reading the edge table (a cache miss each: the probes took
- * half of s2t's conversion time before the filter). 0: no child, the match stops here. */
+ * read, answers most of them without reading the edge table (a cache miss each: the probes were
+ * about half of the match time; s2t on the Simplified corpus went from 0.180 to 0.163 s). 0: no
+ * child, the match stops here. */
 typedef struct trie_node {
     uint64_t child_filter;
     uint32_t value;     /* offset of the key's default candidate in values, or NO_VALUE */
