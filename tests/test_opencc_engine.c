@@ -146,6 +146,33 @@ static void other_data_goes_to_libopencc(void **state)
     ft_opencc_close(cc);
 }
 
+/* Keys outside the Basic Multilingual Plane (their first step is not the direct array):
+ * normalize.json's compatibility ideographs (U+2F800 -> U+4E3D 丽) and t2s's Extension B keys
+ * (U+2005E -> U+2003E), beside BMP text, as libopencc converts them. */
+static void supplementary_keys(void **state)
+{
+    (void)state;
+    const char *cases[][2] = {
+        {"normalize.json", "丽 and 丸, 豈"},
+        {"t2s.json", "𠁞漢𠁞 𠌥"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", data_dir(), cases[i][0]);
+        opencc_t od;
+        ft_opencc *cc = open_both(path, 1, &od);
+        ft_opencc_scratch s = {0};
+        ft_buf out = {0};
+        const char *in = cases[i][1];
+        assert_true(same_as_libopencc(cc, od, &s, &out, in, strlen(in), cases[i][0]));
+        assert_true(out.len != strlen(in) || memcmp(out.data, in, out.len) != 0);
+        ft_buf_free(&out);
+        ft_opencc_scratch_free(&s);
+        opencc_close(od);
+        ft_opencc_close(cc);
+    }
+}
+
 /* Writes name in dir with the given content. */
 static void write_file(const char *dir, const char *name, const char *content)
 {
@@ -244,6 +271,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_configuration_matches_libopencc),
         cmocka_unit_test(other_data_goes_to_libopencc),
+        cmocka_unit_test(supplementary_keys),
         cmocka_unit_test(text_dictionaries_follow_opencc_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
