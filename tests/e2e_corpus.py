@@ -448,8 +448,10 @@ def test_progress_on_a_pipe():
 
 def test_progress_with_known_size(tmp):
     """For regular files the total is known: the share and an ETA are shown."""
-    path = write(tmp, "trad.txt", seeds() * 120)
-    r = run(["--progress", "--to", "simplified", "-q", path])  # slow enough to be drawn
+    # (a drawing comes after a quarter of a second: 1,000 copies of the seeds, 22 MB, take about
+    # a second with every repair and the conversion on one thread)
+    path = write(tmp, "trad.txt", seeds() * 1000)
+    r = run(["--progress", "--to", "simplified", "-j", "1", "-q", path])
     err = r.stderr.decode()
     drawings = re.findall(r"\rfixtext: [\d.]+ MB of [\d.]+ MB \(\d+%\), \d+ lines, [\d.]+ MB/s, "
                           r"ETA \d+:\d\d\x1b\[K", err)

@@ -75,7 +75,8 @@
  *    encoded in every legacy candidate (Debian man pages and held-out catalogues in 19 languages
  *    plus the seeds, 401,000 non-ASCII lines): 159 lines are valid UTF-8 by chance (GB18030 145,
  *    EUC-JP 9, Big5 5), none holds a 3/4-byte sequence or a double-encoded pair, and none more
- *    than 5 two-byte sequences;
+ *    than 5 two-byte sequences (one GB18030 table row of the Debian Reference has 6: so the
+ *    two-byte ones must also spell one script, pairs_one_script);
  *  - or its own cost is UTF8_LOCAL_BITS or more below every other reading's (valid-UTF-8 bonus
  *    included). Of those 159 lines, read after a GB18030 line, the UTF-8 reading is cheaper
  *    than the best legacy one by 11 bits once ("写:POLLOUT:T{" is "д:POLLOUT:T{"), by 3.1 bits
@@ -882,6 +883,41 @@ static int double_encoded(const unsigned char *p, size_t n)
     return 0;
 }
 
+/* Coarse script of a character a two-byte UTF-8 sequence encodes (U+0080..U+07FF): 0 for the
+ * Latin-1 punctuation and symbols, which go with any script. */
+static int two_byte_script(uint32_t cp)
+{
+    static const struct { uint32_t end; int script; } blocks[] = {
+        {0x00C0, 0}, {0x0250, 1 /* Latin */}, {0x0300, 2 /* IPA, modifiers */},
+        {0x0370, 3 /* combining marks */}, {0x0400, 4 /* Greek */}, {0x0530, 5 /* Cyrillic */},
+        {0x0590, 6 /* Armenian */}, {0x0600, 7 /* Hebrew */}, {0x0700, 8 /* Arabic */},
+        {0x0800, 9 /* Syriac, Thaana, N'Ko */},
+    };
+    for (size_t k = 0; k < sizeof blocks / sizeof *blocks; k++)
+        if (cp < blocks[k].end)
+            return blocks[k].script;
+    return 9;
+}
+
+/* Whether the two-byte sequences of valid UTF-8 p[0..n) spell one script. Text written in
+ * UTF-8 does (accents of one alphabet, with Latin-1 signs); GBK read as UTF-8 scatters over
+ * them: "式 么值为 值为" is "ʽ ôֵΪ ֵΪ", IPA, Latin, Hebrew and Greek, six sequences. */
+static int pairs_one_script(const unsigned char *p, size_t n)
+{
+    int seen = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (p[i] < 0xC2 || p[i] > 0xDF)
+            continue;
+        int script = two_byte_script(((uint32_t)(p[i] & 0x1F) << 6) | (p[i + 1] & 0x3F));
+        if (script && seen && script != seen)
+            return 0;
+        if (script)
+            seen = script;
+        i++;
+    }
+    return 1;
+}
+
 /* Fills line i's costs per candidate. Returns 1 when the line was settled instead (its step is
  * written down already), 0 when its costs are to go through the Viterbi step. */
 static int cost_line(ft_detector *d, const ft_slice *line, size_t i, int valid, int best,
@@ -907,7 +943,7 @@ static int cost_line(ft_detector *d, const ft_slice *line, size_t i, int valid, 
     if (valid && K > 1) {
         if (d->kind[i] & LINE_UTF8_LIKELY)
             rule = FT_RULE_UTF8_SEQUENCES;
-        else if (d->kind[i] & LINE_UTF8_MANY)
+        else if ((d->kind[i] & LINE_UTF8_MANY) && pairs_one_script(p, line->len))
             rule = FT_RULE_UTF8_PAIRS;
         else if ((d->kind[i] & LINE_UTF8_PAIRS) && double_encoded(p, line->len))
             rule = FT_RULE_UTF8_DOUBLE;
