@@ -317,9 +317,13 @@ double ft_plausibility_cost(const char *utf8, size_t len);
 double ft_plausibility_bits(const char *utf8, size_t len, size_t *chars);
 /* Cost of character cp after character prev (0xFFFFFFFF at the start of a text), in 1/8 bits. */
 unsigned ft_plausibility_step(uint32_t prev, uint32_t cp);
-/* The same where box-drawing characters are drawn on purpose: read from a double-byte code of a
- * CJK encoding (a code page's single byte read as one is the misreading the step charges). */
-unsigned ft_plausibility_step_drawn(uint32_t prev, uint32_t cp);
+/* The same, asked another way (FT_PL_* flags): FT_PL_DRAWN, box-drawing characters drawn on
+ * purpose (read from a double-byte code of a CJK encoding; a code page's single byte read as
+ * one is the misreading the plain step charges); FT_PL_FOLD_CAPS, a pair of Greek, Cyrillic or
+ * Armenian capitals costs as the small letters (detection: which code page, not which case). */
+#define FT_PL_DRAWN 1u
+#define FT_PL_FOLD_CAPS 2u
+unsigned ft_plausibility_step_as(uint32_t prev, uint32_t cp, unsigned how);
 /* Cost of character cp regardless of its neighbours, in 1/8 bits. */
 unsigned ft_plausibility_unigram(uint32_t cp);
 /* The least cp costs after any character (a lower bound of ft_plausibility_step), 1/8 bits. */

@@ -341,7 +341,7 @@ static unsigned long score_utf8(const unsigned char *p, size_t n, unsigned long 
                 break;
             cost += sandwich_cost(p, n, i - k, i, cp);
         }
-        unsigned sc = ft_plausibility_step(prev, cp);
+        unsigned sc = ft_plausibility_step_as(prev, cp, FT_PL_FOLD_CAPS);
         cost += sc;
         if (cp >= 0x80)
             tally_high(t, cp, sc);
@@ -405,8 +405,8 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
             prev_drawn = 0;
         } else {
             int drawn = i - at >= 2 && ft_is_box_drawing(cp);
-            unsigned sc = drawn || prev_drawn ? ft_plausibility_step_drawn(prev, cp)
-                                              : ft_plausibility_step(prev, cp);
+            unsigned sc = ft_plausibility_step_as(
+                prev, cp, FT_PL_FOLD_CAPS | (drawn || prev_drawn ? FT_PL_DRAWN : 0));
             prev_drawn = drawn;
             if (cp >= 0x80)
                 sc += sandwich_cost(p, n, at, i, cp);
