@@ -57,8 +57,8 @@
 #define LONE_LATIN_LETTERS 8 /* ... a line holding at least this many ASCII letters */
 /* KS X 1001 rows 8 and 9 (lead bytes A8, A9) hold Latin letters (Ĳ ĳ Ŀ ł ø ß þ ...) that Korean
  * text almost never uses; they are what other double-byte text read as EUC-KR looks like: the
- * vertical bar of GB18030 tables (A9A6) reads "ĳ", and 130 of 25,088 rows of the GB18030 poetry
- * and reference text came out as EUC-KR. Each such letter in an EUC-KR reading costs this. */
+ * vertical bar of GB18030 tables (A9A6) reads "ĳ", and 177 of 25,088 lines of the GB18030
+ * poetry file (table rows) came out as EUC-KR. Each such letter in an EUC-KR reading costs this. */
 #define KS_LATIN_BITS 12.0
 /* Valid UTF-8 is evidence for UTF-8: a GBK or EUC-JP character forms a valid two-byte sequence
  * about one time in seven to ten (lead C2..DF, trail A1..BF), about 3 bits, and UTF-8 is by far

@@ -218,7 +218,6 @@ static int box_run(uint32_t prev, uint32_t cp)
 
 static unsigned step(uint32_t prev, uint32_t cp, unsigned how);
 
-
 unsigned ft_plausibility_step(uint32_t prev, uint32_t cp)
 {
     return step(prev, cp, 0);

@@ -29,7 +29,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,16 +88,16 @@ typedef struct cache_entry {
 
 typedef struct ft_converter {
     ft_opencc *od;
-    ft_opencc *reverse;     /* the configuration converting back; opened on first use */
+    ft_opencc *reverse; /* the configuration converting back; opened on first use */
     char reverse_path[4096]; /* "" when there is none */
     char name[64];      /* configuration name for --explain ("t2s") */
     unsigned source_mask, target_mask; /* script_table.h flags; both 0: no protection known */
     unsigned roundtrip_mask;  /* target characters a phrase may change (FT_TRT/FT_SRT; 0: none) */
     int merging_prepared;     /* the chunk being merged was converted as prepared */
     unsigned key_mask;        /* FT_K_* of its dictionaries with fixtext's own data (split), else 0 */
-    ft_opencc *norm;              /* fixtext's data: its normalize.json (see ft_convert_line) */
+    ft_opencc *norm;          /* fixtext's data: its normalize.json (see ft_convert_line) */
     int own_data;             /* the configuration is in fixtext's data directory */
-    ft_opencc_scratch scratch;    /* owned: the engine's buffers */
+    ft_opencc_scratch scratch; /* owned: the engine's buffers */
     ft_buf converted;         /* owned: what the engine made of c->joined */
     ft_buf back, again;       /* owned: reverse conversions (skip_converted, prepare_all) */
     ft_buf normalized;        /* owned: the line after normalize.json */
