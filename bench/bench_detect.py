@@ -213,7 +213,9 @@ def main():
         text = b"".join(open(os.path.join(ROOT, "fixtures", "seeds", n), "rb").read() for n in
                         ("002_acdd70bc26a88983.txt", "004_ecb655ede9af396d.txt"))
         text = text.decode("utf-8").encode("gb18030")
-        open(prose, "wb").write(text * (50 * 1024 * 1024 // len(text) + 1))
+        with open(prose + ".tmp", "wb") as f:  # (whole or not at all: renamed when written)
+            f.write(text * (50 * 1024 * 1024 // len(text) + 1))
+        os.replace(prose + ".tmp", prose)
 
     def timed(cmd, path, reps):
         """best wall time (perf_counter: GNU time counts in 10 ms steps) and peak RSS (GNU time)"""
@@ -224,6 +226,8 @@ def main():
                 r = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, stdin=f, stdout=null,
                                    stderr=subprocess.PIPE, text=True)
                 sec = time.perf_counter() - t
+            if r.returncode != 0 and cmd[0] != "iconv":  # (iconv: 1 on the file's cut end)
+                sys.exit("%s exited with %d on %s: %s" % (cmd[0], r.returncode, path, r.stderr[-300:]))
             kb = int(r.stderr.strip().splitlines()[-1].split()[-1])
             best = sec if best is None else min(best, sec)
             mem = max(mem, kb)
