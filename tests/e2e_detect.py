@@ -441,7 +441,7 @@ for text in real_text.catalogues("el"):
 if len(greek) < 100:
     print("skipped Greek capitals: no Greek catalogues installed")
 else:
-    for codec in ("cp1253",):  # (ISO-8859-7 is no default candidate: its Ά is cp1253's ¶)
+    for codec in ("cp1253", "iso8859_7"):
         texts = []
         for line in greek:
             try:
