@@ -73,7 +73,15 @@ def lines(sources=None, run=64):
 
 
 def main():
-    out = sys.argv[1]
+    args = sys.argv[1:]
+    unknown = [a for a in args[1:] if a not in SOURCES]
+    if not args or args[0].startswith("-") or unknown:
+        # (an option taken for OUT once wrote 77 MB to a file named "--help")
+        print("usage: real_corpus.py OUT [SOURCE...]\n%ssources: %s" % (
+            "unknown source: %s\n" % " ".join(unknown) if unknown else "", " ".join(SOURCES)),
+            file=sys.stderr)
+        sys.exit(2)
+    out = args[0]
     count = size = 0
     with open(out + ".tmp", "w", encoding="utf-8") as f:
         for line in lines(sys.argv[2:] or None):
