@@ -140,9 +140,12 @@ static void shifted_runs_of_the_seeds(void **state)
     assert_int_equal(FIXED(info, "shifted"), 1);
     /* seed 000:84: 實現 -> the lost 實 and a realigned 現 */
     check(ft_shifted_repair, m, "領(lǐng)域?qū)崿F(xiàn)原創", "領(lǐng)域?qū)\xEF\xBF\xBD現(xiàn)原創", NULL);
-    /* seed 000:66: not clearly better realigned: left as it is, reported */
+    /* seed 000:66: 狀況 -> the lost 狀 and a realigned 況 (the run "顩r" holds an ideograph
+       too rare for the model's tables, which costs more than any it has seen) */
+    check(ft_shifted_repair, m, "發(fā)展?fàn)顩r統(tǒng)計", "發(fā)展?fàn)\xEF\xBF\xBD況統(tǒng)計", NULL);
+    /* seed 000:126: not clearly better realigned: left as it is, reported */
     memset(&info, 0, sizeof info);
-    check(ft_shifted_repair, m, "發(fā)展?fàn)顩r統(tǒng)計", NULL, &info);
+    check(ft_shifted_repair, m, "一條丘陵山地?cái)?shù)字農(nóng)業(yè)", NULL, &info);
     assert_int_equal(REPORTED(info, "shifted"), 1);
     /* a question mark in clean Chinese text */
     check(ft_shifted_repair, m, "你知道吗?我们明天去北京", NULL, NULL);

@@ -37,8 +37,12 @@ static unsigned class_cost(uint32_t cp)
         return Q(24); /* C0, DEL and above all C1 controls: almost always a wrong decoding */
     if (cp == FT_REPLACEMENT)
         return Q(20);
+    /* An ideograph too rare for the tables costs about what their rarer half do (11,034 held,
+     * median 21.4 bits, at most 26.6). At 17 it cost less than 9,017 of them, so a misreading
+     * made of ideographs nobody writes beat the right one: the GB18030 poetry line "漾漾泛菱荇，"
+     * was read as CP949, and UTF-8 read as GBK was restored in 275 of 300 held-out cases (286). */
     if (f & FT_CC_HAN)
-        return cp < 0x20000 ? Q(17) : Q(19); /* an ideograph too rare for the tables */
+        return cp < 0x20000 ? Q(23) : Q(25);
     if ((f & (FT_CC_HANGUL | FT_CC_LETTER)) == (FT_CC_HANGUL | FT_CC_LETTER))
         return Q(18); /* a Hangul syllable (or jamo) nobody uses */
     if (ft_is_halfwidth_katakana(cp))
