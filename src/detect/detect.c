@@ -60,6 +60,13 @@
  * vertical bar of GB18030 tables (A9A6) reads "ĳ", and 177 of 25,088 lines of the GB18030
  * poetry file (table rows) came out as EUC-KR. Each such letter in an EUC-KR reading costs this. */
 #define KS_LATIN_BITS 12.0
+/* GB2312 row 8 (lead byte A8) holds the pinyin letters ā á ǎ à ... Chinese text writes them
+ * inside pinyin syllables, beside other letters; one standing alone between tabs or spaces is
+ * what another double-byte set's row 8 looks like read as GB18030: the box drawing of JIS X 0208
+ * ("\t─\t" of a charset table in a Japanese man page came out "\tā\t", 14 rows of it). Charged
+ * once per line, so that a pinyin lesson listing "ā á ǎ à" in a GB18030 file, which cannot
+ * pay two switches (2 x SWITCH_BITS) with it, stays GB18030. */
+#define LONE_PINYIN_BITS 8.0
 /* Valid UTF-8 is evidence for UTF-8: a GBK or EUC-JP character forms a valid two-byte sequence
  * about one time in seven to ten (lead C2..DF, trail A1..BF), about 3 bits, and UTF-8 is by far
  * the commoner encoding today. So the UTF-8 reading of a valid line gets this many bits per
@@ -352,6 +359,23 @@ static unsigned long score_utf8(const unsigned char *p, size_t n, unsigned long 
     return cost;
 }
 
+/* Whether the Latin letter cp, read from the double-byte code ending at p[end], touches no other letter: not the character
+ * before it (prev), not the one after it (an ASCII byte or a double-byte code of m). */
+static int lone_pinyin_letter(const ft_codec_map *m, const unsigned char *p, size_t n, size_t end,
+                              uint32_t prev, uint32_t cp)
+{
+    if (!ft_is_latin_letter(cp) || (prev != 0xFFFFFFFFu && ft_cc(prev) & FT_CC_LETTER))
+        return 0;
+    if (end >= n)
+        return 1;
+    if (p[end] < 0x80)
+        return !ascii_letter(p[end]);
+    if (end + 1 >= n || m->type[p[end]] != MAP_LEAD)
+        return 1;
+    uint32_t next = m->dbl[(p[end] - 0x80) * 256 + p[end + 1]];
+    return !(next && next != FT_MAP_FALLBACK && ft_cc(next) & FT_CC_LETTER);
+}
+
 /* Cost in 1/8 bits of p[0..n) decoded with byte map m (encoding id), stopping past limit. */
 static unsigned long score_map(const ft_codec_map *m, int id, const unsigned char *p, size_t n,
                                unsigned long limit, tally *t, unsigned max_hi)
@@ -362,6 +386,7 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
     unsigned wide = 0;  /* CJK characters read from double-byte codes */
     size_t wide_at = 0; /* where the last one starts */
     int prev_drawn = 0; /* prev is a box-drawing character read from a double-byte code */
+    int lone_pinyin = 0; /* LONE_PINYIN_BITS charged */
     while (i < n) {
         unsigned b = p[i];
         uint32_t cp = 0;
@@ -413,6 +438,11 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
             if (id == FT_ENC_EUCKR && (b == 0xA8 || b == 0xA9) && i - at == 2 &&
                 ft_is_latin_letter(cp))
                 sc += Q8(KS_LATIN_BITS);
+            if (id == FT_ENC_GB18030 && b == 0xA8 && i - at == 2 && !lone_pinyin &&
+                lone_pinyin_letter(m, p, n, i, prev, cp)) {
+                lone_pinyin = 1;
+                sc += Q8(LONE_PINYIN_BITS);
+            }
             if (i - at >= 2 && ft_is_cjk(cp))
                 wide++, wide_at = at;
             cost += sc;
