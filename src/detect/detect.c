@@ -292,8 +292,12 @@ static inline unsigned sandwich_cost(const unsigned char *p, size_t n, size_t at
 {
     if (!(at > 0 && end < n && ascii_letter(p[at - 1]) && ascii_letter(p[end])))
         return 0;
-    uint32_t f = ft_cc(cp); /* (an ideographic space between two words is no sandwich) */
-    int wide = (ft_is_cjk(cp) || (f & (FT_CC_FULLWIDTH | FT_CC_HALFWIDTH))) && !(f & FT_CC_SPACE);
+    /* (an ideographic space or a full-width comma between two words is no sandwich: Chinese
+       text writes "nfs，ram，scd", and a Big5 man page line of ten such commas was read as
+       ISO-8859-7, "nfs‘Aram‘Ascd") */
+    uint32_t f = ft_cc(cp);
+    int wide = (ft_is_cjk(cp) || (f & (FT_CC_FULLWIDTH | FT_CC_HALFWIDTH))) &&
+               !(f & (FT_CC_SPACE | FT_CC_PUNCT));
     return wide ? (unsigned)Q8(SANDWICH_BITS) : 0;
 }
 
