@@ -455,6 +455,80 @@ else:
         check(f"{len(texts) // 2} real Greek messages in {codec}, each also in capitals, decoded "
               "exactly", len(got) == len(texts) and not wrong, str(wrong[:3]))
 
+# Single-encoding real text, the commonest input there is: whole sources saved in one legacy
+# encoding, every line they can encode once, decoded with the repairs off. The target is at most
+# 10 wrong lines per million (bench/bench_single_encoding.py prints them, beside uchardet); these
+# held lines that went wrong once: short classical lines, the KOI8-R chart of the Japanese
+# charsets page ("\t─\t" read as GB18030 "\tā\t"), arrows ("→" as "ⅹ"), a Big5 line of commas
+# between Latin words ("nfs，ram，scd" read as ISO-8859-7).
+def single_encoding(lines, codec):
+    """The lines the codec can encode, as the codec's bytes decode (CP932's 〜 is ～), and the file."""
+    texts, raw = [], []
+    for line in lines:
+        try:
+            b = line.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        raw.append(b)
+        texts.append(b.decode(codec))
+    return texts, b"\n".join(raw) + b"\n"
+
+
+def poetry_lines():
+    for name in ("tang300", "song100", "chinese"):
+        yield from real_text.fortune_lines(name)
+
+
+SINGLE = [("GB18030 poetry", poetry_lines, "gb18030"),
+          ("EUC-JP man pages", lambda: real_text.man_text_lines("ja"), "euc_jp"),
+          ("Big5 man pages", lambda: real_text.man_text_lines("zh_TW"), "big5"),
+          ("CP932 Debian Reference", lambda: real_text.debian_reference_lines("ja"), "cp932"),
+          ("CP949 man pages", lambda: real_text.man_text_lines("ko"), "cp949")]
+total = wrong_total = 0
+for label, source, codec in SINGLE:
+    try:
+        texts, data = single_encoding(list(dict.fromkeys(l for l in source() if l.strip())), codec)
+    except OSError:
+        texts = []
+    if len(texts) < 1000:
+        print(f"skipped single-encoding {label}: source not installed")
+        continue
+    got = run(PLAIN + ["-q"], data).stdout.decode("utf-8", "replace").split("\n")[:len(texts)]
+    wrong = [(t, g) for t, g in zip(texts, got) if t != g] + [(t, "") for t in texts[len(got):]]
+    print(f"single-encoding {label}: {len(texts)} lines, {len(wrong)} wrong {wrong[:2]}")
+    total += len(texts)
+    wrong_total += len(wrong)
+if total:
+    check(f"single-encoding real text: {wrong_total} of {total} lines wrong (at most 10 per million)",
+          wrong_total <= total * 10 // 1_000_000, "")
+
+# KS X 1001's eight-byte Hangul: a syllable outside its 2,350 is the filler A4D4 and three jamo
+# (how old EUC-KR text and Python's euc_kr codec write "칲"); real Korean man page lines holding
+# such syllables come back composed, not as four jamo.
+try:
+    korean = [l for l in dict.fromkeys(real_text.man_text_lines("ko")) if l.strip()]
+except OSError:
+    korean = []
+texts = []
+for line in korean:
+    try:
+        if b"\xa4\xd4" in line.encode("euc_kr"):
+            texts.append(line)
+    except UnicodeEncodeError:
+        pass
+if len(texts) < 10:
+    print("skipped eight-byte Hangul: Korean man pages not installed")
+else:
+    data = b"".join(t.encode("euc_kr") + b"\n" for t in texts)
+    got = run(PLAIN + ["-q", "--from", "EUC-KR"], data).stdout.decode("utf-8", "replace").split("\n")
+    wrong = [t for t, g in zip(texts, got) if t != g]
+    check(f"{len(texts)} real EUC-KR lines with eight-byte syllables decoded exactly (given EUC-KR)",
+          len(got) == len(texts) + 1 and not wrong, str(wrong[:2]))
+    got = run(PLAIN + ["-q"], data).stdout.decode("utf-8", "replace").split("\n")
+    wrong = [t for t, g in zip(texts, got) if t != g]
+    check(f"{len(texts)} real EUC-KR lines with eight-byte syllables decoded exactly (detected)",
+          len(got) == len(texts) + 1 and not wrong, str(wrong[:2]))
+
 # Binary data never stalls or crashes: random bytes with NULs give one line per input line (read as
 # text: by default such a file is skipped).
 blob = bytes((i * 7919 + 13) % 256 for i in range(20000))
