@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/unorm2.h>
+
 #include "internal.h"
 #include "mojibake_codecs.h"
 
@@ -42,6 +44,7 @@ typedef struct ft_mojibake {
     int x_cp1252; /* … with windows-1252 */
     int follow_up; /* judging the rest of a line with the reading already applied to it */
     cpvec cur, best, alt, scratch, scratch2, tmp, trial;
+    const UNormalizer2 *nfc; /* ICU's, owned by ICU: whether a mark forms a character */
     cpvec ocache_v;   /* ocost() values for cur, UINT32_MAX = not yet */
     uint32_t *ocache;
     /* encoding of cur with one codec: bytes, flags, owning character; char start offsets */
@@ -84,6 +87,14 @@ void *ft_mojibake_new(const fixtext_options *o, char *err, size_t errlen)
     if (!m)
         return NULL;
     (void)o;
+    UErrorCode status = U_ZERO_ERROR;
+    m->nfc = unorm2_getNFCInstance(&status);
+    if (U_FAILURE(status)) {
+        if (err && errlen)
+            snprintf(err, errlen, "mojibake: ICU has no NFC data (%s)", u_errorName(status));
+        free(m);
+        return NULL;
+    }
     ft_mojibake_gate_init();
     return m;
 }
@@ -1070,6 +1081,70 @@ static int alien_in_cjk(uint32_t c)
     return ft_general_category(c) == FT_GC_MN && c >= 0x0300;
 }
 
+/* Whether the repair put c into the text: its UTF-8 is nowhere in the input. */
+static int introduced(uint32_t c, const char *in, size_t len)
+{
+    unsigned char utf8[4];
+    size_t n = ft_utf8_encode(c, utf8);
+    return memmem(in, len, utf8, n) == NULL;
+}
+
+/* The scripts a repair may bring in alone: the ones text mixes freely (Common, Inherited) and the
+ * ones fixtext's readings restore one character at a time (Latin, Greek, Cyrillic, CJK). */
+static int everyday_script(int s)
+{
+    switch (s) {
+    case FT_USCRIPT_COMMON: case FT_USCRIPT_INHERITED: case FT_USCRIPT_LATIN:
+    case FT_USCRIPT_GREEK: case FT_USCRIPT_CYRILLIC: case FT_USCRIPT_HAN:
+    case FT_USCRIPT_HIRAGANA: case FT_USCRIPT_KATAKANA: case FT_USCRIPT_HANGUL:
+    case FT_USCRIPT_BOPOMOFO:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* A repair is good text in one language: it does not bring in a character of another script
+ * alone, or a combining mark that forms no character with its letter. Clean European text has
+ * pairs that are valid UTF-8 once saved in a code page, and each "repair" made one such stray:
+ * Czech "PŘEDVINUTÍ…" (CD 85) -> "PŘEDVINUTͅ" (U+0345 on a T), Bulgarian "„ß“" -> "„ߓ" (N'Ko),
+ * "plná – čeká" -> "pln᠖ čeká" (a Mongolian digit), French "à« root" -> "ૠroot" (Gujarati).
+ * Real mojibake of Hebrew, Arabic, Thai or Devanagari text restores words: LONE_SCRIPT_CHARS
+ * letters of the script at least. */
+#define LONE_SCRIPT_CHARS 3
+static int brings_in_stray(const ft_mojibake *m, const char *in, size_t len)
+{
+    const uint32_t *v = m->cur.v;
+    uint32_t composed = 0; /* the character the marks after a letter have formed so far */
+    for (size_t k = 0; k < m->cur.len; k++) {
+        uint32_t c = v[k];
+        int script = ft_script_of(c);
+        int mark = ft_general_category(c) == FT_GC_MN;
+        if (!mark)
+            composed = c;
+        if (mark && composed) {
+            int32_t with = unorm2_composePair(m->nfc, (UChar32)composed, (UChar32)c);
+            if (with >= 0) {
+                composed = (uint32_t)with;
+                continue;
+            }
+            if (c >= 0x300 && c <= 0x36F) {
+                if (introduced(c, in, len))
+                    return 1;
+                continue;
+            } /* (the marks of a script count as its letters) */
+        }
+        if (everyday_script(script) || !introduced(c, in, len))
+            continue;
+        size_t same = 0;
+        for (size_t j = 0; j < m->cur.len && same < LONE_SCRIPT_CHARS; j++)
+            same += ft_script_of(v[j]) == script;
+        if (same < LONE_SCRIPT_CHARS)
+            return 1;
+    }
+    return 0;
+}
+
 static int brings_in_rare(const ft_mojibake *m, const char *in, size_t len)
 {
     /* A trail byte read alone becomes an ASCII letter stranded between non-ASCII characters
@@ -1192,7 +1267,7 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
             return -1;
         spans += (unsigned)more;
     }
-    if (!changed || brings_in_rare(m, in, len))
+    if (!changed || brings_in_rare(m, in, len) || brings_in_stray(m, in, len))
         return 0;
 
     if (rounds) {
