@@ -95,6 +95,11 @@ static void lossy_bytes_become_replacement(void **state)
     assert_true(FIXED(info, "mojibake") >= 1);
     /* 发 = E5 8F 91 read as windows-1252: 0x8F undefined, replaced */
     check(ft_mojibake_repair, m, "å\xEF\xBF\xBD‘ç”Ÿ", "\xEF\xBF\xBD生", NULL);
+    /* a '?' after letters is no lost byte of the ñ before them (F1 in windows-1252, a UTF-8
+       four-byte lead): a fortunes-it line lost "a?" to one U+FFFD */
+    check(ft_mojibake_repair, m, "C> Ti ricordi di Mary PapeÃ±a?", "C> Ti ricordi di Mary Papeña?",
+          NULL);
+    check(ft_mojibake_repair, m, "Ã±ab ?", "ñab ?", NULL);
     ft_mojibake_free(m);
 }
 

@@ -366,6 +366,13 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
                 lost = 1;
                 break;
             }
+            /* (a lost byte ends a UTF-8 sequence only after continuation bytes: in "Papeña?"
+               read as windows-1252, ñ is F1, a four-byte lead, and "a?" is no sequence of it) */
+            if (Y == MB_UTF8 && !ft_utf8_is_continuation(e[k + t]) &&
+                !(m->x_cp1252 && e[k + t] == ' ')) { /* (a no-break space made plain: below) */
+                bad = 1;
+                break;
+            }
         }
         if (bad)
             break;
