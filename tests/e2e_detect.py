@@ -373,6 +373,26 @@ else:
     check(f"{len(rows)} charset rows with one Latin-1 character stay UTF-8",
           got == "\n".join(rows) + "\n", got[:200])
 
+# The same for one letter of Latin Extended-A/B opening a word ("Lettisk (ergonomisk, ŪGJRMV)"
+# was EUC-JP's "的GJRMV"): such messages of the installed Danish, German, Hungarian and Czech
+# catalogues, each alone.
+extended = []
+for text in (t for lang in ("da", "de", "hu", "cs") for t in real_text.catalogues(lang)):
+    for line in text.split("\n"):
+        value = line[8:-1] if line.startswith('msgstr "') else ""
+        if (len(value) > 15 and sum(ord(c) > 127 for c in value) == 1 and value not in extended
+                and re.search(r"(^|[^A-Za-z])[\u0100-\u024f][A-Za-z]", value)):
+            extended.append(value)
+if len(extended) < 30:
+    print("skipped lone Latin Extended letters: too few catalogues installed")
+else:
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(2) as pool:
+        outs = list(pool.map(lambda l: run(PLAIN, (l + "\n").encode()).stdout, extended))
+    wrong = [l for l, o in zip(extended, outs) if o.decode("utf-8", "replace") != l + "\n"]
+    check(f"{len(extended)} real messages with one Latin Extended letter opening a word, each "
+          "alone, stay UTF-8", not wrong, str(wrong[:3]))
+
 # Box-drawing table rows in a GB18030 file stay GB18030: the fortunes-zh files' tables ("├────┼")
 # were read as Big5 ("念岸岸岸岸拈") when box characters in a row cost as much as rare ones.
 poetry = [l for name in ("tang300", "song100", "chinese") for l in real_text.fortune_lines(name)]

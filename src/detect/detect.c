@@ -301,13 +301,22 @@ static inline unsigned sandwich_cost(const unsigned char *p, size_t n, size_t at
     return wide ? (unsigned)Q8(SANDWICH_BITS) : 0;
 }
 
-/* A line of Latin words whose one non-ASCII character, the UTF-8 of a Latin-1 character (C2 or C3
- * and a continuation byte), a double-byte reading makes a CJK character:
+/* A line of Latin words whose one non-ASCII character, the UTF-8 of a Latin-1 character or of a
+ * Latin letter (utf8_latin_pair), a double-byte reading makes a CJK character:
  * "¿Realmente cambiar…" as EUC-JP "多Realmente…", "|1ª cifra|" as EUC-KR "|1짧 cifra|", a charset
- * table's "\tª\tFEMININE ORDINAL INDICATOR" as "\t捉\t…". One Latin-1 character in Latin text
- * is what such a line is. Only for Latin-1 characters: a Korean line "예: memlimit…" is BF B9,
- * which UTF-8 cannot read, and GB18030's "同 echoe echoctl" in the stty page is CD AC, a combining
- * mark in UTF-8. The same weight as SANDWICH_BITS, for the lone character not inside a word. */
+ * table's "\tª\tFEMININE ORDINAL INDICATOR" as "\t捉\t…", a keyboard layout's
+ * "Latvia (ergonomis, ŪGJRMV)" as EUC-JP "的GJRMV". One Latin character in Latin text is what
+ * such a line is. Only for Latin characters: a Korean line "예: memlimit…" is BF B9, which UTF-8
+ * cannot read, and GB18030's "同 echoe echoctl" in the stty page is CD AC, a combining mark in
+ * UTF-8. The same weight as SANDWICH_BITS, for the lone character not inside a word. */
+static int utf8_latin_pair(const unsigned char *p)
+{
+    if (p[0] < 0xC2 || p[0] > 0xC9 || !ft_utf8_is_continuation(p[1]))
+        return 0;
+    uint32_t cp = (uint32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
+    return cp < 0x100 || ft_is_latin_letter(cp);
+}
+
 static unsigned lone_cjk_cost(const unsigned char *p, size_t n)
 {
     unsigned letters = 0;
@@ -460,8 +469,7 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
         if (cost > limit)
             return limit;
     }
-    if (i >= n && t->hi == 1 && wide == 1 && !t->bad && (p[wide_at] == 0xC2 || p[wide_at] == 0xC3) &&
-        ft_utf8_is_continuation(p[wide_at + 1]))
+    if (i >= n && t->hi == 1 && wide == 1 && !t->bad && utf8_latin_pair(p + wide_at))
         cost += lone_cjk_cost(p, n);
     return cost;
 }
