@@ -1115,13 +1115,22 @@ static int everyday_script(int s)
  * alone, or a combining mark that forms no character with its letter. Clean European text has
  * pairs that are valid UTF-8 once saved in a code page, and each "repair" made one such stray:
  * Czech "PŘEDVINUTÍ…" (CD 85) -> "PŘEDVINUTͅ" (U+0345 on a T), Bulgarian "„ß“" -> "„ߓ" (N'Ko),
- * "plná – čeká" -> "pln᠖ čeká" (a Mongolian digit), French "à« root" -> "ૠroot" (Gujarati).
+ * "plná – čeká" -> "pln᠖ čeká" (a Mongolian digit), French "à« root" -> "ૠroot" (Gujarati),
+ * Danish "èéæøå" -> "è鿸å" (an ideograph in a Latin line).
  * Real mojibake of Hebrew, Arabic, Thai or Devanagari text restores words: LONE_SCRIPT_CHARS
  * letters of the script at least. */
 #define LONE_SCRIPT_CHARS 3
+/* The same for a CJK letter glued to a Latin letter in a line of Latin words: a Chinese or
+ * Japanese word restored there has two characters at least, or stands apart ("COMP_WORDS と");
+ * one alone in a word was Slovak "jklĺľž" (E5 BE 9E in windows-1250) read as "jkl從". */
+#define LONE_CJK_IN_LATIN 2
 static int brings_in_stray(const ft_mojibake *m, const char *in, size_t len)
 {
     const uint32_t *v = m->cur.v;
+    size_t latin = 0, cjk = 0;
+    for (size_t k = 0; k < m->cur.len; k++)
+        latin += ft_is_latin_letter(v[k]), cjk += is_cjk(v[k]);
+    int latin_result = cjk * 8 < latin; /* (the repaired line, as latin_line is for the input) */
     uint32_t composed = 0; /* the character the marks after a letter have formed so far */
     for (size_t k = 0; k < m->cur.len; k++) {
         uint32_t c = v[k];
@@ -1141,12 +1150,15 @@ static int brings_in_stray(const ft_mojibake *m, const char *in, size_t len)
                 continue;
             } /* (the marks of a script count as its letters) */
         }
-        if (everyday_script(script) || !introduced(c, in, len))
+        int cjk_in_latin = latin_result && is_cjk(c) && (ft_cc(c) & FT_CC_LETTER) &&
+                           ((k && ft_is_latin_letter(v[k - 1])) ||
+                            (k + 1 < m->cur.len && ft_is_latin_letter(v[k + 1])));
+        if ((everyday_script(script) && !cjk_in_latin) || !introduced(c, in, len))
             continue;
-        size_t same = 0;
-        for (size_t j = 0; j < m->cur.len && same < LONE_SCRIPT_CHARS; j++)
-            same += ft_script_of(v[j]) == script;
-        if (same < LONE_SCRIPT_CHARS)
+        size_t same = 0, want = cjk_in_latin ? LONE_CJK_IN_LATIN : LONE_SCRIPT_CHARS;
+        for (size_t j = 0; j < m->cur.len && same < want; j++)
+            same += cjk_in_latin ? is_cjk(v[j]) : ft_script_of(v[j]) == script;
+        if (same < want)
             return 1;
     }
     return 0;
