@@ -1050,10 +1050,13 @@ static int is_ascii_alnum(uint32_t c)
     return (c | 0x20) - 'a' < 26u || c - '0' < 10u;
 }
 
-/* An ASCII letter or digit with no ASCII on either side: 繩㊙a！ */
+/* An ASCII letter or digit with no ASCII on either side (繩㊙a！), or a bracket-like symbol
+ * between two CJK characters (維亞{桀): what double-byte trail bytes 40-7E read alone become. */
 static int stranded_ascii(uint32_t before, uint32_t c, uint32_t after)
 {
-    return is_ascii_alnum(c) && before >= 0x80 && after >= 0x80;
+    if (is_ascii_alnum(c))
+        return before >= 0x80 && after >= 0x80;
+    return c && c < 0x80 && strchr("@[\\]^_`{|}~", (int)c) && is_cjk(before) && is_cjk(after);
 }
 
 static size_t count_stranded(const uint32_t *c, size_t n)
@@ -1064,13 +1067,24 @@ static size_t count_stranded(const uint32_t *c, size_t n)
     return k;
 }
 
-/* The same over UTF-8 text (a byte >= 0x80 stands for its character). */
+/* The same over UTF-8 text. */
 static size_t count_stranded_utf8(const unsigned char *s, size_t n)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += stranded_ascii(i ? s[i - 1] : 0x80, s[i], i + 1 < n ? s[i + 1] : 0x80);
-    return k;
+    if (n == 0)
+        return 0;
+    uint32_t before = 0x80, c, after;
+    size_t k = 0, i = ft_utf8_decode(s, &c);
+    for (;;) {
+        int more = i < n;
+        if (more)
+            i += ft_utf8_decode(s + i, &after);
+        else
+            after = 0x80;
+        k += stranded_ascii(before, c, after);
+        if (!more)
+            return k;
+        before = c, c = after;
+    }
 }
 
 /* Symbols, combining marks and letters of scripts CJK text never turns out to be hiding: read
