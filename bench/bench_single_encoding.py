@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -44,12 +45,21 @@ def uchardet_lines(path, n):
     return r.stdout.decode("utf-8", "replace").split("\n")[:n], enc
 
 
+def best_time(cmd):
+    best = 1e9
+    for _ in range(int(os.environ.get("RUNS", "3"))):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     show = "--show" in sys.argv
     exe = args[0] if args else os.path.join(HERE, "..", "build", "fixtext")
-    print("%-16s %-8s %8s %10s %10s %18s" % ("source", "encoding", "lines", "fixtext", "per M",
-                                            "uchardet + iconv"))
+    print("%-16s %-8s %8s %10s %10s %18s %22s" % ("source", "encoding", "lines", "fixtext", "per M",
+                                                 "uchardet + iconv", "MB/s fixtext / iconv"))
     total = wrong_total = 0
     with tempfile.TemporaryDirectory() as tmp:
         for source, codec, iconv_name in FILES:
@@ -74,9 +84,12 @@ def main():
             wrong += [(w, "") for w in lines[len(got):]]
             peer, enc = uchardet_lines(path, len(lines))
             peer_wrong = len(lines) if peer is None else sum(w != g for w, g in zip(lines, peer))
-            print("%-16s %-8s %8d %10d %10.0f %10d (%s)" % (
+            mb = os.path.getsize(path) / 1e6
+            ours = mb / best_time([exe] + PLAIN + [path])
+            theirs = mb / best_time(["iconv", "-f", iconv_name, "-t", "UTF-8", path])
+            print("%-16s %-8s %8d %10d %10.0f %10d (%s) %8.1f / %.1f (%.2fx)" % (
                 source, iconv_name, len(lines), len(wrong), 1e6 * len(wrong) / len(lines),
-                peer_wrong, enc))
+                peer_wrong, enc, ours, theirs, ours / theirs))
             if show:
                 for w, g in wrong[:10]:
                     print("    %r\n    -> %r" % (w[:100], g[:100]))
