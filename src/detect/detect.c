@@ -45,9 +45,15 @@
  * and back is cheaper), so costs are capped there and scoring stops there. */
 #define CAP_BITS (2 * SWITCH_BITS + 1)
 #define SURE_CHARS 1        /* the current encoding is kept without a look at the others when */
-#define SURE_BITS 13        /* its first SURE_PREFIX non-ASCII characters (at least SURE_CHARS) */
+#define SURE_BITS 15        /* its first SURE_PREFIX non-ASCII characters (at least SURE_CHARS) */
 #define SURE_PREFIX 8       /* cost at most SURE_BITS on average */
 #define SURE_BITS_UTF8 15   /* (SURE_BITS when the current encoding is UTF-8) */
+/* SURE_BITS was 13: classical poetry averages 14-16 bits a character in the model, so a quarter
+ * of the lines of a GB18030 file were compared with every candidate. Measured: at 15 and 16 no
+ * line of the development set, the single-encoding real text, the mixed files of seed 7 or the
+ * held-out package descriptions changes; at 17 the development set loses a line, at 18 the
+ * single-encoding text 75. 15 keeps two bits from that edge. GB18030 prose, repairs off:
+ * 149 -> 192 MB/s (1.03x -> 1.35x iconv). */
 #define SURE_LONG_PREFIX 32 /* (the second look, when the first fell short) */
 #define MAX_CHARS 96        /* a line is judged on its first MAX_CHARS non-ASCII characters */
 #define LANG_BITS 4.0      /* bonus per line for the encodings of the --lang hint */
