@@ -138,4 +138,33 @@ static inline int ft_is_box_drawing(uint32_t cp)
     return (ft_cc(cp) & FT_CC_BOX_DRAWING) != 0;
 }
 
+/* KS X 1001 (annex 3) writes a Hangul syllable outside its 2,350 as eight bytes: the filler
+ * (U+3164 once decoded), then the initial, the medial and the final jamo (the filler for no
+ * final), as Hangul Compatibility Jamo. The syllable those four spell, or 0 when they spell
+ * none. Decoders such as Python's euc_kr read the form as the syllable; iconv gives the jamo. */
+#define FT_HANGUL_FILLER 0x3164
+static inline uint32_t ft_hangul_eight_byte_syllable(const uint32_t jamo[4])
+{
+    static const uint16_t initials[19] = {0x3131, 0x3132, 0x3134, 0x3137, 0x3138, 0x3139, 0x3141,
+                                          0x3142, 0x3143, 0x3145, 0x3146, 0x3147, 0x3148, 0x3149,
+                                          0x314A, 0x314B, 0x314C, 0x314D, 0x314E};
+    static const uint16_t finals[28] = {FT_HANGUL_FILLER, 0x3131, 0x3132, 0x3133, 0x3134, 0x3135,
+                                        0x3136, 0x3137, 0x3139, 0x313A, 0x313B, 0x313C, 0x313D,
+                                        0x313E, 0x313F, 0x3140, 0x3141, 0x3142, 0x3144, 0x3145,
+                                        0x3146, 0x3147, 0x3148, 0x314A, 0x314B, 0x314C, 0x314D,
+                                        0x314E};
+    if (jamo[0] != FT_HANGUL_FILLER || jamo[2] < 0x314F || jamo[2] > 0x3163) /* ㅏ .. ㅣ */
+        return 0;
+    int initial = -1, final = -1;
+    for (int k = 0; k < 19; k++)
+        if (initials[k] == jamo[1])
+            initial = k;
+    for (int k = 0; k < 28; k++)
+        if (finals[k] == jamo[3])
+            final = k;
+    if (initial < 0 || final < 0)
+        return 0;
+    return 0xAC00 + ((uint32_t)initial * 21 + (jamo[2] - 0x314F)) * 28 + (uint32_t)final;
+}
+
 #endif

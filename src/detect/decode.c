@@ -262,46 +262,15 @@ static int decode_icu(ft_decoder *d, int encoding, const ft_encoding_info *e, co
 
 /* ---- KS X 1001's eight-byte Hangul ---- */
 
-/* KS X 1001 (annex 3) writes a syllable outside its 2,350 as eight bytes: the filler A4D4, then
- * the initial, the medial and the final jamo (A4A1..A4D3, the filler for no final). Old EUC-KR
- * text and Python's euc_kr codec use it ("칲" is A4D4 A4BA A4D3 A4BD); iconv decodes the four
- * codes as four jamo, so they are composed here, after decoding. */
-#define HANGUL_FILLER 0x3164
-#define HANGUL_FIRST_VOWEL 0x314F /* ㅏ .. ㅣ (U+3163): the 21 medials in order */
-static const uint16_t hangul_initials[19] = {0x3131, 0x3132, 0x3134, 0x3137, 0x3138, 0x3139, 0x3141,
-                                             0x3142, 0x3143, 0x3145, 0x3146, 0x3147, 0x3148, 0x3149,
-                                             0x314A, 0x314B, 0x314C, 0x314D, 0x314E};
-static const uint16_t hangul_finals[27] = {0x3131, 0x3132, 0x3133, 0x3134, 0x3135, 0x3136, 0x3137,
-                                           0x3139, 0x313A, 0x313B, 0x313C, 0x313D, 0x313E, 0x313F,
-                                           0x3140, 0x3141, 0x3142, 0x3144, 0x3145, 0x3146, 0x3147,
-                                           0x3148, 0x314A, 0x314B, 0x314C, 0x314D, 0x314E};
-
-static int jamo_index(uint32_t cp, const uint16_t *list, int n)
-{
-    for (int k = 0; k < n; k++)
-        if (list[k] == cp)
-            return k;
-    return -1;
-}
-
-/* The syllable that the filler at p and the three jamo after it (12 bytes of UTF-8, all in
- * U+3131..U+3164) spell, or 0. */
+/* The syllable the four characters of UTF-8 at p spell (ft_hangul_eight_byte_syllable), or 0. */
 static uint32_t eight_byte_syllable(const unsigned char *p, size_t avail)
 {
     uint32_t jamo[4];
-    if (avail < 12)
-        return 0;
     for (int k = 0; k < 4; k++) {
-        if (p[3 * k] != 0xE3 || ft_utf8_decode(p + 3 * k, &jamo[k]) != 3 || jamo[k] < 0x3131 ||
-            jamo[k] > HANGUL_FILLER)
+        if (avail < 3 * (size_t)k + 3 || p[3 * k] != 0xE3 || ft_utf8_decode(p + 3 * k, &jamo[k]) != 3)
             return 0;
     }
-    int initial = jamo_index(jamo[1], hangul_initials, 19);
-    int medial = (int)jamo[2] - HANGUL_FIRST_VOWEL;
-    int final = jamo[3] == HANGUL_FILLER ? 0 : jamo_index(jamo[3], hangul_finals, 27) + 1;
-    if (jamo[0] != HANGUL_FILLER || initial < 0 || medial < 0 || medial >= 21 || final < 0)
-        return 0;
-    return 0xAC00 + ((uint32_t)initial * 21 + (uint32_t)medial) * 28 + (uint32_t)final;
+    return ft_hangul_eight_byte_syllable(jamo);
 }
 
 /* Composes every eight-byte syllable in out[from..), in place (each 12 bytes become 3). */

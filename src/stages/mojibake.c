@@ -265,40 +265,16 @@ static inline int aligned(const ft_mojibake *m, size_t k, size_t total)
     return k == total || k == 0 || m->own[k] != m->own[k - 1];
 }
 
-/* EUC-KR writes syllables outside KS X 1001's 2,350 as an 8-byte make-up sequence (KS X 1001
- * annex 3): HANGUL FILLER, initial, medial and final jamo (a filler when there is no final).
- * Decoders such as Python's euc_kr read it as one syllable; the codec tables give four jamo. */
-static int jamo_index(uint32_t c, int which)
-{
-    static const uint16_t initial[19] = {0x3131, 0x3132, 0x3134, 0x3137, 0x3138, 0x3139, 0x3141,
-                                         0x3142, 0x3143, 0x3145, 0x3146, 0x3147, 0x3148, 0x3149,
-                                         0x314A, 0x314B, 0x314C, 0x314D, 0x314E};
-    static const uint16_t final[28] = {0x3164, 0x3131, 0x3132, 0x3133, 0x3134, 0x3135, 0x3136,
-                                       0x3137, 0x3139, 0x313A, 0x313B, 0x313C, 0x313D, 0x313E,
-                                       0x313F, 0x3140, 0x3141, 0x3142, 0x3144, 0x3145, 0x3146,
-                                       0x3147, 0x3148, 0x314A, 0x314B, 0x314C, 0x314D, 0x314E};
-    if (which == 1)
-        return c >= 0x314F && c <= 0x3163 ? (int)(c - 0x314F) : -1;
-    const uint16_t *t = which ? final : initial;
-    int n = which ? 28 : 19;
-    for (int i = 0; i < n; i++)
-        if (t[i] == c)
-            return i;
-    return -1;
-}
-
+/* EUC-KR's eight-byte syllables (ft_hangul_eight_byte_syllable), composed in place. */
 static void compose_euckr(cpvec *v)
 {
     size_t o = 0;
     for (size_t i = 0; i < v->len; i++) {
-        if (v->v[i] == 0x3164 && i + 3 < v->len) {
-            int l = jamo_index(v->v[i + 1], 0), m = jamo_index(v->v[i + 2], 1),
-                t = jamo_index(v->v[i + 3], 2);
-            if (l >= 0 && m >= 0 && t >= 0) {
-                v->v[o++] = 0xAC00 + (uint32_t)((l * 21 + m) * 28 + t);
-                i += 3;
-                continue;
-            }
+        uint32_t syllable = i + 3 < v->len ? ft_hangul_eight_byte_syllable(v->v + i) : 0;
+        if (syllable) {
+            v->v[o++] = syllable;
+            i += 3;
+            continue;
         }
         v->v[o++] = v->v[i];
     }
