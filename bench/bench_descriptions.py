@@ -19,6 +19,9 @@ import subprocess
 import sys
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_single_encoding import encodable  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = os.path.join(HERE, "work", "descriptions")
 URL = "http://deb.debian.org/debian/dists/bookworm/main/i18n/Translation-%s.bz2"
@@ -88,14 +91,7 @@ def main():
     os.makedirs(WORK, exist_ok=True)
     for lang, codecs in LANGS.items():
         for codec in codecs:
-            raw, want = [], []
-            for line in texts[lang]:
-                try:
-                    b = line.encode(codec)
-                except UnicodeEncodeError:
-                    continue
-                raw.append(b)
-                want.append(b.decode(codec))
+            want, raw = encodable(texts[lang], codec)
             path = os.path.join(WORK, "in.%s.%s" % (lang, codec))
             with open(path, "wb") as f:
                 f.write(b"\n".join(raw) + b"\n")

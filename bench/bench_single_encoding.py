@@ -45,6 +45,20 @@ def uchardet_lines(path, n):
     return r.stdout.decode("utf-8", "replace").split("\n")[:n], enc
 
 
+def encodable(texts, codec):
+    """The texts the codec can encode, as its bytes decode (CP932 writes 〜, U+301C, as 81 60,
+    which is ～, U+FF5E), and those bytes."""
+    lines, raw = [], []
+    for line in texts:
+        try:
+            b = line.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        raw.append(b)
+        lines.append(b.decode(codec))
+    return lines, raw
+
+
 def best_time(cmd):
     best = 1e9
     for _ in range(int(os.environ.get("RUNS", "3"))):
@@ -63,15 +77,7 @@ def main():
     total = wrong_total = 0
     with tempfile.TemporaryDirectory() as tmp:
         for source, codec, iconv_name in FILES:
-            lines, raw = [], []
-            for line in real_corpus.lines([source]):
-                try:
-                    b = line.encode(codec)
-                except UnicodeEncodeError:
-                    continue
-                raw.append(b)
-                # what the bytes say: CP932 writes 〜 (U+301C) as 81 60, which is ～ (U+FF5E)
-                lines.append(b.decode(codec))
+            lines, raw = encodable(real_corpus.lines([source]), codec)
             if not lines:
                 print("%-16s %-8s not installed" % (source, codec))
                 continue
