@@ -11,7 +11,10 @@
  * wrong everywhere). A change is made only when the plausibility model (plausibility.c, plus the
  * mojibake-typical penalties in extra_cost()) finds the text clearly cheaper, context included,
  * after a prior that favours UTF-8 and windows-1252. Each round keeps the best reading (looking one
- * round ahead when a UTF-8 and a double-byte reading compete); up to four rounds.
+ * round ahead when a UTF-8 and a double-byte reading compete); up to four rounds. A repair is then
+ * vetoed when it brings in what no text holds (brings_in_rare: stranded trail bytes, private use,
+ * rare ideographs...) or what text of one language would not (brings_in_stray: one character of
+ * another script, a mark that forms no letter, an ideograph glued alone into a Latin word).
  *
  * Hot path: clean lines leave after one scan of their bytes through the gate (gate_step(): C1,
  * U+FFFD, private use, a UTF-8 lead byte's windows-1252 reading before a continuation byte's, a
@@ -1165,9 +1168,7 @@ static int brings_in_rare(const ft_mojibake *m, const char *in, size_t len)
         uint32_t c = m->cur.v[k];
         if (c == FT_REPLACEMENT || c == '\t' || !(never_restored(c) || (!m->latin_line && alien_in_cjk(c))))
             continue;
-        unsigned char utf8[4];
-        size_t n = ft_utf8_encode(c, utf8);
-        if (!memmem(in, len, utf8, n))
+        if (introduced(c, in, len))
             return 1;
     }
     return 0;
