@@ -224,6 +224,11 @@ def encodable(texts, codec, most=200):
     return out
 
 
+def poetry_lines():
+    for name in ("tang300", "song100", "chinese"):
+        yield from real_text.fortune_lines(name)
+
+
 def catalogue_messages(lang):
     for text in real_text.catalogues(lang):
         yield from (line for line in text.split("\n") if line.startswith("msgstr"))
@@ -395,7 +400,7 @@ else:
 
 # Box-drawing table rows in a GB18030 file stay GB18030: the fortunes-zh files' tables ("├────┼")
 # were read as Big5 ("念岸岸岸岸拈") when box characters in a row cost as much as rare ones.
-poetry = [l for name in ("tang300", "song100", "chinese") for l in real_text.fortune_lines(name)]
+poetry = list(poetry_lines())
 table = [l for l in poetry if "──" in l][:60]
 if len(table) < 10:
     print("skipped box-drawing rows: fortunes-zh not installed")
@@ -492,11 +497,6 @@ def single_encoding(lines, codec):
         raw.append(b)
         texts.append(b.decode(codec))
     return texts, b"\n".join(raw) + b"\n"
-
-
-def poetry_lines():
-    for name in ("tang300", "song100", "chinese"):
-        yield from real_text.fortune_lines(name)
 
 
 SINGLE = [("GB18030 poetry", poetry_lines, "gb18030"),

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <unicode/ucnv.h>
 #include <unicode/ucnv_cb.h>
@@ -295,25 +296,6 @@ static int is_euc_kr(int encoding)
     return encoding == FT_ENC_EUCKR || encoding == FT_ENC_EUCKR_PLAIN;
 }
 
-static int decode_legacy(ft_decoder *d, int encoding, const ft_encoding_info *e, const char *in,
-                         size_t len, ft_buf *out, ft_report *r);
-
-int ft_decode_line(ft_decoder *d, int encoding, const char *in, size_t len, ft_buf *out,
-                   ft_report *r)
-{
-    const unsigned char *p = (const unsigned char *)in;
-    const ft_encoding_info *e = ft_encoding_info_get(encoding);
-    if (!e || e->kind == FT_KIND_UTF8 || e->kind == FT_KIND_ASCII || encoding >= FIXTEXT_MAX_ENCODINGS)
-        return decode_utf8(p, len, out, r);
-    if (e->ascii_compatible && ft_is_ascii(p, len))
-        return 0;
-    size_t start = out->len;
-    int rc = decode_legacy(d, encoding, e, in, len, out, r);
-    if (rc == 1 && is_euc_kr(encoding))
-        compose_eight_byte_hangul(out, start);
-    return rc;
-}
-
 /* The line (not ASCII) in a legacy encoding: through the byte map when it can, else ICU or
  * iconv. */
 static int decode_legacy(ft_decoder *d, int encoding, const ft_encoding_info *e, const char *in,
@@ -388,4 +370,21 @@ static int decode_legacy(ft_decoder *d, int encoding, const ft_encoding_info *e,
         ft_report_note(r, "%s: %u undecodable sequence%s -> U+FFFD", e->name, invalid,
                        invalid == 1 ? "" : "s");
     return 1;
+}
+
+int ft_decode_line(ft_decoder *d, int encoding, const char *in, size_t len, ft_buf *out,
+                   ft_report *r)
+{
+    const unsigned char *p = (const unsigned char *)in;
+    const ft_encoding_info *e = ft_encoding_info_get(encoding);
+    if (!e || e->kind == FT_KIND_UTF8 || e->kind == FT_KIND_ASCII || encoding >= FIXTEXT_MAX_ENCODINGS)
+        return decode_utf8(p, len, out, r);
+    if (e->ascii_compatible && ft_is_ascii(p, len))
+        return 0;
+    size_t start = out->len;
+    int rc = decode_legacy(d, encoding, e, in, len, out, r);
+    /* (the filler's code, A4 D4, is in the bytes of every eight-byte syllable) */
+    if (rc == 1 && is_euc_kr(encoding) && memmem(in, len, "\xA4\xD4", 2))
+        compose_eight_byte_hangul(out, start);
+    return rc;
 }

@@ -52,8 +52,8 @@
  * of the lines of a GB18030 file were compared with every candidate. Measured: at 15 and 16 no
  * line of the development set, the single-encoding real text, the mixed files of seed 7 or the
  * held-out package descriptions changes; at 17 the development set loses a line, at 18 the
- * single-encoding text 75. 15 keeps two bits from that edge. GB18030 prose, repairs off:
- * 149 -> 192 MB/s (1.03x -> 1.35x iconv). */
+ * single-encoding text 75. 15 keeps two bits from that edge. GB18030 prose, repairs off
+ * (bench_detect.py): 149 -> 192-205 MB/s (1.03x -> 1.35-1.50x iconv) over three runs. */
 #define SURE_LONG_PREFIX 32 /* (the second look, when the first fell short) */
 #define MAX_CHARS 96        /* a line is judged on its first MAX_CHARS non-ASCII characters */
 #define LANG_BITS 4.0      /* bonus per line for the encodings of the --lang hint */
@@ -69,7 +69,7 @@
 /* GB2312 row 8 (lead byte A8) holds the pinyin letters ā á ǎ à ... Chinese text writes them
  * inside pinyin syllables, beside other letters; one standing alone between tabs or spaces is
  * what another double-byte set's row 8 looks like read as GB18030: the box drawing of JIS X 0208
- * ("\t─\t" of a charset table in a Japanese man page came out "\tā\t", 14 rows of it). Charged
+ * ("\t─\t" of a charset table in a Japanese man page came out "\tā\t", 10 rows of it). Charged
  * once per line, so that a pinyin lesson listing "ā á ǎ à" in a GB18030 file, which cannot
  * pay two switches (2 x SWITCH_BITS) with it, stays GB18030. */
 #define LONE_PINYIN_BITS 8.0
@@ -378,8 +378,9 @@ static unsigned long score_utf8(const unsigned char *p, size_t n, unsigned long 
     return cost;
 }
 
-/* Whether the Latin letter cp, read from the double-byte code ending at p[end], touches no other letter: not the character
- * before it (prev), not the one after it (an ASCII byte or a double-byte code of m). */
+/* Whether the Latin letter cp, read from the double-byte code ending at p[end], touches no other
+ * letter: not the character before it (prev), not the one after it (an ASCII byte or a
+ * double-byte code of m). */
 static int lone_pinyin_letter(const ft_codec_map *m, const unsigned char *p, size_t n, size_t end,
                               uint32_t prev, uint32_t cp)
 {
