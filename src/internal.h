@@ -329,6 +329,17 @@ unsigned ft_plausibility_unigram(uint32_t cp);
 /* The least cp costs after any character (a lower bound of ft_plausibility_step), 1/8 bits. */
 unsigned ft_plausibility_floor(uint32_t cp);
 
+/* ---- letters.c: how well a text reads as each language (per-language letter models) ---- */
+int ft_letters_langs(void);               /* the languages modelled, 0..ft_letters_langs()-1 */
+const char *ft_letters_lang_name(int lang); /* "pl", "ru", ... */
+/* The letter tokens of cps[0..n) into tokens[0..cap) (returns how many) and what the non-ASCII
+ * symbols among them cost (1/8 bits, the same in every language). */
+size_t ft_letters_tokens(const uint32_t *cps, size_t n, uint32_t *tokens, size_t cap,
+                         unsigned *symbols);
+/* Their cost as text of lang in 1/8 bits; stops (returning more than limit) past limit. */
+unsigned ft_letters_cost(const uint32_t *tokens, size_t n, unsigned symbols, int lang,
+                         unsigned limit);
+
 /* ---- pool.c: worker threads for independent tasks ---- */
 typedef struct ft_pool ft_pool;
 typedef void (*ft_task_fn)(void *ctx, size_t task, unsigned worker);

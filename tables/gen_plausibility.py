@@ -89,6 +89,7 @@ LANGS = {
     "lv": (0.2, ["lv"]),
     "lt": (0.2, ["lt"]),
     "vi": (0.1, ["vi"]),
+    "th": (1.0, ["th"]),  # (a script of its own, as el and he: windows-874 / TIS-620)
     "eo": (0.03, ["eo"]),
 }
 

@@ -35,6 +35,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <pthread.h>
+#include <unicode/unorm2.h>
+
 #include "encodings.h"
 
 #define Q8(bits) ((unsigned long)(bits) * 8)
@@ -98,7 +101,19 @@
  * Smoothing (SWITCH) decides only the lines whose own evidence is weaker. */
 #define UTF8_SURE_PAIRS 6
 #define UTF8_LOCAL_BITS 16.0
-#define MAX_CAND 24
+/* The prior of a RARE candidate (encodings.def), per evidence line: what its reading must be
+ * cheaper by to win a line alone. A line of real text in its own encoding is cheaper than every
+ * other reading by tens of bits, so a file in one of them pays this back at once. */
+#define RARE_BITS 8.0
+#define MAX_CAND 64
+/* Letter evidence (letters.c) for the single-byte readings of a line within CAP of the best: each
+ * is judged as text of the language that reads it best, plus FOREIGN_BITS when the encoding is
+ * not one that language is written in (encodings.def LANGS): French read as windows-1257 ("ą la
+ * version") must be better Lithuanian than the windows-1252 reading is French by that much. A
+ * reading pays LETTER_WEIGHT times what it reads worse than the best of them. */
+#define FOREIGN_BITS 6
+#define LETTER_WEIGHT 1.0
+#define LETTER_MAX_CPS 256 /* characters of a line looked at */
 
 enum { LINE_NEUTRAL = 0, LINE_EVIDENCE = 1, LINE_UTF8_LIKELY = 2, LINE_ESC = 4, LINE_UTF8_PAIRS = 8,
        LINE_UTF8_MANY = 16 };
@@ -111,6 +126,8 @@ struct ft_detector {
     int cand[MAX_CAND]; /* ids, in order of preference (ties go to the earlier one) */
     const ft_codec_map *map[MAX_CAND];
     double bonus[MAX_CAND];
+    uint64_t native[MAX_CAND]; /* the letter models' languages written in each candidate */
+    int last_lang;             /* the language that read the last judged line best (a bound) */
     double V[MAX_CAND]; /* forward costs after the last evidence line */
     int last_best;      /* the state that led after the last evidence line */
     int settled;        /* the state V has settled on (settled_on), or -1 */
@@ -150,8 +167,10 @@ static void apply_lang(ft_detector *d, const char *lang)
         best = m > best ? m : best;
     }
     for (int k = 0; best && k < d->ncand; k++)
-        if (ft_encoding_lang_match(d->cand[k], lang) == best)
-            d->bonus[k] = LANG_BITS;
+        if (ft_encoding_lang_match(d->cand[k], lang) == best) {
+            d->bonus[k] += LANG_BITS;
+            d->native[k] = ~0ull; /* (the hint says: this text is in this encoding's language) */
+        }
 }
 
 /* The default candidates: the CAND rows of encodings.def, in its order (the preference order). */
@@ -233,6 +252,13 @@ ft_detector *ft_detector_new(const fixtext_options *o, char *err, size_t errlen)
     }
     if (!d->ncand)
         add_default_cands(d);
+    for (int k = 0; k < d->ncand; k++) {
+        if (ft_encoding_info_get(d->cand[k])->flags & FT_ENC_RARE)
+            d->bonus[k] = -RARE_BITS;
+        for (int l = 0; l < ft_letters_langs() && l < 64; l++)
+            if (ft_encoding_lang_match(d->cand[k], ft_letters_lang_name(l)))
+                d->native[k] |= 1ull << l;
+    }
     if (o->lang && *o->lang)
         apply_lang(d, o->lang);
     return d;
@@ -397,9 +423,49 @@ static int lone_pinyin_letter(const ft_codec_map *m, const unsigned char *p, siz
 }
 
 /* Cost in 1/8 bits of p[0..n) decoded with byte map m (encoding id), stopping past limit. */
+/* windows-1258 and TCVN 5712 write most Vietnamese tone marks as combining characters after the
+ * letter, which their decoders compose (glibc's, as fixtext decodes): so a line is scored as the
+ * composed text it decodes to, not as letters followed by marks the model's NFC text never holds
+ * ("tie\xCC\xF1ng" is "tiếng"). */
+static const UNormalizer2 *vietnamese_nfc;
+static pthread_once_t vietnamese_nfc_once = PTHREAD_ONCE_INIT;
+
+static void load_nfc(void)
+{
+    UErrorCode status = U_ZERO_ERROR;
+    const UNormalizer2 *nfc = unorm2_getNFCInstance(&status);
+    vietnamese_nfc = U_SUCCESS(status) ? nfc : NULL;
+}
+
+static int composes_marks(int id)
+{
+    return id == FT_ENC_CP1258 || id == FT_ENC_TCVN;
+}
+
+/* base with the combining mark the byte at p[i] decodes to, or base as it is; *i moves past a
+ * mark that composed. */
+static uint32_t compose_next(const ft_codec_map *m, uint32_t base, const unsigned char *p,
+                             size_t n, size_t *i)
+{
+    if (*i >= n || p[*i] < 0x80 || m->type[p[*i]] != MAP_SINGLE)
+        return base;
+    uint32_t mark = m->single[p[*i]];
+    if (mark < 0x300 || mark > 0x36F)
+        return base;
+    pthread_once(&vietnamese_nfc_once, load_nfc);
+    if (!vietnamese_nfc)
+        return base;
+    int32_t with = unorm2_composePair(vietnamese_nfc, (UChar32)base, (UChar32)mark);
+    if (with <= 0 || with > 0xFFFF)
+        return base;
+    ++*i;
+    return (uint32_t)with;
+}
+
 static unsigned long score_map(const ft_codec_map *m, int id, const unsigned char *p, size_t n,
                                unsigned long limit, tally *t, unsigned max_hi)
 {
+    const int compose = composes_marks(id);
     unsigned long cost = 0;
     uint32_t prev = 0xFFFFFFFFu;
     size_t i = 0;
@@ -414,11 +480,15 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
         if (b < 0x80) {
             cp = b;
             i++;
-            if (prev < 0x80)
+            if (compose)
+                cp = compose_next(m, cp, p, n, &i);
+            if (prev < 0x80 && cp < 0x80)
                 continue; /* ASCII after ASCII costs the same in every candidate */
         } else if (m->type[b] == MAP_SINGLE) {
             cp = m->single[b] == FT_MAP_FALLBACK ? 0x3400 : m->single[b];
             i++;
+            if (compose)
+                cp = compose_next(m, cp, p, n, &i);
         } else if (m->type[b] == MAP_LEAD) {
             if (i + 1 >= n) {
                 cost += Q8(TRUNC_BITS);
@@ -440,6 +510,12 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
                        p[i + 2] >= 0xA1 && p[i + 2] <= 0xFE) {
                 cp = 0x3400; /* JIS X 0212 */
                 i += 3;
+            } else if (id == FT_ENC_EUCTW && b == 0x8E && i + 3 < n && t >= 0xA1 && t <= 0xB0 &&
+                       p[i + 2] >= 0xA1 && p[i + 2] <= 0xFE && p[i + 3] >= 0xA1 &&
+                       p[i + 3] <= 0xFE) {
+                cp = 0x3400; /* CNS 11643 planes 1-16 (8E A1..B0 row cell): plane 2 and above
+                                hold the rarer ideographs */
+                i += 4;
             }
         }
         if (!cp) {
@@ -656,7 +732,8 @@ static int bound_exceeds(const ft_codec_map *m, int id, const unsigned char *p, 
             if (i + 1 >= n)
                 break;
             c = m->dbl_cost[(b - 0x80) * 256 + p[i + 1]];
-            if (c == FT_COST_INVALID && (id == FT_ENC_GB18030 || id == FT_ENC_EUCJP))
+            if (c == FT_COST_INVALID &&
+                (id == FT_ENC_GB18030 || id == FT_ENC_EUCJP || id == FT_ENC_EUCTW))
                 return 0; /* maybe a four/three-byte form: no bound */
             i += c == FT_COST_INVALID ? 1 : 2;
         } else {
@@ -690,6 +767,70 @@ static unsigned long score_cand(ft_detector *d, int k, const unsigned char *p, s
     if (!m || (limit < ~0ul / 2 && bound_exceeds(m, id, p, n, limit, max_hi)))
         return limit; /* (no bound to test while nothing set the bar) */
     return score_map(m, id, p, n, limit, t, max_hi);
+}
+
+/* The characters a single-byte candidate reads p[0..n) as (marks composed as score_map does), at
+ * most cap of them. */
+static size_t reading_of(const ft_codec_map *m, int id, const unsigned char *p, size_t n,
+                         uint32_t *cps, size_t cap)
+{
+    const int compose = composes_marks(id);
+    size_t k = 0, i = 0;
+    while (i < n && k < cap) {
+        unsigned b = p[i++];
+        uint32_t cp = b < 0x80 ? b : m->single[b] == FT_MAP_FALLBACK ? 0x3400 : m->single[b];
+        if (compose)
+            cp = compose_next(m, cp, p, n, &i);
+        cps[k++] = cp;
+    }
+    return k;
+}
+
+/* The letter cost (1/8 bits) of candidate k's reading: the least over the languages, with
+ * FOREIGN_BITS for a language the encoding is not written in. */
+static unsigned letter_fit(ft_detector *d, int k, const unsigned char *p, size_t n)
+{
+    uint32_t cps[LETTER_MAX_CPS], tokens[LETTER_MAX_CPS + 2];
+    size_t m = reading_of(map_of(d, k), d->cand[k], p, n, cps, LETTER_MAX_CPS);
+    unsigned symbols;
+    size_t t = ft_letters_tokens(cps, m, tokens, LETTER_MAX_CPS + 2, &symbols);
+    unsigned best = ~0u;
+    int langs = ft_letters_langs(), first = d->last_lang, best_lang = first;
+    for (int j = 0; j < langs; j++) {
+        int l = (first + j) % langs;
+        unsigned foreign = l < 64 && (d->native[k] >> l & 1) ? 0 : (unsigned)Q8(FOREIGN_BITS);
+        if (foreign >= best)
+            continue;
+        unsigned c = ft_letters_cost(tokens, t, symbols, l, best - foreign) + foreign;
+        if (c < best)
+            best = c, best_lang = l;
+    }
+    d->last_lang = best_lang;
+    return best;
+}
+
+/* Letter evidence among the single-byte readings within CAP of the best (bits added to cost[]):
+ * only where two or more of them compete. */
+static void letter_evidence(ft_detector *d, const unsigned char *p, size_t n,
+                            const unsigned long *raw, unsigned long best, unsigned long cap,
+                            const int16_t *bad, float *cost)
+{
+    unsigned fit[MAX_CAND];
+    int judged[MAX_CAND] = {0}, count = 0;
+    unsigned low = ~0u;
+    for (int k = 0; k < d->ncand; k++) {
+        if (ft_encoding_info_get(d->cand[k])->kind != FT_KIND_SBCS || bad[k] != 0 ||
+            raw[k] > best + cap || !map_of(d, k))
+            continue;
+        fit[k] = letter_fit(d, k, p, n);
+        judged[k] = 1, count++;
+        low = fit[k] < low ? fit[k] : low;
+    }
+    if (count < 2)
+        return;
+    for (int k = 0; k < d->ncand; k++)
+        if (judged[k])
+            cost[k] += (float)(LETTER_WEIGHT * (double)(fit[k] - low) / 8.0);
 }
 
 /* Fills cost[0..ncand) (bits) for one evidence line; returns 1 when the current encoding (start)
@@ -749,7 +890,12 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
         int k = (start + j) % d->ncand; /* the current best state first: it sets the bar */
         unsigned long limit = best == ~0ul ? ~0ul - cap : best + cap;
         t = (tally){0};
-        c = score_cand(d, k, p, n, iso, limit, &t, MAX_CHARS);
+        /* (over about the same bytes: a single-byte reading has two characters where a
+           double-byte one has one; judged on MAX_CHARS each, IBM866's "й└йдйд" of the first
+           half of a GB18030 table row beat the whole row's "├────") */
+        unsigned max_hi = ft_encoding_info_get(d->cand[k])->kind == FT_KIND_SBCS ? 2 * MAX_CHARS
+                                                                                 : MAX_CHARS;
+        c = score_cand(d, k, p, n, iso, limit, &t, max_hi);
         raw[k] = c;
         if (c < best)
             best = c;
@@ -769,6 +915,7 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
             cost[k] -= (float)(VALID_UTF8_BITS * counted);
         }
     }
+    letter_evidence(d, p, n, raw, best, cap, bad, cost);
     d->rule[line] = FT_RULE_SCORED;
     /* Validity first: when some reading has no invalid byte, a reading with one is out, however
      * natural its other characters look ("谢绛" in GB18030 is "л" and a cut sequence in UTF-8).

@@ -14,7 +14,8 @@
 #include "encodings.h"
 
 enum { UTF8 = FT_KIND_UTF8, ASCII = FT_KIND_ASCII, SBCS = FT_KIND_SBCS, MBCS = FT_KIND_MBCS,
-       ISO2022 = FT_KIND_ISO2022, WIDE = FT_KIND_WIDE, CAND = FT_ENC_CAND, NAMED = FT_ENC_NAMED };
+       ISO2022 = FT_KIND_ISO2022, WIDE = FT_KIND_WIDE, CAND = FT_ENC_CAND, NAMED = FT_ENC_NAMED,
+       RARE = FT_ENC_RARE };
 
 _Static_assert(FT_ENC_BUILTIN < FIXTEXT_MAX_ENCODINGS, "room for --from encodings in the id space");
 
@@ -287,8 +288,12 @@ static void build_map(int id)
         for (int i = 0; i < 128 * 256; i++)
             m->dbl_cost[i] = cost_of(m->dbl[i]);
     }
+    /* (a combining mark costs nothing in the bound: windows-1258 and TCVN compose it with the
+       letter before, which the detector then scores as one character) */
     for (int b = 0; b < 256; b++)
-        m->single_cost[b] = m->type[b] == MAP_SINGLE ? cost_of(m->single[b])
+        m->single_cost[b] = m->type[b] == MAP_SINGLE
+                                ? (m->single[b] >= 0x300 && m->single[b] <= 0x36F ? 0
+                                                                                 : cost_of(m->single[b]))
                             : m->type[b] == MAP_LEAD ? 0 : FT_COST_INVALID;
     map_ok[id] = 1;
 }

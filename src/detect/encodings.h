@@ -13,14 +13,14 @@ _Static_assert(FT_ENC_UTF8 == 0 && FT_ENC_ASCII == 1, "internal.h fixes the firs
 
 enum { FT_KIND_UTF8, FT_KIND_ASCII, FT_KIND_SBCS, FT_KIND_MBCS, FT_KIND_ISO2022, FT_KIND_WIDE,
        FT_KIND_OTHER };
-enum { FT_ENC_CAND = 1, FT_ENC_NAMED = 2 }; /* encodings.def FLAGS */
+enum { FT_ENC_CAND = 1, FT_ENC_NAMED = 2, FT_ENC_RARE = 4 }; /* encodings.def FLAGS */
 
 typedef struct ft_encoding_info {
     const char *name;       /* what fixtext reports */
     const char *iconv_name; /* what iconv is asked for */
     int kind;
     int ascii_compatible;   /* bytes 0x00-0x7F mean ASCII on their own */
-    unsigned flags;         /* FT_ENC_CAND, FT_ENC_NAMED */
+    unsigned flags;         /* FT_ENC_CAND, FT_ENC_NAMED, FT_ENC_RARE */
     const char *langs;      /* space-separated language tags of --lang */
     const char *aliases;    /* space-separated other names */
     const char *short_name; /* lower case, for explanations */

@@ -8,7 +8,7 @@
  * class (charclass.h): unassigned, private-use, surrogates and controls cost most. A few
  * mojibake-typical pairs (a Latin-1 reading of a UTF-8 lead byte followed by a reading of a
  * continuation byte: "Ã©", "â€", "Â ") cost extra, because no language writes them, and so do
- * words that mix alphabets (Latin, Greek, Cyrillic, Hebrew, Arabic letters side by side) and
+ * words that mix alphabets (Latin, Greek, Cyrillic, Hebrew, Arabic, Thai letters side by side) and
  * box-drawing characters glued to letters or digits. */
 #include <math.h>
 #include <pthread.h>
@@ -181,7 +181,8 @@ unsigned ft_plausibility_floor(uint32_t cp)
 
 /* The script of a letter (or Arabic digit) cp whose record is c, for the scripts decodings mix up
  * (0: none or other): 1 Latin, 2 Greek, 3 Cyrillic, 4 Hebrew, 5 Arabic, 6 CJK (ft_is_cjk: Han,
- * kana, Hangul, Bopomofo). */
+ * kana, Hangul, Bopomofo), 7 Thai (windows-874 reads the bytes of UTF-8's two-byte letters as
+ * Thai: "Qogʻoz" is "Qogสปoz"). */
 static int letter_script(uint32_t cp, const ft_char_class *c)
 {
     if (ft_cc_cjk(c))
@@ -197,6 +198,8 @@ static int letter_script(uint32_t cp, const ft_char_class *c)
         return 4;
     case FT_USCRIPT_ARABIC:
         return 5;
+    case FT_USCRIPT_THAI:
+        return 7;
     case FT_USCRIPT_UNKNOWN: /* not a letter: the Arabic-Indic digits count as Arabic */
         return c->script == FT_USCRIPT_ARABIC && (c->flags & FT_CC_DIGIT) ? 5 : 0;
     default:

@@ -1,0 +1,133 @@
+/* letters.c — how well a text reads as each language, from the per-language letter models that
+ * tables/gen_letters.py generates (tables/letter_models.c). The detector asks it which of the
+ * single-byte readings of a line is text of some language: those code pages read each other's
+ * bytes as letters, and only the letters' company in a language tells "opcję" (Polish, windows-1250)
+ * from "opcjê" (its windows-1252 reading).
+ *
+ * A text is seen as tokens: small letters, and one boundary token for a run of non-letters. Its
+ * cost in a language is the sum, over the pairs of neighbouring tokens of which one comes from a
+ * non-ASCII character, of -log2 P(b | a) in that language (the other pairs read the same in every
+ * code page; a no-break space where a letter was pays for the words it cuts: "p\u00A0gina"),
+ * plus SYMBOL_BITS for each non-ASCII character that is no letter (else a reading with symbols
+ * where the letters were would have nothing to pay), GLUED_BITS more when it stands inside a word
+ * ("pr’t", "\u00A0bersetzung": German in IBM437 read as windows-1252). */
+#include <unicode/uchar.h>
+
+#include "internal.h"
+#include "letter_models.h"
+
+/* A non-ASCII symbol (¤ ‚ ˘ ...): about what an unusual letter costs in a language that has it,
+ * so that readings turning letters into symbols gain nothing. */
+#define SYMBOL_BITS 12
+/* ... and inside a word, letters on both sides or opening one: rare in real text but for the
+ * apostrophe ’, which French and English write between letters. */
+#define GLUED_BITS 8
+/* A letter the language's model never saw (or saw fewer than 3 times): it costs this after any
+ * letter, as a rare character does in the pooled model. */
+#define UNSEEN_BITS 20
+
+#define Q8(bits) ((unsigned)(bits) * 8)
+#define BOUNDARY 0u
+#define FROM_HIGH (1u << 31) /* a token (or a boundary run) holding a non-ASCII character */
+
+int ft_letters_langs(void)
+{
+    return FT_LM_LANGS;
+}
+
+const char *ft_letters_lang_name(int lang)
+{
+    return lang >= 0 && lang < FT_LM_LANGS ? ft_lm_langs[lang].lang : "";
+}
+
+/* The language's record of token t, or NULL: a binary search of its sorted slice. */
+static const ft_lm_token *token_of(int lang, uint32_t t)
+{
+    const ft_lm_token *a = ft_lm_tokens + ft_lm_langs[lang].first;
+    size_t lo = 0, hi = ft_lm_langs[lang].count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (a[mid].token < t)
+            lo = mid + 1;
+        else if (a[mid].token > t)
+            hi = mid;
+        else
+            return a + mid;
+    }
+    return NULL;
+}
+
+static unsigned pair_cost(int lang, uint32_t a, uint32_t b)
+{
+    uint64_t key = ((uint64_t)lang << 42 | (uint64_t)a << 21 | b) * 0x9E3779B97F4A7C15ull;
+    uint32_t fp = (uint32_t)(key & 0xFFFFFFFFu) | 1u;
+    const uint32_t mask = (1u << FT_LM_PAIR_BITS) - 1;
+    for (uint32_t s = (uint32_t)(key >> (64 - FT_LM_PAIR_BITS));; s = (s + 1) & mask) {
+        if (ft_lm_pair_fp[s] == fp)
+            return ft_lm_pair_cost[s];
+        if (!ft_lm_pair_fp[s])
+            break;
+    }
+    const ft_lm_token *ta = token_of(lang, a), *tb = token_of(lang, b);
+    return (ta ? ta->backoff : 0) + (tb ? tb->cost : Q8(UNSEEN_BITS));
+}
+
+static int is_letter(uint32_t cp)
+{
+    return cp < 0x80 ? (unsigned)((cp | 0x20) - 'a') < 26 : u_isalpha((UChar32)cp) != 0;
+}
+
+/* The token of a character (a small letter or BOUNDARY). */
+static uint32_t token(uint32_t cp)
+{
+    if (cp < 0x80)
+        return is_letter(cp) ? cp | 0x20 : BOUNDARY;
+    return u_isalpha((UChar32)cp) ? (uint32_t)u_tolower((UChar32)cp) : BOUNDARY;
+}
+
+/* What a non-ASCII non-letter at cps[i] costs, in 1/8 bits (0 for the others). A no-break space
+ * separates words as a space does and costs nothing there; opening a word after a space it is
+ * a letter's misreading ("der \u00A0bersetzung"). */
+static unsigned symbol_cost(const uint32_t *cps, size_t n, size_t i)
+{
+    uint32_t cp = cps[i];
+    if (cp < 0x80 || is_letter(cp))
+        return 0;
+    int before = i > 0 && is_letter(cps[i - 1]);
+    int after = i + 1 < n && is_letter(cps[i + 1]);
+    int opens = after && (i == 0 || cps[i - 1] == ' ');
+    if (u_isspace((UChar32)cp))
+        return opens && i > 0 ? Q8(SYMBOL_BITS + GLUED_BITS) : 0;
+    int inside = before && after && cp != 0x2019;
+    return Q8(SYMBOL_BITS) + (inside || opens ? Q8(GLUED_BITS) : 0);
+}
+
+size_t ft_letters_tokens(const uint32_t *cps, size_t n, uint32_t *tokens, size_t cap,
+                         unsigned *symbols)
+{
+    size_t m = 0;
+    *symbols = 0;
+    if (cap)
+        tokens[m++] = BOUNDARY;
+    for (size_t i = 0; i < n && m + 1 < cap; i++) {
+        *symbols += symbol_cost(cps, n, i);
+        uint32_t t = token(cps[i]) | (cps[i] >= 0x80 ? FROM_HIGH : 0);
+        if ((t & ~FROM_HIGH) == BOUNDARY && (tokens[m - 1] & ~FROM_HIGH) == BOUNDARY)
+            tokens[m - 1] |= t; /* (one boundary for the run; it holds a non-ASCII one or not) */
+        else
+            tokens[m++] = t;
+    }
+    if ((tokens[m - 1] & ~FROM_HIGH) != BOUNDARY && m < cap)
+        tokens[m++] = BOUNDARY;
+    return m;
+}
+
+unsigned ft_letters_cost(const uint32_t *tokens, size_t n, unsigned symbols, int lang,
+                         unsigned limit)
+{
+    unsigned cost = symbols;
+    for (size_t i = 1; i < n && cost <= limit; i++)
+        if ((tokens[i - 1] | tokens[i]) & FROM_HIGH)
+            cost += pair_cost(lang, tokens[i - 1] & ~FROM_HIGH, tokens[i] & ~FROM_HIGH);
+    return cost;
+}
