@@ -336,9 +336,14 @@ const char *ft_letters_lang_name(int lang); /* "pl", "ru", ... */
  * symbols among them cost (1/8 bits, the same in every language). */
 size_t ft_letters_tokens(const uint32_t *cps, size_t n, uint32_t *tokens, size_t cap,
                          unsigned *symbols);
-/* Their cost as text of lang in 1/8 bits; stops (returning more than limit) past limit. */
+/* What a text's distinct non-ASCII letters[0..n) (as tokens), each occurring counts[i] times,
+ * cost in lang one by one, without their neighbours (1/8 bits). */
+unsigned ft_letters_unigrams(const uint32_t *letters, const unsigned *counts, size_t n, int lang);
+/* Their cost as text of lang in 1/8 bits, stopping (returning more than limit) past limit: the
+ * pairs touching a non-ASCII character and the symbols (high), or the other pairs (!high), which
+ * are the same in every single-byte reading of a line. */
 unsigned ft_letters_cost(const uint32_t *tokens, size_t n, unsigned symbols, int lang,
-                         unsigned limit);
+                         unsigned limit, int high);
 
 /* ---- pool.c: worker threads for independent tasks ---- */
 typedef struct ft_pool ft_pool;

@@ -114,6 +114,7 @@
 #define FOREIGN_BITS 6
 #define LETTER_WEIGHT 1.0
 #define LETTER_MAX_CPS 256 /* characters of a line looked at */
+#define LETTER_LANGS 4       /* languages judged in full per reading (letter_fit) */
 
 enum { LINE_NEUTRAL = 0, LINE_EVIDENCE = 1, LINE_UTF8_LIKELY = 2, LINE_ESC = 4, LINE_UTF8_PAIRS = 8,
        LINE_UTF8_MANY = 16 };
@@ -127,7 +128,6 @@ struct ft_detector {
     const ft_codec_map *map[MAX_CAND];
     double bonus[MAX_CAND];
     uint64_t native[MAX_CAND]; /* the letter models' languages written in each candidate */
-    int last_lang;             /* the language that read the last judged line best (a bound) */
     double V[MAX_CAND]; /* forward costs after the last evidence line */
     int last_best;      /* the state that led after the last evidence line */
     int settled;        /* the state V has settled on (settled_on), or -1 */
@@ -786,51 +786,133 @@ static size_t reading_of(const ft_codec_map *m, int id, const unsigned char *p, 
     return k;
 }
 
-/* The letter cost (1/8 bits) of candidate k's reading: the least over the languages, with
- * FOREIGN_BITS for a language the encoding is not written in. */
-static unsigned letter_fit(ft_detector *d, int k, const unsigned char *p, size_t n)
+/* The letter cost (1/8 bits) of candidate k's reading cps[0..m): the least over the languages,
+ * with FOREIGN_BITS for a language the encoding is not written in; anything above ceiling is
+ * only known to be above it. low_pairs[] caches per language the cost of the pairs every reading
+ * of the line shares (~0u: not yet known). */
+static unsigned letter_fit(ft_detector *d, int k, const uint32_t *cps, size_t m, unsigned ceiling,
+                           unsigned *low_pairs)
 {
-    uint32_t cps[LETTER_MAX_CPS], tokens[LETTER_MAX_CPS + 2];
-    size_t m = reading_of(map_of(d, k), d->cand[k], p, n, cps, LETTER_MAX_CPS);
+    uint32_t tokens[LETTER_MAX_CPS + 2];
     unsigned symbols;
     size_t t = ft_letters_tokens(cps, m, tokens, LETTER_MAX_CPS + 2, &symbols);
-    unsigned best = ~0u;
-    int langs = ft_letters_langs(), first = d->last_lang, best_lang = first;
-    for (int j = 0; j < langs; j++) {
-        int l = (first + j) % langs;
+    /* the distinct non-ASCII letters and their counts, for the languages' floors */
+    uint32_t letters[16];
+    unsigned counts[16];
+    size_t nl = 0;
+    for (size_t i = 0; i < t && nl <= 16; i++) {
+        uint32_t tok = tokens[i] & 0x7FFFFFFFu;
+        if (tok < 0x80)
+            continue;
+        size_t j = 0;
+        while (j < nl && letters[j] != tok)
+            j++;
+        if (j == nl && nl < 16)
+            letters[nl] = tok, counts[nl++] = 0;
+        else if (j == nl)
+            nl = 17; /* (too many to bound this way) */
+        if (j < 16)
+            counts[j]++;
+    }
+    /* The LETTER_LANGS languages whose letters, one by one, read it best (FOREIGN_BITS included)
+     * are judged in full; the others would cost more for their letters alone. */
+    int langs = ft_letters_langs(), short_list[LETTER_LANGS], listed = 0;
+    unsigned score[LETTER_LANGS];
+    for (int l = 0; l < langs; l++) {
+        unsigned foreign = l < 64 && (d->native[k] >> l & 1) ? 0 : (unsigned)Q8(FOREIGN_BITS);
+        unsigned u = (nl <= 16 ? ft_letters_unigrams(letters, counts, nl, l) : 0) + foreign;
+        int at = listed < LETTER_LANGS ? listed++ : LETTER_LANGS;
+        for (; at > 0 && score[at - 1] > u; at--)
+            if (at < LETTER_LANGS)
+                score[at] = score[at - 1], short_list[at] = short_list[at - 1];
+        if (at < LETTER_LANGS)
+            score[at] = u, short_list[at] = l;
+    }
+    unsigned best = ceiling;
+    for (int j = 0; j < listed; j++) {
+        int l = short_list[j];
         unsigned foreign = l < 64 && (d->native[k] >> l & 1) ? 0 : (unsigned)Q8(FOREIGN_BITS);
         if (foreign >= best)
             continue;
-        unsigned c = ft_letters_cost(tokens, t, symbols, l, best - foreign) + foreign;
+        if (low_pairs[l] == ~0u)
+            low_pairs[l] = ft_letters_cost(tokens, t, symbols, l, ~0u, 0);
+        if (low_pairs[l] + foreign >= best)
+            continue;
+        unsigned c = ft_letters_cost(tokens, t, symbols, l, best - foreign - low_pairs[l], 1) +
+                     low_pairs[l] + foreign;
         if (c < best)
-            best = c, best_lang = l;
+            best = c;
     }
-    d->last_lang = best_lang;
     return best;
 }
 
 /* Letter evidence among the single-byte readings within CAP of the best (bits added to cost[]):
- * only where two or more of them compete. */
+ * only where two or more of them compete. They are judged from the cheapest up, each at most
+ * CAP above the best letter cost so far (what it may be charged at most); code pages that read
+ * the line alike and are written in the same languages are judged once. */
 static void letter_evidence(ft_detector *d, const unsigned char *p, size_t n,
                             const unsigned long *raw, unsigned long best, unsigned long cap,
                             const int16_t *bad, float *cost)
 {
-    unsigned fit[MAX_CAND];
-    int judged[MAX_CAND] = {0}, count = 0;
-    unsigned low = ~0u;
+    int order[MAX_CAND], count = 0;
     for (int k = 0; k < d->ncand; k++) {
         if (ft_encoding_info_get(d->cand[k])->kind != FT_KIND_SBCS || bad[k] != 0 ||
             raw[k] > best + cap || !map_of(d, k))
             continue;
-        fit[k] = letter_fit(d, k, p, n);
-        judged[k] = 1, count++;
-        low = fit[k] < low ? fit[k] : low;
+        int at = count++;
+        for (; at > 0 && raw[order[at - 1]] > raw[k]; at--)
+            order[at] = order[at - 1];
+        order[at] = k;
     }
     if (count < 2)
         return;
-    for (int k = 0; k < d->ncand; k++)
-        if (judged[k])
-            cost[k] += (float)(LETTER_WEIGHT * (double)(fit[k] - low) / 8.0);
+    /* (when every contender reads the line as the same text, the output is the same whichever
+       wins: nothing to judge) */
+    uint64_t text[MAX_CAND], seen[MAX_CAND];
+    int texts = 0;
+    for (int j = 0; j < count; j++) {
+        int k = order[j];
+        uint64_t h = 0xCBF29CE484222325ull;
+        const ft_codec_map *m = map_of(d, k);
+        for (size_t i = 0; i < n; i++)
+            h = (h ^ (p[i] < 0x80 ? p[i] : m->single[p[i]])) * 0x100000001B3ull;
+        text[j] = h;
+        texts += j == 0 || h != text[0];
+    }
+    if (texts < 2)
+        return;
+    unsigned fit[MAX_CAND], low_pairs[64];
+    for (int l = 0; l < 64; l++)
+        low_pairs[l] = ~0u;
+    unsigned low = ~0u;
+    uint32_t cps[LETTER_MAX_CPS];
+    for (int j = 0; j < count; j++) {
+        int k = order[j];
+        size_t m = reading_of(map_of(d, k), d->cand[k], p, n, cps, LETTER_MAX_CPS);
+        uint64_t h = text[j] ^ d->native[k] * 0x9E3779B97F4A7C15ull;
+        int same = -1;
+        for (int i = 0; i < j && same < 0; i++)
+            if (seen[i] == h)
+                same = order[i];
+        seen[j] = h;
+        unsigned ceiling = low == ~0u ? ~0u : low + (unsigned)cap;
+        fit[k] = same >= 0 ? fit[same] : letter_fit(d, k, cps, m, ceiling, low_pairs);
+        low = fit[k] < low ? fit[k] : low;
+    }
+    /* The letters reorder the single-byte readings among themselves; the best of them keeps its
+     * standing against the other readings (UTF-8, double-byte), which letters do not judge:
+     * else a German line whose letter-best reading was not its plausibility-best lost "üß" to
+     * a Shift_JIS private-use character. */
+    float before = INFINITY, after = INFINITY;
+    for (int j = 0; j < count; j++) {
+        int k = order[j];
+        unsigned extra = fit[k] - low < cap ? fit[k] - low : (unsigned)cap;
+        before = cost[k] < before ? cost[k] : before;
+        cost[k] += (float)(LETTER_WEIGHT * (double)extra / 8.0);
+        after = cost[k] < after ? cost[k] : after;
+    }
+    for (int j = 0; j < count; j++)
+        cost[order[j]] -= after - before;
 }
 
 /* Fills cost[0..ncand) (bits) for one evidence line; returns 1 when the current encoding (start)

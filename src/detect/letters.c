@@ -5,12 +5,17 @@
  * from "opcjê" (its windows-1252 reading).
  *
  * A text is seen as tokens: small letters, and one boundary token for a run of non-letters. Its
- * cost in a language is the sum, over the pairs of neighbouring tokens of which one comes from a
- * non-ASCII character, of -log2 P(b | a) in that language (the other pairs read the same in every
- * code page; a no-break space where a letter was pays for the words it cuts: "p\u00A0gina"),
+ * cost in a language is the sum over the pairs of neighbouring tokens of -log2 P(b | a) in that
+ * language, in two parts: the pairs of which one comes from a non-ASCII character (what differs
+ * between code pages; a no-break space where a letter was pays for the words it cuts:
+ * "p\u00A0gina"), and the others, the same in every reading of a line, which say what language
+ * the line is in ("Questo è Unix" is Italian, not the Russian "и" between Latin words),
  * plus SYMBOL_BITS for each non-ASCII character that is no letter (else a reading with symbols
  * where the letters were would have nothing to pay), GLUED_BITS more when it stands inside a word
  * ("pr’t", "\u00A0bersetzung": German in IBM437 read as windows-1252). */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unicode/uchar.h>
 
 #include "internal.h"
@@ -18,15 +23,16 @@
 
 /* A non-ASCII symbol (¤ ‚ ˘ ...): about what an unusual letter costs in a language that has it,
  * so that readings turning letters into symbols gain nothing. */
-#define SYMBOL_BITS 12
-/* ... and inside a word, letters on both sides or opening one: rare in real text but for the
- * apostrophe ’, which French and English write between letters. */
+#define SYMBOL_BITS 4
+/* ... and inside a word, letters on both sides or opening one: rare in real text but for a few
+ * marks (word_mark). */
 #define GLUED_BITS 8
 /* A letter the language's model never saw (or saw fewer than 3 times): it costs this after any
  * letter, as a rare character does in the pooled model. */
 #define UNSEEN_BITS 20
 
 #define Q8(bits) ((unsigned)(bits) * 8)
+_Static_assert(FT_LM_LANGS <= 64, "the detector keeps a candidate's languages in 64 bits");
 #define BOUNDARY 0u
 #define FROM_HIGH (1u << 31) /* a token (or a boundary run) holding a non-ASCII character */
 
@@ -38,6 +44,43 @@ int ft_letters_langs(void)
 const char *ft_letters_lang_name(int lang)
 {
     return lang >= 0 && lang < FT_LM_LANGS ? ft_lm_langs[lang].lang : "";
+}
+
+static const ft_lm_token *token_of(int lang, uint32_t t);
+
+/* Each language's unigram costs of the characters below DENSE_LIMIT (Latin, Greek, Cyrillic,
+ * Hebrew, Arabic), built once: the detector asks for them for every language and every reading
+ * (36 x 2 KiB). Above it, a binary search. */
+#define DENSE_LIMIT 0x800
+static uint8_t (*dense)[DENSE_LIMIT];
+static pthread_once_t dense_once = PTHREAD_ONCE_INIT;
+
+static void build_dense(void)
+{
+    dense = malloc(sizeof *dense * FT_LM_LANGS);
+    for (int l = 0; dense && l < FT_LM_LANGS; l++) {
+        memset(dense[l], Q8(UNSEEN_BITS), DENSE_LIMIT);
+        for (uint32_t i = 0; i < ft_lm_langs[l].count; i++) {
+            const ft_lm_token *r = ft_lm_tokens + ft_lm_langs[l].first + i;
+            if (r->token < DENSE_LIMIT)
+                dense[l][r->token] = r->cost;
+        }
+    }
+}
+
+unsigned ft_letters_unigrams(const uint32_t *letters, const unsigned *counts, size_t n, int lang)
+{
+    pthread_once(&dense_once, build_dense);
+    unsigned cost = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (dense && letters[i] < DENSE_LIMIT) {
+            cost += counts[i] * dense[lang][letters[i]];
+            continue;
+        }
+        const ft_lm_token *r = token_of(lang, letters[i]);
+        cost += counts[i] * (r ? r->cost : Q8(UNSEEN_BITS));
+    }
+    return cost;
 }
 
 /* The language's record of token t, or NULL: a binary search of its sorted slice. */
@@ -85,6 +128,13 @@ static uint32_t token(uint32_t cp)
     return u_isalpha((UChar32)cp) ? (uint32_t)u_tolower((UChar32)cp) : BOUNDARY;
 }
 
+/* Punctuation that real words hold between letters: the apostrophes ’ ʼ ʻ, Hebrew geresh and
+ * gershayim (ט״ס), the Catalan middle dot (col·lecció). */
+static int word_mark(uint32_t cp)
+{
+    return cp == 0x2019 || cp == 0x2BC || cp == 0x2BB || cp == 0x5F3 || cp == 0x5F4 || cp == 0xB7;
+}
+
 /* What a non-ASCII non-letter at cps[i] costs, in 1/8 bits (0 for the others). A no-break space
  * separates words as a space does and costs nothing there; opening a word after a space it is
  * a letter's misreading ("der \u00A0bersetzung"). */
@@ -98,7 +148,7 @@ static unsigned symbol_cost(const uint32_t *cps, size_t n, size_t i)
     int opens = after && (i == 0 || cps[i - 1] == ' ');
     if (u_isspace((UChar32)cp))
         return opens && i > 0 ? Q8(SYMBOL_BITS + GLUED_BITS) : 0;
-    int inside = before && after && cp != 0x2019;
+    int inside = before && after && !word_mark(cp);
     return Q8(SYMBOL_BITS) + (inside || opens ? Q8(GLUED_BITS) : 0);
 }
 
@@ -123,11 +173,11 @@ size_t ft_letters_tokens(const uint32_t *cps, size_t n, uint32_t *tokens, size_t
 }
 
 unsigned ft_letters_cost(const uint32_t *tokens, size_t n, unsigned symbols, int lang,
-                         unsigned limit)
+                         unsigned limit, int high)
 {
-    unsigned cost = symbols;
+    unsigned cost = high ? symbols : 0;
     for (size_t i = 1; i < n && cost <= limit; i++)
-        if ((tokens[i - 1] | tokens[i]) & FROM_HIGH)
+        if (!((tokens[i - 1] | tokens[i]) & FROM_HIGH) == !high)
             cost += pair_cost(lang, tokens[i - 1] & ~FROM_HIGH, tokens[i] & ~FROM_HIGH);
     return cost;
 }
