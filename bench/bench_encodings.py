@@ -139,6 +139,17 @@ def encode(line, fixtext_name, iconv_name):
     return raw if back is not None and back.decode() == line else None
 
 
+def valid_utf8_beyond_ascii(raw):
+    """Bytes that are also valid UTF-8 with a non-ASCII character: a line whose text is itself
+    mojibake ("kĂśzĂśket" in a Hungarian source, which ISO-8859-2 saves as the UTF-8 of
+    "közöket"), ambiguous by construction and left out."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return any(b > 0x7F for b in raw)
+
+
 def source_lines(lang, source):
     if source == "test":
         if lang not in DESCRIPTION_LANGS:
@@ -163,7 +174,8 @@ def build(source, only, rnd):
             pool = []
             for l in cache[lang]:
                 raw = encode(l, name, iconv_name)
-                if raw is not None and any(b > 0x7F or b in (0x1B, 0x7E) for b in raw):
+                if raw is not None and any(b > 0x7F or b in (0x1B, 0x7E) for b in raw) \
+                        and not valid_utf8_beyond_ascii(raw):
                     pool.append((raw, l))
                 if len(pool) >= 1200:
                     break
