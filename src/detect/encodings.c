@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "encodings.h"
+#include "sbcs_maps.h"
 
 enum { UTF8 = FT_KIND_UTF8, ASCII = FT_KIND_ASCII, SBCS = FT_KIND_SBCS, MBCS = FT_KIND_MBCS,
        ISO2022 = FT_KIND_ISO2022, WIDE = FT_KIND_WIDE, CAND = FT_ENC_CAND, NAMED = FT_ENC_NAMED,
@@ -247,13 +248,46 @@ static uint8_t cost_of(uint16_t cp)
     return (uint8_t)(c >= FT_COST_INVALID ? FT_COST_INVALID - 1 : c);
 }
 
+const uint16_t *ft_sbcs_high(const char *iconv_name)
+{
+    for (unsigned i = 0; i < ft_sbcs_map_count; i++)
+        if (!strcmp(ft_sbcs_maps[i].iconv_name, iconv_name))
+            return ft_sbcs_maps[i].high;
+    return NULL;
+}
+
+static void fill_costs(ft_codec_map *m)
+{
+    if (m->dbl) {
+        for (int i = 0; i < 128 * 256; i++)
+            m->dbl_cost[i] = cost_of(m->dbl[i]);
+    }
+    /* (a combining mark costs nothing in the bound: windows-1258 and TCVN compose it with the
+       letter before, which the detector then scores as one character) */
+    for (int b = 0; b < 256; b++)
+        m->single_cost[b] = m->type[b] == MAP_SINGLE
+                                ? (m->single[b] >= 0x300 && m->single[b] <= 0x36F ? 0
+                                                                                 : cost_of(m->single[b]))
+                            : m->type[b] == MAP_LEAD ? 0 : FT_COST_INVALID;
+}
+
 static void build_map(int id)
 {
     const ft_encoding_info *e = &builtin[id];
+    ft_codec_map *m = &maps[id];
+    /* single-byte codecs from the generated tables: no iconv module to load */
+    const uint16_t *high = e->kind == FT_KIND_SBCS ? ft_sbcs_high(e->iconv_name) : NULL;
+    if (high) {
+        for (int b = 0; b < 256; b++)
+            if (b < 0x80 || high[b - 0x80])
+                m->type[b] = MAP_SINGLE, m->single[b] = b < 0x80 ? (uint16_t)b : high[b - 0x80];
+        fill_costs(m);
+        map_ok[id] = 1;
+        return;
+    }
     iconv_t cd = iconv_open("UTF-8", e->iconv_name);
     if (cd == (iconv_t)-1)
         return;
-    ft_codec_map *m = &maps[id];
     iconv_t cd32 = (iconv_t)-1;
     if (e->kind == FT_KIND_MBCS) {
         cd32 = iconv_open("UTF-32LE", e->iconv_name);
@@ -284,17 +318,7 @@ static void build_map(int id)
     iconv_close(cd);
     if (cd32 != (iconv_t)-1)
         iconv_close(cd32);
-    if (m->dbl) {
-        for (int i = 0; i < 128 * 256; i++)
-            m->dbl_cost[i] = cost_of(m->dbl[i]);
-    }
-    /* (a combining mark costs nothing in the bound: windows-1258 and TCVN compose it with the
-       letter before, which the detector then scores as one character) */
-    for (int b = 0; b < 256; b++)
-        m->single_cost[b] = m->type[b] == MAP_SINGLE
-                                ? (m->single[b] >= 0x300 && m->single[b] <= 0x36F ? 0
-                                                                                 : cost_of(m->single[b]))
-                            : m->type[b] == MAP_LEAD ? 0 : FT_COST_INVALID;
+    fill_costs(m);
     map_ok[id] = 1;
 }
 

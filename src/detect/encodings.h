@@ -48,6 +48,9 @@ int ft_encoding_resolve(const char *name);
  * pair; FT_MAP_FALLBACK: a supplementary or multi-character result, which the detector scores as
  * a rare ideograph and the decoder leaves to iconv). */
 #define FT_MAP_FALLBACK 0xFFFFu
+/* The bytes 0x80..0xFF of a single-byte codec as iconv decodes them (tables/sbcs_maps.c: 0 rejected,
+ * FT_MAP_FALLBACK several characters or one beyond the BMP), or NULL when it is not generated. */
+const uint16_t *ft_sbcs_high(const char *iconv_name);
 enum { MAP_INVALID = 0, MAP_SINGLE, MAP_LEAD };
 typedef struct ft_codec_map {
     uint8_t type[256];

@@ -136,8 +136,8 @@ static int word_mark(uint32_t cp)
 }
 
 /* What a non-ASCII non-letter at cps[i] costs, in 1/8 bits (0 for the others). A no-break space
- * separates words as a space does and costs nothing there; opening a word after a space it is
- * a letter's misreading ("der \u00A0bersetzung"). */
+ * separates words as a space does and costs nothing there; opening a word after a space, or
+ * between two small letters, it is a letter's misreading ("der \u00A0bersetzung"). */
 static unsigned symbol_cost(const uint32_t *cps, size_t n, size_t i)
 {
     uint32_t cp = cps[i];
@@ -146,8 +146,11 @@ static unsigned symbol_cost(const uint32_t *cps, size_t n, size_t i)
     int before = i > 0 && is_letter(cps[i - 1]);
     int after = i + 1 < n && is_letter(cps[i + 1]);
     int opens = after && (i == 0 || cps[i - 1] == ' ');
-    if (u_isspace((UChar32)cp))
-        return opens && i > 0 ? Q8(SYMBOL_BITS + GLUED_BITS) : 0;
+    if (u_isspace((UChar32)cp)) {
+        /* (between two small letters too: "ejecutar\u00A0n" is IBM850's "ejecutarán") */
+        int small = before && after && u_islower((UChar32)cps[i - 1]) && u_islower((UChar32)cps[i + 1]);
+        return (opens && i > 0) || small ? Q8(SYMBOL_BITS + GLUED_BITS) : 0;
+    }
     int inside = before && after && !word_mark(cp);
     return Q8(SYMBOL_BITS) + (inside || opens ? Q8(GLUED_BITS) : 0);
 }

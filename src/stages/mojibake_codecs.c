@@ -182,15 +182,19 @@ static void build(void)
         return;
     }
     for (int c = 0; c < MB_UTF8; c++) {
-        iconv_t cd = iconv_open("UTF-32LE", ft_encoding_info_get(encoding_ids[c])->iconv_name);
-        if (cd == (iconv_t)-1) {
+        const char *name = ft_encoding_info_get(encoding_ids[c])->iconv_name;
+        /* (single-byte codecs from the generated tables, tables/sbcs_maps.c: no iconv module) */
+        const uint16_t *high = c < N_SB ? ft_sbcs_high(name) : NULL;
+        iconv_t cd = high ? (iconv_t)-1 : iconv_open("UTF-32LE", name);
+        if (!high && cd == (iconv_t)-1) {
             atomic_store(&state, -1);
             return;
         }
         if (c < N_SB) {
             for (int b = 0x80; b < 0x100; b++) {
                 uint8_t byte = (uint8_t)b;
-                uint32_t cp = one_char(cd, &byte, 1);
+                uint32_t cp = high ? (high[b - 0x80] == FT_MAP_FALLBACK ? 0 : high[b - 0x80])
+                                   : one_char(cd, &byte, 1);
                 if (!cp && c == MB_CP1252)
                     cp = (uint32_t)b; /* the five undefined bytes round-trip as C1 controls */
                 if (cp >= 0x80 && cp < 0x10000) {
@@ -243,7 +247,8 @@ static void build(void)
                     db_enc[d][cp] = code;
             }
         }
-        iconv_close(cd);
+        if (cd != (iconv_t)-1)
+            iconv_close(cd);
     }
     build_masks();
     atomic_store(&state, 1);
