@@ -11,6 +11,11 @@
  * Two pieces of evidence the model alone misses: a valid UTF-8 line earns its UTF-8 reading
  * VALID_UTF8_BITS per character, and a CJK character alone inside a Latin word costs
  * SANDWICH_BITS (a double-byte reading of an accented letter: "België" as "Belgi毛").
+ * The single-byte readings close to the best are also judged by letters (letter_evidence): each
+ * as text of the language that reads it best (letters.c, one model per language), more when the
+ * encoding is not one that language is written in; code pages read each other's bytes as
+ * plausible letters, and only a language tells "opcję" (windows-1250) from "opcjê" (-1252).
+ * RARE candidates (encodings.def) pay RARE_BITS per line.
  *
  * Cost control (a clean line must cost little more than validating it):
  *  - each line's bytes are sorted by a vectorised census (utf8.c); the pipeline says which lines
@@ -25,7 +30,8 @@
  *    (settled_step) rather than a Viterbi update over all candidates;
  *  - otherwise the current state is scored first and every other candidate stops as soon as it
  *    is CAP bits worse than the best so far (within a few characters for wrong readings), after a
- *    table lower bound that needs no pair look-ups; a line is judged on MAX_CHARS characters.
+ *    table lower bound that needs no pair look-ups; a line is judged on MAX_CHARS characters
+ *    (single-byte readings on twice as many, which cover about the same bytes).
  *
  * Memory: per batch, one back-pointer byte and one cost per line and candidate; the forward
  * costs are carried from batch to batch (lines are decided at the end of their batch). */
@@ -869,13 +875,17 @@ static void letter_evidence(ft_detector *d, const unsigned char *p, size_t n,
     /* (when every contender reads the line as the same text, the output is the same whichever
        wins: nothing to judge) */
     uint64_t text[MAX_CAND], seen[MAX_CAND];
+    unsigned char high[LETTER_MAX_CPS];
+    size_t nhigh = 0;
+    for (size_t i = 0; i < n && nhigh < LETTER_MAX_CPS; i++)
+        if (p[i] >= 0x80)
+            high[nhigh++] = p[i]; /* (the readings differ only there) */
     int texts = 0;
     for (int j = 0; j < count; j++) {
-        int k = order[j];
+        const ft_codec_map *m = map_of(d, order[j]);
         uint64_t h = 0xCBF29CE484222325ull;
-        const ft_codec_map *m = map_of(d, k);
-        for (size_t i = 0; i < n; i++)
-            h = (h ^ (p[i] < 0x80 ? p[i] : m->single[p[i]])) * 0x100000001B3ull;
+        for (size_t i = 0; i < nhigh; i++)
+            h = (h ^ m->single[high[i]]) * 0x100000001B3ull;
         text[j] = h;
         texts += j == 0 || h != text[0];
     }
@@ -997,7 +1007,13 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
             cost[k] -= (float)(VALID_UTF8_BITS * counted);
         }
     }
-    letter_evidence(d, p, n, raw, best, cap, bad, cost);
+    /* (a valid UTF-8 line whose UTF-8 reading is the best needs no letters: they only reorder the
+       single-byte readings among themselves; skipping them kept clean UTF-8 text at speed) */
+    int utf8_best = valid_utf8 && u >= 0;
+    for (int k = 0; utf8_best && k < d->ncand; k++)
+        utf8_best = cost[k] >= cost[u];
+    if (!utf8_best)
+        letter_evidence(d, p, n, raw, best, cap, bad, cost);
     d->rule[line] = FT_RULE_SCORED;
     /* Validity first: when some reading has no invalid byte, a reading with one is out, however
      * natural its other characters look ("谢绛" in GB18030 is "л" and a cut sequence in UTF-8).
