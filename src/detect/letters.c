@@ -12,7 +12,8 @@
  * the line is in ("Questo è Unix" is Italian, not the Russian "и" between Latin words),
  * plus SYMBOL_BITS for each non-ASCII character that is no letter (else a reading with symbols
  * where the letters were would have nothing to pay), GLUED_BITS more when it stands inside a word
- * ("pr’t", "\u00A0bersetzung": German in IBM437 read as windows-1252). */
+ * ("pr’t", "\u00A0bersetzung": German in IBM437 read as windows-1252), and CAPITAL_INSIDE_BITS for a
+ * non-ASCII capital after a small letter. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,9 @@
 /* ... and inside a word, letters on both sides or opening one: rare in real text but for a few
  * marks (word_mark). */
 #define GLUED_BITS 8
+/* A non-ASCII capital right after a small letter ("свЯзи": Mac Cyrillic's "я" read as
+ * windows-1251): the models see small letters only, and real words seldom do this. */
+#define CAPITAL_INSIDE_BITS 8
 /* A letter the language's model never saw (or saw fewer than 3 times): it costs this after any
  * letter, as a rare character does in the pooled model. */
 #define UNSEEN_BITS 20
@@ -164,6 +168,8 @@ size_t ft_letters_tokens(const uint32_t *cps, size_t n, uint32_t *tokens, size_t
         tokens[m++] = BOUNDARY;
     for (size_t i = 0; i < n && m + 1 < cap; i++) {
         *symbols += symbol_cost(cps, n, i);
+        if (cps[i] >= 0x80 && i > 0 && u_isupper((UChar32)cps[i]) && u_islower((UChar32)cps[i - 1]))
+            *symbols += Q8(CAPITAL_INSIDE_BITS);
         uint32_t t = token(cps[i]) | (cps[i] >= 0x80 ? FROM_HIGH : 0);
         if ((t & ~FROM_HIGH) == BOUNDARY && (tokens[m - 1] & ~FROM_HIGH) == BOUNDARY)
             tokens[m - 1] |= t; /* (one boundary for the run; it holds a non-ASCII one or not) */
