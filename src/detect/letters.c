@@ -164,8 +164,9 @@ size_t ft_letters_tokens(const uint32_t *cps, size_t n, uint32_t *tokens, size_t
 {
     size_t m = 0;
     *symbols = 0;
-    if (cap)
-        tokens[m++] = BOUNDARY;
+    if (cap < 2)
+        return 0;
+    tokens[m++] = BOUNDARY;
     for (size_t i = 0; i < n && m + 1 < cap; i++) {
         *symbols += symbol_cost(cps, n, i);
         if (cps[i] >= 0x80 && i > 0 && u_isupper((UChar32)cps[i]) && u_islower((UChar32)cps[i - 1]))
