@@ -21,8 +21,6 @@ Two sources, never both in one figure:
 Usage: bench_encodings.py [FIXTEXT] [--source dev|test] [--only ENC,...] [--show N]
                           [--candidates LIST]   (passed to fixtext, for experiments)"""
 import argparse
-import ctypes
-import ctypes.util
 import os
 import random
 import subprocess
@@ -33,6 +31,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from gen_devset import man_lines, mo_lines  # noqa: E402
 from bench_descriptions import description_lines  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "..", "tables"))
+from gen_sbcs_maps import iconv  # noqa: E402  (glibc's iconv through ctypes)
 
 PLAIN = ["--no-mojibake", "--no-shifted", "--no-c1", "--keep-entities", "--keep-pinyin", "-q"]
 
@@ -92,37 +92,6 @@ ENCA_LANG = {"ru": "russian", "uk": "ukrainian", "bg": "bulgarian", "be": "belar
              "zh_CN": "chinese", "zh_TW": "chinese"}
 DESCRIPTION_LANGS = {"ru", "uk", "sr", "el", "tr", "vi", "pl", "cs", "sk", "hu", "hr", "ro", "de",
                      "fr", "es", "pt", "it", "da", "sv", "fi", "nl", "zh_CN", "zh_TW", "ja", "ko"}
-
-_libc = ctypes.CDLL(ctypes.util.find_library("c"))
-_libc.iconv_open.restype = ctypes.c_void_p
-_libc.iconv_open.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
-_libc.iconv.restype = ctypes.c_size_t
-_libc.iconv.argtypes = [ctypes.c_void_p] + [ctypes.c_void_p] * 4
-_libc.iconv_close.argtypes = [ctypes.c_void_p]
-
-
-def iconv(data, src, dst):
-    """data converted with glibc's iconv, or None when a byte or character does not convert."""
-    cd = _libc.iconv_open(dst.encode(), src.encode())
-    if cd in (None, ctypes.c_void_p(-1).value):
-        raise SystemExit("iconv cannot convert %s to %s" % (src, dst))
-    try:
-        out_size = len(data) * 8 + 64
-        inbuf = ctypes.create_string_buffer(data, len(data))
-        outbuf = ctypes.create_string_buffer(out_size)
-        inp, inleft = ctypes.c_char_p(ctypes.addressof(inbuf)), ctypes.c_size_t(len(data))
-        outp, outleft = ctypes.c_char_p(ctypes.addressof(outbuf)), ctypes.c_size_t(out_size)
-        r = _libc.iconv(cd, ctypes.byref(inp), ctypes.byref(inleft), ctypes.byref(outp),
-                        ctypes.byref(outleft))
-        if r == ctypes.c_size_t(-1).value or inleft.value:
-            return None
-        r = _libc.iconv(cd, None, None, ctypes.byref(outp), ctypes.byref(outleft))
-        if r == ctypes.c_size_t(-1).value:
-            return None
-        return outbuf.raw[:out_size - outleft.value]
-    finally:
-        _libc.iconv_close(cd)
-
 
 def encode(line, fixtext_name, iconv_name):
     """The line's bytes in the encoding when they decode back to it exactly, else None."""

@@ -25,30 +25,41 @@ _libc.iconv.argtypes = [ctypes.c_void_p] + [ctypes.c_void_p] * 4
 _libc.iconv_close.argtypes = [ctypes.c_void_p]
 
 
-def byte_map(name):
-    cd = _libc.iconv_open(b"UTF-32LE", name.encode())
+def iconv(data, src, dst):
+    """data converted by glibc's iconv (shift state flushed), or None when a byte or character
+    does not convert. Also used by bench/bench_encodings.py."""
+    cd = _libc.iconv_open(dst.encode(), src.encode())
     if cd in (None, ctypes.c_void_p(-1).value):
-        raise SystemExit("iconv cannot decode %s" % name)
-    out = []
-    for b in range(0x80, 0x100):
-        inbuf = ctypes.create_string_buffer(bytes([b]), 1)
-        outbuf = ctypes.create_string_buffer(64)
-        inp, inleft = ctypes.c_char_p(ctypes.addressof(inbuf)), ctypes.c_size_t(1)
-        outp, outleft = ctypes.c_char_p(ctypes.addressof(outbuf)), ctypes.c_size_t(64)
-        _libc.iconv(cd, None, None, None, None)
+        raise SystemExit("iconv cannot convert %s to %s" % (src, dst))
+    try:
+        out_size = len(data) * 8 + 64
+        inbuf = ctypes.create_string_buffer(data, len(data))
+        outbuf = ctypes.create_string_buffer(out_size)
+        inp, inleft = ctypes.c_char_p(ctypes.addressof(inbuf)), ctypes.c_size_t(len(data))
+        outp, outleft = ctypes.c_char_p(ctypes.addressof(outbuf)), ctypes.c_size_t(out_size)
         r = _libc.iconv(cd, ctypes.byref(inp), ctypes.byref(inleft), ctypes.byref(outp),
                         ctypes.byref(outleft))
-        failed = r == ctypes.c_size_t(-1).value or inleft.value
-        _libc.iconv(cd, None, None, ctypes.byref(outp), ctypes.byref(outleft))
-        n = (64 - outleft.value) // 4
-        cps = [int.from_bytes(outbuf.raw[4 * i:4 * i + 4], "little") for i in range(n)]
-        if failed or not cps:
+        if r == ctypes.c_size_t(-1).value or inleft.value:
+            return None
+        r = _libc.iconv(cd, None, None, ctypes.byref(outp), ctypes.byref(outleft))
+        if r == ctypes.c_size_t(-1).value:
+            return None
+        return outbuf.raw[:out_size - outleft.value]
+    finally:
+        _libc.iconv_close(cd)
+
+
+def byte_map(name):
+    out = []
+    for b in range(0x80, 0x100):
+        raw = iconv(bytes([b]), name, "UTF-32LE")
+        cps = [int.from_bytes(raw[i:i + 4], "little") for i in range(0, len(raw), 4)] if raw else []
+        if not cps:
             out.append(0)
         elif len(cps) > 1 or cps[0] > 0xFFFF:
             out.append(0xFFFF)
         else:
             out.append(cps[0])
-    _libc.iconv_close(cd)
     return out
 
 
