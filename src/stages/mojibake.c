@@ -46,6 +46,7 @@ typedef struct ft_mojibake {
     int x_single; /* the reading being tried re-encodes with a single-byte codec */
     int x_cp1252; /* … with windows-1252 */
     int follow_up; /* judging the rest of a line with the reading already applied to it */
+    int codecs_ready; /* mb_codecs_init() succeeded (done at the first non-ASCII line) */
     cpvec cur, best, alt, scratch, scratch2, tmp, trial;
     const UNormalizer2 *nfc; /* ICU's, owned by ICU: whether a mark forms a character */
     cpvec ocache_v;   /* ocost() values for cur, UINT32_MAX = not yet */
@@ -81,11 +82,6 @@ static void ft_mojibake_gate_init(void);
 
 void *ft_mojibake_new(const fixtext_options *o, char *err, size_t errlen)
 {
-    if (mb_codecs_init()) {
-        if (err && errlen)
-            snprintf(err, errlen, "mojibake: iconv lacks one of the legacy codecs");
-        return NULL;
-    }
     ft_mojibake *m = calloc(1, sizeof *m);
     if (!m)
         return NULL;
@@ -1227,6 +1223,16 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
 {
     ft_mojibake *m = state;
     const unsigned char *s = (const unsigned char *)in;
+    if (!m->codecs_ready) {
+        /* The codec tables are built at the first line that could need them (about 7 ms, which
+         * an ASCII input never pays); a system whose iconv lacks one leaves every line as it is. */
+        size_t i = 0;
+        while (i < len && s[i] < 0x80)
+            i++;
+        if (i == len || mb_codecs_init())
+            return 0;
+        m->codecs_ready = 1;
+    }
     if (clean_by_bytes(s, len)) /* (ASCII lines among them) */
         return 0;
     /* decode to code points (valid UTF-8 by contract) */
