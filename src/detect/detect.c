@@ -898,7 +898,6 @@ static void letter_evidence(ft_detector *d, const unsigned char *p, size_t n,
     uint32_t cps[LETTER_MAX_CPS];
     for (int j = 0; j < count; j++) {
         int k = order[j];
-        size_t m = reading_of(map_of(d, k), d->cand[k], p, n, cps, LETTER_MAX_CPS);
         uint64_t h = text[j] ^ d->native[k] * 0x9E3779B97F4A7C15ull;
         int same = -1;
         for (int i = 0; i < j && same < 0; i++)
@@ -906,7 +905,12 @@ static void letter_evidence(ft_detector *d, const unsigned char *p, size_t n,
                 same = order[i];
         seen[j] = h;
         unsigned ceiling = low == ~0u ? ~0u : low + (unsigned)cap;
-        fit[k] = same >= 0 ? fit[same] : letter_fit(d, k, cps, m, ceiling, low_pairs);
+        if (same >= 0) {
+            fit[k] = fit[same];
+        } else {
+            size_t m = reading_of(map_of(d, k), d->cand[k], p, n, cps, LETTER_MAX_CPS);
+            fit[k] = letter_fit(d, k, cps, m, ceiling, low_pairs);
+        }
         low = fit[k] < low ? fit[k] : low;
     }
     /* The letters reorder the single-byte readings among themselves; the best of them keeps its
