@@ -1113,6 +1113,8 @@ static int everyday_script(int s)
  * Japanese word restored there has two characters at least, or stands apart ("COMP_WORDS と");
  * one alone in a word was Slovak "jklĺľž" (E5 BE 9E in windows-1250) read as "jkl從". */
 #define LONE_CJK_IN_LATIN 2
+/* A Hangul syllable glued to an ideograph needs LONE_SCRIPT_CHARS of Hangul too: the Chinese
+ * verse "睡来谁共午瓯茶。" is valid UTF-8 once saved in GBK from "瓯茶。" on, which read "午걲衣". */
 static int brings_in_stray(const ft_mojibake *m, const char *in, size_t len)
 {
     const uint32_t *v = m->cur.v;
@@ -1142,11 +1144,14 @@ static int brings_in_stray(const ft_mojibake *m, const char *in, size_t len)
         int cjk_in_latin = latin_result && is_cjk(c) && (ft_cc(c) & FT_CC_LETTER) &&
                            ((k && ft_is_latin_letter(v[k - 1])) ||
                             (k + 1 < m->cur.len && ft_is_latin_letter(v[k + 1])));
-        if ((everyday_script(script) && !cjk_in_latin) || !introduced(c, in, len))
+        int hangul_in_han = ft_is_hangul(c) && ((k && ft_is_han(v[k - 1])) ||
+                                                (k + 1 < m->cur.len && ft_is_han(v[k + 1])));
+        if ((everyday_script(script) && !cjk_in_latin && !hangul_in_han) || !introduced(c, in, len))
             continue;
         size_t same = 0, want = cjk_in_latin ? LONE_CJK_IN_LATIN : LONE_SCRIPT_CHARS;
         for (size_t j = 0; j < m->cur.len && same < want; j++)
-            same += cjk_in_latin ? is_cjk(v[j]) : ft_script_of(v[j]) == script;
+            same += cjk_in_latin ? is_cjk(v[j]) : hangul_in_han ? ft_is_hangul(v[j])
+                                                                : ft_script_of(v[j]) == script;
         if (same < want)
             return 1;
     }
