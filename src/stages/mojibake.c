@@ -1158,6 +1158,41 @@ static int brings_in_stray(const ft_mojibake *m, const char *in, size_t len)
     return 0;
 }
 
+/* Mojibake happens to a whole string: a line of CJK text already read right (CLEAN_CJK_CONTEXT
+ * ideographs or more) whose "repair" only turns a few symbols into ideographs is not broken.
+ * Chinese man pages quote with ‘’, windows-1252's 91 92, Shift_JIS's 葬: "加以 ‘’先导" came
+ * out "加以 葬先导". */
+#define CLEAN_CJK_CONTEXT 8
+#define FEW_INTRODUCED 3 /* distinct characters */
+static int patches_clean_cjk(const ft_mojibake *m, const char *in, size_t len)
+{
+    size_t han = 0;
+    for (size_t i = 0; i < len && han < CLEAN_CJK_CONTEXT;) {
+        uint32_t c;
+        i += ft_utf8_decode((const unsigned char *)in + i, &c);
+        han += ft_is_han(c);
+    }
+    if (han < CLEAN_CJK_CONTEXT)
+        return 0;
+    uint32_t made[FEW_INTRODUCED]; /* the distinct characters the repair brought in */
+    size_t nmade = 0;
+    for (size_t k = 0; k < m->cur.len; k++) {
+        uint32_t c = m->cur.v[k];
+        if (c < 0x80 || !introduced(c, in, len))
+            continue;
+        if (!is_cjk(c))
+            return 0;
+        size_t j = 0;
+        while (j < nmade && made[j] != c)
+            j++;
+        if (j == nmade && nmade == FEW_INTRODUCED)
+            return 0;
+        if (j == nmade)
+            made[nmade++] = c;
+    }
+    return nmade > 0;
+}
+
 static int brings_in_rare(const ft_mojibake *m, const char *in, size_t len)
 {
     /* A trail byte read alone becomes an ASCII letter stranded between non-ASCII characters
@@ -1288,7 +1323,8 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
             return -1;
         spans += (unsigned)more;
     }
-    if (!changed || brings_in_rare(m, in, len) || brings_in_stray(m, in, len))
+    if (!changed || brings_in_rare(m, in, len) || brings_in_stray(m, in, len) ||
+        patches_clean_cjk(m, in, len))
         return 0;
 
     if (rounds) {
