@@ -137,8 +137,8 @@ static int decode_with_map(const ft_codec_map *m, const unsigned char *p, size_t
         }
         if (!cp || cp == FT_MAP_FALLBACK)
             goto need_iconv;
-        if (cp >= 0x300 && cp <= 0x36F)
-            goto need_iconv; /* windows-1258, TCVN: iconv composes the mark with the letter */
+        if (ft_map_is_mark(cp))
+            goto need_iconv; /* (iconv composes it with the letter: m->composes) */
         o += ft_utf8_encode(cp, o); /* (map entries are BMP characters: 2 or 3 bytes) */
     }
     out->len = (size_t)((char *)o - out->data);

@@ -121,6 +121,7 @@
 #define LETTER_WEIGHT 1.0
 #define LETTER_MAX_CPS 256 /* characters of a line looked at */
 #define LETTER_LANGS 4       /* languages judged in full per reading (letter_fit) */
+#define LETTER_DISTINCT 16   /* distinct non-ASCII letters letter_fit short-lists by */
 
 enum { LINE_NEUTRAL = 0, LINE_EVIDENCE = 1, LINE_UTF8_LIKELY = 2, LINE_ESC = 4, LINE_UTF8_PAIRS = 8,
        LINE_UTF8_MANY = 16 };
@@ -261,7 +262,7 @@ ft_detector *ft_detector_new(const fixtext_options *o, char *err, size_t errlen)
     for (int k = 0; k < d->ncand; k++) {
         if (ft_encoding_info_get(d->cand[k])->flags & FT_ENC_RARE)
             d->bonus[k] = -RARE_BITS;
-        for (int l = 0; l < ft_letters_langs() && l < 64; l++)
+        for (int l = 0; l < ft_letters_langs(); l++) /* (at most 64: letters.c asserts it) */
             if (ft_encoding_lang_match(d->cand[k], ft_letters_lang_name(l)))
                 d->native[k] |= 1ull << l;
     }
@@ -443,11 +444,6 @@ static void load_nfc(void)
     vietnamese_nfc = U_SUCCESS(status) ? nfc : NULL;
 }
 
-static int composes_marks(int id)
-{
-    return id == FT_ENC_CP1258 || id == FT_ENC_TCVN;
-}
-
 /* base with the combining mark the byte at p[i] decodes to, or base as it is; *i moves past a
  * mark that composed. */
 static uint32_t compose_next(const ft_codec_map *m, uint32_t base, const unsigned char *p,
@@ -456,7 +452,7 @@ static uint32_t compose_next(const ft_codec_map *m, uint32_t base, const unsigne
     if (*i >= n || p[*i] < 0x80 || m->type[p[*i]] != MAP_SINGLE)
         return base;
     uint32_t mark = m->single[p[*i]];
-    if (mark < 0x300 || mark > 0x36F)
+    if (!ft_map_is_mark(mark))
         return base;
     pthread_once(&vietnamese_nfc_once, load_nfc);
     if (!vietnamese_nfc)
@@ -471,7 +467,7 @@ static uint32_t compose_next(const ft_codec_map *m, uint32_t base, const unsigne
 static unsigned long score_map(const ft_codec_map *m, int id, const unsigned char *p, size_t n,
                                unsigned long limit, tally *t, unsigned max_hi)
 {
-    const int compose = composes_marks(id);
+    const int compose = m->composes;
     unsigned long cost = 0;
     uint32_t prev = 0xFFFFFFFFu;
     size_t i = 0;
@@ -777,10 +773,10 @@ static unsigned long score_cand(ft_detector *d, int k, const unsigned char *p, s
 
 /* The characters a single-byte candidate reads p[0..n) as (marks composed as score_map does), at
  * most cap of them. */
-static size_t reading_of(const ft_codec_map *m, int id, const unsigned char *p, size_t n,
+static size_t reading_of(const ft_codec_map *m, const unsigned char *p, size_t n,
                          uint32_t *cps, size_t cap)
 {
-    const int compose = composes_marks(id);
+    const int compose = m->composes;
     size_t k = 0, i = 0;
     while (i < n && k < cap) {
         unsigned b = p[i++];
@@ -790,6 +786,12 @@ static size_t reading_of(const ft_codec_map *m, int id, const unsigned char *p, 
         cps[k++] = cp;
     }
     return k;
+}
+
+/* FOREIGN_BITS (1/8 bits) when candidate k is not an encoding language l is written in. */
+static unsigned foreign_cost(const ft_detector *d, int k, int l)
+{
+    return d->native[k] >> l & 1 ? 0 : (unsigned)Q8(FOREIGN_BITS);
 }
 
 /* The letter cost (1/8 bits) of candidate k's reading cps[0..m): the least over the languages,
@@ -802,22 +804,24 @@ static unsigned letter_fit(ft_detector *d, int k, const uint32_t *cps, size_t m,
     uint32_t tokens[LETTER_MAX_CPS + 2];
     unsigned symbols;
     size_t t = ft_letters_tokens(cps, m, tokens, LETTER_MAX_CPS + 2, &symbols);
-    /* the distinct non-ASCII letters and their counts, for the languages' floors */
-    uint32_t letters[16];
-    unsigned counts[16];
+    /* the distinct non-ASCII letters and their counts, to short-list the languages (a reading
+       with more than LETTER_DISTINCT of them is short-listed by table order) */
+    uint32_t letters[LETTER_DISTINCT];
+    unsigned counts[LETTER_DISTINCT];
     size_t nl = 0;
-    for (size_t i = 0; i < t && nl <= 16; i++) {
+    int too_many = 0;
+    for (size_t i = 0; i < t && !too_many; i++) {
         uint32_t tok = tokens[i] & 0x7FFFFFFFu;
         if (tok < 0x80)
             continue;
         size_t j = 0;
         while (j < nl && letters[j] != tok)
             j++;
-        if (j == nl && nl < 16)
-            letters[nl] = tok, counts[nl++] = 0;
+        if (j == LETTER_DISTINCT)
+            too_many = 1;
         else if (j == nl)
-            nl = 17; /* (too many to bound this way) */
-        if (j < 16)
+            letters[nl] = tok, counts[nl++] = 1;
+        else
             counts[j]++;
     }
     /* The LETTER_LANGS languages whose letters, one by one, read it best (FOREIGN_BITS included)
@@ -825,8 +829,7 @@ static unsigned letter_fit(ft_detector *d, int k, const uint32_t *cps, size_t m,
     int langs = ft_letters_langs(), short_list[LETTER_LANGS], listed = 0;
     unsigned score[LETTER_LANGS];
     for (int l = 0; l < langs; l++) {
-        unsigned foreign = l < 64 && (d->native[k] >> l & 1) ? 0 : (unsigned)Q8(FOREIGN_BITS);
-        unsigned u = (nl <= 16 ? ft_letters_unigrams(letters, counts, nl, l) : 0) + foreign;
+        unsigned u = (too_many ? 0 : ft_letters_unigrams(letters, counts, nl, l)) + foreign_cost(d, k, l);
         int at = listed < LETTER_LANGS ? listed++ : LETTER_LANGS;
         for (; at > 0 && score[at - 1] > u; at--)
             if (at < LETTER_LANGS)
@@ -837,7 +840,7 @@ static unsigned letter_fit(ft_detector *d, int k, const uint32_t *cps, size_t m,
     unsigned best = ceiling;
     for (int j = 0; j < listed; j++) {
         int l = short_list[j];
-        unsigned foreign = l < 64 && (d->native[k] >> l & 1) ? 0 : (unsigned)Q8(FOREIGN_BITS);
+        unsigned foreign = foreign_cost(d, k, l);
         if (foreign >= best)
             continue;
         if (low_pairs[l] == ~0u)
@@ -908,7 +911,7 @@ static void letter_evidence(ft_detector *d, const unsigned char *p, size_t n,
         if (same >= 0) {
             fit[k] = fit[same];
         } else {
-            size_t m = reading_of(map_of(d, k), d->cand[k], p, n, cps, LETTER_MAX_CPS);
+            size_t m = reading_of(map_of(d, k), p, n, cps, LETTER_MAX_CPS);
             fit[k] = letter_fit(d, k, cps, m, ceiling, low_pairs);
         }
         low = fit[k] < low ? fit[k] : low;

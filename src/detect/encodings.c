@@ -262,13 +262,16 @@ static void fill_costs(ft_codec_map *m)
         for (int i = 0; i < 128 * 256; i++)
             m->dbl_cost[i] = cost_of(m->dbl[i]);
     }
-    /* (a combining mark costs nothing in the bound: windows-1258 and TCVN compose it with the
-       letter before, which the detector then scores as one character) */
-    for (int b = 0; b < 256; b++)
-        m->single_cost[b] = m->type[b] == MAP_SINGLE
-                                ? (m->single[b] >= 0x300 && m->single[b] <= 0x36F ? 0
-                                                                                 : cost_of(m->single[b]))
-                            : m->type[b] == MAP_LEAD ? 0 : FT_COST_INVALID;
+    /* (a combining mark costs nothing in the bound: it composes with the letter before, which
+       the detector then scores as one character) */
+    for (int b = 0; b < 256; b++) {
+        int mark = m->type[b] == MAP_SINGLE && ft_map_is_mark(m->single[b]);
+        m->composes |= mark;
+        m->single_cost[b] = mark ? 0
+                            : m->type[b] == MAP_SINGLE ? cost_of(m->single[b])
+                            : m->type[b] == MAP_LEAD   ? 0
+                                                       : FT_COST_INVALID;
+    }
 }
 
 static void build_map(int id)

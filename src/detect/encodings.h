@@ -60,8 +60,18 @@ typedef struct ft_codec_map {
      * for an invalid one: a lower bound of a reading from one small-table lookup per character */
     uint8_t single_cost[256];
     uint8_t *dbl_cost; /* 128 * 256 entries, MBCS only */
+    /* some single byte is a combining mark, which iconv composes with the letter before
+     * (windows-1258, TCVN 5712): the detector scores the composed letter, the decoder leaves
+     * such lines to iconv */
+    uint8_t composes;
 } ft_codec_map;
 #define FT_COST_INVALID 255
+
+/* The combining diacritical marks a single-byte codec may map a byte to. */
+static inline int ft_map_is_mark(uint32_t cp)
+{
+    return cp >= 0x300 && cp <= 0x36F;
+}
 
 /* GB18030 four-byte sequences (b0 81-FE, b1 30-39, b2 81-FE, b3 30-39): their linear index, and
  * whether a codec maps it. glibc's table and ICU's gb18030 converter together map exactly

@@ -1,8 +1,10 @@
-/* mojibake_codecs.c — flat encode/decode tables for the codecs mojibake is made of. They are built
- * once per process from the system's iconv (so fixtext and the converters real software used agree
- * byte for byte) instead of being generated into the source tree: 64 K entries per double-byte codec
- * would weigh megabytes in git, and iconv is already a dependency. Building takes a few
- * milliseconds; afterwards the tables are read-only and shared by every worker. */
+/* mojibake_codecs.c — flat encode/decode tables for the codecs mojibake is made of. The double-byte
+ * ones are built once per process from the system's iconv (so fixtext and the converters real
+ * software used agree byte for byte) instead of being generated into the source tree: 64 K entries
+ * per double-byte codec would weigh megabytes in git, and iconv is already a dependency. The
+ * single-byte ones come from tables/sbcs_maps.c, generated from the same iconv. Building takes a few
+ * milliseconds, at the first non-ASCII line; afterwards the tables are read-only and shared by
+ * every worker. */
 #include <errno.h>
 #include <iconv.h>
 #include <pthread.h>
