@@ -52,24 +52,47 @@ const char *ft_letters_lang_name(int lang)
 
 static const ft_lm_token *token_of(int lang, uint32_t t);
 
-/* Each language's unigram costs of the characters below DENSE_LIMIT (Latin, Greek, Cyrillic,
- * Hebrew, Arabic), built once: the detector asks for them for every language and every reading
- * (36 x 2 KiB). Above it, a binary search. */
+/* Each language's unigram costs and back-off weights of the characters below DENSE_LIMIT (Latin,
+ * Greek, Cyrillic, Hebrew, Arabic), and its costs of the pairs of ASCII tokens (a boundary or one
+ * of 26 small letters), built once: the detector asks for them for every language and every
+ * reading of a line (36 x 5.5 KiB). Above it, a binary search; other pairs, a probe of the pair
+ * table. Same values either way: the tables only save the searches. */
 #define DENSE_LIMIT 0x800
-static uint8_t (*dense)[DENSE_LIMIT];
+#define ASCII_TOKENS 27
+typedef struct dense_lang {
+    uint8_t cost[DENSE_LIMIT];
+    uint8_t backoff[DENSE_LIMIT];
+    uint16_t ascii_pair[ASCII_TOKENS][ASCII_TOKENS];
+} dense_lang;
+static dense_lang *dense;
 static pthread_once_t dense_once = PTHREAD_ONCE_INIT;
+
+static unsigned probed_pair_cost(int lang, uint32_t a, uint32_t b);
+
+/* The index of an ASCII token in ascii_pair, or -1. */
+static int ascii_index(uint32_t t)
+{
+    return t == BOUNDARY ? 0 : t - 'a' < 26u ? (int)(t - 'a') + 1 : -1;
+}
 
 static void build_dense(void)
 {
-    dense = malloc(sizeof *dense * FT_LM_LANGS);
-    for (int l = 0; dense && l < FT_LM_LANGS; l++) {
-        memset(dense[l], Q8(UNSEEN_BITS), DENSE_LIMIT);
+    dense_lang *all = malloc(sizeof *all * FT_LM_LANGS);
+    for (int l = 0; all && l < FT_LM_LANGS; l++) {
+        memset(all[l].cost, Q8(UNSEEN_BITS), DENSE_LIMIT);
+        memset(all[l].backoff, 0, DENSE_LIMIT);
         for (uint32_t i = 0; i < ft_lm_langs[l].count; i++) {
             const ft_lm_token *r = ft_lm_tokens + ft_lm_langs[l].first + i;
             if (r->token < DENSE_LIMIT)
-                dense[l][r->token] = r->cost;
+                all[l].cost[r->token] = r->cost, all[l].backoff[r->token] = r->backoff;
         }
     }
+    dense = all; /* (token_of and probed_pair_cost below read the records, not dense) */
+    for (int l = 0; all && l < FT_LM_LANGS; l++)
+        for (int a = 0; a < ASCII_TOKENS; a++)
+            for (int b = 0; b < ASCII_TOKENS; b++)
+                all[l].ascii_pair[a][b] = (uint16_t)probed_pair_cost(
+                    l, a ? 'a' + (uint32_t)a - 1 : BOUNDARY, b ? 'a' + (uint32_t)b - 1 : BOUNDARY);
 }
 
 unsigned ft_letters_unigrams(const uint32_t *letters, const unsigned *counts, size_t n, int lang)
@@ -78,7 +101,7 @@ unsigned ft_letters_unigrams(const uint32_t *letters, const unsigned *counts, si
     unsigned cost = 0;
     for (size_t i = 0; i < n; i++) {
         if (dense && letters[i] < DENSE_LIMIT) {
-            cost += counts[i] * dense[lang][letters[i]];
+            cost += counts[i] * dense[lang].cost[letters[i]];
             continue;
         }
         const ft_lm_token *r = token_of(lang, letters[i]);
@@ -104,7 +127,8 @@ static const ft_lm_token *token_of(int lang, uint32_t t)
     return NULL;
 }
 
-static unsigned pair_cost(int lang, uint32_t a, uint32_t b)
+/* The pair's cost from the tables themselves: a probe of the pair table, else the back-off. */
+static unsigned probed_pair_cost(int lang, uint32_t a, uint32_t b)
 {
     uint64_t key = ((uint64_t)lang << 42 | (uint64_t)a << 21 | b) * 0x9E3779B97F4A7C15ull;
     uint32_t fp = (uint32_t)(key & 0xFFFFFFFFu) | 1u;
@@ -115,8 +139,18 @@ static unsigned pair_cost(int lang, uint32_t a, uint32_t b)
         if (!ft_lm_pair_fp[s])
             break;
     }
+    if (dense && a < DENSE_LIMIT && b < DENSE_LIMIT)
+        return dense[lang].backoff[a] + dense[lang].cost[b];
     const ft_lm_token *ta = token_of(lang, a), *tb = token_of(lang, b);
     return (ta ? ta->backoff : 0) + (tb ? tb->cost : Q8(UNSEEN_BITS));
+}
+
+static unsigned pair_cost(int lang, uint32_t a, uint32_t b)
+{
+    int ia = ascii_index(a), ib = ascii_index(b);
+    if (dense && ia >= 0 && ib >= 0)
+        return dense[lang].ascii_pair[ia][ib];
+    return probed_pair_cost(lang, a, b);
 }
 
 static int is_letter(uint32_t cp)
@@ -185,6 +219,7 @@ size_t ft_letters_tokens(const uint32_t *cps, size_t n, uint32_t *tokens, size_t
 unsigned ft_letters_cost(const uint32_t *tokens, size_t n, unsigned symbols, int lang,
                          unsigned limit, int high)
 {
+    pthread_once(&dense_once, build_dense);
     unsigned cost = high ? symbols : 0;
     for (size_t i = 1; i < n && cost <= limit; i++)
         if (!((tokens[i - 1] | tokens[i]) & FROM_HIGH) == !high)
