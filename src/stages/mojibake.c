@@ -1174,13 +1174,33 @@ static int patches_clean_cjk(const ft_mojibake *m, const char *in, size_t len)
     }
     if (han < CLEAN_CJK_CONTEXT)
         return 0;
+    /* (a line whose non-ASCII characters are all CJK text had nothing else to repair: a few
+       characters of another script brought in are as suspect, "彖帢" -> "να" in a Perl page's
+       example of bytes; with a Latin-1 reading in it, "Ã©" -> "é" is the repair) */
+    int all_cjk = !m->latin_line;
+    uint32_t distinct[CLEAN_CJK_CONTEXT]; /* (and CLEAN_CJK_CONTEXT different ideographs: Big5
+                                             "k繹nnen ... 罈.na.竄" repeats three) */
+    size_t ndistinct = 0;
+    for (size_t i = 0; i < len && all_cjk;) {
+        uint32_t c;
+        i += ft_utf8_decode((const unsigned char *)in + i, &c);
+        all_cjk = c < 0x80 || is_cjk(c) || (ft_cc(c) & (FT_CC_FULLWIDTH | FT_CC_PUNCT));
+        if (!ft_is_han(c) || ndistinct == CLEAN_CJK_CONTEXT)
+            continue;
+        size_t j = 0;
+        while (j < ndistinct && distinct[j] != c)
+            j++;
+        if (j == ndistinct)
+            distinct[ndistinct++] = c;
+    }
+    all_cjk &= ndistinct == CLEAN_CJK_CONTEXT;
     uint32_t made[FEW_INTRODUCED]; /* the distinct characters the repair brought in */
     size_t nmade = 0;
     for (size_t k = 0; k < m->cur.len; k++) {
         uint32_t c = m->cur.v[k];
         if (c < 0x80 || !introduced(c, in, len))
             continue;
-        if (!is_cjk(c))
+        if (!is_cjk(c) && !all_cjk)
             return 0;
         size_t j = 0;
         while (j < nmade && made[j] != c)
@@ -1191,6 +1211,64 @@ static int patches_clean_cjk(const ft_mojibake *m, const char *in, size_t len)
             made[nmade++] = c;
     }
     return nmade > 0;
+}
+
+/* A repair writes U+FFFD only where bytes were provably lost: the characters it restores around
+ * the loss show the reading was right. It restores at least LOSS_RESTORED_MIN characters, and at
+ * least one per U+FFFD it brings in; else the "loss" is more likely the text itself: the Spanish
+ * catalogue's "¿¿¿???" is BF BF BF in Latin-1, which GBK reads as "靠" and a lead byte lost
+ * before "?". (Two per U+FFFD lost 14 of the 300 development cases of UTF-8 read as windows-1252
+ * with '?' for the lost bytes, bench/work/mojibake_dev.jsonl: Chinese loses about one byte in
+ * three there.) */
+#define LOSS_RESTORED_MIN 2
+static int proves_loss(const ft_mojibake *m, const char *in, size_t len)
+{
+    size_t fffd = 0, restored = 0;
+    for (size_t k = 0; k < m->cur.len; k++) {
+        uint32_t c = m->cur.v[k];
+        if (c < 0x80)
+            continue;
+        if (c == FT_REPLACEMENT)
+            fffd++;
+        else if (introduced(c, in, len))
+            restored++;
+    }
+    if (fffd == 0)
+        return 1;
+    /* (the losses the line shows already: U+FFFD, and "锟斤拷", GBK's reading of two of them) */
+    static const char fffd_utf8[] = "\xEF\xBF\xBD", kun[] = "锟", kunjinkao[] = "锟斤拷";
+    size_t had = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (len - i >= sizeof kunjinkao - 1 && !memcmp(in + i, kunjinkao, sizeof kunjinkao - 1))
+            had += 2, i += sizeof kunjinkao - 2;
+        else if (len - i >= sizeof kun - 1 && !memcmp(in + i, kun, sizeof kun - 1))
+            had += 1, i += sizeof kun - 2;
+        else if (len - i >= sizeof fffd_utf8 - 1 && !memcmp(in + i, fffd_utf8, sizeof fffd_utf8 - 1))
+            had += 1, i += sizeof fffd_utf8 - 2;
+    }
+    return fffd <= had || (restored >= LOSS_RESTORED_MIN && restored >= fffd - had);
+}
+
+/* A repair into ideographs is Chinese or Japanese text: ideographs people write together. When
+ * the repaired line's ideographs (HAN_TEXT_MIN_CHARS or more) cost over HAN_TEXT_BITS each on
+ * average in the pooled model, they are a reading of noise, not text: an Italian fortune's line
+ * noise "£±·%ÙéÞ{Ör²«" read back through GBK gave "１·%匍辿謗搏", 22.8 bits an ideograph. In the
+ * development set (bench/work/mojibake_dev.jsonl) the restored lines with four ideographs or more
+ * cost at most 19.0 bits each (classical Chinese with pinyin), so 21 leaves two bits. */
+#define HAN_TEXT_MIN_CHARS 4
+#define HAN_TEXT_BITS 21
+static int makes_han_noise(const ft_mojibake *m)
+{
+    unsigned long bits8 = 0; /* (1/8 bits) */
+    size_t han = 0;
+    uint32_t prev = 0xFFFFFFFFu;
+    for (size_t k = 0; k < m->cur.len; prev = m->cur.v[k++]) {
+        if (!ft_is_han(m->cur.v[k]))
+            continue;
+        bits8 += ft_plausibility_step(prev, m->cur.v[k]);
+        han++;
+    }
+    return han >= HAN_TEXT_MIN_CHARS && bits8 > (unsigned long)han * HAN_TEXT_BITS * 8;
 }
 
 static int brings_in_rare(const ft_mojibake *m, const char *in, size_t len)
@@ -1323,8 +1401,8 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
             return -1;
         spans += (unsigned)more;
     }
-    if (!changed || brings_in_rare(m, in, len) || brings_in_stray(m, in, len) ||
-        patches_clean_cjk(m, in, len))
+    if (!changed || !proves_loss(m, in, len) || brings_in_rare(m, in, len) ||
+        brings_in_stray(m, in, len) || patches_clean_cjk(m, in, len) || makes_han_noise(m))
         return 0;
 
     if (rounds) {
