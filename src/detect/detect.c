@@ -63,6 +63,8 @@
  * held-out package descriptions changes; at 17 the development set loses a line, at 18 the
  * single-encoding text 75. 15 keeps two bits from that edge. GB18030 prose, repairs off
  * (bench_detect.py): 149 -> 192-205 MB/s (1.03x -> 1.35-1.50x iconv) over three runs. */
+#define CJK_TEXT_BITS 18      /* see score_line */
+#define CJK_TEXT_CHARS 4
 #define SURE_LONG_PREFIX 32 /* (the second look, when the first fell short) */
 #define MAX_CHARS 96        /* a line is judged on its first MAX_CHARS non-ASCII characters */
 #define LANG_BITS 4.0      /* bonus per line for the encodings of the --lang hint */
@@ -310,12 +312,15 @@ typedef struct tally {
     unsigned long kanacost;  /* so they say nothing about which one is right */
     unsigned cut;            /* (UTF-8) a sequence cut by the end of the line, among bad */
     unsigned wide;           /* (UTF-8) complete 3- and 4-byte sequences */
+    unsigned cjk;            /* CJK characters, punctuation and full-width forms among hi */
 } tally;
 
 static inline void tally_high(tally *t, uint32_t cp, unsigned cost)
 {
     t->hicost += cost;
-    if ((ft_cc(cp) & (FT_CC_KANA | FT_CC_HALFWIDTH)) == FT_CC_KANA) { /* (EUC-JP alone has the half-width ones) */
+    uint32_t f = ft_cc(cp);
+    t->cjk += ft_is_cjk(cp) || (f & FT_CC_FULLWIDTH) || (cp >= 0x3000 && cp <= 0x303F);
+    if ((f & (FT_CC_KANA | FT_CC_HALFWIDTH)) == FT_CC_KANA) { /* (EUC-JP alone has the half-width ones) */
         t->kana++;
         t->kanacost += cost;
     }
@@ -1020,10 +1025,14 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
     }
     unsigned long best = ~0ul;
     tally utf8 = {0};
-    int u = -1, any_valid = 0;
+    int u = -1, any_valid = 0, cjk_text = 0;
     for (int j = 0; j < d->ncand; j++) {
         int k = (start + j) % d->ncand; /* the current best state first: it sets the bar */
         unsigned long limit = best == ~0ul ? ~0ul - cap : best + cap;
+        if (cjk_text && ft_encoding_info_get(d->cand[k])->kind == FT_KIND_SBCS) {
+            raw[k] = limit, bad[k] = -1, plaus[k] = -1.0f;
+            continue;
+        }
         t = (tally){0};
         /* (over about the same bytes: a single-byte reading has two characters where a
            double-byte one has one; judged on MAX_CHARS each, IBM866's "й└йдйд" of the first
@@ -1041,6 +1050,13 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
         bad[k] = whole ? (int16_t)(t.bad < 32767 ? t.bad : 32767) : -1;
         plaus[k] = whole ? (float)((double)c / 8.0) : -1.0f;
         any_valid |= whole && t.bad == 0;
+        /* A settled double-byte state that reads the whole line as CJK text at most
+         * CJK_TEXT_BITS a character: the single-byte readings of those bytes are letter soup
+         * ("ÐÂØ¹Í£´ä") that never won such a line, and scoring thirty of them cost most of the
+         * time of a file of verse. */
+        if (j == 0)
+            cjk_text = kind == FT_KIND_MBCS && t.bad == 0 && t.hi >= CJK_TEXT_CHARS && t.hi < max_hi &&
+                       t.cjk == t.hi && t.hicost <= (unsigned long)t.hi * Q8(CJK_TEXT_BITS);
     }
     for (int k = 0; k < d->ncand; k++) {
         c = raw[k] > best + cap ? best + cap : raw[k];
