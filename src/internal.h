@@ -359,6 +359,7 @@ void ft_pool_finish(ft_pool *p);
 
 /* ---- stages.c: the repair and conversion stages, one row each, in pipeline order ---- */
 typedef int (*ft_stage_run_fn)(void *state, const char *in, size_t len, ft_buf *out, ft_report *r);
+#define FT_SURVEY_COUNTS 2 /* counts a stage's survey keeps per document */
 typedef struct ft_stage {
     const char *name;       /* for --skip/--only and reports */
     const char *summary;    /* one line for --help */
@@ -375,8 +376,9 @@ typedef struct ft_stage {
     const char *counter[2]; /* names of its fixed / reported counts (NULL: none) */
     const char *label[2];   /* the same for --stats ("pinyin annotations removed") */
     /* What a line says about its document, for stages that judge a line by the lines around
-     * it (NULL: none); ft_document_survey sums it over the document when the stage asks. */
-    unsigned (*survey)(const char *utf8, size_t len);
+     * it (NULL: none): FT_SURVEY_COUNTS counts it adds to; ft_document_survey sums them over the
+     * document when the stage asks. */
+    void (*survey)(const char *utf8, size_t len, unsigned counts[]);
 } ft_stage;
 
 /* The document a line is read in: its block of lines, or its --jsonl/--tsv document. Blocks are
@@ -390,9 +392,10 @@ typedef struct ft_document {
     const uint8_t *utf8_valid;       /* per line */
     int all_utf8;                    /* every line is UTF-8 (the input was decoded whole) */
     unsigned surveyed;               /* bit k: surveys[k] is taken */
-    unsigned surveys[FIXTEXT_MAX_STAGES];
+    unsigned surveys[FIXTEXT_MAX_STAGES][FT_SURVEY_COUNTS];
 } ft_document;
-unsigned ft_document_survey(ft_document *doc, unsigned stage);
+/* The document's sum of count `which` of the stage's survey (saturating). */
+unsigned ft_document_survey(ft_document *doc, unsigned stage, unsigned which);
 extern const ft_stage ft_stages[];
 extern const unsigned ft_stage_total;
 
@@ -410,13 +413,14 @@ int ft_c1_fix(void *unused, const char *in, size_t len, ft_buf *out, ft_report *
 int ft_shifted_repair(void *unused, const char *in, size_t len, ft_buf *out, ft_report *r);
 
 /* ---- pinyin.c: stray pinyin annotations (no state) ---- */
-/* Its survey: the annotations of a line on plain characters (ones no gloss would explain). A
- * document (block of lines, or --jsonl document) with this many is spam, and loses even the
- * annotations that would pass for glosses elsewhere. Measured: the seeds' spam pages have 2 to 60
- * per block, every block; glossed classical text (fortunes-zh) and the glosses of the pinyin issue
- * none. */
+/* Its survey: the annotations of a line on plain characters (ones no gloss would explain), and
+ * the others (FT_PINYIN_PLAIN, FT_PINYIN_GLOSSES). A document (block of lines, or --jsonl
+ * document) with FT_PINYIN_SPAM_DOCUMENT plain ones is spam, and loses even the annotations that
+ * would pass for glosses elsewhere. Measured: the seeds' spam pages have 2 to 60 per block, every
+ * block; glossed classical text (fortunes-zh) and the glosses of the pinyin issue 0 or 1. */
 #define FT_PINYIN_SPAM_DOCUMENT 2
-unsigned ft_pinyin_survey(const char *utf8, size_t len);
+enum { FT_PINYIN_PLAIN, FT_PINYIN_GLOSSES };
+void ft_pinyin_survey(const char *utf8, size_t len, unsigned counts[]);
 int ft_pinyin_strip(void *unused, const char *in, size_t len, ft_buf *out, ft_report *r);
 
 /* ---- script.c, convert.c: Traditional/Simplified (per worker) ---- */

@@ -12,23 +12,25 @@
 
 #include "internal.h"
 
-/* A document whose survey is given (annotations on plain characters around the line). */
-static ft_document document_with(unsigned plain_annotations)
+/* A document whose survey is given (annotations on plain characters and glosses, the line's
+ * own included). */
+static ft_document document_with(unsigned plain_annotations, unsigned glosses)
 {
     ft_document d = {.surveyed = ~0u};
-    d.surveys[fixtext_stage_id("pinyin")] = plain_annotations;
+    d.surveys[fixtext_stage_id("pinyin")][FT_PINYIN_PLAIN] = plain_annotations;
+    d.surveys[fixtext_stage_id("pinyin")][FT_PINYIN_GLOSSES] = glosses;
     return d;
 }
 
 /* Runs the stage on in, in a document whose surveys are given; checks the text that results and
  * the number of annotations removed. */
-static void expect_in(unsigned document_plain, const char *in, const char *want,
-                      unsigned want_removed)
+static void expect_in_glossed(unsigned document_plain, unsigned document_glosses, const char *in,
+                              const char *want, unsigned want_removed)
 {
     ft_buf out = {0};
     fixtext_line_info info;
     memset(&info, 0, sizeof info);
-    ft_document doc = document_with(document_plain);
+    ft_document doc = document_with(document_plain, document_glosses);
     ft_report r = {.info = &info, .stage = (unsigned)fixtext_stage_id("pinyin"), .document = &doc};
     int rc = ft_pinyin_strip(NULL, in, strlen(in), &out, &r);
     if (want_removed == 0) {
@@ -45,6 +47,12 @@ static void expect_in(unsigned document_plain, const char *in, const char *want,
     }
     assert_int_equal(info.fixed[fixtext_stage_id("pinyin")], want_removed);
     ft_buf_free(&out);
+}
+
+static void expect_in(unsigned document_plain, const char *in, const char *want,
+                      unsigned want_removed)
+{
+    expect_in_glossed(document_plain, 0, in, want, want_removed);
 }
 
 /* Which annotations are readings: judged in a spam document, where every reading goes. */
@@ -75,7 +83,10 @@ static void alone(const char *in, const char *want, unsigned removed, unsigned k
     assert_memory_equal(got, want, got_len);
     assert_int_equal(info.fixed[fixtext_stage_id("pinyin")], removed);
     assert_int_equal(info.reported[fixtext_stage_id("pinyin")], kept);
-    assert_int_equal(ft_pinyin_survey(in, strlen(in)), plain);
+    unsigned counts[FT_SURVEY_COUNTS] = {0};
+    ft_pinyin_survey(in, strlen(in), counts);
+    assert_int_equal(counts[FT_PINYIN_PLAIN], plain);
+    assert_int_equal(counts[FT_PINYIN_GLOSSES], removed + kept - plain);
     ft_buf_free(&out);
 }
 
@@ -100,6 +111,15 @@ static void judgement(void **state)
     expect(seed, "邁向數字文明新時代的中國方案", 1);
     /* one plain annotation elsewhere in the document is not yet a pattern */
     expect_in(FT_PINYIN_SPAM_DOCUMENT - 1, seed, seed, 0);
+    /* verse glosses an everyday-by-the-tables literary character (胥: GB 2312 level 1, one
+       reading) two lines before a polyphonic one (fortunes-zh, Xin Qiji): its document holds
+       that gloss, so this one is a gloss too; without it, the line alone is spam's pattern */
+    const char *verse = "元嘉草草，封狼居胥（xū），赢得仓皇北顾。";
+    expect_in_glossed(1, 1, verse, verse, 0);
+    expect_in_glossed(1, 0, verse, "元嘉草草，封狼居胥，赢得仓皇北顾。", 1);
+    alone(verse, "元嘉草草，封狼居胥，赢得仓皇北顾。", 1, 0, 1);
+    /* a line with a plain annotation and a gloss of its own is still spam's pattern alone */
+    expect_in_glossed(1, 1, "長(zhǎng)於網(wǎng)", "長於網", 2);
 }
 
 static void seed_forms(void **state)

@@ -1,5 +1,8 @@
 /* report.c — what a stage learns and says about a line: per-line explanations (--explain) and
  * the survey of the document around the line. */
+#include <limits.h>
+#include <string.h>
+
 #include "internal.h"
 
 void ft_report_note(ft_report *r, const char *fmt, ...)
@@ -14,15 +17,20 @@ void ft_report_note(ft_report *r, const char *fmt, ...)
     va_end(ap);
 }
 
-unsigned ft_document_survey(ft_document *doc, unsigned stage)
+unsigned ft_document_survey(ft_document *doc, unsigned stage, unsigned which)
 {
-    if (doc->surveyed >> stage & 1)
-        return doc->surveys[stage];
-    unsigned sum = 0;
-    for (size_t i = 0; ft_stages[stage].survey && i < doc->n; i++)
-        if (doc->utf8_valid[i] && (doc->all_utf8 || doc->choices[i].encoding == FT_ENC_UTF8))
-            sum += ft_stages[stage].survey(doc->lines[i].data, doc->lines[i].len);
-    doc->surveys[stage] = sum;
-    doc->surveyed |= 1u << stage;
-    return sum;
+    unsigned *sum = doc->surveys[stage];
+    if (!(doc->surveyed >> stage & 1)) {
+        memset(sum, 0, sizeof doc->surveys[stage]);
+        for (size_t i = 0; ft_stages[stage].survey && i < doc->n; i++) {
+            if (!doc->utf8_valid[i] || !(doc->all_utf8 || doc->choices[i].encoding == FT_ENC_UTF8))
+                continue;
+            unsigned line[FT_SURVEY_COUNTS] = {0};
+            ft_stages[stage].survey(doc->lines[i].data, doc->lines[i].len, line);
+            for (unsigned k = 0; k < FT_SURVEY_COUNTS; k++)
+                sum[k] = line[k] > UINT_MAX - sum[k] ? UINT_MAX : sum[k] + line[k];
+        }
+        doc->surveyed |= 1u << stage;
+    }
+    return which < FT_SURVEY_COUNTS ? sum[which] : 0;
 }

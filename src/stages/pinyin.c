@@ -537,21 +537,24 @@ static int strip(const char *in, size_t len, ft_buf *out, unsigned *plain)
     return (int)removed;
 }
 
-unsigned ft_pinyin_survey(const char *utf8, size_t len)
+void ft_pinyin_survey(const char *utf8, size_t len, unsigned counts[])
 {
     if (next_trigger((const unsigned char *)utf8, len) == len)
-        return 0;
+        return;
     ft_buf scratch = {0};
     unsigned plain = 0;
-    strip(utf8, len, &scratch, &plain);
+    int found = strip(utf8, len, &scratch, &plain);
     ft_buf_free(&scratch);
-    return plain;
+    counts[FT_PINYIN_PLAIN] = plain;
+    counts[FT_PINYIN_GLOSSES] = found > 0 ? (unsigned)found - plain : 0;
 }
 
 /* Spam annotates everyday characters line after line; a gloss explains a rare or polyphonic one
  * now and then (醪(láo), 行(háng)). So annotations go when the line or its document holds
- * annotations on plain characters (FT_PINYIN_SPAM_DOCUMENT of them in the document), and stay,
- * counted as glosses kept, otherwise. */
+ * FT_PINYIN_SPAM_DOCUMENT annotations on plain characters, or the line one and no other line of
+ * its document a gloss (a line of a spam page alone, "長(zhǎng)於網(wǎng)"), and stay, counted as glosses kept,
+ * otherwise: verse glosses literary characters the tables call everyday beside rare ones,
+ * "封狼居胥（xū）" two lines before "佛(bi)狸祠下" in fortunes-zh. */
 int ft_pinyin_strip(void *unused, const char *in, size_t len, ft_buf *out, ft_report *r)
 {
     (void)unused;
@@ -559,8 +562,14 @@ int ft_pinyin_strip(void *unused, const char *in, size_t len, ft_buf *out, ft_re
     int removed = strip(in, len, out, &plain);
     if (removed <= 0)
         return removed;
-    if (plain == 0 && (!r->document ||
-                       ft_document_survey(r->document, r->stage) < FT_PINYIN_SPAM_DOCUMENT)) {
+    unsigned doc_plain = r->document ? ft_document_survey(r->document, r->stage, FT_PINYIN_PLAIN)
+                                     : plain;
+    unsigned doc_glosses = r->document
+                               ? ft_document_survey(r->document, r->stage, FT_PINYIN_GLOSSES)
+                               : (unsigned)removed - plain;
+    int spam = plain >= FT_PINYIN_SPAM_DOCUMENT || doc_plain >= FT_PINYIN_SPAM_DOCUMENT ||
+               (plain > 0 && doc_glosses == (unsigned)removed - plain);
+    if (!spam) {
         ft_report_reported(r, (unsigned)removed);
         ft_report_note(r, "pinyin: %d glosses kept", removed);
         return 0;
