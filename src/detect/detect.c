@@ -302,6 +302,22 @@ void ft_detector_reset(ft_detector *d)
 
 /* ---- per-line scoring ---- */
 
+/* The index of the first byte >= 0x80 in p[i..n), or n: eight bytes at a time. The scorers skip
+ * the ASCII between two non-ASCII characters with it (ASCII after ASCII costs the same in every
+ * candidate), which made most of a line of Latin text with one accented letter. */
+static inline size_t next_high(const unsigned char *p, size_t i, size_t n)
+{
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, p + i, 8);
+        if (x & 0x8080808080808080ull)
+            break;
+    }
+    while (i < n && p[i] < 0x80)
+        i++;
+    return i;
+}
+
 /* Cost in 1/8 bits of p[0..n) decoded as UTF-8, stopping once it exceeds limit. */
 /* What a scorer saw: non-ASCII characters and their own cost (without ASCII neighbours). */
 typedef struct tally {
@@ -381,9 +397,11 @@ static unsigned long score_utf8(const unsigned char *p, size_t n, unsigned long 
     while (i < n) {
         uint32_t cp;
         if (p[i] < 0x80) {
+            if (prev < 0x80) { /* ASCII after ASCII costs the same in every candidate */
+                i = next_high(p, i, n);
+                continue;
+            }
             cp = p[i++];
-            if (prev < 0x80)
-                continue; /* ASCII after ASCII costs the same in every candidate */
         } else {
             size_t k = ft_utf8_sequence_length(p + i, n - i);
             if (k)
@@ -521,12 +539,16 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
         uint32_t cp = 0;
         size_t at = i;
         if (b < 0x80) {
+            if (prev < 0x80 && !compose) { /* ASCII after ASCII costs the same in every candidate */
+                i = next_high(p, i, n);
+                continue;
+            }
             cp = b;
             i++;
             if (compose)
                 cp = compose_next(m, cp, p, n, &i);
             if (prev < 0x80 && cp < 0x80)
-                continue; /* ASCII after ASCII costs the same in every candidate */
+                continue;
         } else if (m->type[b] == MAP_SINGLE) {
             cp = m->single[b] == FT_MAP_FALLBACK ? 0x3400 : m->single[b];
             i++;
