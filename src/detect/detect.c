@@ -1389,8 +1389,15 @@ static void backtrack(const ft_detector *d, size_t n, ft_choice *choices)
     const int K = d->ncand;
     double B[MAX_CAND] = {0};
     int state = leading_state(d);
+    /* A run of settled lines repeats itself: each has the same line costs and forward costs
+     * (settled_step leaves V as it is), and once B comes out of a line unchanged it stays so;
+     * such a line's choice is the one after it, copied (about half of the lines of a long file). */
+    const ft_choice *repeat = NULL; /* the last settled line's choice, while B stands still */
     for (size_t i = n; i-- > 0;) {
-        if (d->kind[i] & LINE_EVIDENCE) {
+        if ((d->kind[i] & LINE_EVIDENCE) && repeat && d->rule[i] == FT_RULE_SETTLED &&
+            repeat->encoding == d->cand[state]) {
+            choices[i] = *repeat;
+        } else if (d->kind[i] & LINE_EVIDENCE) {
             const float *cost = d->cost + i * MAX_CAND;
             const double *F = d->fwd + i * MAX_CAND;
             double M[MAX_CAND], ctx[MAX_CAND], low_line = INFINITY, low_ctx = INFINITY;
@@ -1442,12 +1449,16 @@ static void backtrack(const ft_detector *d, size_t n, ft_choice *choices)
             }
             /* the backward costs for the line before: stay, or switch from the cheapest */
             double low = INFINITY;
+            int same = 1;
             for (int k = 0; k < K; k++)
                 low = cost[k] + B[k] < low ? cost[k] + B[k] : low;
             for (int k = 0; k < K; k++) {
                 double stay = cost[k] + B[k];
-                B[k] = (stay < low + SWITCH_BITS ? stay : low + SWITCH_BITS) - low;
+                double b = (stay < low + SWITCH_BITS ? stay : low + SWITCH_BITS) - low;
+                same &= b == B[k];
+                B[k] = b;
             }
+            repeat = same && d->rule[i] == FT_RULE_SETTLED ? c : NULL;
         }
         state = d->back[i * MAX_CAND + state];
     }
