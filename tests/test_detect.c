@@ -105,6 +105,8 @@ static const struct {
     {"Ačiū labai, žmonės", "CP1257", "WINDOWS-1257"},
     {"UTF-8 文本 ✓ ok", "UTF-8", "UTF-8"},
     {"naïve café", "UTF-8", "UTF-8"},
+    /* (Debian's German package descriptions: Shift_JIS read 81 67, "üg", as "“" inside the word) */
+    {"unter http://www.sanger.ac.uk/Software/Artemis/ verfügbar.", "IBM850", NULL},
 };
 
 static void short_lines_in_every_encoding(void **state)

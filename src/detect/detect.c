@@ -361,7 +361,11 @@ static inline unsigned sandwich_cost(const unsigned char *p, size_t n, size_t at
     uint32_t f = ft_cc(cp);
     int wide = (ft_is_cjk(cp) || (f & (FT_CC_FULLWIDTH | FT_CC_HALFWIDTH))) &&
                !(f & (FT_CC_SPACE | FT_CC_PUNCT));
-    return wide ? (unsigned)Q8(SANDWICH_BITS) : 0;
+    /* (nor is other punctuation read from a double-byte code whose second byte is the word's
+       next letter: IBM850's "verfügbar" is Shift_JIS "verf“bar", 81 67) */
+    int eats_letter = end - at == 2 && ascii_letter(p[end - 1]) && (f & FT_CC_PUNCT) &&
+                      !(f & FT_CC_FULLWIDTH) && !(cp >= 0x3000 && cp <= 0x303F);
+    return wide || eats_letter ? (unsigned)Q8(SANDWICH_BITS) : 0;
 }
 
 /* A line of Latin words whose one non-ASCII character, the UTF-8 of a Latin-1 character or of a
