@@ -69,6 +69,25 @@ def main():
         if report:
             print("%-26s %5d/%-5d %6.2f%%%s" % (cls, ok, n, 100.0 * ok / n, " (lossy)" if lossy else ""))
     if report:
+        # Lossy classes, character by character: of the non-ASCII characters whose bytes survived
+        # (every character of the clean line but those that stand as U+FFFD in the expected
+        # line), how many come back in place (aligned with the expected line), and how many
+        # U+FFFD stand where characters were lost.
+        restored = recoverable = fffd_placed = fffd_lost = 0
+        for c, got in zip(cases, out):
+            if not c["lossy"]:
+                continue
+            want = c["expected"]
+            recoverable += sum(1 for ch in want if ord(ch) >= 0x80 and ch != "\ufffd")
+            fffd_lost += want.count("\ufffd")
+            for a, _, size in difflib.SequenceMatcher(None, want, got, autojunk=False).get_matching_blocks():
+                block = want[a:a + size]
+                restored += sum(1 for ch in block if ord(ch) >= 0x80 and ch != "\ufffd")
+                fffd_placed += block.count("\ufffd")
+        if recoverable:
+            print("lossy: %d/%d non-ASCII characters whose bytes survived restored in place (%.2f%%); "
+                  "U+FFFD for %d of %d lost characters" %
+                  (restored, recoverable, 100.0 * restored / recoverable, fffd_placed, fffd_lost))
         neg = stats.get("NEGATIVE", [0, 0])
         print("lossless: %d/%d = %.2f%%; negatives changed: %d of %d" %
               (lossless_ok, lossless_n, 100.0 * lossless_ok / max(1, lossless_n), neg[1] - neg[0], neg[1]))
