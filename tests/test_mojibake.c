@@ -82,6 +82,12 @@ static void cjk_readings(void **state)
     check(ft_mojibake_repair, m, "ÄãºÃ£¬ÊÀ½ç", "你好，世界", NULL);                     /* GBK as latin-1 */
     check(ft_mojibake_repair, m, "蚥珂撰眈肮ㄛむ棒岆", "优先级相同，其次是", NULL);          /* GBK as Big5 */
     check(ft_mojibake_repair, m, "锟斤拷锟斤拷", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", NULL);
+    /* European UTF-8 read as GBK, where the ideographs are everyday ones (Danish and French man
+       pages): each stands alone, glued to a letter or digit */
+    check(ft_mojibake_repair, m, "Vis en hj忙lpebesked og afslut.", "Vis en hjælpebesked og afslut.", NULL);
+    check(ft_mojibake_repair, m, "Du kan stadig 忙ndre bufferen", "Du kan stadig ændre bufferen", NULL);
+    check(ft_mojibake_repair, m, "Les formats actuellement pris en charge sont聽:",
+          "Les formats actuellement pris en charge sont\xC2\xA0:", NULL);
     ft_mojibake_free(m);
 }
 
@@ -127,6 +133,7 @@ static void clean_text_stays(void **state)
         "いろはにほへと ちりぬるを", "다람쥐 헌 쳇바퀴에 타고파", "Ölçüm ĞÜŞİÖÇ ğüşıöç",
         "Ünïcödé ñ ØÆÅ øæå Ã ã Â â", "來源:人民網-人民日報 作者:黃慶暢", "plain ascii",
         "¡Atención! ¡Hola! ¿Qué tal?", "大风泱泱兮大潮滂滂——习近平", "Package: 行",
+        "TCP和UDP协议", "A和B", "使用gcc编译", "第3章 5节",
     };
     for (size_t i = 0; i < sizeof clean / sizeof *clean; i++) {
         check(ft_mojibake_repair, m, clean[i], NULL, NULL);

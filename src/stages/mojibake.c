@@ -629,6 +629,7 @@ typedef struct gate {
     uint32_t prev, prev2; /* the last two characters (0 before the line) */
     unsigned prev_lead;   /* single-byte codecs in which prev's code can lead a UTF-8 sequence */
     size_t cjk, rare;     /* CJK characters, and rare ones among them */
+    size_t glued;         /* ideographs alone between non-CJK characters, glued to a letter or digit */
 } gate;
 
 /* One character through the gate; 1 when it alone shows that a reading may change the line.
@@ -676,16 +677,25 @@ static inline int gate_step(gate *g, uint32_t ch, int fffd_counts)
 }
 
 /* CJK text: clean text has a few rare characters, wrong readings many (one in three for UTF-8
- * read as GBK, most of them for Big5 read as GBK). */
+ * read as GBK, most of them for Big5 read as GBK). Or Latin text whose few ideographs stand
+ * alone, glued to letters or digits: European UTF-8 read as GBK makes one of each accented
+ * letter or no-break space, most of them everyday characters ("hj忙lpe" for "hjælpe", "sont聽:"),
+ * which the rare count misses; Chinese text puts ideographs in runs (a lone one, "TCP和UDP", is
+ * looked at and left: no reading changes it). */
 static int gate_rare_run(const gate *g)
 {
-    return g->rare && g->rare * 4 >= g->cjk;
+    return (g->rare && g->rare * 4 >= g->cjk) || (g->glued && g->cjk <= 2 * g->glued);
+}
+
+static inline int ascii_alnum(uint32_t c)
+{
+    return c < 0x80 && ((c | 0x20) - 'a' < 26u || c - '0' < 10u);
 }
 
 /* The gate over code points (text a round has repaired). */
 static int may_be_mojibake(const uint32_t *c, size_t n, int fffd_counts)
 {
-    gate g = {0, 0, 0, 0, 0};
+    gate g = {0, 0, 0, 0, 0, 0};
     for (size_t i = 0; i < n; i++)
         if (gate_step(&g, c[i], fffd_counts))
             return 1;
@@ -706,19 +716,22 @@ static inline int starts_ideograph(const unsigned char *s)
  * are never decoded into code points. */
 static int clean_by_bytes(const unsigned char *s, size_t len)
 {
-    gate g = {0, 0, 0, 0, 0};
+    gate g = {0, 0, 0, 0, 0, 0};
     for (size_t i = 0; i < len;) {
         unsigned char b = s[i];
         if (starts_ideograph(s + i)) {
             /* the bulk of CJK text: a run of them in a tight loop */
             uint32_t ch = g.prev, before;
+            size_t run = 0;
             do {
                 before = ch;
                 ch = (uint32_t)(s[i] & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
-                g.cjk++;
+                g.cjk++, run++;
                 g.rare += rare_bits[ch >> 3] >> (ch & 7) & 1;
                 i += 3;
             } while (i < len && starts_ideograph(s + i));
+            g.glued += run == 1 && !cjk_class(ft_cc_record(before)) &&
+                       (ascii_alnum(before) || (i < len && ascii_alnum(s[i])));
             g.prev2 = before, g.prev = ch, g.prev_lead = 0;
             continue;
         }
