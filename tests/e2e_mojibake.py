@@ -110,7 +110,7 @@ def main():
         # explanations name the reading and the span
         _, err = run(fixtext, ["caf\u00c3\u00a9 ok", "plain line", "\u6d63\u72b2\u30bd"], "--explain")
         lines = {l.split(":", 1)[0]: l for l in err.splitlines() if ":" in l}
-        for num, want in (("1", "cp1252\u2192utf-8; span 4-5"), ("3", "gbk\u2192utf-8; span 1-3")):
+        for num, want in (("1", "cp1252\u2192utf-8; span 4-5"), ("3", "gb18030\u2192utf-8; span 1-3")):
             if want in lines.get(num, ""):
                 passed += 1
             else:

@@ -1,5 +1,6 @@
 /* mojibake.c — undoes wrong decodings inside a line: UTF-8 read as windows-1252/latin-1/cp1250/
- * ISO-8859-2/cp1251/MacRoman/cp437/GBK/Big5/Shift_JIS/EUC-KR, GBK/Big5/Shift_JIS/EUC-KR bytes read
+ * ISO-8859-2/cp1251/MacRoman/cp437/GB18030 (GBK)/Big5/CP932 (Shift_JIS)/CP949 (EUC-KR), the same
+ * double-byte codecs' bytes read
  * as windows-1252/latin-1, Big5 read as GBK and the reverse, the same twice or three times over,
  * lossy variants (a byte lost as '?' or U+FFFD, a no-break space made plain), "锟斤拷", and stray
  * C1 controls that stand for windows-1252 characters.
@@ -395,7 +396,7 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
         k += (size_t)used;
         *real += used >= 2; /* a lone half-width katakana byte proves nothing */
     }
-    if (Y == MB_EUCKR_PLAIN)
+    if (Y == MB_EUCKR)
         compose_euckr(&m->tmp);
     if (k > p && *real && aligned(m, k, total))
         return k;
@@ -940,7 +941,7 @@ static int best_readings(ft_mojibake *m, pass_result *ru, int *ux, int *uy, cpve
                 /* double-byte text read with a single-byte codec: windows-1252/latin-1 is what
                    is met in practice; between double-byte codecs, Big5 and GBK */
                 want = X < MB_FIRST_DBCS ? X == MB_CP1252 && ((pair_x >> X) & 1)
-                                         : cjk_rare && (X == MB_GBK || X == MB_BIG5);
+                                         : cjk_rare && (X == MB_GB18030 || X == MB_BIG5);
             if (!want)
                 continue;
             int useful;
@@ -953,7 +954,7 @@ static int best_readings(ft_mojibake *m, pass_result *ru, int *ux, int *uy, cpve
                 if (Y == X || (pass == 0) != (Y == MB_UTF8))
                     continue;
                 if (X >= MB_FIRST_DBCS && Y != MB_UTF8 &&
-                    !((X == MB_GBK && Y == MB_BIG5) || (X == MB_BIG5 && Y == MB_GBK)))
+                    !((X == MB_GB18030 && Y == MB_BIG5) || (X == MB_BIG5 && Y == MB_GB18030)))
                     continue;
                 pass_result res;
                 if (run_pass(m, X, Y, total, &res))

@@ -37,7 +37,7 @@ static size_t realign(const uint32_t *cps, size_t n, size_t a, uint32_t *out, si
     /* the run: Han characters, then at most one ASCII character that may be a trail byte */
     while (i < n && i - a < RUN_MAX && ft_is_han(cps[i])) {
         uint8_t b[2];
-        if (mb_encode(MB_GBK, cps[i], b) != 2)
+        if (mb_encode(MB_GB18030, cps[i], b) != 2)
             break;
         bytes[nb] = b[0], owner_end[nb++] = i + 1;
         bytes[nb] = b[1], owner_end[nb++] = i + 1;
@@ -52,7 +52,7 @@ static size_t realign(const uint32_t *cps, size_t n, size_t a, uint32_t *out, si
     out[m++] = FT_REPLACEMENT; /* the character whose lead byte was lost */
     while (k + 1 < nb) {
         uint32_t cp;
-        if (bytes[k] < 0x80 || mb_decode(MB_GBK, bytes + k, 2, &cp) != 2 || cp < 0x80)
+        if (bytes[k] < 0x80 || mb_decode(MB_GB18030, bytes + k, 2, &cp) != 2 || cp < 0x80)
             break;
         out[m++] = cp;
         k += 2;
