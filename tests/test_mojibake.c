@@ -82,6 +82,8 @@ static void cjk_readings(void **state)
     check(ft_mojibake_repair, m, "ÄãºÃ£¬ÊÀ½ç", "你好，世界", NULL);                     /* GBK as latin-1 */
     check(ft_mojibake_repair, m, "蚥珂撰眈肮ㄛむ棒岆", "优先级相同，其次是", NULL);          /* GBK as Big5 */
     check(ft_mojibake_repair, m, "锟斤拷锟斤拷", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", NULL);
+    /* UTF-8 read as CP932 the Windows way: E9 80 80 (退) has 0x80 alone, U+0080 */
+    check(ft_mojibake_repair, m, "譏ｾ遉ｺ迚域悽菫｡諱ｯ蟷ｶ騾\xC2\x80蜃ｺ", "显示版本信息并退出", NULL);
     /* European UTF-8 read as GBK, where the ideographs are everyday ones (Danish and French man
        pages): each stands alone, glued to a letter or digit */
     check(ft_mojibake_repair, m, "Vis en hj忙lpebesked og afslut.", "Vis en hjælpebesked og afslut.", NULL);

@@ -20,6 +20,11 @@
 extern const unsigned ft_mb_big5_extra_count;
 extern const uint16_t ft_mb_big5_extra[][2];
 
+/* CP932 single bytes that Windows (and Python's cp932) decode and glibc rejects: mojibake made
+ * on Windows holds them ("騾\x80" is UTF-8's 退, E9 80 80, read as CP932) */
+static const uint16_t cp932_windows_singles[][2] = {
+    {0x80, 0x0080}, {0xA0, 0xF8F0}, {0xFD, 0xF8F1}, {0xFE, 0xF8F2}, {0xFF, 0xF8F3}};
+
 static const int encoding_ids[MB_NCODECS] = {
 #define MB_ID(id) FT_ENC_##id,
     MOJIBAKE_CODECS(MB_ID)
@@ -236,6 +241,18 @@ static void build(void)
                     if (!db_enc[d][cp])
                         db_enc[d][cp] = code;
                 }
+            }
+        }
+        if (c == MB_SJIS) {
+            int d = c - MB_FIRST_DBCS;
+            for (size_t k = 0; k < sizeof cp932_windows_singles / sizeof *cp932_windows_singles; k++) {
+                uint16_t b = cp932_windows_singles[k][0], cp = cp932_windows_singles[k][1];
+                if (db_lead[d][b])
+                    continue; /* (an iconv that reads it already) */
+                db_dec1[d][b - 0x80] = cp;
+                db_lead[d][b] = 1;
+                if (!db_enc[d][cp])
+                    db_enc[d][cp] = b;
             }
         }
         if (c == MB_BIG5) {
