@@ -82,6 +82,9 @@ static void cjk_readings(void **state)
     check(ft_mojibake_repair, m, "ÄãºÃ£¬ÊÀ½ç", "你好，世界", NULL);                     /* GBK as latin-1 */
     check(ft_mojibake_repair, m, "蚥珂撰眈肮ㄛむ棒岆", "优先级相同，其次是", NULL);          /* GBK as Big5 */
     check(ft_mojibake_repair, m, "锟斤拷锟斤拷", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", NULL);
+    /* Big5 read as GB18030 by a GB18030-2005 decoder: 何 (A6F3) is U+E796, which glibc's
+       GB18030-2022 reads as a vertical form (tables/mojibake_gb18030_extra.c) */
+    check(ft_mojibake_repair, m, "盢ぃ穦砆穓碝\xEE\x93\x89\xEE\x9B\x96狦Τヴ\xEE\x9E\x96", "將不會被搜尋。如果有任何", NULL);
     /* UTF-8 read as CP932 the Windows way: E9 80 80 (退) has 0x80 alone, U+0080 */
     check(ft_mojibake_repair, m, "譏ｾ遉ｺ迚域悽菫｡諱ｯ蟷ｶ騾\xC2\x80蜃ｺ", "显示版本信息并退出", NULL);
     /* European UTF-8 read as GBK, where the ideographs are everyday ones (Danish and French man

@@ -19,6 +19,10 @@
  * where glibc reads nothing or private-use characters */
 extern const unsigned ft_mb_big5_extra_count;
 extern const uint16_t ft_mb_big5_extra[][2];
+/* tables/mojibake_gb18030_extra.c: GB18030 codes that GB18030-2005 decoders (Windows, Python)
+ * read as private-use characters and glibc (GB18030-2022) as vertical forms: encode-only */
+extern const unsigned ft_mb_gb18030_extra_count;
+extern const uint16_t ft_mb_gb18030_extra[][2];
 
 /* CP932 single bytes that Windows (and Python's cp932) decode and glibc rejects: mojibake made
  * on Windows holds them ("騾\x80" is UTF-8's 退, E9 80 80, read as CP932) */
@@ -241,6 +245,14 @@ static void build(void)
                     if (!db_enc[d][cp])
                         db_enc[d][cp] = code;
                 }
+            }
+        }
+        if (c == MB_GB18030) {
+            int d = c - MB_FIRST_DBCS;
+            for (unsigned k = 0; k < ft_mb_gb18030_extra_count; k++) {
+                uint16_t code = ft_mb_gb18030_extra[k][0], cp = ft_mb_gb18030_extra[k][1];
+                if (!db_enc[d][cp])
+                    db_enc[d][cp] = code; /* (glibc's reading of the code stays the decoding) */
             }
         }
         if (c == MB_SJIS) {
