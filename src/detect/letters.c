@@ -87,7 +87,7 @@ static void build_dense(void)
                 all[l].cost[r->token] = r->cost, all[l].backoff[r->token] = r->backoff;
         }
     }
-    dense = all; /* (token_of and probed_pair_cost below read the records, not dense) */
+    dense = all; /* (before the ASCII pairs: probed_pair_cost takes its back-off from it) */
     for (int l = 0; all && l < FT_LM_LANGS; l++)
         for (int a = 0; a < ASCII_TOKENS; a++)
             for (int b = 0; b < ASCII_TOKENS; b++)
