@@ -688,10 +688,6 @@ static int gate_rare_run(const gate *g)
     return (g->rare && g->rare * 4 >= g->cjk) || (g->glued && g->cjk <= 2 * g->glued);
 }
 
-static inline int ascii_alnum(uint32_t c)
-{
-    return c < 0x80 && ((c | 0x20) - 'a' < 26u || c - '0' < 10u);
-}
 
 /* The gate over code points (text a round has repaired). */
 static int may_be_mojibake(const uint32_t *c, size_t n, int fffd_counts)
@@ -732,7 +728,7 @@ static int clean_by_bytes(const unsigned char *s, size_t len)
                 i += 3;
             } while (i < len && starts_ideograph(s + i));
             g.glued += run == 1 && !cjk_class(ft_cc_record(before)) &&
-                       (ascii_alnum(before) || (i < len && ascii_alnum(s[i])));
+                       (is_ascii_alnum(before) || (i < len && is_ascii_alnum(s[i])));
             g.prev2 = before, g.prev = ch, g.prev_lead = 0;
             continue;
         }
