@@ -894,6 +894,27 @@ static int utf8_candidate(int X, const uint32_t *c, size_t n)
     return 0;
 }
 
+/* Whether reading X→Y (two double-byte codecs) may pay for itself, judged by the characters
+ * alone before their pairs are costed: each character's X code read as one Y character must come
+ * out cheaper in sum than the characters as they stand. Text one double-byte codec wrote and the
+ * other read is full of rare characters whose rereading is everyday text; clean Chinese read
+ * through the other codec gets rarer characters, not commoner ones, and is left here instead of
+ * being costed pair by pair (the slow part of a line of classical poetry, which the gate lets
+ * through for its rare characters). */
+static int dbcs_reading_cheaper(const uint32_t *c, size_t n, int X, int Y)
+{
+    unsigned long as_is = 0, reread = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t b[2];
+        uint32_t d;
+        if (c[i] < 0x80 || mb_encode(X, c[i], b) != 2 || mb_decode(Y, b, 2, &d) != 2)
+            continue;
+        as_is += ft_plausibility_unigram(c[i]);
+        reread += ft_plausibility_unigram(d);
+    }
+    return reread < as_is;
+}
+
 /* Forgets the cached costs of cur's characters (cur changed); -1 when out of memory. */
 static int reset_ocache(ft_mojibake *m)
 {
@@ -950,7 +971,8 @@ static int best_readings(ft_mojibake *m, pass_result *ru, int *ux, int *uy, cpve
                 if (Y == X || (pass == 0) != (Y == MB_UTF8))
                     continue;
                 if (X >= MB_FIRST_DBCS && Y != MB_UTF8 &&
-                    !((X == MB_GB18030 && Y == MB_BIG5) || (X == MB_BIG5 && Y == MB_GB18030)))
+                    (!((X == MB_GB18030 && Y == MB_BIG5) || (X == MB_BIG5 && Y == MB_GB18030)) ||
+                     !dbcs_reading_cheaper(m->cur.v, m->cur.len, X, Y)))
                     continue;
                 pass_result res;
                 if (run_pass(m, X, Y, total, &res))
