@@ -656,8 +656,12 @@ static inline int gate_step(gate *g, uint32_t ch, int fffd_counts)
         (c->flags & FT_CC_PRIVATE_USE))
         return 1;
     /* two neighbouring Latin-1 characters, one of them a symbol: a double-byte code read as
-       windows-1252 ("¾øÀ½", "¶Ç´Â"); European text seldom glues a symbol to a letter */
-    if (ch <= 0xFF && p1 >= 0xA0 && p1 <= 0xFF && (!ft_cc_latin_letter(c) || !ft_is_latin_letter(p1)))
+       windows-1252 ("¾øÀ½", "¶Ç´Â"); European text seldom glues a symbol to a letter. Not a
+       run of no-break spaces, the indentation of text converted from HTML: A0 A0 is no
+       double-byte code in use (GBK's is a rare hanzi), and the UTF-8 lead that would come
+       before two continuation bytes is caught below */
+    if (ch <= 0xFF && p1 >= 0xA0 && p1 <= 0xFF && (!ft_cc_latin_letter(c) || !ft_is_latin_letter(p1)) &&
+        !(ch == 0xA0 && p1 == 0xA0))
         return 1;
     if (ch < 0x10000) {
         if (g->prev_lead & mb_mask_cont[ch])
