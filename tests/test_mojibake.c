@@ -93,6 +93,10 @@ static void cjk_readings(void **state)
     check(ft_mojibake_repair, m, "Du kan stadig 忙ndre bufferen", "Du kan stadig ændre bufferen", NULL);
     check(ft_mojibake_repair, m, "Les formats actuellement pris en charge sont聽:",
           "Les formats actuellement pris en charge sont\xC2\xA0:", NULL);
+    /* one mixup for the whole line: once GBK's reading is taken, the no-break space between
+       "L" and "en" (a span too short to pass the margin alone) comes back with the others */
+    check(ft_mojibake_repair, m, "man聽L聽en聽Abschnitt聽Handbuchseite",
+          "man\xC2\xA0L\xC2\xA0" "en\xC2\xA0" "Abschnitt\xC2\xA0Handbuchseite", NULL);
     ft_mojibake_free(m);
 }
 

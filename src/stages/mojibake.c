@@ -1249,6 +1249,23 @@ static int patches_clean_cjk(const ft_mojibake *m, const char *in, size_t len)
     return nmade > 0;
 }
 
+/* How many characters the line as it came shows lost already: U+FFFD, and "锟斤拷", GBK's
+ * reading of two of them ("锟" alone: the first). */
+static size_t losses_shown(const char *in, size_t len)
+{
+    static const char fffd_utf8[] = "\xEF\xBF\xBD", kun[] = "锟", kunjinkao[] = "锟斤拷";
+    size_t had = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (len - i >= sizeof kunjinkao - 1 && !memcmp(in + i, kunjinkao, sizeof kunjinkao - 1))
+            had += 2, i += sizeof kunjinkao - 2;
+        else if (len - i >= sizeof kun - 1 && !memcmp(in + i, kun, sizeof kun - 1))
+            had += 1, i += sizeof kun - 2;
+        else if (len - i >= sizeof fffd_utf8 - 1 && !memcmp(in + i, fffd_utf8, sizeof fffd_utf8 - 1))
+            had += 1, i += sizeof fffd_utf8 - 2;
+    }
+    return had;
+}
+
 /* A repair writes U+FFFD only where bytes were provably lost: the characters it restores around
  * the loss show the reading was right. It restores at least LOSS_RESTORED_MIN characters, and at
  * least one per U+FFFD it brings in; else the "loss" is more likely the text itself: the Spanish
@@ -1271,17 +1288,7 @@ static int proves_loss(const ft_mojibake *m, const char *in, size_t len)
     }
     if (fffd == 0)
         return 1;
-    /* (the losses the line shows already: U+FFFD, and "锟斤拷", GBK's reading of two of them) */
-    static const char fffd_utf8[] = "\xEF\xBF\xBD", kun[] = "锟", kunjinkao[] = "锟斤拷";
-    size_t had = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (len - i >= sizeof kunjinkao - 1 && !memcmp(in + i, kunjinkao, sizeof kunjinkao - 1))
-            had += 2, i += sizeof kunjinkao - 2;
-        else if (len - i >= sizeof kun - 1 && !memcmp(in + i, kun, sizeof kun - 1))
-            had += 1, i += sizeof kun - 2;
-        else if (len - i >= sizeof fffd_utf8 - 1 && !memcmp(in + i, fffd_utf8, sizeof fffd_utf8 - 1))
-            had += 1, i += sizeof fffd_utf8 - 2;
-    }
+    size_t had = losses_shown(in, len);
     return fffd <= had || (restored >= LOSS_RESTORED_MIN && restored >= fffd - had);
 }
 
@@ -1431,7 +1438,12 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
         spans += pick->spans;
         changed = 1;
     }
-    if (changed && hist_y[rounds - 1] == MB_UTF8 && hist_x[rounds - 1] < MB_FIRST_DBCS) {
+    /* A double-byte reading follows up only on a line that one round repaired and that lost
+       nothing: around a lost byte, or under a second layer, the rest of the line is no longer
+       one mixup ("位置" came back as "λ" beside a U+FFFD, "写" as "д" beside "锟") */
+    if (changed && hist_y[rounds - 1] == MB_UTF8 &&
+        (hist_x[rounds - 1] < MB_FIRST_DBCS ||
+         (rounds == 1 && !losses_shown(in, len)))) {
         int more = follow_up(m, hist_x[rounds - 1]);
         if (more < 0)
             return -1;
