@@ -85,6 +85,9 @@ static void cjk_readings(void **state)
     /* Big5 read as GB18030 by a GB18030-2005 decoder: 何 (A6F3) is U+E796, which glibc's
        GB18030-2022 reads as a vertical form (tables/mojibake_gb18030_extra.c) */
     check(ft_mojibake_repair, m, "盢ぃ穦砆穓碝\xEE\x93\x89\xEE\x9B\x96狦Τヴ\xEE\x9E\x96", "將不會被搜尋。如果有任何", NULL);
+    /* a Big5 word that GB18030 reads only as private-use characters (作者 is A7 40 AA CC):
+       nothing but the private-use characters says it is a reading */
+    check(ft_mojibake_repair, m, "\xEE\x9C\x86\xEE\x80\xAB(AUTHORS)", "作者(AUTHORS)", NULL);
     /* UTF-8 read as CP932 the Windows way: E9 80 80 (退) has 0x80 alone, U+0080 */
     check(ft_mojibake_repair, m, "譏ｾ遉ｺ迚域悽菫｡諱ｯ蟷ｶ騾\xC2\x80蜃ｺ", "显示版本信息并退出", NULL);
     /* European UTF-8 read as GBK, where the ideographs are everyday ones (Danish and French man
@@ -143,6 +146,10 @@ static void clean_text_stays(void **state)
         "Ünïcödé ñ ØÆÅ øæå Ã ã Â â", "來源:人民網-人民日報 作者:黃慶暢", "plain ascii",
         "¡Atención! ¡Hola! ¿Qué tal?", "大风泱泱兮大潮滂滂——习近平", "Package: 行",
         "TCP和UDP协议", "A和B", "使用gcc编译", "第3章 5节",
+        /* "¡F" read as GB18030 is a private-use character, which Big5 would read as "；" */
+        "¡Flanagan! ¡Aprieta el gatillo!!....  ¡MIAAAUUUUU!!!",
+        /* runs of no-break spaces: the indentation of text converted from HTML */
+        "\xC2\xA0\xC2\xA0\xC2\xA0 份 Debian 系统安装后的用户指南",
     };
     for (size_t i = 0; i < sizeof clean / sizeof *clean; i++) {
         check(ft_mojibake_repair, m, clean[i], NULL, NULL);

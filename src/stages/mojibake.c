@@ -47,6 +47,7 @@ typedef struct ft_mojibake {
     int x_single; /* the reading being tried re-encodes with a single-byte codec */
     int x_cp1252; /* … with windows-1252 */
     int follow_up; /* judging the rest of a line with the reading already applied to it */
+    int first_round; /* cur is the line as it came, not a round's output */
     int codecs_ready; /* mb_codecs_init() succeeded (done at the first non-ASCII line) */
     cpvec cur, best, alt, scratch, scratch2, tmp, trial;
     const UNormalizer2 *nfc; /* ICU's, owned by ICU: whether a mark forms a character */
@@ -776,8 +777,11 @@ static void swap(cpvec *a, cpvec *b)
  * *utf8_x: codecs X whose bytes hold a UTF-8 sequence somewhere; *pair_x: single-byte codecs with
  * two neighbouring non-ASCII characters (a double-byte code read as two characters); *cjk_rare:
  * the CJK characters are rare enough for a double-byte reading of double-byte text to be worth
- * trying (clean Chinese has few rare characters, Big5 read as GBK has many). */
-static void gates(const uint32_t *c, size_t n, unsigned *utf8_x, unsigned *pair_x, int *cjk_rare)
+ * trying (clean Chinese has few rare characters, Big5 read as GBK has many). pua_counts: the
+ * private-use characters came with the line (a round's own are no evidence: windows-1252 "¡F"
+ * read as GB18030 is one, and Big5's reading of that is "；"). */
+static void gates(const uint32_t *c, size_t n, int pua_counts, unsigned *utf8_x, unsigned *pair_x,
+                  int *cjk_rare)
 {
     unsigned u = 0, p = 0, prev_lead = 0, prev_high = 0;
     size_t cjk = 0, rare = 0;
@@ -807,6 +811,10 @@ static void gates(const uint32_t *c, size_t n, unsigned *utf8_x, unsigned *pair_
         if (is_cjk(ch)) {
             cjk++;
             rare += ft_plausibility_unigram(ch) >= 8 * 15;
+        } else if (pua_counts && ch >= 0xE000 && ch <= 0xF8FF) {
+            /* a private-use character: GB18030's reading of a code outside its own rows (Big5's
+               "作者" is U+E706 U+E02B), the rarest character there is */
+            cjk++, rare++;
         }
     }
     *utf8_x = u;
@@ -941,7 +949,7 @@ static int best_readings(ft_mojibake *m, pass_result *ru, int *ux, int *uy, cpve
     memset(rn, 0, sizeof *rn);
     unsigned utf8_x, pair_x;
     int cjk_rare;
-    gates(m->cur.v, m->cur.len, &utf8_x, &pair_x, &cjk_rare);
+    gates(m->cur.v, m->cur.len, m->first_round, &utf8_x, &pair_x, &cjk_rare);
     size_t nonascii = 0;
     for (size_t i = 0; i < m->cur.len; i++)
         nonascii += m->cur.v[i] >= 0x80 && m->cur.v[i] != FT_REPLACEMENT;
@@ -1419,8 +1427,10 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
             break;
         pass_result ru, rn, *pick;
         int ux, uy, nx, ny, bx, by;
+        m->first_round = rounds == 0;
         if (best_readings(m, &ru, &ux, &uy, &m->best, &rn, &nx, &ny, &m->alt))
             return -1;
+        m->first_round = 0; /* (the look-ahead below reads a round's output) */
         if (ux < 0 && nx < 0)
             break;
         int take_utf8 = prefer_utf8_reading(m, ux >= 0 ? &ru : NULL, nx >= 0 ? &rn : NULL);
