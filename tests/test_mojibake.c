@@ -67,6 +67,12 @@ static void latin_readings_of_utf8(void **state)
     check(ft_mojibake_repair, m, "cafÃƒÂ©", "café", NULL);                                /* twice */
     check(ft_mojibake_repair, m, "ä½ å¥½", "你好", NULL); /* no-break space made a plain space */
     check(ft_mojibake_repair, m, "readline¡A", "readline，", NULL);  /* Big5 read as cp1252 */
+    /* "à" alone, its no-break space made plain (French man pages): the space after "à" comes
+       back, but not before a comma */
+    check(ft_mojibake_repair, m, "et doivent appartenir Ã un (ou plusieurs) des ensembles",
+          "et doivent appartenir à un (ou plusieurs) des ensembles", NULL);
+    check(ft_mojibake_repair, m, "jusqu'Ã 10 commandes", "jusqu'à 10 commandes", NULL);
+    check(ft_mojibake_repair, m, "voilÃ , dÃ©jÃ vu", "voilà, déjà vu", NULL);
     ft_mojibake_free(m);
 }
 
@@ -150,6 +156,9 @@ static void clean_text_stays(void **state)
         "¡Flanagan! ¡Aprieta el gatillo!!....  ¡MIAAAUUUUU!!!",
         /* runs of no-break spaces: the indentation of text converted from HTML */
         "\xC2\xA0\xC2\xA0\xC2\xA0 份 Debian 系统安装后的用户指南",
+        /* capitals that read as "à" with a plain space: not after a capital, not before a
+           letter that is not ASCII */
+        "A IRMÃ DE JOÃO", "Å Ã ã Â â",
     };
     for (size_t i = 0; i < sizeof clean / sizeof *clean; i++) {
         check(ft_mojibake_repair, m, clean[i], NULL, NULL);

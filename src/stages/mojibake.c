@@ -289,6 +289,27 @@ static void compose_euckr(cpvec *v)
  * U+FFFD, resynchronisation — share its cursor and counters; in pieces, each would take them all.) */
 static int is_ascii_alnum(uint32_t c);
 
+/* Whether the two-byte sequence at byte k of the encoded line, whose second byte is a plain space,
+ * is "à" whose no-break space was made plain ("voilÃ tout", "jusqu'Ã 10", "appartenir Ã un"):
+ * C3 after a small letter, an apostrophe or a space, before ASCII or the end. Alone such a span
+ * is one character, so anything else that reads so stays: a capital "Ã" ending a word of
+ * capitals ("IRMÃ DE"), "Ã ã" in a list of letters, "Å " or "Â " (Š and a no-break space would
+ * come back). */
+static int plain_space_after_a_grave(const ft_mojibake *m, size_t k, size_t total)
+{
+    if (m->eb[k] != 0xC3)
+        return 0;
+    size_t i = m->own[k];
+    uint32_t before = i ? m->cur.v[i - 1] : ' ';
+    if (!(before == ' ' || before == '\'' || before == 0x2019 ||
+          (ft_is_latin_letter(before) && ft_general_category(before) == FT_GC_LL)))
+        return 0;
+    if (k + 2 >= total)
+        return 1;
+    uint8_t after = m->eb[k + 2];
+    return !(m->ef[k + 2] & 7) && after > ' ' && after < 0x7F;
+}
+
 static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigned *real)
 {
     const uint8_t *e = m->eb, *f = m->ef;
@@ -371,6 +392,8 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
         if (Y == MB_UTF8 && m->x_cp1252 && memchr(e + k + 1, ' ', (size_t)L - 1)) {
             /* A no-break space (A0 in windows-1252, a continuation byte) that some editor or web
                page turned into a plain space: "ä½ å¥½" for 你好. */
+            if (L == 2 && !plain_space_after_a_grave(m, k, total))
+                break;
             uint8_t seq[4];
             memcpy(seq, e + k, (size_t)L);
             for (int t2 = 1; t2 < L; t2++)
@@ -390,9 +413,10 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
             return (size_t)-1;
         /* "voilÃ tout": the no-break space that was à's second byte and the space after à
            became one plain space; à ends its word (French à, voilà, déjà; Italian città), so
-           before a letter the space comes back */
+           the space comes back, but before the punctuation that follows a word directly
+           ("voilà.", "déjà,") */
         if (cp == 0xE0 && used == 2 && e[k + 1] == ' ' && k + 2 < total && !(f[k + 2] & 7) &&
-            is_ascii_alnum(e[k + 2]) && vec_push(&m->tmp, ' '))
+            e[k + 2] > ' ' && e[k + 2] < 0x7F && !strchr(".,)]}-", e[k + 2]) && vec_push(&m->tmp, ' '))
             return (size_t)-1;
         k += (size_t)used;
         *real += used >= 2; /* a lone half-width katakana byte proves nothing */
@@ -852,13 +876,15 @@ static int utf8_candidate(int X, const uint32_t *c, size_t n)
                 }
                 break;
             }
+            /* (a span these two complete ends on a character boundary: found) */
             if (need > 0 && c[j] == ' ' && X == MB_CP1252) { /* no-break space made plain */
                 if (!--need)
-                    seqs++;
+                    return 1;
                 continue;
             }
             if (need > 0 && c[j] == '?') {
-                seqs += X < MB_FIRST_DBCS && intact >= 2;
+                if (X < MB_FIRST_DBCS && intact >= 2)
+                    return 1;
                 need = 0;
                 continue;
             }
