@@ -73,6 +73,9 @@ static void latin_readings_of_utf8(void **state)
           "et doivent appartenir à un (ou plusieurs) des ensembles", NULL);
     check(ft_mojibake_repair, m, "jusqu'Ã 10 commandes", "jusqu'à 10 commandes", NULL);
     check(ft_mojibake_repair, m, "voilÃ , dÃ©jÃ vu", "voilà, déjà vu", NULL);
+    /* DOS code page 850 (a console's): "├®" is é, whose ® is ⌐ in cp437 */
+    check(ft_mojibake_repair, m, "manipule la table RARP du noyau de diff├®rentes fa├ºons.",
+          "manipule la table RARP du noyau de différentes façons.", NULL);
     ft_mojibake_free(m);
 }
 

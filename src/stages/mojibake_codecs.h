@@ -14,7 +14,7 @@
 #define MOJIBAKE_CODECS(X)                                                                        \
     X(CP1252) /* windows-1252; also encodes U+0080..U+009F as the bytes 0x80..0x9F, which      \
                  covers latin-1 and the five bytes windows-1252 leaves undefined */             \
-    X(CP1250) X(LATIN2) X(CP1251) X(MACROMAN) X(CP437) X(CP1257)                                 \
+    X(CP1250) X(LATIN2) X(CP1251) X(MACROMAN) X(CP437) X(IBM850) X(CP1257)                       \
     /* the double-byte ones as the supersets software uses: GB18030's two-byte codes (GBK's,   \
        its user-defined areas as private use: Big5 read as GB18030), CP932 (Shift_JIS with the   \
        NEC and IBM rows), CP949 (EUC-KR with the extension area); with GBK, Shift_JIS and EUC-KR \
