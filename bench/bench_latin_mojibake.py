@@ -87,7 +87,7 @@ def main():
         total += len(cases)
         print(f"UTF-8 read as {family:<10} {ok:5d} / {len(cases):5d} restored ({100.0 * ok / max(1, len(cases)):.2f}%)")
         if show:
-            for g, (want, bad) in [(g, c) for g, c in zip(out, cases) if g != c[0]][:5]:
+            for g, (want, bad) in [(g, c) for g, c in zip(out, cases) if g != c[0]][:int(os.environ.get("SHOW", "5"))]:
                 print(f"  {bad[:60]!r}\n  -> {g[:60]!r}\n  want {want[:60]!r}")
     print(f"all families: {total_ok} / {total} ({100.0 * total_ok / max(1, total):.2f}%)")
 

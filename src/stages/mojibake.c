@@ -50,6 +50,7 @@ typedef struct ft_mojibake {
     int first_round; /* cur is the line as it came, not a round's output */
     int codecs_ready; /* mb_codecs_init() succeeded (done at the first non-ASCII line) */
     cpvec cur, best, alt, scratch, scratch2, tmp, trial;
+    cpvec tokens; /* letter tokens of a reading, for the per-language letter models */
     const UNormalizer2 *nfc; /* ICU's, owned by ICU: whether a mark forms a character */
     cpvec ocache_v;   /* ocost() values for cur, UINT32_MAX = not yet */
     uint32_t *ocache;
@@ -106,7 +107,7 @@ void ft_mojibake_free(void *state)
     if (!m)
         return;
     free(m->cur.v), free(m->best.v), free(m->alt.v), free(m->scratch.v), free(m->scratch2.v), free(m->tmp.v), free(m->ocache_v.v);
-    free(m->trial.v);
+    free(m->trial.v), free(m->tokens.v);
     free(m->eb), free(m->ef), free(m->own), free(m->cstart);
     free(m);
 }
@@ -963,6 +964,41 @@ static int reset_ocache(ft_mojibake *m)
     return 0;
 }
 
+/* What text[0..n) costs as text of the language that reads it best, in the per-language letter
+ * models (1/8 bits); ~0u when out of memory. */
+static unsigned best_language_cost(ft_mojibake *m, const uint32_t *text, size_t n)
+{
+    if (vec_reserve(&m->tokens, n + 2))
+        return ~0u;
+    unsigned symbols;
+    size_t t = ft_letters_tokens(text, n, m->tokens.v, n + 2, &symbols);
+    unsigned best = ~0u;
+    for (int l = 0; l < ft_letters_langs(); l++) {
+        unsigned low = ft_letters_cost(m->tokens.v, t, symbols, l, best, 0);
+        if (low >= best)
+            continue;
+        unsigned c = low + ft_letters_cost(m->tokens.v, t, symbols, l, best - low, 1);
+        if (c < best)
+            best = c;
+    }
+    return best;
+}
+
+/* Two single-byte readings into UTF-8 whose gains lie within READINGS_TIE_BITS of each other read
+ * the same bytes as different letters (windows-1250's and ISO-8859-2's readings of "Ą" come back
+ * as "å" and "á"): the pooled model cannot tell which language's letters they are ("på" is
+ * Scandinavian, and it preferred "pågina" to Spanish "página" by a bit), the letter models can:
+ * the reading that is better text of its best language wins. */
+#define READINGS_TIE_BITS 8
+static int better_letters(ft_mojibake *m, const cpvec *candidate, const cpvec *incumbent)
+{
+    if (candidate->len == incumbent->len &&
+        !memcmp(candidate->v, incumbent->v, candidate->len * sizeof *candidate->v))
+        return 0;
+    return best_language_cost(m, candidate->v, candidate->len) <
+           best_language_cost(m, incumbent->v, incumbent->len);
+}
+
 /* Tries every reading the gates allow on cur; the best reading into UTF-8 leaves its text in *du
  * (*ux >= 0), the best other one in *dn (*nx >= 0). */
 static int best_readings(ft_mojibake *m, pass_result *ru, int *ux, int *uy, cpvec *du,
@@ -1017,7 +1053,9 @@ static int best_readings(ft_mojibake *m, pass_result *ru, int *ux, int *uy, cpve
                     return -1;
                 if (!res.spans)
                     continue;
-                if (Y == MB_UTF8 && (*ux < 0 || res.gain > ru->gain)) {
+                int tie = Y == MB_UTF8 && *ux >= 0 && *ux < MB_FIRST_DBCS && X < MB_FIRST_DBCS &&
+                          labs(res.gain - ru->gain) <= 8 * READINGS_TIE_BITS;
+                if (tie ? better_letters(m, &m->trial, du) : Y == MB_UTF8 && (*ux < 0 || res.gain > ru->gain)) {
                     *ru = res, *ux = X, *uy = Y;
                     swap(du, &m->trial);
                 } else if (Y != MB_UTF8 && (*nx < 0 || res.gain > rn->gain)) {
