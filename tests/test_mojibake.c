@@ -77,6 +77,12 @@ static void latin_readings_of_utf8(void **state)
        reading, not "pågina", by the letter models */
     check(ft_mojibake_repair, m, "Si las pĂĄginas cat de un elemento_rutaman concreto no van a",
           "Si las páginas cat de un elemento_rutaman concreto no van a", NULL);
+    /* a UTF-8 lead's reading glued to a continuation's, one of them no letter, in the other
+       single-byte codecs: windows-1251's "Г©" (Portuguese man page), Mac Roman's "√ú" */
+    check(ft_mojibake_repair, m, "o formato do arquivo de entrada Г© detectado",
+          "o formato do arquivo de entrada é detectado", NULL);
+    check(ft_mojibake_repair, m, "Die deutsche √úbersetzung wurde von Helge Kreutzmann",
+          "Die deutsche Übersetzung wurde von Helge Kreutzmann", NULL);
     /* DOS code page 850 (a console's): "├®" is é, whose ® is ⌐ in cp437 */
     check(ft_mojibake_repair, m, "manipule la table RARP du noyau de diff├®rentes fa├ºons.",
           "manipule la table RARP du noyau de différentes façons.", NULL);
@@ -166,6 +172,8 @@ static void clean_text_stays(void **state)
         /* capitals that read as "à" with a plain space: not after a capital, not before a
            letter that is not ASCII */
         "A IRMÃ DE JOÃO", "Å Ã ã Â â",
+        /* Mac Roman reads "\u00A0à" as ʈ's UTF-8 (a French catalogue) */
+        "Échec de la modification des droits d'accès de\xC2\xA0%s\xC2\xA0à\xC2\xA0%#o",
     };
     for (size_t i = 0; i < sizeof clean / sizeof *clean; i++) {
         check(ft_mojibake_repair, m, clean[i], NULL, NULL);

@@ -174,6 +174,15 @@ static unsigned extra_cost(int latin_line, uint32_t prev, uint32_t c)
        symbol or another such reading */
     if (prev >= 0xC2 && prev <= 0xEF && c >= 0xA0 && c <= 0xBF)
         x += 8 * 6;
+    /* ... and the same in the other single-byte codecs, where one of the two is no letter:
+       windows-1251's "Г©" and "В«" for é and «, Mac Roman's "√ú" for Ü (box drawing aside:
+       cp437 tables put "┼" before "│", which is ų's UTF-8; and a no-break space before a letter:
+       Mac Roman's "\u00A0à" is ʈ's, while windows-1251's "Г\u00A0" is à's) */
+    else if (prev >= 0x80 && prev < 0x10000 && c >= 0x80 && c < 0x10000 &&
+             (mb_mask_lead[prev] & mb_mask_cont[c] & ((1u << MB_FIRST_DBCS) - 1)) &&
+             !((rp->flags & FT_CC_LETTER) && (rc->flags & FT_CC_LETTER)) &&
+             !((rp->flags | rc->flags) & FT_CC_BOX_DRAWING) && rp->category != FT_GC_ZS)
+        x += 8 * 6;
     if (rc->flags & FT_CC_PRIVATE_USE)
         x += 8 * 4;
     /* a double-byte lead's windows-1252 reading before its ASCII trail: "¡A" (Big5 "，") */
