@@ -83,6 +83,10 @@ static void latin_readings_of_utf8(void **state)
           "o formato do arquivo de entrada é detectado", NULL);
     check(ft_mojibake_repair, m, "Die deutsche √úbersetzung wurde von Helge Kreutzmann",
           "Die deutsche Übersetzung wurde von Helge Kreutzmann", NULL);
+    /* CESU-8 (an emoji as the UTF-8 forms of its two surrogates) read as windows-1252; a
+       double-byte reading came out before ("頎巾竴") */
+    check(ft_mojibake_repair, m, "Great job \xC3\xAD\xC2\xA0\xC2\xBD\xC3\xAD\xC2\xB8\xE2\x82\xAC see you",
+          "Great job \xF0\x9F\x98\x80 see you", NULL);
     /* DOS code page 850 (a console's): "├®" is é, whose ® is ⌐ in cp437 */
     check(ft_mojibake_repair, m, "manipule la table RARP du noyau de diff├®rentes fa├ºons.",
           "manipule la table RARP du noyau de différentes façons.", NULL);

@@ -302,6 +302,18 @@ int mb_lead_length(int codec, uint8_t b)
     return db_lead[codec - MB_FIRST_DBCS][b];
 }
 
+/* CESU-8 (Java's and Oracle's "UTF-8"): a character beyond the BMP written as the 3-byte forms of
+ * its two surrogates, ED A0..AF xx ED B0..BF xx; high is the first one's value, p its bytes. The
+ * character and 6, or 0 when no low surrogate follows (a lone surrogate is no text). */
+static int cesu8_pair(const uint8_t *p, size_t n, uint32_t high, uint32_t *cp)
+{
+    if (n < 6 || p[3] != 0xED || p[4] < 0xB0 || p[4] > 0xBF || !ft_utf8_is_continuation(p[5]))
+        return 0;
+    uint32_t low = 0xD000 | (uint32_t)(p[4] & 0x3F) << 6 | (p[5] & 0x3F);
+    *cp = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+    return 6;
+}
+
 int mb_decode(int codec, const uint8_t *p, size_t n, uint32_t *cp)
 {
     uint8_t b = p[0];
@@ -320,6 +332,8 @@ int mb_decode(int codec, const uint8_t *p, size_t n, uint32_t *cp)
             c = c << 6 | (p[i] & 0x3F);
         }
         static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
+        if (len == 3 && c >= 0xD800 && c <= 0xDBFF)
+            return cesu8_pair(p, n, c, cp);
         if (c < min[len] || !ft_is_scalar_value(c))
             return 0;
         *cp = c;
