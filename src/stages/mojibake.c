@@ -51,6 +51,7 @@ typedef struct ft_mojibake {
     int codecs_ready; /* mb_codecs_init() succeeded (done at the first non-ASCII line) */
     cpvec cur, best, alt, scratch, scratch2, tmp, trial;
     cpvec tokens; /* letter tokens of a reading, for the per-language letter models */
+    uint64_t input_filter[64]; /* the line's characters as it came (remember_input) */
     const UNormalizer2 *nfc; /* ICU's, owned by ICU: whether a mark forms a character */
     cpvec ocache_v;   /* ocost() values for cur, UINT32_MAX = not yet */
     uint32_t *ocache;
@@ -1195,8 +1196,29 @@ static int alien_in_cjk(uint32_t c)
 }
 
 /* Whether the repair put c into the text: its UTF-8 is nowhere in the input. */
-static int introduced(uint32_t c, const char *in, size_t len)
+static inline unsigned input_bit(uint32_t c)
 {
+    return (c * 0x9E3779B1u) >> 20; /* (12 bits) */
+}
+
+/* Notes the code points of cur, the line as it came (before any round), in a 4096-bit filter:
+ * the vetoes ask of every character of a repair whether the line had it, and most were not
+ * there, which the filter says without searching the line's bytes. */
+static void remember_input(ft_mojibake *m)
+{
+    memset(m->input_filter, 0, sizeof m->input_filter);
+    for (size_t k = 0; k < m->cur.len; k++) {
+        unsigned b = input_bit(m->cur.v[k]);
+        m->input_filter[b >> 6] |= 1ull << (b & 63);
+    }
+}
+
+/* Whether c is new to the line in[0..len) (remember_input noted its characters). */
+static int introduced(const ft_mojibake *m, uint32_t c, const char *in, size_t len)
+{
+    unsigned b = input_bit(c);
+    if (!(m->input_filter[b >> 6] >> (b & 63) & 1))
+        return 1;
     unsigned char utf8[4];
     size_t n = ft_utf8_encode(c, utf8);
     return memmem(in, len, utf8, n) == NULL;
@@ -1253,7 +1275,7 @@ static int brings_in_stray(const ft_mojibake *m, const char *in, size_t len)
                 continue;
             }
             if (c >= 0x300 && c <= 0x36F) {
-                if (introduced(c, in, len))
+                if (introduced(m, c, in, len))
                     return 1;
                 continue;
             } /* (the marks of a script count as its letters) */
@@ -1263,7 +1285,7 @@ static int brings_in_stray(const ft_mojibake *m, const char *in, size_t len)
                             (k + 1 < m->cur.len && ft_is_latin_letter(v[k + 1])));
         int hangul_in_han = ft_is_hangul(c) && ((k && ft_is_han(v[k - 1])) ||
                                                 (k + 1 < m->cur.len && ft_is_han(v[k + 1])));
-        if ((everyday_script(script) && !cjk_in_latin && !hangul_in_han) || !introduced(c, in, len))
+        if ((everyday_script(script) && !cjk_in_latin && !hangul_in_han) || !introduced(m, c, in, len))
             continue;
         size_t same = 0, want = cjk_in_latin ? LONE_CJK_IN_LATIN : LONE_SCRIPT_CHARS;
         for (size_t j = 0; j < m->cur.len && same < want; j++)
@@ -1315,7 +1337,7 @@ static int patches_clean_cjk(const ft_mojibake *m, const char *in, size_t len)
     size_t nmade = 0;
     for (size_t k = 0; k < m->cur.len; k++) {
         uint32_t c = m->cur.v[k];
-        if (c < 0x80 || !introduced(c, in, len))
+        if (c < 0x80 || !introduced(m, c, in, len))
             continue;
         if (!is_cjk(c) && !all_cjk)
             return 0;
@@ -1364,7 +1386,7 @@ static int proves_loss(const ft_mojibake *m, const char *in, size_t len)
             continue;
         if (c == FT_REPLACEMENT)
             fffd++;
-        else if (introduced(c, in, len))
+        else if (introduced(m, c, in, len))
             restored++;
     }
     if (fffd == 0)
@@ -1406,7 +1428,7 @@ static int brings_in_rare(const ft_mojibake *m, const char *in, size_t len)
         uint32_t c = m->cur.v[k];
         if (c == FT_REPLACEMENT || c == '\t' || !(never_restored(c) || (!m->latin_line && alien_in_cjk(c))))
             continue;
-        if (introduced(c, in, len))
+        if (introduced(m, c, in, len))
             return 1;
     }
     return 0;
@@ -1483,6 +1505,7 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
         return -1;
     for (size_t i = 0; i < len;)
         i += ft_utf8_decode(s + i, &m->cur.v[m->cur.len++]);
+    remember_input(m);
 
     size_t latin = 0, cjk = 0;
     for (size_t k = 0; k < m->cur.len; k++)
