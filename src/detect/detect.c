@@ -495,35 +495,23 @@ static uint32_t compose_next(const ft_codec_map *m, uint32_t base, const unsigne
 }
 
 /* The readings of one line in forty-odd encodings ask the pooled model the same character pairs
- * over and over (single-byte code pages read most bytes alike; text repeats its common pairs),
- * and each answer costs two class lookups and a probe of a large table. A small direct-mapped
- * cache of answers keeps them: the answer is a pure function of the pair and the flags, so the
- * cache changes speed only. STEP_CACHE_BITS: 2^14 entries of 8 bytes (128 KiB, within L2); the
- * GB18030 poetry file (bench_single_encoding.py) took 11% less time with it (147 -> 130 ms).
- * An entry: bit 63 set, the flags in 61-62, prev in 40-60 (0x1FFFFF: no character before), cp in
- * 19-39, the cost in 0-18. */
-#define STEP_CACHE_BITS 14
-#define STEP_NONE 0x1FFFFFu
-
+ * over and over (single-byte code pages read most bytes alike; text repeats its common pairs):
+ * a pair cache (ft_pair_cache_new) keeps the answers. */
 static uint64_t *step_cache_of(ft_detector *d)
 {
     if (!d->step_cache)
-        d->step_cache = calloc((size_t)1 << STEP_CACHE_BITS, sizeof(uint64_t));
+        d->step_cache = ft_pair_cache_new();
     return d->step_cache; /* (NULL: no cache, every step asks the model) */
 }
 
 static unsigned cached_step(uint64_t *cache, uint32_t prev, uint32_t cp, unsigned how)
 {
-    if (!cache || cp > 0x10FFFF || (prev > 0x10FFFF && prev != 0xFFFFFFFFu))
-        return ft_plausibility_step_as(prev, cp, how);
-    uint64_t key = 1ull << 63 | (uint64_t)(how & 3) << 61 |
-                   (uint64_t)(prev == 0xFFFFFFFFu ? STEP_NONE : prev) << 40 | (uint64_t)cp << 19;
-    uint64_t *slot = &cache[(key * 0x9E3779B97F4A7C15ull) >> (64 - STEP_CACHE_BITS)];
-    if ((*slot & ~((1ull << 19) - 1)) == key)
-        return (unsigned)(*slot & ((1ull << 19) - 1));
+    uint64_t key = ft_pair_cache_key(prev, cp, how);
+    long hit = ft_pair_cache_get(cache, key);
+    if (hit >= 0)
+        return (unsigned)hit;
     unsigned cost = ft_plausibility_step_as(prev, cp, how);
-    if (cost < (1u << 19))
-        *slot = key | cost;
+    ft_pair_cache_put(cache, key, cost);
     return cost;
 }
 

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 
 #include "internal.h"
 #include "plausibility_tables.h"
@@ -241,6 +242,11 @@ static int box_run(uint32_t prev, uint32_t cp)
 }
 
 static unsigned step(uint32_t prev, uint32_t cp, unsigned how);
+
+uint64_t *ft_pair_cache_new(void)
+{
+    return calloc((size_t)1 << FT_PAIR_CACHE_BITS, sizeof(uint64_t));
+}
 
 unsigned ft_plausibility_step(uint32_t prev, uint32_t cp)
 {

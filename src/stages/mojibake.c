@@ -52,6 +52,7 @@ typedef struct ft_mojibake {
     cpvec cur, best, alt, scratch, scratch2, tmp, trial;
     cpvec tokens; /* letter tokens of a reading, for the per-language letter models */
     uint64_t input_filter[64]; /* the line's characters as it came (remember_input) */
+    uint64_t *step_cache; /* step()'s recent answers (ft_pair_cache_new), or NULL; owned here */
     const UNormalizer2 *nfc; /* ICU's, owned by ICU: whether a mark forms a character */
     cpvec ocache_v;   /* ocost() values for cur, UINT32_MAX = not yet */
     uint32_t *ocache;
@@ -108,7 +109,7 @@ void ft_mojibake_free(void *state)
     if (!m)
         return;
     free(m->cur.v), free(m->best.v), free(m->alt.v), free(m->scratch.v), free(m->scratch2.v), free(m->tmp.v), free(m->ocache_v.v);
-    free(m->trial.v), free(m->tokens.v);
+    free(m->trial.v), free(m->tokens.v), free(m->step_cache);
     free(m->eb), free(m->ef), free(m->own), free(m->cstart);
     free(m);
 }
@@ -203,9 +204,16 @@ static unsigned extra_cost(int latin_line, uint32_t prev, uint32_t c)
     return x;
 }
 
+/* (a pure function of the pair and latin_line: cached, as the rounds ask the same pairs again) */
 static unsigned step(const ft_mojibake *m, uint32_t prev, uint32_t c)
 {
-    return ft_plausibility_step(prev, c) + extra_cost(m->latin_line, prev, c);
+    uint64_t key = ft_pair_cache_key(prev, c, (unsigned)m->latin_line);
+    long hit = ft_pair_cache_get(m->step_cache, key);
+    if (hit >= 0)
+        return (unsigned)hit;
+    unsigned cost = ft_plausibility_step(prev, c) + extra_cost(m->latin_line, prev, c);
+    ft_pair_cache_put(m->step_cache, key, cost);
+    return cost;
 }
 
 /* ---- one reading over the current text ---- */
@@ -1496,6 +1504,7 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
         if (i == len || mb_codecs_init())
             return 0;
         m->codecs_ready = 1;
+        m->step_cache = ft_pair_cache_new(); /* (NULL: step() asks the model every time) */
     }
     if (clean_by_bytes(s, len)) /* (ASCII lines among them) */
         return 0;
