@@ -11,7 +11,7 @@ French, Spanish, Italian and Portuguese man pages): rules are built and checked 
 held-out figure above is the one to report.
 
 Usage: bench_latin_mojibake.py [FIXTEXT] [--show] [--source test|dev]
-(default build/fixtext and test; --show prints misses)"""
+(default build/fixtext and test; --show prints misses, SHOW=N of them per family, default 5)"""
 import os
 import random
 import subprocess
