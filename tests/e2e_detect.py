@@ -181,6 +181,15 @@ check("detect json: winner scores highest, top three with evidence", not bad, "\
 recs = [json.loads(l) for l in run(["--detect=json"], inputs[-1]).stdout.decode().splitlines()]
 check("detect json: the bleed example", recs[1]["encoding"] == "UTF-8" and recs[1]["score"] > 0.5 and
       recs[1]["decided_by"] == "utf8-double-encoded", json.dumps(recs[1]))
+# one accented letter in a word of a Latin line settles it as UTF-8 without scoring every reading
+# (a letter standing alone, "non è supportato", is still scored)
+recs = [json.loads(l) for l in run(["--detect=json"], "Framgångsrik programexekvering.\n"
+                                   "Kan inte komma åt arbetskatalogen\nIl certificato non è supportato\n"
+                                   .encode()).stdout.decode().splitlines()]
+check("detect json: an accented letter in a word of a Latin line",
+      [r["encoding"] for r in recs] == ["UTF-8"] * 3 and
+      [r["decided_by"] for r in recs] == ["utf8-pairs", "utf8-pairs", "utf8-local"], json.dumps(recs))
+recs = [json.loads(l) for l in run(["--detect=json"], inputs[-1]).stdout.decode().splitlines()]
 check("detect json: a scored line's evidence", recs[0]["candidates"][0]["invalid_sequences"] == 0 and
       recs[0]["candidates"][0]["plausibility_bits"] > 0, json.dumps(recs[0]))
 
