@@ -1172,18 +1172,28 @@ static int settled_on(const ft_detector *d, int u)
     return 1;
 }
 
+/* A settled line's rows are all known from u: costs 0 for u and CAP for the others, forward costs
+ * the settled V (settled_on), no evidence, every state coming from u. Only u is written down, in
+ * the first byte of its back row; settled_rows() writes the rest out when the backtrack needs
+ * them (most settled lines it copies instead). Writing 45 rows of 19 bytes per line cost more
+ * than the rest of a settled line's work. */
 static void settled_step(ft_detector *d, size_t i, int u)
 {
-    const int K = d->ncand;
-    float *cost = d->cost + i * MAX_CAND;
-    for (int k = 0; k < K; k++) {
-        cost[k] = k == u ? 0.0f : (float)CAP_BITS;
-        d->bad[i * MAX_CAND + k] = -1;
-        d->plaus[i * MAX_CAND + k] = -1.0f;
-        d->fwd[i * MAX_CAND + k] = d->V[k]; /* (a settled step leaves V as it is) */
-    }
     d->rule[i] = FT_RULE_SETTLED;
-    memset(d->back + i * MAX_CAND, u, (size_t)K);
+    d->back[i * MAX_CAND] = (uint8_t)u;
+}
+
+static int settled_state_of(const ft_detector *d, size_t i)
+{
+    return d->back[i * MAX_CAND];
+}
+
+static void settled_rows(const ft_detector *d, int u, float *cost, double *fwd)
+{
+    for (int k = 0; k < d->ncand; k++) {
+        cost[k] = k == u ? 0.0f : (float)CAP_BITS;
+        fwd[k] = k == u ? 0.0 : SWITCH_BITS + (double)(float)CAP_BITS;
+    }
 }
 
 static int index_of(const ft_detector *d, int id)
@@ -1224,6 +1234,8 @@ static void sort_lines(ft_detector *d, const ft_slice *lines, size_t n, int dete
  * that reads the same in two encodings (kana in EUC-JP and GBK) must not hand the lead over. */
 static int leading_state(const ft_detector *d)
 {
+    if (d->settled >= 0)
+        return d->settled; /* (settled_on: it leads at 0, every other state far behind) */
     int best = d->last_best < d->ncand ? d->last_best : 0;
     for (int k = 0; k < d->ncand; k++)
         if (d->V[k] < d->V[best])
@@ -1417,8 +1429,13 @@ static void backtrack(const ft_detector *d, size_t n, ft_choice *choices)
             repeat->encoding == d->cand[state]) {
             choices[i] = *repeat;
         } else if (d->kind[i] & LINE_EVIDENCE) {
-            const float *cost = d->cost + i * MAX_CAND;
-            const double *F = d->fwd + i * MAX_CAND;
+            const int settled = d->rule[i] == FT_RULE_SETTLED;
+            float settled_cost[MAX_CAND];
+            double settled_fwd[MAX_CAND];
+            if (settled)
+                settled_rows(d, settled_state_of(d, i), settled_cost, settled_fwd);
+            const float *cost = settled ? settled_cost : d->cost + i * MAX_CAND;
+            const double *F = settled ? settled_fwd : d->fwd + i * MAX_CAND;
             double M[MAX_CAND], ctx[MAX_CAND], low_line = INFINITY, low_ctx = INFINITY;
             for (int k = 0; k < K; k++) {
                 M[k] = F[k] + B[k];
@@ -1454,8 +1471,8 @@ static void backtrack(const ft_detector *d, size_t n, ft_choice *choices)
                     continue;
                 e->line_bits = (float)(cost[k] - low_line);
                 e->context_bits = (float)(ctx[k] - low_ctx);
-                e->invalid = d->bad[i * MAX_CAND + k];
-                e->plausibility = d->plaus[i * MAX_CAND + k];
+                e->invalid = settled ? -1 : d->bad[i * MAX_CAND + k];
+                e->plausibility = settled ? -1.0f : d->plaus[i * MAX_CAND + k];
             }
             if (top[1] >= 0) {
                 c->top[0].score = 1.0f - c->top[1].score;
@@ -1479,7 +1496,10 @@ static void backtrack(const ft_detector *d, size_t n, ft_choice *choices)
             }
             repeat = same && d->rule[i] == FT_RULE_SETTLED ? c : NULL;
         }
-        state = d->back[i * MAX_CAND + state];
+        if (d->rule[i] == FT_RULE_SETTLED)
+            state = settled_state_of(d, i);
+        else if (d->kind[i] & LINE_EVIDENCE) /* (a neutral line keeps every state: no back row) */
+            state = d->back[i * MAX_CAND + state];
     }
 }
 
@@ -1526,11 +1546,8 @@ int ft_detect_batch(ft_detector *d, const ft_slice *lines, size_t n, const uint8
         return 0;
     const int utf8_state = index_of(d, FT_ENC_UTF8);
     for (size_t i = 0; i < n; i++) {
-        if (!(d->kind[i] & LINE_EVIDENCE)) {
-            for (int k = 0; k < d->ncand; k++)
-                d->back[i * MAX_CAND + k] = (uint8_t)k;
-            continue;
-        }
+        if (!(d->kind[i] & LINE_EVIDENCE))
+            continue; /* (an ASCII line keeps every state as it is; the backtrack knows) */
         /* the pipeline has validated the lines; without its verdicts, line by line */
         int valid = utf8_valid ? utf8_valid[i]
                                : ft_utf8_valid_prefix((const unsigned char *)lines[i].data,
