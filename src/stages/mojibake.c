@@ -1073,7 +1073,9 @@ static int best_readings(ft_mojibake *m, pass_result *ru, int *ux, int *uy, cpve
                     continue;
                 int tie = Y == MB_UTF8 && *ux >= 0 && *ux < MB_FIRST_DBCS && X < MB_FIRST_DBCS &&
                           labs(res.gain - ru->gain) <= 8 * READINGS_TIE_BITS;
-                if (tie ? better_letters(m, &m->trial, du) : Y == MB_UTF8 && (*ux < 0 || res.gain > ru->gain)) {
+                int better = tie ? better_letters(m, &m->trial, du)
+                                 : Y == MB_UTF8 && (*ux < 0 || res.gain > ru->gain);
+                if (better) {
                     *ru = res, *ux = X, *uy = Y;
                     swap(du, &m->trial);
                 } else if (Y != MB_UTF8 && (*nx < 0 || res.gain > rn->gain)) {
