@@ -401,6 +401,14 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
             if (Y == MB_UTF8)
                 while (end < k + (size_t)L && end < total && !(f[end] & 7) && ft_utf8_is_continuation(e[end]))
                     end++;
+            /* the other placeholders of this character's lost bytes: a decoder that writes one
+               U+FFFD per bad byte gave two for 行's A1 8C read as GBK ("进��"), one character;
+               unless continuation bytes follow them, led by a character whose lead was lost */
+            size_t wild = end;
+            while (Y == MB_UTF8 && wild < k + (size_t)L && wild < total && (f[wild] & BF_WILD))
+                wild++;
+            if (wild > end && !(wild < total && !(f[wild] & 7) && ft_utf8_is_continuation(e[wild])))
+                end = wild;
             k = end;
             if (vec_push(&m->tmp, FT_REPLACEMENT))
                 return (size_t)-1;
