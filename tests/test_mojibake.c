@@ -145,6 +145,9 @@ static void lossy_bytes_become_replacement(void **state)
        GBK, after 进 whose first byte went to the character before (bash's Chinese man page) */
     check(ft_mojibake_repair, m, "鏃跺皢杩涜\xEF\xBF\xBD\xEF\xBF\xBD readline",
           "时将进\xEF\xBF\xBD readline", NULL);
+    /* ... and through windows-1252, where 名's 90 8D each became '?' (a D-Bus man page) */
+    check(ft_mojibake_repair, m, "å¿…é¡»æŒ‡å®šæœ?åŠ¡å??ç§°(SERVICE)",
+          "必须指定\xEF\xBF\xBD务\xEF\xBF\xBD称(SERVICE)", NULL);
     ft_mojibake_free(m);
 }
 

@@ -402,10 +402,12 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
                 while (end < k + (size_t)L && end < total && !(f[end] & 7) && ft_utf8_is_continuation(e[end]))
                     end++;
             /* the other placeholders of this character's lost bytes: a decoder that writes one
-               U+FFFD per bad byte gave two for 行's A1 8C read as GBK ("进��"), one character;
-               unless continuation bytes follow them, led by a character whose lead was lost */
+               U+FFFD or '?' per bad byte gave two for 行's A1 8C read as GBK ("进��") and for
+               名's 90 8D read as windows-1252 ("å??"), one character; unless continuation bytes
+               follow them, led by a character whose lead was lost */
             size_t wild = end;
-            while (Y == MB_UTF8 && wild < k + (size_t)L && wild < total && (f[wild] & BF_WILD))
+            while (Y == MB_UTF8 && wild < k + (size_t)L && wild < total &&
+                   (f[wild] & (BF_WILD | BF_QMARK)))
                 wild++;
             if (wild > end && !(wild < total && !(f[wild] & 7) && ft_utf8_is_continuation(e[wild])))
                 end = wild;
