@@ -145,6 +145,10 @@ static void lossy_bytes_become_replacement(void **state)
        GBK, after 进 whose first byte went to the character before (bash's Chinese man page) */
     check(ft_mojibake_repair, m, "鏃跺皢杩涜\xEF\xBF\xBD\xEF\xBF\xBD readline",
           "时将进\xEF\xBF\xBD readline", NULL);
+    /* "。" whose last byte was lost: GBK read its first two as "銆", a span of its own after
+       ASCII, one U+FFFD once the line's reading is known; "浏" restored beside a U+FFFD stays */
+    check(ft_mojibake_repair, m, "鏃惰繑鍥瀎alse銆\xEF\xBF\xBD", "时返回false\xEF\xBF\xBD", NULL);
+    check(ft_mojibake_repair, m, "瀵硅薄娴忚\xEF\xBF\xBD堝櫒銆佹煡鐪嬪櫒", "对象浏\xEF\xBF\xBD器、查看器", NULL);
     /* ... and through windows-1252, where 名's 90 8D each became '?' (a D-Bus man page) */
     check(ft_mojibake_repair, m, "å¿…é¡»æŒ‡å®šæœ?åŠ¡å??ç§°(SERVICE)",
           "必须指定\xEF\xBF\xBD务\xEF\xBF\xBD称(SERVICE)", NULL);

@@ -41,17 +41,22 @@ typedef struct {
     size_t len, cap;
 } cpvec;
 
+enum { FOLLOW_UP_NONE, FOLLOW_UP_ANY, FOLLOW_UP_LOST };
+
 typedef struct ft_mojibake {
     int latin_line; /* most letters of the line are Latin, so CJK characters there are suspect
                        ("Das »+芦") */
     int x_single; /* the reading being tried re-encodes with a single-byte codec */
     int x_cp1252; /* … with windows-1252 */
-    int follow_up; /* judging the rest of a line with the reading already applied to it */
+    int follow_up; /* judging the rest of a line with the reading already applied to it
+                      (FOLLOW_UP_ANY), or only its lost characters (FOLLOW_UP_LOST) */
     int first_round; /* cur is the line as it came, not a round's output */
     int codecs_ready; /* mb_codecs_init() succeeded (done at the first non-ASCII line) */
     cpvec cur, best, alt, scratch, scratch2, tmp, trial;
     cpvec tokens; /* letter tokens of a reading, for the per-language letter models */
     uint64_t input_filter[64]; /* the line's characters as it came (remember_input) */
+    const char *in;            /* ... and the line itself, in[0..in_len) (borrowed) */
+    size_t in_len;
     uint64_t *step_cache; /* step()'s recent answers (ft_pair_cache_new), or NULL; owned here */
     const UNormalizer2 *nfc; /* ICU's, owned by ICU: whether a mark forms a character */
     cpvec ocache_v;   /* ocost() values for cur, UINT32_MAX = not yet */
@@ -396,8 +401,10 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
         if (lost) {
             /* a continuation byte was lost: the character cannot be recovered */
             size_t end = k + (size_t)t + 1;
-            if (Y == MB_UTF8 && t >= 2 && m->x_single)
-                (*real)++; /* lead and continuation intact: still evidence of the reading */
+            /* lead and continuation intact: still evidence of a single-byte reading, and of a
+               double-byte one already applied to the line (its follow-up) */
+            if (Y == MB_UTF8 && t >= 2 && (m->x_single || m->follow_up))
+                (*real)++;
             if (Y == MB_UTF8)
                 while (end < k + (size_t)L && end < total && !(f[end] & 7) && ft_utf8_is_continuation(e[end]))
                     end++;
@@ -465,6 +472,30 @@ typedef struct {
     size_t covered;     /* characters of cur inside accepted spans */
     size_t first, last; /* 0-based character columns in cur of the first and last span */
 } pass_result;
+
+/* Whether cur[i..j), read into m->tmp, is characters lost whole as the line came: pairs of a
+ * character and U+FFFD found side by side in the input line (GBK's "銆" for the first two
+ * bytes of "。" and U+FFFD for its last), each read as one U+FFFD. A character a round restored
+ * next to a U+FFFD ("浏�") is no such pair: the input never had it. */
+static int lost_as_they_came(const ft_mojibake *m, size_t i, size_t j)
+{
+    const uint32_t *c = m->cur.v;
+    if ((j - i) % 2 || m->tmp.len != (j - i) / 2)
+        return 0;
+    for (size_t t = 0; t < m->tmp.len; t++)
+        if (m->tmp.v[t] != FT_REPLACEMENT)
+            return 0;
+    for (size_t t = i; t < j; t += 2) {
+        unsigned char pair[7];
+        if (c[t] == FT_REPLACEMENT || c[t + 1] != FT_REPLACEMENT)
+            return 0;
+        size_t n = ft_utf8_encode(c[t], pair);
+        n += ft_utf8_encode(c[t + 1], pair + n);
+        if (!memmem(m->in, m->in_len, pair, n))
+            return 0;
+    }
+    return 1;
+}
 
 /* Cost of cur[t] after cur[t-1] (t >= 1), computed once per round. */
 static inline unsigned ocost(ft_mojibake *m, size_t t)
@@ -594,7 +625,8 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                             continue;
                         line_wide += (d >= 0x2E80) + punct;
                     }
-                } else if (!same && cn + margin < co) {
+                } else if (!same && cn + margin < co &&
+                           (m->follow_up != FOLLOW_UP_LOST || lost_as_they_came(m, i, j))) {
                     res->gain += (long)(co - cn) - (long)prior_q(X, Y);
                 } else {
                     same = 1;
@@ -1102,7 +1134,7 @@ static int best_readings(ft_mojibake *m, pass_result *ru, int *ux, int *uy, cpve
  * applied, the line's remaining spans that X reads as UTF-8 need only read better, not clearly
  * better ("ĀæSabe por quĆ©": windows-1257's "Ć©" was taken and the "Āæ" opening the line, one
  * character, fell short of the margin). Applies them; returns how many, or -1. */
-static int follow_up(ft_mojibake *m, int X)
+static int follow_up(ft_mojibake *m, int X, int how)
 {
     if (reset_ocache(m))
         return -1;
@@ -1113,9 +1145,9 @@ static int follow_up(ft_mojibake *m, int X)
     if (!useful)
         return 0;
     pass_result res;
-    m->follow_up = 1;
+    m->follow_up = how;
     int rc = run_pass(m, X, MB_UTF8, total, &res);
-    m->follow_up = 0;
+    m->follow_up = FOLLOW_UP_NONE;
     if (rc)
         return -1;
     if (!res.spans)
@@ -1527,6 +1559,7 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
     for (size_t i = 0; i < len;)
         i += ft_utf8_decode(s + i, &m->cur.v[m->cur.len++]);
     remember_input(m);
+    m->in = in, m->in_len = len;
 
     size_t latin = 0, cjk = 0;
     for (size_t k = 0; k < m->cur.len; k++)
@@ -1565,13 +1598,14 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
         spans += pick->spans;
         changed = 1;
     }
-    /* A double-byte reading follows up only on a line that one round repaired and that lost
-       nothing: around a lost byte, or under a second layer, the rest of the line is no longer
-       one mixup ("位置" came back as "λ" beside a U+FFFD, "写" as "д" beside "锟") */
-    if (changed && hist_y[rounds - 1] == MB_UTF8 &&
-        (hist_x[rounds - 1] < MB_FIRST_DBCS ||
-         (rounds == 1 && !losses_shown(in, len)))) {
-        int more = follow_up(m, hist_x[rounds - 1]);
+    /* A double-byte reading follows up only on a line that one round repaired; on a line that
+       lost bytes, only with the characters lost whole: around a lost byte other short readings
+       are no longer one mixup ("位置" came back as "λ" beside a U+FFFD, "写" as "д" beside
+       "锟"), while "。" whose last byte was lost after ASCII ("(export)銆�") is one U+FFFD */
+    int dbcs = hist_x[rounds - 1] >= MB_FIRST_DBCS;
+    if (changed && hist_y[rounds - 1] == MB_UTF8 && (!dbcs || rounds == 1)) {
+        int how = dbcs && losses_shown(in, len) ? FOLLOW_UP_LOST : FOLLOW_UP_ANY;
+        int more = follow_up(m, hist_x[rounds - 1], how);
         if (more < 0)
             return -1;
         spans += (unsigned)more;
