@@ -1160,14 +1160,15 @@ static int grow(ft_detector *d, size_t n)
 
 /* Long runs of lines that only one encoding reads well (UTF-8 lines, or lines the current
  * double-byte encoding is sure of) settle the forward costs where another such line changes
- * nothing: that state leads at 0, every other one at SWITCH + CAP, so each would come from it.
+ * nothing: that state leads at 0, every other one at SETTLED_BEHIND, so each would come from it.
  * Such a line's step is then written down directly instead of computed. */
+#define SETTLED_BEHIND (SWITCH_BITS + (double)(float)CAP_BITS)
 static int settled_on(const ft_detector *d, int u)
 {
     if (u < 0 || d->last_best != u || d->V[u] != 0.0)
         return 0;
     for (int k = 0; k < d->ncand; k++)
-        if (k != u && d->V[k] != SWITCH_BITS + (double)(float)CAP_BITS)
+        if (k != u && d->V[k] != SETTLED_BEHIND)
             return 0;
     return 1;
 }
@@ -1192,7 +1193,7 @@ static void settled_rows(const ft_detector *d, int u, float *cost, double *fwd)
 {
     for (int k = 0; k < d->ncand; k++) {
         cost[k] = k == u ? 0.0f : (float)CAP_BITS;
-        fwd[k] = k == u ? 0.0 : SWITCH_BITS + (double)(float)CAP_BITS;
+        fwd[k] = k == u ? 0.0 : SETTLED_BEHIND;
     }
 }
 
