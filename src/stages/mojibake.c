@@ -1602,7 +1602,7 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
        lost bytes, only with the characters lost whole: around a lost byte other short readings
        are no longer one mixup ("位置" came back as "λ" beside a U+FFFD, "写" as "д" beside
        "锟"), while "。" whose last byte was lost after ASCII ("(export)銆�") is one U+FFFD */
-    int dbcs = hist_x[rounds - 1] >= MB_FIRST_DBCS;
+    int dbcs = changed && hist_x[rounds - 1] >= MB_FIRST_DBCS;
     if (changed && hist_y[rounds - 1] == MB_UTF8 && (!dbcs || rounds == 1)) {
         int how = dbcs && losses_shown(in, len) ? FOLLOW_UP_LOST : FOLLOW_UP_ANY;
         int more = follow_up(m, hist_x[rounds - 1], how);
