@@ -1253,11 +1253,13 @@ static inline unsigned input_bit(uint32_t c)
     return (c * 0x9E3779B1u) >> 20; /* (12 bits) */
 }
 
-/* Notes the code points of cur, the line as it came (before any round), in a 4096-bit filter:
+/* Keeps the line as it came, in[0..len) (borrowed for this call), and notes the code points of
+ * cur, its decoding before any round, in a 4096-bit filter:
  * the vetoes ask of every character of a repair whether the line had it, and most were not
  * there, which the filter says without searching the line's bytes. */
-static void remember_input(ft_mojibake *m)
+static void remember_input(ft_mojibake *m, const char *in, size_t len)
 {
+    m->in = in, m->in_len = len;
     memset(m->input_filter, 0, sizeof m->input_filter);
     for (size_t k = 0; k < m->cur.len; k++) {
         unsigned b = input_bit(m->cur.v[k]);
@@ -1265,15 +1267,15 @@ static void remember_input(ft_mojibake *m)
     }
 }
 
-/* Whether c is new to the line in[0..len) (remember_input noted its characters). */
-static int introduced(const ft_mojibake *m, uint32_t c, const char *in, size_t len)
+/* Whether c is new to the line as it came (m->in; remember_input noted its characters). */
+static int introduced(const ft_mojibake *m, uint32_t c)
 {
     unsigned b = input_bit(c);
     if (!(m->input_filter[b >> 6] >> (b & 63) & 1))
         return 1;
     unsigned char utf8[4];
     size_t n = ft_utf8_encode(c, utf8);
-    return memmem(in, len, utf8, n) == NULL;
+    return memmem(m->in, m->in_len, utf8, n) == NULL;
 }
 
 /* The scripts a repair may bring in alone: the ones text mixes freely (Common, Inherited) and the
@@ -1306,7 +1308,7 @@ static int everyday_script(int s)
 #define LONE_CJK_IN_LATIN 2
 /* A Hangul syllable glued to an ideograph needs LONE_SCRIPT_CHARS of Hangul too: the Chinese
  * verse "睡来谁共午瓯茶。" is valid UTF-8 once saved in GBK from "瓯茶。" on, which read "午걲衣". */
-static int brings_in_stray(const ft_mojibake *m, const char *in, size_t len)
+static int brings_in_stray(const ft_mojibake *m)
 {
     const uint32_t *v = m->cur.v;
     size_t latin = 0, cjk = 0;
@@ -1327,7 +1329,7 @@ static int brings_in_stray(const ft_mojibake *m, const char *in, size_t len)
                 continue;
             }
             if (c >= 0x300 && c <= 0x36F) {
-                if (introduced(m, c, in, len))
+                if (introduced(m, c))
                     return 1;
                 continue;
             } /* (the marks of a script count as its letters) */
@@ -1337,7 +1339,7 @@ static int brings_in_stray(const ft_mojibake *m, const char *in, size_t len)
                             (k + 1 < m->cur.len && ft_is_latin_letter(v[k + 1])));
         int hangul_in_han = ft_is_hangul(c) && ((k && ft_is_han(v[k - 1])) ||
                                                 (k + 1 < m->cur.len && ft_is_han(v[k + 1])));
-        if ((everyday_script(script) && !cjk_in_latin && !hangul_in_han) || !introduced(m, c, in, len))
+        if ((everyday_script(script) && !cjk_in_latin && !hangul_in_han) || !introduced(m, c))
             continue;
         size_t same = 0, want = cjk_in_latin ? LONE_CJK_IN_LATIN : LONE_SCRIPT_CHARS;
         for (size_t j = 0; j < m->cur.len && same < want; j++)
@@ -1389,7 +1391,7 @@ static int patches_clean_cjk(const ft_mojibake *m, const char *in, size_t len)
     size_t nmade = 0;
     for (size_t k = 0; k < m->cur.len; k++) {
         uint32_t c = m->cur.v[k];
-        if (c < 0x80 || !introduced(m, c, in, len))
+        if (c < 0x80 || !introduced(m, c))
             continue;
         if (!is_cjk(c) && !all_cjk)
             return 0;
@@ -1438,7 +1440,7 @@ static int proves_loss(const ft_mojibake *m, const char *in, size_t len)
             continue;
         if (c == FT_REPLACEMENT)
             fffd++;
-        else if (introduced(m, c, in, len))
+        else if (introduced(m, c))
             restored++;
     }
     if (fffd == 0)
@@ -1480,7 +1482,7 @@ static int brings_in_rare(const ft_mojibake *m, const char *in, size_t len)
         uint32_t c = m->cur.v[k];
         if (c == FT_REPLACEMENT || c == '\t' || !(never_restored(c) || (!m->latin_line && alien_in_cjk(c))))
             continue;
-        if (introduced(m, c, in, len))
+        if (introduced(m, c))
             return 1;
     }
     return 0;
@@ -1558,8 +1560,7 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
         return -1;
     for (size_t i = 0; i < len;)
         i += ft_utf8_decode(s + i, &m->cur.v[m->cur.len++]);
-    remember_input(m);
-    m->in = in, m->in_len = len;
+    remember_input(m, in, len);
 
     size_t latin = 0, cjk = 0;
     for (size_t k = 0; k < m->cur.len; k++)
@@ -1611,7 +1612,7 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
         spans += (unsigned)more;
     }
     if (!changed || !proves_loss(m, in, len) || brings_in_rare(m, in, len) ||
-        brings_in_stray(m, in, len) || patches_clean_cjk(m, in, len) || makes_han_noise(m))
+        brings_in_stray(m) || patches_clean_cjk(m, in, len) || makes_han_noise(m))
         return 0;
 
     if (rounds) {
