@@ -144,7 +144,8 @@ static size_t begin_entry(const worker *w, ft_report *report, size_t line_start,
     size_t start = explain->len;
     if (start > line_start)
         ft_buf_putc(explain, '\n');
-    ft_buf_append(explain, w->doc.names.data + v->name_off, v->name_len);
+    if (v->name_len) /* (an unnamed value: no names stored, and a null buffer takes no offset) */
+        ft_buf_append(explain, w->doc.names.data + v->name_off, v->name_len);
     ft_buf_putc(explain, '\t');
     const char *encoding = choice ? ft_encoding_name(choice->encoding) : "ASCII";
     ft_buf_append(explain, encoding, strlen(encoding));
