@@ -73,6 +73,13 @@ static void latin_readings_of_utf8(void **state)
           "et doivent appartenir à un (ou plusieurs) des ensembles", NULL);
     check(ft_mojibake_repair, m, "jusqu'Ã 10 commandes", "jusqu'à 10 commandes", NULL);
     check(ft_mojibake_repair, m, "voilÃ , dÃ©jÃ vu", "voilà, déjà vu", NULL);
+    /* at the start of a line, after a hyphen or a bracket, before another reading (French and
+       Portuguese man pages); Portuguese "às" keeps no space */
+    check(ft_mojibake_repair, m, "Ã jour.", "à jour.", NULL);
+    check(ft_mojibake_repair, m, "Protocole Point-Ã -Point", "Protocole Point-à-Point", NULL);
+    check(ft_mojibake_repair, m, "Indique (Ã l’aide de", "Indique (à l’aide de", NULL);
+    check(ft_mojibake_repair, m, "tendent Ã Ãªtre un peu", "tendent à être un peu", NULL);
+    check(ft_mojibake_repair, m, "porÃ©m, que Ã s vezes podem", "porém, que às vezes podem", NULL);
     /* ISO-8859-2 and windows-1250 read "á"'s second byte as "Ą" at A1 and A5: the Spanish
        reading, not "pågina", by the letter models */
     check(ft_mojibake_repair, m, "Si las pĂĄginas cat de un elemento_rutaman concreto no van a",
@@ -185,7 +192,7 @@ static void clean_text_stays(void **state)
         /* runs of no-break spaces: the indentation of text converted from HTML */
         "\xC2\xA0\xC2\xA0\xC2\xA0 份 Debian 系统安装后的用户指南",
         /* capitals that read as "à" with a plain space: not after a capital, not before a
-           letter that is not ASCII */
+           letter that is not ASCII (unless it starts a reading of its own) */
         "A IRMÃ DE JOÃO", "Å Ã ã Â â",
         /* Mac Roman reads "\u00A0à" as ʈ's UTF-8 (a French catalogue) */
         "Échec de la modification des droits d'accès de\xC2\xA0%s\xC2\xA0à\xC2\xA0%#o",

@@ -313,11 +313,32 @@ static void compose_euckr(cpvec *v)
  * U+FFFD, resynchronisation — share its cursor and counters; in pieces, each would take them all.) */
 static int is_ascii_alnum(uint32_t c);
 
+/* The margin of a lone "à" whose no-break space was made plain (run_pass). Such a span gains 8.5 to
+ * 14 bits ("Point-Ã -Point" 8.5, "Ã jour." at the start of a line 10.3, "mettre Ã jour" 14.3),
+ * under the usual 12-bit margin of a two-character span; its shape (plain_space_after_a_grave)
+ * is what guards clean text. */
+#define A_GRAVE_MARGIN_BITS 4
+
+/* Whether a word starts at byte k of the encoded line: an ASCII character, or a two-byte UTF-8
+ * sequence read as windows-1252 ("Ã©" of "à éditer", "Â«" of "à « 1 »"; its second byte may be a
+ * no-break space made plain too). */
+static int word_starts_at(const ft_mojibake *m, size_t k, size_t total)
+{
+    if (k >= total || (m->ef[k] & 7))
+        return 0;
+    uint8_t b = m->eb[k];
+    if (b > ' ' && b < 0x7F)
+        return 1;
+    return b >= 0xC2 && b <= 0xDF && k + 1 < total && !(m->ef[k + 1] & 7) &&
+           (ft_utf8_is_continuation(m->eb[k + 1]) || m->eb[k + 1] == ' ');
+}
+
 /* Whether the two-byte sequence at byte k of the encoded line, whose second byte is a plain space,
- * is "à" whose no-break space was made plain ("voilÃ tout", "jusqu'Ã 10", "appartenir Ã un"):
- * C3 after a small letter, an apostrophe or a space, before ASCII or the end. Alone such a span
- * is one character, so anything else that reads so stays: a capital "Ã" ending a word of
- * capitals ("IRMÃ DE"), "Ã ã" in a list of letters, "Å " or "Â " (Š and a no-break space would
+ * is "à" whose no-break space was made plain ("voilÃ tout", "jusqu'Ã 10", "appartenir Ã un",
+ * "point-Ã -point", "(Ã l'aide", "Ã Ãªtre"): C3 at the start of the line or after a small letter,
+ * an apostrophe, a space, a hyphen or an opening bracket or quote, before a word or the end. Alone
+ * such a span is one character, so anything else that reads so stays: a capital "Ã" ending a word
+ * of capitals ("IRMÃ DE"), "Ã ã" in a list of letters, "Å " or "Â " (Š and a no-break space would
  * come back). */
 static int plain_space_after_a_grave(const ft_mojibake *m, size_t k, size_t total)
 {
@@ -325,13 +346,24 @@ static int plain_space_after_a_grave(const ft_mojibake *m, size_t k, size_t tota
         return 0;
     size_t i = m->own[k];
     uint32_t before = i ? m->cur.v[i - 1] : ' ';
-    if (!(before == ' ' || before == '\'' || before == 0x2019 ||
+    if (!(before == ' ' || before == '\'' || before == 0x2019 || before == '-' || before == '(' ||
+          before == '"' || before == 0xAB || before == 0x201C ||
           (ft_is_latin_letter(before) && ft_general_category(before) == FT_GC_LL)))
         return 0;
-    if (k + 2 >= total)
-        return 1;
-    uint8_t after = m->eb[k + 2];
-    return !(m->ef[k + 2] & 7) && after > ' ' && after < 0x7F;
+    return k + 2 >= total || word_starts_at(m, k + 2, total);
+}
+
+/* Whether the text after a plain-space "à" continues one of Portuguese's contractions with "à"
+ * (às, àquele(s), àquela(s), àquilo), so the space is not put back: "Ã s vezes" is "às vezes". */
+static int a_grave_contraction(const uint8_t *t, size_t n)
+{
+    static const char *const rests[] = {"s", "quele", "queles", "quela", "quelas", "quilo"};
+    for (size_t r = 0; r < sizeof rests / sizeof *rests; r++) {
+        size_t len = strlen(rests[r]);
+        if (n >= len && !memcmp(t, rests[r], len) && (n == len || !is_ascii_alnum(t[len])))
+            return 1;
+    }
+    return 0;
 }
 
 static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigned *real)
@@ -451,8 +483,9 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
            became one plain space; à ends its word (French à, voilà, déjà; Italian città), so
            the space comes back, but before the punctuation that follows a word directly
            ("voilà.", "déjà,") */
-        if (cp == 0xE0 && used == 2 && e[k + 1] == ' ' && k + 2 < total && !(f[k + 2] & 7) &&
-            e[k + 2] > ' ' && e[k + 2] < 0x7F && !strchr(".,)]}-", e[k + 2]) && vec_push(&m->tmp, ' '))
+        if (cp == 0xE0 && used == 2 && e[k + 1] == ' ' && word_starts_at(m, k + 2, total) &&
+            !strchr(".,)]}-", e[k + 2]) && !a_grave_contraction(e + k + 2, total - k - 2) &&
+            vec_push(&m->tmp, ' '))
             return (size_t)-1;
         k += (size_t)used;
         *real += used >= 2; /* a lone half-width katakana byte proves nothing */
@@ -593,6 +626,11 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                    already read this way) better is enough */
                 unsigned long margin =
                     m->follow_up ? 0 : 8 * 8 + (unsigned long)(j - i) * 8 * 2 + prior_q(X, Y);
+                /* "à" whose no-break space was made plain, alone: its context was asked for when
+                   it was read (plain_space_after_a_grave), so the margin is smaller */
+                if (!m->follow_up && X == MB_CP1252 && Y == MB_UTF8 && j - i == 2 &&
+                    c[i] == 0xC3 && c[i + 1] == ' ')
+                    margin = 8 * A_GRAVE_MARGIN_BITS;
                 if (line_mode && !same) {
                     /* double-byte readings are judged on the whole line: a line decoded with the
                        wrong double-byte codec is wrong everywhere, and single characters alone
