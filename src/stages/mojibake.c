@@ -752,7 +752,10 @@ static inline int is_rare(uint32_t ch)
  * is left at once. The state runs along a line, one character at a time. */
 typedef struct gate {
     uint32_t prev, prev2; /* the last two characters (0 before the line) */
-    unsigned prev_lead;   /* single-byte codecs in which prev's code can lead a UTF-8 sequence */
+    unsigned prev_lead;   /* single-byte codecs in which prev's code leads a two-byte UTF-8
+                             sequence (or ends a double-byte code with a lead byte) */
+    unsigned prev_long;   /* ... in which it leads a three- or four-byte one */
+    unsigned long_cont;   /* ... in which prev2 led a longer one and prev continued it */
     size_t cjk, rare;     /* CJK characters, and rare ones among them */
     size_t glued;         /* ideographs alone between non-CJK characters, glued to a letter or digit */
 } gate;
@@ -765,12 +768,13 @@ static inline int gate_step(gate *g, uint32_t ch, int fffd_counts)
     uint32_t p1 = g->prev, p2 = g->prev2;
     g->prev2 = p1, g->prev = ch;
     if (ch < 0x80) {
-        g->prev_lead = 0;
+        g->prev_lead = g->prev_long = g->long_cont = 0;
         /* a byte lost as '?' or a no-break space made plain, inside a windows-1252 reading:
-           "ä½ å¥½" (a continuation after a 3-byte lead, then the space), "Ã " for à */
+           "ä½ å¥½" (a continuation after a 3-byte lead, then the space), "Ã " for à (the only
+           two-byte sequence decode_span takes with a plain space: "daß " is no sign) */
         if ((ch == ' ' || ch == '?') &&
-            ((p1 >= 0xC2 && p1 <= 0xDF) || (p1 < 0x10000 && p2 < 0x10000 && (mb_mask_cont[p1] & cp1252) &&
-                                            (mb_mask_lead[p2] & cp1252))))
+            ((ch == ' ' ? p1 == 0xC3 : p1 >= 0xC2 && p1 <= 0xDF) ||
+             (p1 < 0x10000 && p2 < 0x10000 && (mb_mask_cont[p1] & cp1252) && (mb_mask_lead[p2] & cp1252))))
             return 1;
         /* a double-byte code whose trail byte is ASCII, read as windows-1252 */
         return ch >= 0x40 && ch < 0x7F && dbcs_lead_reading(p1);
@@ -788,11 +792,17 @@ static inline int gate_step(gate *g, uint32_t ch, int fffd_counts)
         !(ch == 0xA0 && p1 == 0xA0))
         return 1;
     if (ch < 0x10000) {
-        if (g->prev_lead & mb_mask_cont[ch])
+        /* a two-byte lead's reading, then a continuation's, is a whole sequence; a longer lead
+           needs two continuations after it (Ukrainian "ві" is E2 B3 in windows-1251, a
+           three-byte lead and one continuation, and a letter follows) */
+        unsigned cont = mb_mask_cont[ch];
+        if ((g->prev_lead | g->long_cont) & cont)
             return 1;
-        g->prev_lead = mb_mask_lead[ch] & latin;
+        g->long_cont = g->prev_long & cont;
+        g->prev_long = mb_mask_long[ch] & latin;
+        g->prev_lead = mb_mask_lead[ch] & latin & ~g->prev_long;
     } else {
-        g->prev_lead = 0;
+        g->prev_lead = g->prev_long = g->long_cont = 0;
     }
     if (cjk_class(c)) {
         g->cjk++;
@@ -820,7 +830,7 @@ static int gate_rare_run(const gate *g)
 /* The gate over code points (text a round has repaired). */
 static int may_be_mojibake(const uint32_t *c, size_t n, int fffd_counts)
 {
-    gate g = {0, 0, 0, 0, 0, 0};
+    gate g = {0};
     for (size_t i = 0; i < n; i++)
         if (gate_step(&g, c[i], fffd_counts))
             return 1;
@@ -841,7 +851,7 @@ static inline int starts_ideograph(const unsigned char *s)
  * are never decoded into code points. */
 static int clean_by_bytes(const unsigned char *s, size_t len)
 {
-    gate g = {0, 0, 0, 0, 0, 0};
+    gate g = {0};
     for (size_t i = 0; i < len;) {
         unsigned char b = s[i];
         if (starts_ideograph(s + i)) {
@@ -857,7 +867,7 @@ static int clean_by_bytes(const unsigned char *s, size_t len)
             } while (i < len && starts_ideograph(s + i));
             g.glued += run == 1 && !cjk_class(ft_cc_record(before)) &&
                        (is_ascii_alnum(before) || (i < len && is_ascii_alnum(s[i])));
-            g.prev2 = before, g.prev = ch, g.prev_lead = 0;
+            g.prev2 = before, g.prev = ch, g.prev_lead = g.prev_long = g.long_cont = 0;
             continue;
         }
         if ((b == 0xEF && (s[i + 1] == 0xBC || (s[i + 1] == 0xBD && s[i + 2] < 0xA1))) ||
@@ -868,7 +878,7 @@ static int clean_by_bytes(const unsigned char *s, size_t len)
             uint32_t ch = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
             if (!punct_block_cjk(ch)) {
                 g.prev2 = g.prev, g.prev = ch;
-                g.prev_lead = 0, i += 3;
+                g.prev_lead = g.prev_long = g.long_cont = 0, i += 3;
                 continue;
             }
         }

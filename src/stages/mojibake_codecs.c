@@ -56,7 +56,7 @@ uint16_t *mb_db_enc[N_DB];
 #define db_enc mb_db_enc
 static uint8_t db_lead[N_DB][256]; /* 2 when the byte can lead a pair, 1 single, 0 never */
 
-uint16_t *mb_mask_lead, *mb_mask_cont, *mb_mask_inner, *mb_mask_high;
+uint16_t *mb_mask_lead, *mb_mask_long, *mb_mask_cont, *mb_mask_inner, *mb_mask_high;
 
 /* The masks' bits for cp in codec c, whose code is b[0..n). */
 static void add_masks(int c, uint32_t cp, const uint8_t *b, int n)
@@ -67,6 +67,8 @@ static void add_masks(int c, uint32_t cp, const uint8_t *b, int n)
     if ((last >= 0xC2 && last <= 0xF4) ||
         (n == 2 && b[0] >= 0xE0 && b[0] <= 0xF4 && b[1] >= 0x80 && b[1] <= 0xBF))
         mb_mask_lead[cp] |= bit; /* a sequence can begin here and go on in the next */
+    if (n == 1 && last >= 0xE0 && last <= 0xF4)
+        mb_mask_long[cp] |= bit;
     if (b[0] >= 0x80 && b[0] <= 0xBF)
         mb_mask_cont[cp] |= bit;
     if (n == 2 && b[0] >= 0xC2 && b[0] <= 0xDF && b[1] >= 0x80 && b[1] <= 0xBF)
@@ -171,10 +173,10 @@ static void decode_row(iconv_t cd, int lead, uint32_t cps[TRAILS])
 static int allocate_tables(void)
 {
     const size_t sb = 0x10000, db = 0x10000 * sizeof(uint16_t);
-    unsigned char *block = ft_table_alloc(N_SB * sb + 2 * N_DB * db + 4 * db);
+    unsigned char *block = ft_table_alloc(N_SB * sb + 2 * N_DB * db + 5 * db);
     if (!block)
         return -1;
-    uint16_t **masks[] = {&mb_mask_lead, &mb_mask_cont, &mb_mask_inner, &mb_mask_high};
+    uint16_t **masks[] = {&mb_mask_lead, &mb_mask_long, &mb_mask_cont, &mb_mask_inner, &mb_mask_high};
     for (size_t k = 0; k < sizeof masks / sizeof masks[0]; k++, block += db)
         *masks[k] = (uint16_t *)block;
     for (int c = 0; c < N_SB; c++, block += sb)

@@ -69,10 +69,11 @@ int mb_lead_length(int codec, uint8_t b);
 
 /* Per-BMP-character bit sets, bit X for codec X (< MB_UTF8), for cheap per-line gates:
  * lead:  the last byte of the character's X encoding can start a UTF-8 sequence (C2..F4);
+ * long:  its X encoding is one byte that leads a three- or four-byte sequence (E0..F4);
  * cont:  its first byte is a UTF-8 continuation byte (80..BF);
  * inner: its X encoding is by itself a whole 2-byte UTF-8 sequence (a double-byte code C2..DF
  *        80..BF);
  * high:  it has an X encoding that is not ASCII. */
-extern uint16_t *mb_mask_lead, *mb_mask_cont, *mb_mask_inner, *mb_mask_high; /* 0x10000 each */
+extern uint16_t *mb_mask_lead, *mb_mask_long, *mb_mask_cont, *mb_mask_inner, *mb_mask_high; /* 0x10000 each */
 
 #endif
