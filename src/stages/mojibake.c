@@ -809,10 +809,12 @@ static inline int gate_step(gate *g, uint32_t ch, int fffd_counts)
         g->rare += is_rare(ch);
         return 0;
     }
-    /* a rare symbol of the repertoire Latin and Shift_JIS readings produce; rare letters are no
-       sign ("ÜBERSICHT"; their wrong readings are caught above). (The rare bits of a character
-       that is not CJK are set only in that repertoire: the bit first, it is one load.) */
-    return is_rare(ch) && in_reading_repertoire(ch);
+    /* a rare symbol of the repertoire Latin and Shift_JIS readings produce, that one of the
+       codecs has (the zero-width joiners of Malayalam or Khmer text are in none); rare letters
+       are no sign ("ÜBERSICHT"; their wrong readings are caught above). (The rare bits of a
+       character that is not CJK are set only in that repertoire: the bit first, it is one
+       load.) */
+    return is_rare(ch) && in_reading_repertoire(ch) && mb_mask_high[ch];
 }
 
 /* CJK text: clean text has a few rare characters, wrong readings many (one in three for UTF-8
