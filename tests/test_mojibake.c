@@ -217,6 +217,11 @@ static void shifted_runs_of_the_seeds(void **state)
     /* seed 000:66: 狀況 -> the lost 狀 and a realigned 況 (the run "顩r" holds an ideograph
        too rare for the model's tables, which costs more than any it has seen) */
     check(ft_shifted_repair, m, "發(fā)展?fàn)顩r統(tǒng)計", "發(fā)展?fàn)\xEF\xBF\xBD況統(tǒng)計", NULL);
+    /* seed 000's "為14億多人民的健康保駕護航" with 多's lead byte lost: the pairs read one byte off
+       include full-width forms and symbols ("】", "ｑ"), which the run goes through up to "{" (駕's
+       trail); and one whose first misread pair is a symbol ("⒊" for 立 lost before 潮) */
+    check(ft_shifted_repair, m, "為14億?嗳嗣竦慕】当ｑ{護航", "為14億?\xEF\xBF\xBD人民的健康保駕護航", NULL);
+    check(ft_shifted_repair, m, "勇?⒊鳖^逐浪高。", "勇?\xEF\xBF\xBD潮頭逐浪高。", NULL);
     /* seed 000:126: not clearly better realigned: left as it is, reported */
     memset(&info, 0, sizeof info);
     check(ft_shifted_repair, m, "一條丘陵山地?cái)?shù)字農(nóng)業(yè)", NULL, &info);

@@ -15,7 +15,7 @@
 
 #define WINDOW 10    /* characters after a '?' in which a shifted run may start */
 #define MAX_CHARS 4096
-#define RUN_MAX 64   /* Han characters one realignment looks at */
+#define RUN_MAX 64   /* characters one realignment looks at */
 /* A realigned run: the lost character's U+FFFD, one character per byte pair of the run and its
    ASCII trail, an ASCII byte that resynchronised, a last orphan lead's U+FFFD. */
 #define REALIGNED_MAX (RUN_MAX + 4)
@@ -27,17 +27,26 @@ static int is_unmapped_pair(uint32_t c)
     return c < 0x10000 && ft_is_private_use(c);
 }
 
-/* Realigns cps[a..) (a run of Han characters): on success fills out (n_out) and returns the number
- * of characters of cps the realigned reading covers; 0 when the bytes do not realign. */
+/* Whether c is read from a GBK pair: a byte pair read one byte off is any such character, Han or
+ * not (full-width forms "ｑ", symbols "】" "⒊", pinyin letters "ǖ"). */
+static int gbk_pair(uint32_t c)
+{
+    uint8_t b[2];
+    return c >= 0x80 && mb_encode(MB_GB18030, c, b) == 2;
+}
+
+/* Realigns cps[a..) (characters read from GBK pairs): on success fills out (n_out) and returns the
+ * number of characters of cps the realigned reading covers; 0 when the bytes do not realign. */
 static size_t realign(const uint32_t *cps, size_t n, size_t a, uint32_t *out, size_t *n_out)
 {
     uint8_t bytes[2 * RUN_MAX + 2];
     size_t owner_end[2 * RUN_MAX + 2]; /* character index after the one that owns each byte */
     size_t nb = 0, i = a;
-    /* the run: Han characters, then at most one ASCII character that may be a trail byte */
-    while (i < n && i - a < RUN_MAX && ft_is_han(cps[i])) {
+    /* the run: characters read from pairs up to the ASCII byte that resynchronised the decoder,
+       then at most one ASCII character that may be a trail byte */
+    while (i < n && i - a < RUN_MAX) {
         uint8_t b[2];
-        if (mb_encode(MB_GB18030, cps[i], b) != 2)
+        if (cps[i] < 0x80 || mb_encode(MB_GB18030, cps[i], b) != 2)
             break;
         bytes[nb] = b[0], owner_end[nb++] = i + 1;
         bytes[nb] = b[1], owner_end[nb++] = i + 1;
@@ -136,7 +145,10 @@ int ft_shifted_repair(void *unused, const char *in, size_t len, ft_buf *out, ft_
             i++;
             continue;
         }
-        if (since_q <= WINDOW && ft_is_han(c) && (i == 0 || !ft_is_han(cps[i - 1]))) {
+        /* a run starts at the first Han character in a few after the '?', or right after it
+           (the lost character's orphan trail and the next lead can read as any pair) */
+        if ((since_q <= WINDOW && ft_is_han(c) && (i == 0 || !ft_is_han(cps[i - 1]))) ||
+            (since_q == 0 && gbk_pair(c))) {
             uint32_t rr[REALIGNED_MAX];
             size_t nr = 0;
             size_t cover = realign(cps, n, i, rr, &nr);
