@@ -156,6 +156,10 @@ static void lossy_bytes_become_replacement(void **state)
        ASCII, one U+FFFD once the line's reading is known; "浏" restored beside a U+FFFD stays */
     check(ft_mojibake_repair, m, "鏃惰繑鍥瀎alse銆\xEF\xBF\xBD", "时返回false\xEF\xBF\xBD", NULL);
     check(ft_mojibake_repair, m, "瀵硅薄娴忚\xEF\xBF\xBD堝櫒銆佹煡鐪嬪櫒", "对象浏\xEF\xBF\xBD器、查看器", NULL);
+    /* ... and alone on its line (bash's manual page): a lead and a continuation read as one
+       GBK character, then the lost byte */
+    check(ft_mojibake_repair, m, "jobspec銆\xEF\xBF\xBD", "jobspec\xEF\xBF\xBD", NULL);
+    check(ft_mojibake_repair, m, "SHELLOPTS锛\xEF\xBF\xBD", "SHELLOPTS\xEF\xBF\xBD", NULL);
     /* ... and through windows-1252, where 名's 90 8D each became '?' (a D-Bus man page) */
     check(ft_mojibake_repair, m, "å¿…é¡»æŒ‡å®šæœ?åŠ¡å??ç§°(SERVICE)",
           "必须指定\xEF\xBF\xBD务\xEF\xBF\xBD称(SERVICE)", NULL);

@@ -433,9 +433,10 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
         if (lost) {
             /* a continuation byte was lost: the character cannot be recovered */
             size_t end = k + (size_t)t + 1;
-            /* lead and continuation intact: still evidence of a single-byte reading, and of a
-               double-byte one already applied to the line (its follow-up) */
-            if (Y == MB_UTF8 && t >= 2 && (m->x_single || m->follow_up))
+            /* lead and continuation intact: still evidence of a single-byte reading, of a
+               double-byte one already applied to the line (its follow-up), and of a double-byte
+               one of the line as it came (not of characters a round restored beside a U+FFFD) */
+            if (Y == MB_UTF8 && t >= 2 && (m->x_single || m->follow_up || m->first_round))
                 (*real)++;
             if (Y == MB_UTF8)
                 while (end < k + (size_t)L && end < total && !(f[end] & 7) && ft_utf8_is_continuation(e[end]))
@@ -961,8 +962,8 @@ static void gates(const uint32_t *c, size_t n, int pua_counts, unsigned *utf8_x,
  * boundaries, as a repair needs? A byte-level walk with no costing: most clean CJK lines fail it,
  * while the per-character masks alone let nearly all of them through. A single CJK character
  * that is by itself a 2-byte sequence between two CJK characters does not count (run_pass skips
- * those too). */
-static int utf8_candidate(int X, const uint32_t *c, size_t n)
+ * those too). as_it_came: c is the line as it came, not a round's output. */
+static int utf8_candidate(int X, const uint32_t *c, size_t n, int as_it_came)
 {
     /* One forward walk: when a chain of sequences breaks at character j, no chain starting
        between its start and j can do better (a character boundary inside a sequence holds a
@@ -981,7 +982,13 @@ static int utf8_candidate(int X, const uint32_t *c, size_t n)
             next = j + 1;
             if (!len) {
                 if (need > 0 && c[j] == FT_REPLACEMENT) { /* a lost continuation byte */
-                    seqs += X < MB_FIRST_DBCS && intact >= 2;
+                    /* (a double-byte code whose bytes are a lead and a continuation, then the
+                       lost byte: "銆�" is 。 (E3 80 82) read as GBK with 82 lost, alone enough
+                       in the line as it came; a single-byte reading needs another sequence in
+                       its span) */
+                    if (X >= MB_FIRST_DBCS && intact >= 2 && as_it_came)
+                        return 1;
+                    seqs += intact >= 2;
                     need = 0;
                     continue;
                 }
@@ -1137,7 +1144,7 @@ static int best_readings(ft_mojibake *m, pass_result *ru, int *ux, int *uy, cpve
             if (pass == 0 && X > MB_CP1252 && *ux == MB_CP1252 && ru->covered * 10 >= nonascii * 9)
                 break;
             if (pass == 0)
-                want = (utf8_x >> X) & 1 && utf8_candidate(X, m->cur.v, m->cur.len);
+                want = (utf8_x >> X) & 1 && utf8_candidate(X, m->cur.v, m->cur.len, m->first_round);
             else
                 /* double-byte text read with a single-byte codec: windows-1252/latin-1 is what
                    is met in practice; between double-byte codecs, Big5 and GBK */
