@@ -531,6 +531,20 @@ static int lost_as_they_came(const ft_mojibake *m, size_t i, size_t j)
     return 1;
 }
 
+/* Whether cur[i..j), read into m->tmp, is accented Latin letters inside a word of ASCII letters:
+ * the pinyin of "服务(fú wù)" read as GBK, "(w霉)", which a lossy line's follow-up takes too. Read
+ * as Greek or Cyrillic beside a U+FFFD ("位置" as "λ") it is no such word. */
+static int letters_in_a_word(const ft_mojibake *m, size_t i, size_t j)
+{
+    const uint32_t *c = m->cur.v;
+    for (size_t t = 0; t < m->tmp.len; t++)
+        if (m->tmp.v[t] < 0x80 || !ft_is_latin_letter(m->tmp.v[t]))
+            return 0;
+    int before = i > 0 && (c[i - 1] | 0x20) >= 'a' && (c[i - 1] | 0x20) <= 'z';
+    int after = j < m->cur.len && (c[j] | 0x20) >= 'a' && (c[j] | 0x20) <= 'z';
+    return m->tmp.len > 0 && (before || after);
+}
+
 /* Cost of cur[t] after cur[t-1] (t >= 1), computed once per round. */
 static inline unsigned ocost(ft_mojibake *m, size_t t)
 {
@@ -665,7 +679,8 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                         line_wide += (d >= 0x2E80) + punct;
                     }
                 } else if (!same && cn + margin < co &&
-                           (m->follow_up != FOLLOW_UP_LOST || lost_as_they_came(m, i, j))) {
+                           (m->follow_up != FOLLOW_UP_LOST || lost_as_they_came(m, i, j) ||
+                            letters_in_a_word(m, i, j))) {
                     res->gain += (long)(co - cn) - (long)prior_q(X, Y);
                 } else {
                     same = 1;
@@ -1659,7 +1674,8 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
     /* A double-byte reading follows up only on a line that one round repaired; on a line that
        lost bytes, only with the characters lost whole: around a lost byte other short readings
        are no longer one mixup ("位置" came back as "λ" beside a U+FFFD, "写" as "д" beside
-       "锟"), while "。" whose last byte was lost after ASCII ("(export)銆�") is one U+FFFD */
+       "锟"), while "。" whose last byte was lost after ASCII ("(export)銆�") is one U+FFFD, and
+       pinyin read as GBK ("(w霉)") is accented letters inside a word */
     int dbcs = changed && hist_x[rounds - 1] >= MB_FIRST_DBCS;
     if (changed && hist_y[rounds - 1] == MB_UTF8 && (!dbcs || rounds == 1)) {
         int how = dbcs && losses_shown(in, len) ? FOLLOW_UP_LOST : FOLLOW_UP_ANY;
