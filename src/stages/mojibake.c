@@ -438,6 +438,11 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
                one of the line as it came (not of characters a round restored beside a U+FFFD) */
             if (Y == MB_UTF8 && t >= 2 && (m->x_single || m->follow_up || m->first_round))
                 (*real)++;
+            /* a lead alone before its lost byte: evidence only in a single-byte follow-up, the
+               line's reading known ("(fÄ�)" is pinyin's ā, C4 81, and 81 is no windows-1252
+               character) */
+            else if (Y == MB_UTF8 && t == 1 && m->x_single && m->follow_up)
+                (*real)++;
             if (Y == MB_UTF8)
                 while (end < k + (size_t)L && end < total && !(f[end] & 7) && ft_utf8_is_continuation(e[end]))
                     end++;
