@@ -130,6 +130,8 @@ static void cjk_readings(void **state)
        "L" and "en" (a span too short to pass the margin alone) comes back with the others */
     check(ft_mojibake_repair, m, "man聽L聽en聽Abschnitt聽Handbuchseite",
           "man\xC2\xA0L\xC2\xA0" "en\xC2\xA0" "Abschnitt\xC2\xA0Handbuchseite", NULL);
+    /* a heading in capitals (German man pages): "ÜB" costs as "üb" */
+    check(ft_mojibake_repair, m, "脺BERSICHT", "ÜBERSICHT", NULL);
     ft_mojibake_free(m);
 }
 
@@ -206,7 +208,7 @@ static void clean_text_stays(void **state)
         "\xC2\xA0\xC2\xA0\xC2\xA0 份 Debian 系统安装后的用户指南",
         /* capitals that read as "à" with a plain space: not after a capital, not before a
            letter that is not ASCII (unless it starts a reading of its own) */
-        "A IRMÃ DE JOÃO", "Å Ã ã Â â",
+        "A IRMÃ DE JOÃO", "Å Ã ã Â â", "ÜBERSICHT", "ÉCHEC DE LA MISE À JOUR",
         /* Mac Roman reads "\u00A0à" as ʈ's UTF-8 (a French catalogue) */
         "Échec de la modification des droits d'accès de\xC2\xA0%s\xC2\xA0à\xC2\xA0%#o",
     };

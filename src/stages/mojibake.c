@@ -210,13 +210,32 @@ static unsigned extra_cost(int latin_line, uint32_t prev, uint32_t c)
 }
 
 /* (a pure function of the pair and latin_line: cached, as the rounds ask the same pairs again) */
+/* A Latin-1 capital with an accent (À..Þ but ×), as its small letter; 0 for anything else. */
+static uint32_t accented_capital_small(uint32_t c)
+{
+    return c >= 0xC0 && c <= 0xDE && c != 0xD7 ? c + 0x20 : 0;
+}
+
+/* Words in capitals ("ÜBERSICHT", a heading): an accented Latin-1 capital before an ASCII capital
+ * costs as the two small letters; the model's text, mostly in small letters, holds few such
+ * pairs ("ÜB" cost 31 bits, and UTF-8's Ü read as GBK, "脺BERSICHT", stayed). Not after an ASCII
+ * capital: "WÜrterbuch" then beat "Wörterbuch" between two readings of windows-1250 mojibake.
+ * Two accented capitals are not folded: GBK read as windows-1252 is made of them ("ÖÐÎÄ"). */
+static unsigned pair_cost(uint32_t prev, uint32_t c)
+{
+    uint32_t sp = accented_capital_small(prev);
+    if (sp && c >= 'A' && c <= 'Z')
+        return ft_plausibility_step(sp, c + 0x20);
+    return ft_plausibility_step(prev, c);
+}
+
 static unsigned step(const ft_mojibake *m, uint32_t prev, uint32_t c)
 {
     uint64_t key = ft_pair_cache_key(prev, c, (unsigned)m->latin_line);
     long hit = ft_pair_cache_get(m->step_cache, key);
     if (hit >= 0)
         return (unsigned)hit;
-    unsigned cost = ft_plausibility_step(prev, c) + extra_cost(m->latin_line, prev, c);
+    unsigned cost = pair_cost(prev, c) + extra_cost(m->latin_line, prev, c);
     ft_pair_cache_put(m->step_cache, key, cost);
     return cost;
 }
