@@ -7,10 +7,11 @@ restores exactly (only lossless mojibake: a line whose bytes the codec cannot al
 out), and, first, how many of the same lines fixtext changes when they are clean.
 
 With --source dev the same families are made from the development source instead (the German,
-French, Spanish, Italian and Portuguese man pages): rules are built and checked there, and the
-held-out figure above is the one to report.
+French, Spanish, Italian and Portuguese man pages), with --source cat from a second one (the
+message catalogues of those languages that tables/gen_plausibility.py holds out: short interface
+strings): rules are built and checked there, and the held-out figure above is the one to report.
 
-Usage: bench_latin_mojibake.py [FIXTEXT] [--show] [--source test|dev]
+Usage: bench_latin_mojibake.py [FIXTEXT] [--show] [--source test|dev|cat]
 (default build/fixtext and test; --show prints misses, SHOW=N of them per family, default 5)"""
 import os
 import random
@@ -22,7 +23,17 @@ sys.path.insert(0, HERE)
 import real_corpus  # noqa: E402
 
 SOURCES = {"test": ["reference-eu", "fortunes-eu"],
-           "dev": ["man-de", "man-fr", "man-es", "man-it", "man-pt_BR"]}
+           "dev": ["man-de", "man-fr", "man-es", "man-it", "man-pt_BR"],
+           "cat": ["de", "fr", "es", "it", "pt_BR"]}
+
+
+def source_lines(source):
+    """The lines of a source: real_corpus's, or for "cat" the message catalogues of those
+    languages that tables/gen_plausibility.py holds out (bench/gen_devset.py reads the same)."""
+    if source != "cat":
+        return real_corpus.lines(SOURCES[source])
+    from gen_devset import mo_lines
+    return [line for lang in SOURCES["cat"] for line in mo_lines(lang)]
 PER_FAMILY = 2000
 # UTF-8 read as each of these (ftfy's families of Latin mojibake)
 FAMILIES = ["cp1252", "latin-1", "cp1250", "iso8859_2", "cp1251", "cp1257", "mac_roman", "cp437", "cp850",
@@ -52,12 +63,12 @@ def main():
         source = args[k + 1]
         del args[k:k + 2]
     if source not in SOURCES:
-        raise SystemExit("--source: test or dev")
+        raise SystemExit("--source: test, dev or cat")
     args = [a for a in args if a != "--show"]
     fixtext = args[0] if args else os.path.join(HERE, "..", "build", "fixtext")
     show = "--show" in sys.argv
     rng = random.Random(12)
-    clean = [l for l in real_corpus.lines(SOURCES[source]) if any(ord(c) > 127 for c in l)]
+    clean = [l for l in source_lines(source) if any(ord(c) > 127 for c in l)]
     rng.shuffle(clean)
     got = run(fixtext, clean)
     changed = [(a, b) for a, b in zip(clean, got) if a != b]
