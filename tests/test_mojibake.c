@@ -84,6 +84,13 @@ static void latin_readings_of_utf8(void **state)
        reading, not "pågina", by the letter models */
     check(ft_mojibake_repair, m, "Si las pĂĄginas cat de un elemento_rutaman concreto no van a",
           "Si las páginas cat de un elemento_rutaman concreto no van a", NULL);
+    /* which code page, once the line is mojibake: every span of each reading counts, and the
+       letters weigh beside the gains (German catalogue and man page, windows-1250 and
+       ISO-8859-2: "daß" is under its margin alone, "Tötung" ties with "TÜtung") */
+    check(ft_mojibake_repair, m, "Beachten Sie, daĂź Gruppenspezifiaktionen ignoriert werden",
+          "Beachten Sie, daß Gruppenspezifiaktionen ignoriert werden", NULL);
+    check(ft_mojibake_repair, m, "gesetzt, bevor die TĂśtung versucht wird.",
+          "gesetzt, bevor die Tötung versucht wird.", NULL);
     /* a UTF-8 lead's reading glued to a continuation's, one of them no letter, in the other
        single-byte codecs: windows-1251's "Г©" (Portuguese man page), Mac Roman's "√ú" */
     check(ft_mojibake_repair, m, "o formato do arquivo de entrada Г© detectado",

@@ -53,6 +53,7 @@ typedef struct ft_mojibake {
     int first_round; /* cur is the line as it came, not a round's output */
     int codecs_ready; /* mb_codecs_init() succeeded (done at the first non-ASCII line) */
     cpvec cur, best, alt, scratch, scratch2, tmp, trial;
+    cpvec judged; /* rejudge_code_page()'s best reading so far */
     cpvec tokens; /* letter tokens of a reading, for the per-language letter models */
     uint64_t input_filter[64]; /* the line's characters as it came (remember_input) */
     const char *in;            /* ... and the line itself, in[0..in_len) (borrowed) */
@@ -114,7 +115,7 @@ void ft_mojibake_free(void *state)
     if (!m)
         return;
     free(m->cur.v), free(m->best.v), free(m->alt.v), free(m->scratch.v), free(m->scratch2.v), free(m->tmp.v), free(m->ocache_v.v);
-    free(m->trial.v), free(m->tokens.v), free(m->step_cache);
+    free(m->trial.v), free(m->judged.v), free(m->tokens.v), free(m->step_cache);
     free(m->eb), free(m->ef), free(m->own), free(m->cstart);
     free(m);
 }
@@ -1144,15 +1145,58 @@ static unsigned best_language_cost(ft_mojibake *m, const uint32_t *text, size_t 
  * the same bytes as different letters (windows-1250's and ISO-8859-2's readings of "Ą" come back
  * as "å" and "á"): the pooled model cannot tell which language's letters they are ("på" is
  * Scandinavian, and it preferred "pågina" to Spanish "página" by a bit), the letter models can:
- * the reading that is better text of its best language wins. */
+ * the reading whose letter cost in its best language, less its gain, is lower wins. (The gain
+ * counts: letters alone, case folded, read "TÜtung" as well as "Tötung", which the pooled model
+ * prefers by 6 bits.) */
 #define READINGS_TIE_BITS 8
-static int better_letters(ft_mojibake *m, const cpvec *candidate, const cpvec *incumbent)
+static int better_letters(ft_mojibake *m, const cpvec *candidate, long candidate_gain,
+                          const cpvec *incumbent, long incumbent_gain)
 {
     if (candidate->len == incumbent->len &&
         !memcmp(candidate->v, incumbent->v, candidate->len * sizeof *candidate->v))
         return 0;
-    return best_language_cost(m, candidate->v, candidate->len) <
-           best_language_cost(m, incumbent->v, incumbent->len);
+    long lc = (long)best_language_cost(m, candidate->v, candidate->len);
+    long li = (long)best_language_cost(m, incumbent->v, incumbent->len);
+    return lc - candidate_gain < li - incumbent_gain;
+}
+
+/* Once a single-byte reading into UTF-8 has passed its margin, the line is mojibake and what is
+ * left to ask is which code page: each single-byte reading of the line is judged as a follow-up
+ * would (margin 0, every span), by its gain less its prior, the letters breaking near ties.
+ * Judged span by span, "Beachten Sie, daĂź" (windows-1250: "ß", 18 bits, under its 20-bit margin)
+ * came back as ISO-8859-2's "daü" (24 bits). Swaps the winner into *ru, *ux and *du. */
+static int rejudge_code_page(ft_mojibake *m, unsigned utf8_x, pass_result *ru, int *ux, cpvec *du)
+{
+    pass_result best;
+    int best_x = -1;
+    for (int X = 0; X < MB_FIRST_DBCS; X++) {
+        if (!((utf8_x >> X) & 1) || !utf8_candidate(X, m->cur.v, m->cur.len, m->first_round))
+            continue;
+        int useful;
+        size_t total = encode_line(m, X, &useful);
+        if (total == (size_t)-1)
+            return -1;
+        if (!useful)
+            continue;
+        pass_result res;
+        m->follow_up = FOLLOW_UP_ANY;
+        int rc = run_pass(m, X, MB_UTF8, total, &res);
+        m->follow_up = FOLLOW_UP_NONE;
+        if (rc)
+            return -1;
+        if (!res.spans)
+            continue;
+        int tie = best_x >= 0 && labs(res.gain - best.gain) <= 8 * READINGS_TIE_BITS;
+        if (best_x < 0 || (tie ? better_letters(m, &m->trial, res.gain, &m->judged, best.gain) : res.gain > best.gain)) {
+            best = res, best_x = X;
+            swap(&m->judged, &m->trial);
+        }
+    }
+    if (best_x >= 0 && best_x != *ux) {
+        *ru = best, *ux = best_x;
+        swap(du, &m->judged);
+    }
+    return 0;
 }
 
 /* Tries every reading the gates allow on cur; the best reading into UTF-8 leaves its text in *du
@@ -1211,7 +1255,7 @@ static int best_readings(ft_mojibake *m, pass_result *ru, int *ux, int *uy, cpve
                     continue;
                 int tie = Y == MB_UTF8 && *ux >= 0 && *ux < MB_FIRST_DBCS && X < MB_FIRST_DBCS &&
                           labs(res.gain - ru->gain) <= 8 * READINGS_TIE_BITS;
-                int better = tie ? better_letters(m, &m->trial, du)
+                int better = tie ? better_letters(m, &m->trial, res.gain, du, ru->gain)
                                  : Y == MB_UTF8 && (*ux < 0 || res.gain > ru->gain);
                 if (better) {
                     *ru = res, *ux = X, *uy = Y;
@@ -1223,6 +1267,8 @@ static int best_readings(ft_mojibake *m, pass_result *ru, int *ux, int *uy, cpve
             }
         }
     }
+    if (*ux >= 0 && *ux < MB_FIRST_DBCS)
+        return rejudge_code_page(m, utf8_x, ru, ux, du);
     return 0;
 }
 
