@@ -97,6 +97,12 @@ static void latin_readings_of_utf8(void **state)
           "o formato do arquivo de entrada é detectado", NULL);
     check(ft_mojibake_repair, m, "Die deutsche √úbersetzung wurde von Helge Kreutzmann",
           "Die deutsche Übersetzung wurde von Helge Kreutzmann", NULL);
+    /* a root sign glued to an accented letter is Mac Roman's reading of a lead byte (Italian and
+       German catalogues) */
+    check(ft_mojibake_repair, m, "posizioni GIO al posto di file locali. √à possibile, per esempio",
+          "posizioni GIO al posto di file locali. È possibile, per esempio", NULL);
+    check(ft_mojibake_repair, m, "Beachten Sie, da√ü Gruppenspezifiaktionen ignoriert werden",
+          "Beachten Sie, daß Gruppenspezifiaktionen ignoriert werden", NULL);
     /* CESU-8 (an emoji as the UTF-8 forms of its two surrogates) read as windows-1252; a
        double-byte reading came out before ("頎巾竴") */
     check(ft_mojibake_repair, m, "Great job \xC3\xAD\xC2\xA0\xC2\xBD\xC3\xAD\xC2\xB8\xE2\x82\xAC see you",
@@ -215,7 +221,7 @@ static void clean_text_stays(void **state)
         "\xC2\xA0\xC2\xA0\xC2\xA0 份 Debian 系统安装后的用户指南",
         /* capitals that read as "à" with a plain space: not after a capital, not before a
            letter that is not ASCII (unless it starts a reading of its own) */
-        "A IRMÃ DE JOÃO", "Å Ã ã Â â", "ÜBERSICHT", "ÉCHEC DE LA MISE À JOUR",
+        "A IRMÃ DE JOÃO", "Å Ã ã Â â", "ÜBERSICHT", "ÉCHEC DE LA MISE À JOUR", "√2 ≈ 1,414",
         /* Mac Roman reads "\u00A0à" as ʈ's UTF-8 (a French catalogue) */
         "Échec de la modification des droits d'accès de\xC2\xA0%s\xC2\xA0à\xC2\xA0%#o",
     };

@@ -171,6 +171,13 @@ static int dbcs_lead_reading(uint32_t l)
 
 
 /* Extra cost (1/8 bits) of c after prev for patterns that only wrong decodings write. */
+/* A math symbol read from a UTF-8 lead byte, glued to what a continuation byte reads as: Mac
+ * Roman's "√à" for È, "¬°" for ¡, "√ü" for ß. Text puts a root or a not sign before a digit or a
+ * letter of its own ("√2"), seldom before an accented letter or a symbol of the code page's upper
+ * half: such a pair costs this many bits instead of the 6 of other such pairs (with 6, the
+ * development catalogues' Mac Roman lines fell 1-2 bits short of the margin). */
+#define MATH_LEAD_BITS 10
+
 static unsigned extra_cost(int latin_line, uint32_t prev, uint32_t c)
 {
     const ft_char_class *rp = ft_cc_record(prev), *rc = ft_cc_record(c); /* (looked up once) */
@@ -190,7 +197,7 @@ static unsigned extra_cost(int latin_line, uint32_t prev, uint32_t c)
              (mb_mask_lead[prev] & mb_mask_cont[c] & ((1u << MB_FIRST_DBCS) - 1)) &&
              !((rp->flags & FT_CC_LETTER) && (rc->flags & FT_CC_LETTER)) &&
              !((rp->flags | rc->flags) & FT_CC_BOX_DRAWING) && rp->category != FT_GC_ZS)
-        x += 8 * 6;
+        x += 8 * (rp->category == FT_GC_SM ? MATH_LEAD_BITS : 6);
     if (rc->flags & FT_CC_PRIVATE_USE)
         x += 8 * 4;
     /* a double-byte lead's windows-1252 reading before its ASCII trail: "¡A" (Big5 "，") */
