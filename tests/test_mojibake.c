@@ -77,6 +77,12 @@ static void latin_readings_of_utf8(void **state)
        Portuguese man pages); Portuguese "às" keeps no space */
     check(ft_mojibake_repair, m, "Ã jour.", "à jour.", NULL);
     check(ft_mojibake_repair, m, "Protocole Point-Ã -Point", "Protocole Point-à-Point", NULL);
+    /* ... but an option after "à" keeps its space, and a closing angle bracket follows it
+       directly (French and Italian catalogues) */
+    check(ft_mojibake_repair, m, "-n, --numeric-uid-gid      identique Ã -l, mais afficher",
+          "-n, --numeric-uid-gid      identique à -l, mais afficher", NULL);
+    check(ft_mojibake_repair, m, "--install <coll> <nome> <perc> <prioritÃ >",
+          "--install <coll> <nome> <perc> <priorità>", NULL);
     check(ft_mojibake_repair, m, "Indique (Ã l’aide de", "Indique (à l’aide de", NULL);
     check(ft_mojibake_repair, m, "tendent Ã Ãªtre un peu", "tendent à être un peu", NULL);
     check(ft_mojibake_repair, m, "porÃ©m, que Ã s vezes podem", "porém, que às vezes podem", NULL);

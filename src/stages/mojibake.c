@@ -380,6 +380,14 @@ static int plain_space_after_a_grave(const ft_mojibake *m, size_t k, size_t tota
     return k + 2 >= total || word_starts_at(m, k + 2, total);
 }
 
+/* Whether the character before byte k of the encoded line is a hyphen: "Point-Ã -Point" is
+ * "Point-à-Point", a compound, while "identique Ã -l" is "identique à -l", an option after it. */
+static int inside_compound(const ft_mojibake *m, size_t k)
+{
+    size_t i = m->own[k];
+    return i > 0 && m->cur.v[i - 1] == '-';
+}
+
 /* Whether the text after a plain-space "à" continues one of Portuguese's contractions with "à"
  * (às, àquele(s), àquela(s), àquilo), so the space is not put back: "Ã s vezes" is "às vezes". */
 static int a_grave_contraction(const uint8_t *t, size_t n)
@@ -517,8 +525,8 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
            the space comes back, but before the punctuation that follows a word directly
            ("voilà.", "déjà,") */
         if (cp == 0xE0 && used == 2 && e[k + 1] == ' ' && word_starts_at(m, k + 2, total) &&
-            !strchr(".,)]}-", e[k + 2]) && !a_grave_contraction(e + k + 2, total - k - 2) &&
-            vec_push(&m->tmp, ' '))
+            !strchr(".,)]}>", e[k + 2]) && !(e[k + 2] == '-' && inside_compound(m, k)) &&
+            !a_grave_contraction(e + k + 2, total - k - 2) && vec_push(&m->tmp, ' '))
             return (size_t)-1;
         k += (size_t)used;
         *real += used >= 2; /* a lone half-width katakana byte proves nothing */
