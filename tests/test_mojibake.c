@@ -228,6 +228,12 @@ static void clean_text_stays(void **state)
         /* capitals that read as "à" with a plain space: not after a capital, not before a
            letter that is not ASCII (unless it starts a reading of its own) */
         "A IRMÃ DE JOÃO", "Å Ã ã Â â", "ÜBERSICHT", "ÉCHEC DE LA MISE À JOUR", "√2 ≈ 1,414",
+        /* text cut mid-character (a stream cut, bench_cut_text.py): the U+FFFD is the cut's
+           alone; the characters beside it are text ("陆" is C2 BD, "½" in UTF-8; "《" begins
+           with a continuation byte in GBK; "搔" and "頁" read as a UTF-8 lead and continuation) */
+        "- 陆\xEF\xBF\xBD《钗头凤》", "出门搔\xEF\xBF\xBD首，若负平生志。", "本頁\xEF\xBF\xBD",
+        "天之牖\xEF\xBF\xBD，如壎如篪。如璋\xEF\xBF\xBD圭，如取如攜。", "苏轼《浣\xEF\xBF\xBD沙·端午》",
+        "玉\xEF\xBF\xBD·丝槐烟", "SSL 协\xEF\xBF\xBD”的",
         /* Mac Roman reads "\u00A0à" as ʈ's UTF-8 (a French catalogue) */
         "Échec de la modification des droits d'accès de\xC2\xA0%s\xC2\xA0à\xC2\xA0%#o",
     };

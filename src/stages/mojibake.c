@@ -47,6 +47,8 @@ typedef struct ft_mojibake {
     int latin_line; /* most letters of the line are Latin, so CJK characters there are suspect
                        ("Das »+芦") */
     int x_single; /* the reading being tried re-encodes with a single-byte codec */
+    int x_codec;  /* ... and which codec X that is */
+    size_t lost_pairs; /* input characters gbk_lead_pair() before a U+FFFD (remember_input) */
     int x_cp1252; /* … with windows-1252 */
     int follow_up; /* judging the rest of a line with the reading already applied to it
                       (FOLLOW_UP_ANY), or only its lost characters (FOLLOW_UP_LOST) */
@@ -339,6 +341,40 @@ static void compose_euckr(cpvec *v)
  * (Over 80 lines on purpose: one walk over the encoded bytes whose cases — lost bytes, '?',
  * U+FFFD, resynchronisation — share its cursor and counters; in pieces, each would take them all.) */
 static int is_ascii_alnum(uint32_t c);
+static inline int is_rare(uint32_t ch);
+
+/* Whether ch's GBK code is a UTF-8 three-byte lead and a continuation (E0..EF 80..BF): what a
+ * CJK character or punctuation mark in UTF-8 looks like through GBK when its last byte is lost
+ * ("涓�" for 中, E4 B8 AD). */
+static int gbk_lead_pair(uint32_t ch)
+{
+    uint8_t b[2];
+    return mb_encode(MB_GB18030, ch, b) == 2 && b[0] >= 0xE0 && b[0] <= 0xEF && b[1] >= 0x80 &&
+           b[1] <= 0xBF;
+}
+
+/* Whether ch, a character of the line as it came before a U+FFFD, is GBK's reading of a UTF-8
+ * character whose last byte was lost. Text cut mid-stream has one U+FFFD, after a character of
+ * its own: so the line must hold LOST_PAIRS_MIN such pairs (lost_pairs, counted by remember_input), or the
+ * character must be one of seven that are no characters of real text, the readings of
+ * punctuation and kana: "鈥" (E2 80: “ ” —), "銆" (E3 80: 。 、 《 》), "銇" "銈" "銉" (E3 81..83),
+ * "锛" "锝" (EF BC, EF BD: ，：（）). (A first version took any rare character, and in Chinese
+ * text cut mid-character, 1 line in 1,000 of it, ate "搔" of "出门搔�首" and "頁" of "本頁�".) */
+#define LOST_PAIRS_MIN 3 /* (at 2, 3 of 77,878 Chinese lines cut mid-character twice lost a character) */
+static int lost_lead_pair(const ft_mojibake *m, int X, uint32_t ch)
+{
+    static const uint16_t punctuation[] = {0xE280, 0xE380, 0xE381, 0xE382, 0xE383, 0xEFBC, 0xEFBD};
+    uint8_t b[2];
+    if (X != MB_GB18030 || !gbk_lead_pair(ch))
+        return 0;
+    if (m->lost_pairs >= LOST_PAIRS_MIN)
+        return 1;
+    mb_encode(X, ch, b);
+    for (size_t i = 0; i < sizeof punctuation / sizeof *punctuation; i++)
+        if ((b[0] << 8 | b[1]) == punctuation[i])
+            return 1;
+    return 0;
+}
 
 /* The margin of a lone "à" whose no-break space was made plain (run_pass). Such a span gains 8.5 to
  * 14 bits ("Point-Ã -Point" 8.5, "Ã jour." at the start of a line 10.3, "mettre Ã jour" 14.3),
@@ -401,6 +437,21 @@ static int a_grave_contraction(const uint8_t *t, size_t n)
     return 0;
 }
 
+/* Whether byte k of the encoded line starts an everyday CJK character or punctuation mark of the
+ * line (not a rare one). A U+FFFD that stands for a lost lead byte takes the continuation bytes
+ * after it, but never such a character's: after a UTF-8 stream cut mid-character, the text goes
+ * on ("陆�《钗头凤》"), and GBK codes of everyday text begin with A1..BF, UTF-8 continuation bytes
+ * ("《" is A1 B6), which the U+FFFD swallowed, 1 line in 4,000 of Chinese text cut so. */
+static int everyday_cjk_at(const ft_mojibake *m, size_t k)
+{
+    uint32_t c = m->cur.v[m->own[k]];
+    if (m->cstart[m->own[k]] != k || is_rare(c))
+        return 0;
+    /* (and the punctuation Chinese text takes from GB2312's first row: "浣溪沙·秋", "协议”") */
+    return is_cjk(c) || (c >= 0x3000 && c < 0x3040) || (c >= 0xFF00 && c < 0xFF61) || c == 0xB7 ||
+           c == 0x2014 || c == 0x2026 || (c >= 0x2018 && c <= 0x201D);
+}
+
 static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigned *real)
 {
     const uint8_t *e = m->eb, *f = m->ef;
@@ -436,7 +487,9 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
             /* a lost lead byte: it and the continuation bytes it led become one U+FFFD */
             k++;
             if (Y == MB_UTF8)
-                for (int t = 0; t < 3 && k < total && !(f[k] & 7) && ft_utf8_is_continuation(e[k]); t++)
+                for (int t = 0; t < 3 && k < total && !(f[k] & 7) && ft_utf8_is_continuation(e[k]) &&
+                                !everyday_cjk_at(m, k);
+                     t++)
                     k++;
             if (vec_push(&m->tmp, FT_REPLACEMENT))
                 return (size_t)-1;
@@ -470,8 +523,12 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
             size_t end = k + (size_t)t + 1;
             /* lead and continuation intact: still evidence of a single-byte reading, of a
                double-byte one already applied to the line (its follow-up), and of a double-byte
-               one of the line as it came (not of characters a round restored beside a U+FFFD) */
-            if (Y == MB_UTF8 && t >= 2 && (m->x_single || m->follow_up || m->first_round))
+               one of the line as it came when that character is a rare one ("銆" for 。, but
+               not "手" before a UTF-8 stream cut mid-character; nor characters a round restored
+               beside a U+FFFD) */
+            if (Y == MB_UTF8 && t >= 2 &&
+                (m->x_single || m->follow_up ||
+                 (m->first_round && lost_lead_pair(m, m->x_codec, m->cur.v[m->own[k]]))))
                 (*real)++;
             /* a lead alone before its lost byte: evidence only in a single-byte follow-up, the
                line's reading known ("(fÄ�)" is pinyin's ā, C4 81, and 81 is no windows-1252
@@ -616,6 +673,7 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
     memset(res, 0, sizeof *res);
     m->trial.len = 0;
     m->x_single = X < MB_FIRST_DBCS;
+    m->x_codec = X;
     m->x_cp1252 = X == MB_CP1252;
     int line_mode = Y != MB_UTF8;
     unsigned long line_co = 0, line_cn = 0;
@@ -644,10 +702,14 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                 if (X >= MB_FIRST_DBCS && is_cjk(ch) &&
                     ((i > 0 && (is_cjk(c[i - 1]) || c[i - 1] >= 0x3000)) ||
                      (j < n && (is_cjk(c[j]) || c[j] >= 0x3000)))) {
-                    int all_alpha = 1;
-                    for (size_t t = 0; t < m->tmp.len && all_alpha; t++)
-                        all_alpha = m->tmp.v[t] < 0x800;
-                    if (all_alpha) {
+                    /* (a U+FFFD among them is no wide character either: "浣�沙" is a cut
+                       stream's "浣" and "沙", not a lost character and "ɳ") */
+                    int all_alpha = 1, alpha = 0;
+                    for (size_t t = 0; t < m->tmp.len && all_alpha; t++) {
+                        all_alpha = m->tmp.v[t] < 0x800 || m->tmp.v[t] == FT_REPLACEMENT;
+                        alpha |= m->tmp.v[t] < 0x800;
+                    }
+                    if (all_alpha && alpha) {
                         if (vec_push(&m->trial, ch))
                             return -1;
                         i++;
@@ -1018,7 +1080,7 @@ static void gates(const uint32_t *c, size_t n, int pua_counts, unsigned *utf8_x,
  * while the per-character masks alone let nearly all of them through. A single CJK character
  * that is by itself a 2-byte sequence between two CJK characters does not count (run_pass skips
  * those too). as_it_came: c is the line as it came, not a round's output. */
-static int utf8_candidate(int X, const uint32_t *c, size_t n, int as_it_came)
+static int utf8_candidate(const ft_mojibake *m, int X, const uint32_t *c, size_t n, int as_it_came)
 {
     /* One forward walk: when a chain of sequences breaks at character j, no chain starting
        between its start and j can do better (a character boundary inside a sequence holds a
@@ -1041,7 +1103,7 @@ static int utf8_candidate(int X, const uint32_t *c, size_t n, int as_it_came)
                        lost byte: "銆�" is 。 (E3 80 82) read as GBK with 82 lost, alone enough
                        in the line as it came; a single-byte reading needs another sequence in
                        its span) */
-                    if (X >= MB_FIRST_DBCS && intact >= 2 && as_it_came)
+                    if (X >= MB_FIRST_DBCS && intact >= 2 && as_it_came && j && lost_lead_pair(m, X, c[j - 1]))
                         return 1;
                     seqs += intact >= 2;
                     need = 0;
@@ -1185,7 +1247,7 @@ static int rejudge_code_page(ft_mojibake *m, unsigned utf8_x, pass_result *ru, i
     pass_result best;
     int best_x = -1;
     for (int X = 0; X < MB_FIRST_DBCS; X++) {
-        if (!((utf8_x >> X) & 1) || !utf8_candidate(X, m->cur.v, m->cur.len, m->first_round))
+        if (!((utf8_x >> X) & 1) || !utf8_candidate(m, X, m->cur.v, m->cur.len, m->first_round))
             continue;
         int useful;
         size_t total = encode_line(m, X, &useful);
@@ -1242,7 +1304,7 @@ static int best_readings(ft_mojibake *m, pass_result *ru, int *ux, int *uy, cpve
             if (pass == 0 && X > MB_CP1252 && *ux == MB_CP1252 && ru->covered * 10 >= nonascii * 9)
                 break;
             if (pass == 0)
-                want = (utf8_x >> X) & 1 && utf8_candidate(X, m->cur.v, m->cur.len, m->first_round);
+                want = (utf8_x >> X) & 1 && utf8_candidate(m, X, m->cur.v, m->cur.len, m->first_round);
             else
                 /* double-byte text read with a single-byte codec: windows-1252/latin-1 is what
                    is met in practice; between double-byte codecs, Big5 and GBK */
@@ -1418,9 +1480,12 @@ static void remember_input(ft_mojibake *m, const char *in, size_t len)
 {
     m->in = in, m->in_len = len;
     memset(m->input_filter, 0, sizeof m->input_filter);
+    m->lost_pairs = 0;
     for (size_t k = 0; k < m->cur.len; k++) {
         unsigned b = input_bit(m->cur.v[k]);
         m->input_filter[b >> 6] |= 1ull << (b & 63);
+        m->lost_pairs += k + 1 < m->cur.len && m->cur.v[k + 1] == FT_REPLACEMENT &&
+                         m->cur.v[k] >= 0x80 && gbk_lead_pair(m->cur.v[k]);
     }
 }
 
