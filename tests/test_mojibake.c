@@ -234,6 +234,7 @@ static void clean_text_stays(void **state)
         "- 陆\xEF\xBF\xBD《钗头凤》", "出门搔\xEF\xBF\xBD首，若负平生志。", "本頁\xEF\xBF\xBD",
         "天之牖\xEF\xBF\xBD，如壎如篪。如璋\xEF\xBF\xBD圭，如取如攜。", "苏轼《浣\xEF\xBF\xBD沙·端午》",
         "玉\xEF\xBF\xBD·丝槐烟", "SSL 协\xEF\xBF\xBD”的",
+        "print index(\"谆谆教诲\", \"彖帢\"); # -1 (不包含此子字串\xEF\xBF\xBD",
         /* Mac Roman reads "\u00A0à" as ʈ's UTF-8 (a French catalogue) */
         "Échec de la modification des droits d'accès de\xC2\xA0%s\xC2\xA0à\xC2\xA0%#o",
     };

@@ -1603,7 +1603,8 @@ static int patches_clean_cjk(const ft_mojibake *m, const char *in, size_t len)
         return 0;
     /* (a line whose non-ASCII characters are all CJK text had nothing else to repair: a few
        characters of another script brought in are as suspect, "彖帢" -> "να" in a Perl page's
-       example of bytes; with a Latin-1 reading in it, "Ã©" -> "é" is the repair) */
+       example of bytes, also with a U+FFFD where a stream was cut; with a Latin-1 reading in
+       it, "Ã©" -> "é" is the repair) */
     int all_cjk = !m->latin_line;
     uint32_t distinct[CLEAN_CJK_CONTEXT]; /* (and CLEAN_CJK_CONTEXT different ideographs: Big5
                                              "k繹nnen ... 罈.na.竄" repeats three) */
@@ -1611,7 +1612,7 @@ static int patches_clean_cjk(const ft_mojibake *m, const char *in, size_t len)
     for (size_t i = 0; i < len && all_cjk;) {
         uint32_t c;
         i += ft_utf8_decode((const unsigned char *)in + i, &c);
-        all_cjk = c < 0x80 || is_cjk(c) || (ft_cc(c) & (FT_CC_FULLWIDTH | FT_CC_PUNCT));
+        all_cjk = c < 0x80 || c == FT_REPLACEMENT || is_cjk(c) || (ft_cc(c) & (FT_CC_FULLWIDTH | FT_CC_PUNCT));
         if (!ft_is_han(c) || ndistinct == CLEAN_CJK_CONTEXT)
             continue;
         size_t j = 0;
