@@ -1237,6 +1237,24 @@ static int better_letters(ft_mojibake *m, const cpvec *candidate, long candidate
     return lc - candidate_gain < li - incumbent_gain;
 }
 
+/* Reading X into UTF-8 as a follow-up does (how: FOLLOW_UP_*), its text in m->trial: 1 when it
+ * changes a span (*res), 0 when not, -1 out of memory. */
+static int follow_up_pass(ft_mojibake *m, int X, int how, pass_result *res)
+{
+    int useful;
+    size_t total = encode_line(m, X, &useful);
+    if (total == (size_t)-1)
+        return -1;
+    if (!useful)
+        return 0;
+    m->follow_up = how;
+    int rc = run_pass(m, X, MB_UTF8, total, res);
+    m->follow_up = FOLLOW_UP_NONE;
+    if (rc)
+        return -1;
+    return res->spans > 0;
+}
+
 /* Once a single-byte reading into UTF-8 has passed its margin, the line is mojibake and what is
  * left to ask is which code page: each single-byte reading of the line is judged as a follow-up
  * would (margin 0, every span), by its gain less its prior, the letters breaking near ties.
@@ -1250,19 +1268,11 @@ static int rejudge_code_page(ft_mojibake *m, unsigned candidates, pass_result *r
     for (int X = 0; X < MB_FIRST_DBCS; X++) {
         if (!((candidates >> X) & 1))
             continue;
-        int useful;
-        size_t total = encode_line(m, X, &useful);
-        if (total == (size_t)-1)
-            return -1;
-        if (!useful)
-            continue;
         pass_result res;
-        m->follow_up = FOLLOW_UP_ANY;
-        int rc = run_pass(m, X, MB_UTF8, total, &res);
-        m->follow_up = FOLLOW_UP_NONE;
-        if (rc)
+        int changes = follow_up_pass(m, X, FOLLOW_UP_ANY, &res);
+        if (changes < 0)
             return -1;
-        if (!res.spans)
+        if (!changes)
             continue;
         int tie = best_x >= 0 && labs(res.gain - best.gain) <= 8 * READINGS_TIE_BITS;
         if (best_x < 0 || (tie ? better_letters(m, &m->trial, res.gain, &m->judged, best.gain) : res.gain > best.gain)) {
@@ -1369,20 +1379,10 @@ static int follow_up(ft_mojibake *m, int X, int how)
 {
     if (reset_ocache(m))
         return -1;
-    int useful;
-    size_t total = encode_line(m, X, &useful);
-    if (total == (size_t)-1)
-        return -1;
-    if (!useful)
-        return 0;
     pass_result res;
-    m->follow_up = how;
-    int rc = run_pass(m, X, MB_UTF8, total, &res);
-    m->follow_up = FOLLOW_UP_NONE;
-    if (rc)
-        return -1;
-    if (!res.spans)
-        return 0;
+    int changes = follow_up_pass(m, X, how, &res);
+    if (changes <= 0)
+        return changes;
     swap(&m->cur, &m->trial);
     return (int)res.spans;
 }
