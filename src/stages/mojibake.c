@@ -172,7 +172,6 @@ static int dbcs_lead_reading(uint32_t l)
 }
 
 
-/* Extra cost (1/8 bits) of c after prev for patterns that only wrong decodings write. */
 /* A math symbol read from a UTF-8 lead byte, glued to what a continuation byte reads as: Mac
  * Roman's "√à" for È, "¬°" for ¡, "√ü" for ß. Text puts a root or a not sign before a digit or a
  * letter of its own ("√2"), seldom before an accented letter or a symbol of the code page's upper
@@ -180,6 +179,7 @@ static int dbcs_lead_reading(uint32_t l)
  * development catalogues' Mac Roman lines fell 1-2 bits short of the margin). */
 #define MATH_LEAD_BITS 10
 
+/* Extra cost (1/8 bits) of c after prev for patterns that only wrong decodings write. */
 static unsigned extra_cost(int latin_line, uint32_t prev, uint32_t c)
 {
     const ft_char_class *rp = ft_cc_record(prev), *rc = ft_cc_record(c); /* (looked up once) */
@@ -219,7 +219,6 @@ static unsigned extra_cost(int latin_line, uint32_t prev, uint32_t c)
     return x;
 }
 
-/* (a pure function of the pair and latin_line: cached, as the rounds ask the same pairs again) */
 /* A Latin-1 capital with an accent (À..Þ but ×), as its small letter; 0 for anything else. */
 static uint32_t accented_capital_small(uint32_t c)
 {
@@ -239,6 +238,7 @@ static unsigned pair_cost(uint32_t prev, uint32_t c)
     return ft_plausibility_step(prev, c);
 }
 
+/* (a pure function of the pair and latin_line: cached, as the rounds ask the same pairs again) */
 static unsigned step(const ft_mojibake *m, uint32_t prev, uint32_t c)
 {
     uint64_t key = ft_pair_cache_key(prev, c, (unsigned)m->latin_line);
@@ -343,35 +343,35 @@ static void compose_euckr(cpvec *v)
 static int is_ascii_alnum(uint32_t c);
 static inline int is_rare(uint32_t ch);
 
-/* Whether ch's GBK code is a UTF-8 three-byte lead and a continuation (E0..EF 80..BF): what a
- * CJK character or punctuation mark in UTF-8 looks like through GBK when its last byte is lost
- * ("涓�" for 中, E4 B8 AD). */
-static int gbk_lead_pair(uint32_t ch)
+/* ch's GBK code when it is a UTF-8 three-byte lead and a continuation (E0..EF 80..BF), else 0:
+ * what a CJK character or punctuation mark in UTF-8 looks like through GBK when its last byte is
+ * lost ("涓�" for 中, E4 B8 AD). */
+static unsigned gbk_lead_pair(uint32_t ch)
 {
     uint8_t b[2];
-    return mb_encode(MB_GB18030, ch, b) == 2 && b[0] >= 0xE0 && b[0] <= 0xEF && b[1] >= 0x80 &&
-           b[1] <= 0xBF;
+    if (mb_encode(MB_GB18030, ch, b) != 2 || b[0] < 0xE0 || b[0] > 0xEF || b[1] < 0x80 || b[1] > 0xBF)
+        return 0;
+    return (unsigned)b[0] << 8 | b[1];
 }
 
 /* Whether ch, a character of the line as it came before a U+FFFD, is GBK's reading of a UTF-8
  * character whose last byte was lost. Text cut mid-stream has one U+FFFD, after a character of
- * its own: so the line must hold LOST_PAIRS_MIN such pairs (lost_pairs, counted by remember_input), or the
- * character must be one of seven that are no characters of real text, the readings of
- * punctuation and kana: "鈥" (E2 80: “ ” —), "銆" (E3 80: 。 、 《 》), "銇" "銈" "銉" (E3 81..83),
+ * its own: so the line must hold LOST_PAIRS_MIN such pairs (lost_pairs, counted by
+ * remember_input), or the character must be one of seven that are no characters of real text,
+ * the readings of punctuation and kana: "鈥" (E2 80: “ ” —), "銆" (E3 80: 。 、 《 》), "銇" "銈" "銉" (E3 81..83),
  * "锛" "锝" (EF BC, EF BD: ，：（）). (A first version took any rare character, and in Chinese
  * text cut mid-character, 1 line in 1,000 of it, ate "搔" of "出门搔�首" and "頁" of "本頁�".) */
 #define LOST_PAIRS_MIN 3 /* (at 2, 3 of 77,878 Chinese lines cut mid-character twice lost a character) */
 static int lost_lead_pair(const ft_mojibake *m, int X, uint32_t ch)
 {
     static const uint16_t punctuation[] = {0xE280, 0xE380, 0xE381, 0xE382, 0xE383, 0xEFBC, 0xEFBD};
-    uint8_t b[2];
-    if (X != MB_GB18030 || !gbk_lead_pair(ch))
+    unsigned code = X == MB_GB18030 ? gbk_lead_pair(ch) : 0;
+    if (!code)
         return 0;
     if (m->lost_pairs >= LOST_PAIRS_MIN)
         return 1;
-    mb_encode(X, ch, b);
     for (size_t i = 0; i < sizeof punctuation / sizeof *punctuation; i++)
-        if ((b[0] << 8 | b[1]) == punctuation[i])
+        if (code == punctuation[i])
             return 1;
     return 0;
 }
@@ -522,10 +522,10 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
             /* a continuation byte was lost: the character cannot be recovered */
             size_t end = k + (size_t)t + 1;
             /* lead and continuation intact: still evidence of a single-byte reading, of a
-               double-byte one already applied to the line (its follow-up), and of a double-byte
-               one of the line as it came when that character is a rare one ("銆" for 。, but
-               not "手" before a UTF-8 stream cut mid-character; nor characters a round restored
-               beside a U+FFFD) */
+               double-byte one already applied to the line (its follow-up), and of GBK's reading
+               of the line as it came when lost_lead_pair() says so ("銆" for 。, but not "手"
+               before a UTF-8 stream cut mid-character; nor characters a round restored beside a
+               U+FFFD) */
             if (Y == MB_UTF8 && t >= 2 &&
                 (m->x_single || m->follow_up ||
                  (m->first_round && lost_lead_pair(m, m->x_codec, m->cur.v[m->own[k]]))))
@@ -1497,7 +1497,7 @@ static void remember_input(ft_mojibake *m, const char *in, size_t len)
         unsigned b = input_bit(m->cur.v[k]);
         m->input_filter[b >> 6] |= 1ull << (b & 63);
         m->lost_pairs += k + 1 < m->cur.len && m->cur.v[k + 1] == FT_REPLACEMENT &&
-                         m->cur.v[k] >= 0x80 && gbk_lead_pair(m->cur.v[k]);
+                         m->cur.v[k] >= 0x80 && gbk_lead_pair(m->cur.v[k]) != 0;
     }
 }
 
