@@ -361,7 +361,8 @@ static unsigned gbk_lead_pair(uint32_t ch)
  * the readings of punctuation and kana: "鈥" (E2 80: “ ” —), "銆" (E3 80: 。 、 《 》), "銇" "銈" "銉" (E3 81..83),
  * "锛" "锝" (EF BC, EF BD: ，：（）). (A first version took any rare character, and in Chinese
  * text cut mid-character, 1 line in 1,000 of it, ate "搔" of "出门搔�首" and "頁" of "本頁�".) */
-#define LOST_PAIRS_MIN 3 /* (at 2, 3 of 77,878 Chinese lines cut mid-character twice lost a character) */
+/* (at 2, 3 of 77,878 Chinese lines cut mid-character twice lost a character) */
+#define LOST_PAIRS_MIN 3
 static int lost_lead_pair(const ft_mojibake *m, int X, uint32_t ch)
 {
     static const uint16_t punctuation[] = {0xE280, 0xE380, 0xE381, 0xE382, 0xE383, 0xEFBC, 0xEFBD};
@@ -1275,7 +1276,10 @@ static int rejudge_code_page(ft_mojibake *m, unsigned candidates, pass_result *r
         if (!changes)
             continue;
         int tie = best_x >= 0 && labs(res.gain - best.gain) <= 8 * READINGS_TIE_BITS;
-        if (best_x < 0 || (tie ? better_letters(m, &m->trial, res.gain, &m->judged, best.gain) : res.gain > best.gain)) {
+        int better = best_x < 0 ||
+                     (tie ? better_letters(m, &m->trial, res.gain, &m->judged, best.gain)
+                          : res.gain > best.gain);
+        if (better) {
             best = res, best_x = X;
             swap(&m->judged, &m->trial);
         }
