@@ -46,10 +46,8 @@ enum { FOLLOW_UP_NONE, FOLLOW_UP_ANY, FOLLOW_UP_LOST };
 typedef struct ft_mojibake {
     int latin_line; /* most letters of the line are Latin, so CJK characters there are suspect
                        ("Das »+芦") */
-    int x_single; /* the reading being tried re-encodes with a single-byte codec */
-    int x_codec;  /* ... and which codec X that is */
+    int x_codec; /* the codec X the reading being tried re-encodes with */
     size_t lost_pairs; /* input characters gbk_lead_pair() before a U+FFFD (remember_input) */
-    int x_cp1252; /* … with windows-1252 */
     int follow_up; /* judging the rest of a line with the reading already applied to it
                       (FOLLOW_UP_ANY), or only its lost characters (FOLLOW_UP_LOST) */
     int first_round; /* cur is the line as it came, not a round's output */
@@ -512,7 +510,7 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
             /* (a lost byte ends a UTF-8 sequence only after continuation bytes: in "Papeña?"
                read as windows-1252, ñ is F1, a four-byte lead, and "a?" is no sequence of it) */
             if (Y == MB_UTF8 && !ft_utf8_is_continuation(e[k + t]) &&
-                !(m->x_cp1252 && e[k + t] == ' ')) { /* (a no-break space made plain: below) */
+                !(m->x_codec == MB_CP1252 && e[k + t] == ' ')) { /* (a no-break space made plain: below) */
                 bad = 1;
                 break;
             }
@@ -528,13 +526,13 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
                before a UTF-8 stream cut mid-character; nor characters a round restored beside a
                U+FFFD) */
             if (Y == MB_UTF8 && t >= 2 &&
-                (m->x_single || m->follow_up ||
+                (m->x_codec < MB_FIRST_DBCS || m->follow_up ||
                  (m->first_round && lost_lead_pair(m, m->x_codec, m->cur.v[m->own[k]]))))
                 (*real)++;
             /* a lead alone before its lost byte: evidence only in a single-byte follow-up, the
                line's reading known ("(fÄ�)" is pinyin's ā, C4 81, and 81 is no windows-1252
                character) */
-            else if (Y == MB_UTF8 && t == 1 && m->x_single && m->follow_up)
+            else if (Y == MB_UTF8 && t == 1 && m->x_codec < MB_FIRST_DBCS && m->follow_up)
                 (*real)++;
             if (Y == MB_UTF8)
                 while (end < k + (size_t)L && end < total && !(f[end] & 7) && ft_utf8_is_continuation(e[end]))
@@ -556,7 +554,7 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
         }
         uint32_t cp;
         int used;
-        if (Y == MB_UTF8 && m->x_cp1252 && memchr(e + k + 1, ' ', (size_t)L - 1)) {
+        if (Y == MB_UTF8 && m->x_codec == MB_CP1252 && memchr(e + k + 1, ' ', (size_t)L - 1)) {
             /* A no-break space (A0 in windows-1252, a continuation byte) that some editor or web
                page turned into a plain space: "ä½ å¥½" for 你好. */
             if (L == 2 && !plain_space_after_a_grave(m, k, total))
@@ -673,9 +671,7 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
     size_t n = m->cur.len;
     memset(res, 0, sizeof *res);
     m->trial.len = 0;
-    m->x_single = X < MB_FIRST_DBCS;
     m->x_codec = X;
-    m->x_cp1252 = X == MB_CP1252;
     int line_mode = Y != MB_UTF8;
     unsigned long line_co = 0, line_cn = 0;
     size_t line_chars = 0, line_wide = 0, line_misses = 0;
@@ -1482,7 +1478,7 @@ static int alien_in_cjk(uint32_t c)
     return ft_general_category(c) == FT_GC_MN && c >= 0x0300;
 }
 
-/* Whether the repair put c into the text: its UTF-8 is nowhere in the input. */
+/* The bit of c in the filter of the line's characters (remember_input). */
 static inline unsigned input_bit(uint32_t c)
 {
     return (c * 0x9E3779B1u) >> 20; /* (12 bits) */
