@@ -1,9 +1,9 @@
 /* encodings.c — the encodings fixtext knows: ids, reported names, aliases, iconv names, kinds,
  * encodings registered at run time for --from, and the byte maps the detector scores lines with.
  *
- * The byte maps are asked of iconv once per process (on the first line that needs them), so the
- * detector decodes exactly what the decoder will, without a second copy of every codec. */
-#include <errno.h>
+ * The byte maps come from tables generated from iconv (tables/gen_sbcs_maps.py, committed, and
+ * tables/gen_dbcs_maps.py, run at build time), so the detector reads exactly what iconv
+ * decodes without asking it at run time. */
 #include <iconv.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -173,73 +173,6 @@ static int map_ok[FT_ENC_BUILTIN];
 static atomic_int map_state[FT_ENC_BUILTIN]; /* 0 not built, 1 built (map_ok says how it went) */
 static pthread_mutex_t maps_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Decodes in[0..n) completely; returns the first code point and sets *count to how many there
- * were, or returns 0 (invalid) / 1u<<31 (incomplete: a lead byte). */
-static uint32_t probe(iconv_t cd, const unsigned char *in, size_t n, int *count)
-{
-    char out[32];
-    char *ip = (char *)in, *op = out;
-    size_t il = n, ol = sizeof out;
-    iconv(cd, NULL, NULL, NULL, NULL);
-    size_t rc = iconv(cd, &ip, &il, &op, &ol);
-    int err = rc == (size_t)-1 ? errno : 0;
-    iconv(cd, NULL, NULL, &op, &ol); /* flush a character held back for a possible combination */
-    if (err == EINVAL)
-        return 1u << 31;
-    if (err || il)
-        return 0;
-    size_t len = (size_t)(op - out), i = 0;
-    uint32_t first = 0;
-    *count = 0;
-    while (i < len) {
-        size_t k = ft_utf8_sequence_length((const unsigned char *)out + i, len - i);
-        if (!k)
-            return 0;
-        uint32_t cp;
-        ft_utf8_decode((const unsigned char *)out + i, &cp);
-        if (!*count)
-            first = cp;
-        ++*count, i += k;
-    }
-    return *count ? first : 0;
-}
-
-/* The pairs lead+0x21 .. lead+0xFF of a double-byte codec, as map entries (0: not one pair's
- * character; FT_MAP_FALLBACK: more than one character, or one beyond the BMP), through cd32
- * (to UTF-32LE). One iconv call for the whole row instead of three per pair, which cost ten
- * milliseconds at the first line of CJK text: every pair is followed by a line feed, which no
- * pair absorbs, ends any three- or four-byte form it starts (those are not pairs: 0, as a probe
- * of the pair alone gives) and flushes a character held back for a combining one. A pair the
- * codec rejects stops the call; the row goes on after it. */
-enum { ROW_FIRST = 0x21, ROW_TRAILS = 0x100 - ROW_FIRST };
-static void probe_row(iconv_t cd32, int lead, uint16_t entries[ROW_TRAILS])
-{
-    unsigned char in[3 * ROW_TRAILS];
-    uint32_t out[4 * ROW_TRAILS];
-    for (int t = 0; t < ROW_TRAILS; t++)
-        in[3 * t] = (unsigned char)lead, in[3 * t + 1] = (unsigned char)(ROW_FIRST + t), in[3 * t + 2] = '\n';
-    int t = 0;
-    while (t < ROW_TRAILS) {
-        char *ip = (char *)in + 3 * t, *op = (char *)out;
-        size_t il = 3 * (size_t)(ROW_TRAILS - t), ol = sizeof out;
-        iconv(cd32, NULL, NULL, NULL, NULL);
-        size_t rc = iconv(cd32, &ip, &il, &op, &ol);
-        iconv(cd32, NULL, NULL, &op, &ol);
-        size_t done = (size_t)(ip - ((char *)in + 3 * t)) / 3; /* pairs read with their line feed */
-        const uint32_t *c = out, *end = (const uint32_t *)op;
-        for (size_t k = 0; k < done; k++, t++) {
-            const uint32_t *nl = c;
-            while (nl < end && *nl != '\n')
-                nl++;
-            size_t n = (size_t)(nl - c);
-            entries[t] = n == 0 ? 0 : (n > 1 || c[0] > 0xFFFF) ? FT_MAP_FALLBACK : (uint16_t)c[0];
-            c = nl + 1;
-        }
-        if (rc == (size_t)-1 && t < ROW_TRAILS)
-            entries[t++] = 0; /* the pair it stopped at: rejected, or the start of a longer form */
-    }
-}
-
 static uint8_t cost_of(uint16_t cp)
 {
     if (!cp)
@@ -274,53 +207,39 @@ static void fill_costs(ft_codec_map *m)
     }
 }
 
+const ft_dbcs_map *ft_dbcs_map_of(const char *iconv_name)
+{
+    for (unsigned i = 0; i < ft_dbcs_map_count; i++)
+        if (!strcmp(ft_dbcs_maps[i].iconv_name, iconv_name))
+            return &ft_dbcs_maps[i];
+    return NULL;
+}
+
+/* From the generated tables (tables/sbcs_maps.c, the build tree's dbcs_maps.c): no iconv module
+ * to load. A codec the build's iconv lacked has no table and no map. */
 static void build_map(int id)
 {
     const ft_encoding_info *e = &builtin[id];
     ft_codec_map *m = &maps[id];
-    /* single-byte codecs from the generated tables: no iconv module to load */
-    const uint16_t *high = e->kind == FT_KIND_SBCS ? ft_sbcs_high(e->iconv_name) : NULL;
-    if (high) {
-        for (int b = 0; b < 256; b++)
-            if (b < 0x80 || high[b - 0x80])
-                m->type[b] = MAP_SINGLE, m->single[b] = b < 0x80 ? (uint16_t)b : high[b - 0x80];
-        fill_costs(m);
-        map_ok[id] = 1;
-        return;
-    }
-    iconv_t cd = iconv_open("UTF-8", e->iconv_name);
-    if (cd == (iconv_t)-1)
-        return;
-    iconv_t cd32 = (iconv_t)-1;
-    if (e->kind == FT_KIND_MBCS) {
-        cd32 = iconv_open("UTF-32LE", e->iconv_name);
-        /* the pairs' characters and their costs, in one block (tables live as long as the process) */
-        unsigned char *tables = cd32 == (iconv_t)-1 ? NULL : ft_table_alloc(128 * 256 * 3);
-        if (!tables) {
-            if (cd32 != (iconv_t)-1)
-                iconv_close(cd32);
-            iconv_close(cd);
+    for (int b = 0; b < 0x80; b++)
+        m->type[b] = MAP_SINGLE, m->single[b] = (uint16_t)b;
+    if (e->kind == FT_KIND_SBCS) {
+        const uint16_t *high = ft_sbcs_high(e->iconv_name);
+        if (!high)
             return;
-        }
-        m->dbl = (uint16_t *)tables;
-        m->dbl_cost = tables + 128 * 256 * 2;
+        for (int b = 0x80; b < 256; b++)
+            if (high[b - 0x80])
+                m->type[b] = MAP_SINGLE, m->single[b] = high[b - 0x80];
+    } else {
+        const ft_dbcs_map *dbcs = ft_dbcs_map_of(e->iconv_name);
+        /* (the pairs' costs live as long as the process) */
+        m->dbl_cost = dbcs ? ft_table_alloc(128 * 256) : NULL;
+        if (!m->dbl_cost)
+            return;
+        m->dbl = dbcs->pairs;
+        for (int b = 0x80; b < 256; b++)
+            m->type[b] = dbcs->type[b - 0x80], m->single[b] = dbcs->single[b - 0x80];
     }
-    for (int b = 0; b < 256; b++) {
-        unsigned char in[2] = {(unsigned char)b, 0};
-        int count = 0;
-        uint32_t cp = b < 0x80 ? (uint32_t)b : probe(cd, in, 1, &count);
-        if (b < 0x80) {
-            m->type[b] = MAP_SINGLE, m->single[b] = (uint16_t)b;
-        } else if (cp == 1u << 31 && m->dbl) {
-            m->type[b] = MAP_LEAD; /* (GB18030 four-byte / EUC-JP three-byte forms: scored apart) */
-            probe_row(cd32, b, m->dbl + (b - 0x80) * 256 + ROW_FIRST);
-        } else if (cp && cp != 1u << 31) {
-            m->type[b] = MAP_SINGLE, m->single[b] = (uint16_t)(cp > 0xFFFF || count > 1 ? FT_MAP_FALLBACK : cp);
-        }
-    }
-    iconv_close(cd);
-    if (cd32 != (iconv_t)-1)
-        iconv_close(cd32);
     fill_costs(m);
     map_ok[id] = 1;
 }

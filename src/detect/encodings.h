@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "dbcs_maps.h"
 
 _Static_assert(FT_ENC_UTF8 == 0 && FT_ENC_ASCII == 1, "internal.h fixes the first two ids");
 
@@ -51,11 +52,13 @@ int ft_encoding_resolve(const char *name);
 /* The bytes 0x80..0xFF of a single-byte codec as iconv decodes them (tables/sbcs_maps.c: 0 rejected,
  * FT_MAP_FALLBACK several characters or one beyond the BMP), or NULL when it is not generated. */
 const uint16_t *ft_sbcs_high(const char *iconv_name);
+/* The generated map of a double-byte codec (tables/dbcs_maps.h), NULL if the build had none. */
+const ft_dbcs_map *ft_dbcs_map_of(const char *iconv_name);
 enum { MAP_INVALID = 0, MAP_SINGLE, MAP_LEAD };
 typedef struct ft_codec_map {
     uint8_t type[256];
     uint16_t single[256];
-    uint16_t *dbl; /* 128 * 256 entries, MBCS only */
+    const uint16_t *dbl; /* 128 * 256 entries, MBCS only (tables/dbcs_maps.h) */
     /* the least (1/8 bits, ft_plausibility_floor) each single byte / pair's character costs; 255
      * for an invalid one: a lower bound of a reading from one small-table lookup per character */
     uint8_t single_cost[256];

@@ -1,12 +1,8 @@
-/* mojibake_codecs.c — flat encode/decode tables for the codecs mojibake is made of. The double-byte
- * ones are built once per process from the system's iconv (so fixtext and the converters real
- * software used agree byte for byte) instead of being generated into the source tree: 64 K entries
- * per double-byte codec would weigh megabytes in git, and iconv is already a dependency. The
- * single-byte ones come from tables/sbcs_maps.c, generated from the same iconv. Building takes a few
- * milliseconds, at the first non-ASCII line; afterwards the tables are read-only and shared by
- * every worker. */
-#include <errno.h>
-#include <iconv.h>
+/* mojibake_codecs.c — flat encode/decode tables for the codecs mojibake is made of, built once per
+ * process (at the first non-ASCII line) from the byte maps generated from the system's iconv
+ * (tables/sbcs_maps.c, and the build tree's dbcs_maps.c: tables/gen_dbcs_maps.py), so that
+ * fixtext and the converters real software used agree byte for byte. Afterwards the tables are
+ * read-only and shared by every worker. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -122,53 +118,6 @@ const char *mb_codec_name(int codec)
     return codec >= 0 && codec < MB_NCODECS ? ft_encoding_info_get(encoding_ids[codec])->short_name : "?";
 }
 
-/* Decodes bytes with cd into one code point; 0 unless exactly one character comes out. */
-static uint32_t one_char(iconv_t cd, const uint8_t *bytes, size_t n)
-{
-    char *in = (char *)bytes;
-    size_t inleft = n;
-    uint32_t outbuf[4];
-    char *out = (char *)outbuf;
-    size_t outleft = sizeof outbuf;
-    iconv(cd, NULL, NULL, NULL, NULL);
-    if (iconv(cd, &in, &inleft, &out, &outleft) == (size_t)-1 || inleft)
-        return 0;
-    if (iconv(cd, NULL, NULL, &out, &outleft) == (size_t)-1)
-        return 0;
-    if (sizeof outbuf - outleft != 4)
-        return 0;
-    return outbuf[0];
-}
-
-/* Decodes the pairs lead+0x40 .. lead+0xFE into cps[0..191) (0 where a pair is not one character):
- * one iconv call per run of valid pairs rather than one per pair, which would cost milliseconds
- * at every start. Where a call does not give one character per pair, pair by pair. */
-enum { TRAILS = 0xFF - 0x40 };
-static void decode_row(iconv_t cd, int lead, uint32_t cps[TRAILS])
-{
-    uint8_t pairs[2 * TRAILS];
-    uint32_t out[TRAILS];
-    for (int t = 0; t < TRAILS; t++)
-        pairs[2 * t] = (uint8_t)lead, pairs[2 * t + 1] = (uint8_t)(0x40 + t);
-    size_t k = 0;
-    while (k < TRAILS) {
-        char *in = (char *)pairs + 2 * k, *o = (char *)out;
-        size_t inleft = 2 * (TRAILS - k), outleft = sizeof out;
-        iconv(cd, NULL, NULL, NULL, NULL);
-        size_t rc = iconv(cd, &in, &inleft, &o, &outleft);
-        size_t consumed = (size_t)((uint8_t *)in - (pairs + 2 * k)), produced = (sizeof out - outleft) / 4;
-        if (consumed % 2 || produced != consumed / 2) {
-            for (; k < TRAILS; k++)
-                cps[k] = one_char(cd, pairs + 2 * k, 2);
-            return;
-        }
-        memcpy(cps + k, out, produced * sizeof *out);
-        k += produced;
-        if (rc == (size_t)-1 && k < TRAILS)
-            cps[k++] = 0; /* the call stopped at this pair: not a character */
-    }
-}
-
 /* The tables build() fills, carved from one populated block. */
 static int allocate_tables(void)
 {
@@ -188,6 +137,61 @@ static int allocate_tables(void)
     return 0;
 }
 
+/* A single-byte codec's decoding and encoding from its generated map (tables/sbcs_maps.c). */
+static int add_single_byte(int c, const uint16_t *high)
+{
+    if (!high)
+        return -1;
+    for (int b = 0x80; b < 0x100; b++) {
+        uint32_t cp = high[b - 0x80] == FT_MAP_FALLBACK ? 0 : high[b - 0x80];
+        if (!cp && c == MB_CP1252)
+            cp = (uint32_t)b; /* the five undefined bytes round-trip as C1 controls */
+        if (cp >= 0x80) {
+            sb_dec[c][b - 0x80] = (uint16_t)cp;
+            if (!sb_enc[c][cp])
+                sb_enc[c][cp] = (uint8_t)b;
+        }
+    }
+    if (c == MB_CP1252) /* latin-1 readings: every C1 control maps back to its byte */
+        for (uint32_t cp = 0x80; cp < 0xA0; cp++)
+            if (!sb_enc[c][cp])
+                sb_enc[c][cp] = (uint8_t)cp;
+    return 0;
+}
+
+/* A double-byte codec's decoding and encoding from its generated map (tables/dbcs_maps.h): the
+ * single bytes and the pairs of trail 0x40..0xFE that are one character of the BMP (the codes
+ * mojibake is made of). */
+static int add_double_byte(int d, const ft_dbcs_map *map)
+{
+    if (!map)
+        return -1;
+    for (int b = 0x80; b < 0x100; b++) {
+        uint16_t cp = map->single[b - 0x80];
+        if (map->type[b - 0x80] == MAP_SINGLE && cp >= 0x80 && cp != FT_MAP_FALLBACK) {
+            db_dec1[d][b - 0x80] = cp;
+            db_lead[d][b] = 1;
+            if (!db_enc[d][cp])
+                db_enc[d][cp] = (uint16_t)b;
+        }
+    }
+    for (int lead = 0x81; lead < 0xFF; lead++) {
+        if (map->type[lead - 0x80] != MAP_LEAD)
+            continue;
+        for (int trail = 0x40; trail < 0xFF; trail++) {
+            uint16_t cp = map->pairs[(lead - 0x80) * 256 + trail];
+            if (cp < 0x80 || cp == FT_MAP_FALLBACK)
+                continue;
+            uint16_t code = (uint16_t)(lead << 8 | trail);
+            db_dec[d][code] = cp;
+            db_lead[d][lead] = 2;
+            if (!db_enc[d][cp])
+                db_enc[d][cp] = code;
+        }
+    }
+    return 0;
+}
+
 static void build(void)
 {
     if (allocate_tables()) {
@@ -196,58 +200,10 @@ static void build(void)
     }
     for (int c = 0; c < MB_UTF8; c++) {
         const char *name = ft_encoding_info_get(encoding_ids[c])->iconv_name;
-        /* (single-byte codecs from the generated tables, tables/sbcs_maps.c: no iconv module) */
-        const uint16_t *high = c < N_SB ? ft_sbcs_high(name) : NULL;
-        iconv_t cd = high ? (iconv_t)-1 : iconv_open("UTF-32LE", name);
-        if (!high && cd == (iconv_t)-1) {
+        if (c < N_SB ? add_single_byte(c, ft_sbcs_high(name))
+                     : add_double_byte(c - MB_FIRST_DBCS, ft_dbcs_map_of(name))) {
             atomic_store(&state, -1);
             return;
-        }
-        if (c < N_SB) {
-            for (int b = 0x80; b < 0x100; b++) {
-                uint8_t byte = (uint8_t)b;
-                uint32_t cp = high ? (high[b - 0x80] == FT_MAP_FALLBACK ? 0 : high[b - 0x80])
-                                   : one_char(cd, &byte, 1);
-                if (!cp && c == MB_CP1252)
-                    cp = (uint32_t)b; /* the five undefined bytes round-trip as C1 controls */
-                if (cp >= 0x80 && cp < 0x10000) {
-                    sb_dec[c][b - 0x80] = (uint16_t)cp;
-                    if (!sb_enc[c][cp])
-                        sb_enc[c][cp] = byte;
-                }
-            }
-            if (c == MB_CP1252) /* latin-1 readings: every C1 control maps back to its byte */
-                for (uint32_t cp = 0x80; cp < 0xA0; cp++)
-                    if (!sb_enc[c][cp])
-                        sb_enc[c][cp] = (uint8_t)cp;
-        } else {
-            int d = c - MB_FIRST_DBCS;
-            for (int b = 0x80; b < 0x100; b++) {
-                uint8_t byte = (uint8_t)b;
-                uint32_t cp = one_char(cd, &byte, 1);
-                if (cp >= 0x80 && cp < 0x10000) {
-                    db_dec1[d][b - 0x80] = (uint16_t)cp;
-                    db_lead[d][b] = 1;
-                    if (!db_enc[d][cp])
-                        db_enc[d][cp] = (uint16_t)b;
-                }
-            }
-            for (int lead = 0x81; lead < 0xFF; lead++) {
-                if (db_lead[d][lead] == 1)
-                    continue;
-                uint32_t row[TRAILS];
-                decode_row(cd, lead, row);
-                for (int trail = 0x40; trail < 0xFF; trail++) {
-                    uint32_t cp = row[trail - 0x40];
-                    if (cp < 0x80 || cp >= 0x10000)
-                        continue;
-                    uint16_t code = (uint16_t)(lead << 8 | trail);
-                    db_dec[d][code] = (uint16_t)cp;
-                    db_lead[d][lead] = 2;
-                    if (!db_enc[d][cp])
-                        db_enc[d][cp] = code;
-                }
-            }
         }
         if (c == MB_GB18030) {
             int d = c - MB_FIRST_DBCS;
@@ -280,8 +236,6 @@ static void build(void)
                     db_enc[d][cp] = code;
             }
         }
-        if (cd != (iconv_t)-1)
-            iconv_close(cd);
     }
     build_masks();
     atomic_store(&state, 1);
