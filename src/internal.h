@@ -38,12 +38,20 @@ int ft_buf_put_cp(ft_buf *b, uint32_t cp); /* appends cp encoded as UTF-8 */
 int ft_buf_vprintf(ft_buf *b, const char *fmt, va_list ap);
 void ft_buf_clear(ft_buf *b);
 void ft_buf_free(ft_buf *b);
+char *ft_buf_release(ft_buf *b); /* the data, for the caller to free(); b left empty */
 
 /* Growable arrays (the caller owns them). ft_capacity_for: cap doubled (from first when 0) until
  * it holds want. ft_grown: block grown to cap elements of size bytes; on failure the old block
  * (still owned) with *failed set. ft_room_for_one: room for one more element in an array of *cap
- * holding n, doubled when full; -1 when out of memory (the old array stays). */
+ * holding n, doubled when full; -1 when out of memory (the old array stays). ft_grown's arrays
+ * are ft_block_free'd, ft_room_for_one's free'd. */
 size_t ft_capacity_for(size_t cap, size_t want, size_t first);
+/* Blocks that may grow large (ft_grown's arrays, ft_buf's data): realloc-like, NULL on failure
+ * with the old block kept; blocks of FT_LARGE_BLOCK bytes or more live on huge pages (buf.c).
+ * Given back with ft_block_free, never free(). */
+#define FT_LARGE_BLOCK ((size_t)512 << 10)
+void *ft_block_resize(void *block, size_t bytes);
+void ft_block_free(void *block);
 void *ft_grown(void *block, size_t cap, size_t size, int *failed);
 int ft_room_for_one(void **array, size_t n, size_t *cap, size_t size);
 /* Zeroed memory for tables built once and then only read; NULL when out of memory. Its pages are

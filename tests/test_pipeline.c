@@ -105,7 +105,7 @@ static char *read_fixture(const char *name, size_t *len)
         ft_buf_append(&b, chunk, n);
     fclose(f);
     *len = b.len;
-    return b.data;
+    return ft_buf_release(&b);
 }
 
 static const char mixed[] = "first\r\nsecond\rthird\n\n網絡強國\r\n\r\rbad \xFF byte\nlast, no newline";

@@ -279,15 +279,15 @@ void ft_detector_free(ft_detector *d)
 {
     if (!d)
         return;
-    free(d->range_choices);
-    free(d->range_valid);
-    free(d->back);
-    free(d->cost);
-    free(d->kind);
-    free(d->rule);
-    free(d->bad);
-    free(d->plaus);
-    free(d->fwd);
+    ft_block_free(d->range_choices);
+    ft_block_free(d->range_valid);
+    ft_block_free(d->back);
+    ft_block_free(d->cost);
+    ft_block_free(d->kind);
+    ft_block_free(d->rule);
+    ft_block_free(d->bad);
+    ft_block_free(d->plaus);
+    ft_block_free(d->fwd);
     free(d->step_cache);
     free(d);
 }
@@ -1121,39 +1121,22 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
     return 0;
 }
 
+/* Room for n lines in the per-line arrays (a batch and its context: ft_grown's large blocks). */
 static int grow(ft_detector *d, size_t n)
 {
     if (n <= d->cap)
         return 0;
-    size_t cap = n < 256 ? 256 : n;
-    uint8_t *back = realloc(d->back, cap * MAX_CAND);
-    if (!back)
+    size_t cap = ft_capacity_for(d->cap, n, 256);
+    int failed = 0;
+    d->back = ft_grown(d->back, cap * MAX_CAND, 1, &failed);
+    d->cost = ft_grown(d->cost, cap * MAX_CAND, sizeof *d->cost, &failed);
+    d->kind = ft_grown(d->kind, cap, 1, &failed);
+    d->rule = ft_grown(d->rule, cap, 1, &failed);
+    d->bad = ft_grown(d->bad, cap * MAX_CAND, sizeof *d->bad, &failed);
+    d->plaus = ft_grown(d->plaus, cap * MAX_CAND, sizeof *d->plaus, &failed);
+    d->fwd = ft_grown(d->fwd, cap * MAX_CAND, sizeof *d->fwd, &failed);
+    if (failed)
         return -1;
-    d->back = back;
-    float *cost = realloc(d->cost, cap * MAX_CAND * sizeof *cost);
-    if (!cost)
-        return -1;
-    d->cost = cost;
-    uint8_t *kind = realloc(d->kind, cap);
-    if (!kind)
-        return -1;
-    d->kind = kind;
-    uint8_t *rule = realloc(d->rule, cap);
-    if (!rule)
-        return -1;
-    d->rule = rule;
-    int16_t *bad = realloc(d->bad, cap * MAX_CAND * sizeof *bad);
-    if (!bad)
-        return -1;
-    d->bad = bad;
-    float *plaus = realloc(d->plaus, cap * MAX_CAND * sizeof *plaus);
-    if (!plaus)
-        return -1;
-    d->plaus = plaus;
-    double *fwd = realloc(d->fwd, cap * MAX_CAND * sizeof *fwd);
-    if (!fwd)
-        return -1;
-    d->fwd = fwd;
     d->cap = cap;
     return 0;
 }
@@ -1600,15 +1583,13 @@ static int grow_range(ft_detector *d, size_t n)
 {
     if (n <= d->range_cap)
         return 0;
-    ft_choice *c = realloc(d->range_choices, n * sizeof *c);
-    if (!c)
+    size_t cap = ft_capacity_for(d->range_cap, n, 256);
+    int failed = 0;
+    d->range_choices = ft_grown(d->range_choices, cap, sizeof *d->range_choices, &failed);
+    d->range_valid = ft_grown(d->range_valid, cap, 1, &failed);
+    if (failed)
         return -1;
-    d->range_choices = c;
-    uint8_t *v = realloc(d->range_valid, n);
-    if (!v)
-        return -1;
-    d->range_valid = v;
-    d->range_cap = n;
+    d->range_cap = cap;
     return 0;
 }
 

@@ -19,9 +19,9 @@
 void ft_worker_free_documents(worker *w)
 {
     ft_doc_free(&w->doc);
-    free(w->doc_lines);
-    free(w->doc_valid);
-    free(w->doc_choices);
+    ft_block_free(w->doc_lines);
+    ft_block_free(w->doc_valid);
+    ft_block_free(w->doc_choices);
     ft_buf_free(&w->doc_value);
     ft_buf_free(&w->doc_line);
     ft_buf_free(&w->doc_script);

@@ -199,14 +199,14 @@ void fixtext_free(fixtext *ft)
     ft_fields_free(&ft->fields);
     ft_buf_free(&ft->input);
     ft_buf_free(&ft->staging);
-    free(ft->lines);
+    ft_block_free(ft->lines);
     free(ft->block_ends);
-    free(ft->slices);
-    free(ft->choices);
-    free(ft->results[0]);
-    free(ft->results[1]);
-    free(ft->utf8_valid);
-    free(ft->replacements);
+    ft_block_free(ft->slices);
+    ft_block_free(ft->choices);
+    ft_block_free(ft->results[0]);
+    ft_block_free(ft->results[1]);
+    ft_block_free(ft->utf8_valid);
+    ft_block_free(ft->replacements);
     free(ft->run);
     for (size_t i = 0; i < sizeof ft->owned_strings / sizeof ft->owned_strings[0]; i++)
         free(ft->owned_strings[i]);
@@ -662,7 +662,7 @@ int fixtext_buffer(fixtext *ft, const void *in, size_t len, char **out, size_t *
         *outlen = 0;
         return rc;
     }
-    *out = result.data;
     *outlen = result.len - 1;
-    return 0;
+    *out = ft_buf_release(&result);
+    return *out ? 0 : FIXTEXT_ERR_NOMEM;
 }

@@ -210,7 +210,7 @@ char *ft_opencc_read_file(const char *path, size_t *len)
         return NULL;
     }
     *len = b.len - 1;
-    return b.data;
+    return ft_buf_release(&b); /* (NULL when out of memory: errno ENOMEM) */
 }
 
 static size_t power_of_two_at_least(size_t n)
