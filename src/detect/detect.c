@@ -364,7 +364,15 @@ static int in_word_symbol(uint32_t cp)
 static inline unsigned sandwich_cost(const unsigned char *p, size_t n, size_t at, size_t end,
                                      uint32_t cp)
 {
-    if (!(at > 0 && end < n && ascii_letter(p[at - 1]) && ascii_letter(p[end])))
+    int after_letter = at > 0 && ascii_letter(p[at - 1]);
+    /* (a symbol a double-byte code makes of an accented letter and the letter after it, at the
+       end of a word or inside it: IBM850's "codificación" is Big5-HKSCS "codificaci▋", A2 6E) */
+    if (after_letter && end - at == 2 && ascii_letter(p[end - 1])) {
+        int gc = ft_general_category(cp);
+        if (gc == FT_GC_SO || gc == FT_GC_SM)
+            return (unsigned)Q8(SANDWICH_BITS);
+    }
+    if (!(after_letter && end < n && ascii_letter(p[end])))
         return 0;
     /* (an ideographic space or a full-width comma between two words is no sandwich: Chinese
        text writes "nfs，ram，scd", and a Big5 man page line of ten such commas was read as
