@@ -206,6 +206,10 @@ static void keeps_what_is_not_a_reading(void **state)
     keeps("what?bào)");       /* '?' after ASCII is punctuation, not a lost character */
     keeps("什麼?a)");         /* a single letter after a lost one is too weak */
     keeps("そうですね?(nè)");  /* '?' after kana is a question mark, nothing was lost there */
+    /* a U+FFFD after kana or Hangul is Japanese or Korean text cut mid-character (bench_cut_text:
+       ソケット cut twice in a man page), not a lost Han character */
+    keeps("RAW \xE3\x82\xBD\xEF\xBF\xBD\xE3\x83\x83\xEF\xBF\xBD(ping)");
+    keeps("\xEC\x86\x8C\xEF\xBF\xBD(ping)");
     keeps("café?(bào)");
     keeps("中A(guó)");        /* the rebuilt pair (國's last byte, 'A') is no character read guó */
     keeps("A(a)");

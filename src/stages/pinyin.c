@@ -292,8 +292,17 @@ static size_t char_before(const text *t, size_t end, uint32_t *cp)
  * a double-byte character was (so right after a Han character or another lost one). */
 static int is_lost(const text *t, size_t start, uint32_t cp)
 {
-    if (cp == FT_REPLACEMENT || ft_is_private_use(cp))
+    if (ft_is_private_use(cp))
         return 1;
+    if (cp == FT_REPLACEMENT) {
+        /* (not a U+FFFD right after kana or Hangul: Japanese or Korean text cut mid-character,
+           "RAW ソ�ッ�(ping)", where the parenthesis is the text's own) */
+        uint32_t before = 0;
+        if (char_before(t, start, &before) != start &&
+            (ft_cc(before) & (FT_CC_KANA | FT_CC_HANGUL)))
+            return 0;
+        return 1;
+    }
     if (cp != '?')
         return 0;
     /* Walk back over the run of '?' (one per lost character), but only so far: a longer run is
