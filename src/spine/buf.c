@@ -160,7 +160,7 @@ char *ft_buf_release(ft_buf *b)
     block_header *h = header_of(b->data);
     char *out;
     if (!h) {
-        out = malloc(1);
+        out = calloc(1, 1);
     } else if (!h->mapped) {
         memmove(h, b->data, b->len);
         out = (char *)h;
