@@ -89,8 +89,6 @@ static inline int vec_push(cpvec *v, uint32_t c)
     return 0;
 }
 
-static void ft_mojibake_gate_init(void);
-
 void *ft_mojibake_new(const fixtext_options *o, char *err, size_t errlen)
 {
     ft_mojibake *m = calloc(1, sizeof *m);
@@ -105,7 +103,6 @@ void *ft_mojibake_new(const fixtext_options *o, char *err, size_t errlen)
         free(m);
         return NULL;
     }
-    ft_mojibake_gate_init();
     return m;
 }
 
@@ -1777,13 +1774,15 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
     ft_mojibake *m = state;
     const unsigned char *s = (const unsigned char *)in;
     if (!m->codecs_ready) {
-        /* The codec tables are built at the first line that could need them (about 7 ms, which
-         * an ASCII input never pays); a system whose iconv lacks one leaves every line as it is. */
+        /* The codec tables and the gate's are built at the first line that could need them
+         * (milliseconds, which an ASCII input never pays); a build without a codec's table
+         * leaves every line as it is. */
         size_t i = 0;
         while (i < len && s[i] < 0x80)
             i++;
         if (i == len || mb_codecs_init())
             return 0;
+        ft_mojibake_gate_init();
         m->codecs_ready = 1;
         m->step_cache = ft_pair_cache_new(); /* (NULL: step() asks the model every time) */
     }
