@@ -20,18 +20,14 @@ What a byte and a pair mean (the detector's map semantics, which the mojibake st
 Usage: gen_dbcs_maps.py src/detect/encodings.def > dbcs_maps.c
 """
 import ctypes
-import ctypes.util
 import errno
+import os
 import re
 import subprocess
 import sys
 
-_libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-_libc.iconv_open.restype = ctypes.c_void_p
-_libc.iconv_open.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
-_libc.iconv.restype = ctypes.c_size_t
-_libc.iconv.argtypes = [ctypes.c_void_p] + [ctypes.c_void_p] * 4
-_libc.iconv_close.argtypes = [ctypes.c_void_p]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_sbcs_maps import _libc  # noqa: E402  (glibc's iconv through ctypes, errno kept)
 
 FALLBACK = 0xFFFF
 INVALID, SINGLE, LEAD = 0, 1, 2  # encodings.h MAP_INVALID, MAP_SINGLE, MAP_LEAD
@@ -93,7 +89,7 @@ def codec_map(dec):
 
 
 def numbers(values, per_line=16):
-    """values as C initialiser lines; runs of zeros kept short."""
+    """values as C initialiser lines, in decimal (zeros, most of the table, stay one digit)."""
     out = []
     for i in range(0, len(values), per_line):
         out.append("    " + ",".join(str(v) for v in values[i:i + per_line]) + ",")

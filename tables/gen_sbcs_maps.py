@@ -17,7 +17,7 @@ import re
 import subprocess
 import sys
 
-_libc = ctypes.CDLL(ctypes.util.find_library("c"))
+_libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)  # (errno: gen_dbcs_maps.py)
 _libc.iconv_open.restype = ctypes.c_void_p
 _libc.iconv_open.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
 _libc.iconv.restype = ctypes.c_size_t
