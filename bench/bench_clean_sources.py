@@ -19,6 +19,19 @@ SOURCES = ["poetry-zh", "reference-zh-cn", "reference-zh-tw", "reference-ja", "m
            "reference-eu", "fortunes-eu"]
 
 
+def report(label, lines, changed, show, note=""):
+    """One source's line: lines read, (before, after) pairs changed, a sample when show."""
+    print(f"{label:24} {lines:8d} lines  changed {len(changed):5d}  "
+          f"{1e6 * len(changed) / max(1, lines):7.0f} per million{note}", flush=True)
+    for a, b in changed[:5] if show else []:
+        print(f"    {a[:80]!r}\n    -> {b[:80]!r}")
+
+
+def report_total(lines, changed):
+    print(f"{'all':24} {lines:8d} lines  changed {changed:5d}  "
+          f"{1e6 * changed / max(1, lines):7.0f} per million")
+
+
 def main():
     args = [a for a in sys.argv[1:] if a != "--show"]
     fixtext = args[0] if args else os.path.join(HERE, "..", "build", "fixtext")
@@ -32,12 +45,8 @@ def main():
         changed = [(a, b) for a, b in zip(lines, got) if a != b]
         total += len(lines)
         total_changed += len(changed)
-        print(f"{name:16} {len(lines):8d} lines  changed {len(changed):5d}  "
-              f"{1e6 * len(changed) / max(1, len(lines)):7.0f} per million", flush=True)
-        for a, b in changed[:5] if show else []:
-            print(f"    {a[:80]!r}\n    -> {b[:80]!r}")
-    print(f"{'all':16} {total:8d} lines  changed {total_changed:5d}  "
-          f"{1e6 * total_changed / max(1, total):7.0f} per million")
+        report(name, len(lines), changed, show)
+    report_total(total, total_changed)
     return 0
 
 

@@ -20,6 +20,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import real_corpus  # noqa: E402
+from bench_clean_sources import report, report_total  # noqa: E402
 
 SOURCES = ["poetry-zh", "reference-zh-cn", "reference-zh-tw", "reference-ja", "man-zh_CN",
            "man-zh_TW", "man-ja", "man-ko"]
@@ -66,16 +67,13 @@ def main():
             # repairs are judged on lines that came out of detection as UTF-8 with their U+FFFD)
             as_utf8 = [c.decode("utf-8", "replace").encode() for c in cuts]
             read = [(c, a, b) for c, a, b, u in zip(cuts, plain, repaired, as_utf8) if a == u]
-            changed = [(c, a, b) for c, a, b in read if a != b]
+            changed = [(a.decode(errors="replace"), b.decode(errors="replace"))
+                       for _, a, b in read if a != b]
             total += len(read)
             changed_all += len(changed)
-            print(f"{name:16} cut {times}x {len(read):8d} lines  changed {len(changed):4d}  "
-                  f"{1e6 * len(changed) / max(1, len(read)):6.0f} per million  "
-                  f"(detection read {len(cuts) - len(read)} of {len(cuts)} otherwise)", flush=True)
-            for _, a, b in changed[:3] if show else []:
-                print(f"    {a.decode(errors='replace')[:60]!r}\n    -> {b.decode(errors='replace')[:60]!r}")
-    print(f"{'all':16}        {total:8d} lines  changed {changed_all:4d}  "
-          f"{1e6 * changed_all / max(1, total):6.0f} per million")
+            report(f"{name} cut {times}x", len(read), changed, show,
+                   f"  (detection read {len(cuts) - len(read)} of {len(cuts)} otherwise)")
+    report_total(total, changed_all)
     return 0
 
 
