@@ -906,9 +906,13 @@ static unsigned foreign_cost(const ft_detector *d, int k, int l)
 /* The letter cost (1/8 bits) of candidate k's reading cps[0..m): the least over the languages,
  * with FOREIGN_BITS for a language the encoding is not written in; anything above ceiling is
  * only known to be above it. low_pairs[] caches per language the cost of the pairs every reading
- * of the line shares (~0u: not yet known). */
+ * of the line shares (~0u: not yet known); text_cost[] the exact costs per language of this very
+ * text that earlier readings found (~0u: not known), which count for k too: two code pages that
+ * read a line alike must not be judged on different short lists. (They were: IBM850, written in
+ * more languages than IBM437, short-listed others and paid 11 bits more than IBM437 for the
+ * same "XZ Embarqué:", which kept a French IBM850 file in IBM437.) */
 static unsigned letter_fit(ft_detector *d, int k, const uint32_t *cps, size_t m, unsigned ceiling,
-                           unsigned *low_pairs)
+                           unsigned *low_pairs, unsigned *text_cost)
 {
     uint32_t tokens[LETTER_MAX_CPS + 2];
     unsigned symbols;
@@ -947,19 +951,25 @@ static unsigned letter_fit(ft_detector *d, int k, const uint32_t *cps, size_t m,
             score[at] = u, short_list[at] = l;
     }
     unsigned best = ceiling;
+    for (int l = 0; l < langs; l++)
+        if (text_cost[l] != ~0u && text_cost[l] + foreign_cost(d, k, l) < best)
+            best = text_cost[l] + foreign_cost(d, k, l);
     for (int j = 0; j < listed; j++) {
         int l = short_list[j];
         unsigned foreign = foreign_cost(d, k, l);
-        if (foreign >= best)
+        if (foreign >= best || text_cost[l] != ~0u)
             continue;
         if (low_pairs[l] == ~0u)
             low_pairs[l] = ft_letters_cost(tokens, t, symbols, l, ~0u, 0);
         if (low_pairs[l] + foreign >= best)
             continue;
-        unsigned c = ft_letters_cost(tokens, t, symbols, l, best - foreign - low_pairs[l], 1) +
-                     low_pairs[l] + foreign;
-        if (c < best)
-            best = c;
+        unsigned limit = best - foreign - low_pairs[l];
+        unsigned high = ft_letters_cost(tokens, t, symbols, l, limit, 1);
+        if (high > limit)
+            continue; /* (only known to be above: not this text's cost) */
+        text_cost[l] = high + low_pairs[l];
+        if (text_cost[l] + foreign < best)
+            best = text_cost[l] + foreign;
     }
     return best;
 }
@@ -1006,6 +1016,9 @@ static void letter_evidence(ft_detector *d, const unsigned char *p, size_t n,
     unsigned fit[MAX_CAND], low_pairs[64];
     for (int l = 0; l < 64; l++)
         low_pairs[l] = ~0u;
+    /* per distinct text, the exact per-language costs found so far (letter_fit) */
+    static _Thread_local unsigned text_cost[MAX_CAND][64];
+    int text_slot[MAX_CAND], slots = 0;
     unsigned low = ~0u;
     uint32_t cps[LETTER_MAX_CPS];
     for (int j = 0; j < count; j++) {
@@ -1016,15 +1029,33 @@ static void letter_evidence(ft_detector *d, const unsigned char *p, size_t n,
             if (seen[i] == h)
                 same = order[i];
         seen[j] = h;
+        text_slot[j] = -1;
+        for (int i = 0; i < j && text_slot[j] < 0; i++)
+            if (text[i] == text[j])
+                text_slot[j] = text_slot[i];
+        if (text_slot[j] < 0) {
+            text_slot[j] = slots++;
+            memset(text_cost[text_slot[j]], 0xFF, sizeof text_cost[0]);
+        }
         unsigned ceiling = low == ~0u ? ~0u : low + (unsigned)cap;
         if (same >= 0) {
             fit[k] = fit[same];
         } else {
             size_t m = reading_of(map_of(d, k), p, n, cps, LETTER_MAX_CPS);
-            fit[k] = letter_fit(d, k, cps, m, ceiling, low_pairs);
+            fit[k] = letter_fit(d, k, cps, m, ceiling, low_pairs, text_cost[text_slot[j]]);
         }
         low = fit[k] < low ? fit[k] : low;
     }
+    /* (a reading judged before another of the same text takes what that one found too) */
+    for (int j = 0; j < count; j++)
+        for (int l = 0, langs = ft_letters_langs(); l < langs; l++) {
+            unsigned c = text_cost[text_slot[j]][l];
+            if (c != ~0u && c + foreign_cost(d, order[j], l) < fit[order[j]])
+                fit[order[j]] = c + foreign_cost(d, order[j], l);
+        }
+    low = ~0u;
+    for (int j = 0; j < count; j++)
+        low = fit[order[j]] < low ? fit[order[j]] : low;
     /* The letters reorder the single-byte readings among themselves; the best of them keeps its
      * standing against the other readings (UTF-8, double-byte), which letters do not judge:
      * else a German line whose letter-best reading was not its plausibility-best lost "üß" to
