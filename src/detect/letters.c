@@ -173,6 +173,12 @@ static int word_mark(uint32_t cp)
     return cp == 0x2019 || cp == 0x2BC || cp == 0x2BB || cp == 0x5F3 || cp == 0x5F4 || cp == 0xB7;
 }
 
+/* A non-ASCII character that is neither a letter nor a space. */
+static int in_symbol_run(uint32_t cp)
+{
+    return cp >= 0x80 && !is_letter(cp) && !u_isspace((UChar32)cp);
+}
+
 /* What a non-ASCII non-letter at cps[i] costs, in 1/8 bits (0 for the others). A no-break space
  * separates words as a space does and costs nothing there; opening a word after a space, or
  * between two small letters, it is a letter's misreading ("der \u00A0bersetzung"). */
@@ -189,7 +195,14 @@ static unsigned symbol_cost(const uint32_t *cps, size_t n, size_t i)
         int small = before && after && u_islower((UChar32)cps[i - 1]) && u_islower((UChar32)cps[i + 1]);
         return (opens && i > 0) || small ? Q8(SYMBOL_BITS + GLUED_BITS) : 0;
     }
-    int inside = before && after && !word_mark(cp);
+    /* (a run of such symbols is as much inside a word as one: "v≤≤r", Dutch "vóór" in IBM437) */
+    size_t first = i, last = i;
+    while (first > 0 && in_symbol_run(cps[first - 1]))
+        first--;
+    while (last + 1 < n && in_symbol_run(cps[last + 1]))
+        last++;
+    int inside = first > 0 && is_letter(cps[first - 1]) && last + 1 < n && is_letter(cps[last + 1]) &&
+                 !word_mark(cp);
     return Q8(SYMBOL_BITS) + (inside || opens ? Q8(GLUED_BITS) : 0);
 }
 
