@@ -111,7 +111,10 @@
 #define UTF8_LOCAL_BITS 16.0
 /* The prior of a RARE candidate (encodings.def), per evidence line: what its reading must be
  * cheaper by to win a line alone. A line of real text in its own encoding is cheaper than every
- * other reading by tens of bits, so a file in one of them pays this back at once. */
+ * other reading by tens of bits, so a file in one of them pays this back at once. A single-byte
+ * one does not pay it on a line that a common code page reads as the same text: there the choice
+ * changes nothing, and paying made Mac Cyrillic files, whose small letters read as windows-1251's,
+ * switch to windows-1251 after three such lines and lose the next one that differs. */
 #define RARE_BITS 8.0
 #define MAX_CAND 64
 /* Letter evidence (letters.c) for the single-byte readings of a line within CAP of the best: each
@@ -143,6 +146,10 @@ struct ft_detector {
     /* the pooled model's recent answers (step_cache), allocated at first use; owned here */
     uint64_t *step_cache;
     double bonus[MAX_CAND];
+    /* per RARE single-byte candidate, the common single-byte ones and the high bytes (bit b-0x80)
+       each reads otherwise; owned here, NULL when there are none */
+    struct twin { int common; uint64_t differs[2]; } *twins[MAX_CAND];
+    int ntwins[MAX_CAND];
     uint64_t native[MAX_CAND]; /* the letter models' languages written in each candidate */
     double V[MAX_CAND]; /* forward costs after the last evidence line */
     int last_best;      /* the state that led after the last evidence line */
@@ -213,6 +220,52 @@ static void unknown_candidate(const char *s, size_t n, char *err, size_t errlen)
         snprintf(err + at, errlen - (size_t)at, "; UTF-16/32 are recognised by their BOM or NUL pattern)");
 }
 
+static const ft_codec_map *map_of(ft_detector *d, int k);
+
+static int is_sbcs(const ft_detector *d, int k)
+{
+    return ft_encoding_info_get(d->cand[k])->kind == FT_KIND_SBCS;
+}
+
+static int is_rare(const ft_detector *d, int k)
+{
+    return (ft_encoding_info_get(d->cand[k])->flags & FT_ENC_RARE) != 0;
+}
+
+/* The twins of every RARE single-byte candidate (struct ft_detector). Returns -1 if out of
+ * memory. */
+static int find_twins(ft_detector *d)
+{
+    for (int k = 0; k < d->ncand; k++) {
+        if (!is_rare(d, k) || !is_sbcs(d, k) || !map_of(d, k))
+            continue;
+        d->twins[k] = calloc((size_t)d->ncand, sizeof *d->twins[k]);
+        if (!d->twins[k])
+            return -1;
+        for (int j = 0; j < d->ncand; j++) {
+            if (is_rare(d, j) || !is_sbcs(d, j) || !map_of(d, j))
+                continue;
+            struct twin *t = &d->twins[k][d->ntwins[k]++];
+            *t = (struct twin){.common = j};
+            for (int b = 0x80; b < 0x100; b++)
+                if (map_of(d, k)->single[b] != map_of(d, j)->single[b] ||
+                    map_of(d, k)->type[b] != map_of(d, j)->type[b])
+                    t->differs[(b - 0x80) >> 6] |= 1ull << (b & 63);
+        }
+    }
+    return 0;
+}
+
+/* Whether rare candidate k reads a line whose high bytes are the set high[] as some common
+ * single-byte candidate does. */
+static int reads_as_common(const ft_detector *d, int k, const uint64_t high[2])
+{
+    for (int i = 0; i < d->ntwins[k]; i++)
+        if (!(d->twins[k][i].differs[0] & high[0]) && !(d->twins[k][i].differs[1] & high[1]))
+            return 1;
+    return 0;
+}
+
 ft_detector *ft_detector_new(const fixtext_options *o, char *err, size_t errlen)
 {
     ft_detector *d = calloc(1, sizeof *d);
@@ -277,6 +330,12 @@ ft_detector *ft_detector_new(const fixtext_options *o, char *err, size_t errlen)
     }
     if (o->lang && *o->lang)
         apply_lang(d, o->lang);
+    if (find_twins(d)) {
+        ft_detector_free(d);
+        if (err && errlen)
+            snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
     return d;
 }
 
@@ -294,6 +353,8 @@ void ft_detector_free(ft_detector *d)
     ft_block_free(d->plaus);
     ft_block_free(d->fwd);
     free(d->step_cache);
+    for (int k = 0; k < MAX_CAND; k++)
+        free(d->twins[k]);
     free(d);
 }
 
@@ -1183,11 +1244,16 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
     }
     /* (single-byte readings within reach keep their cost for the letters to judge; whatever
        stays above CAP after that is as good as capped: the path switches away and back) */
+    uint64_t high[2] = {0, 0}; /* the line's high bytes, for reads_as_common */
+    for (size_t i = next_high(p, 0, n); i < n; i = next_high(p, i + 1, n))
+        high[(p[i] - 0x80) >> 6] |= 1ull << (p[i] & 63);
     for (int k = 0; k < d->ncand; k++) {
         int judged = ft_encoding_info_get(d->cand[k])->kind == FT_KIND_SBCS && bad[k] == 0;
         unsigned long top = best + (judged ? reach : cap);
         c = raw[k] > top ? top : raw[k];
         cost[k] = (float)((double)(c - best) / 8.0 - d->bonus[k]);
+        if (d->twins[k] && reads_as_common(d, k, high))
+            cost[k] -= (float)RARE_BITS;
         if (valid_utf8 && k == u) {
             unsigned counted = utf8.hi < VALID_UTF8_CHARS ? utf8.hi : VALID_UTF8_CHARS;
             cost[k] -= (float)(VALID_UTF8_BITS * counted);
