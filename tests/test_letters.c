@@ -61,6 +61,8 @@ static const char *const pairs[][3] = {
      "Bitte melden Sie alle Fehler in der \xC2\xA0" "bersetzung an", "de"},
     {"инструменты беспроводной связи", "инструменты беспроводной свЯзи", "ru"},
     {"Questo è Unix. Ti dà abbastanza corda", "Questo и Unix. Ti dа abbastanza corda", "it"},
+    /* a run of symbols inside a word (Dutch in windows-1252 read as IBM437) */
+    {"preprocessors aan die vóór nroff of", "preprocessors aan die v≤≤r nroff of", "nl"},
 };
 
 static void right_reading_costs_less(void **state)
@@ -104,6 +106,14 @@ static void symbols_and_capitals_cost(void **state)
     ft_letters_tokens(cps, n, tokens, 66, &glued);
     assert_int_equal(plain, 0);
     assert_true(glued > 0); /* the no-break space opening a word, the capital inside one */
+    /* a run of symbols between letters is inside a word as much as one symbol is: "vóór" read
+       as IBM437 costs more than the same symbols where they open a word */
+    unsigned run, apart;
+    n = code_points("die vâ¤â¤r nroff", cps, 64);
+    ft_letters_tokens(cps, n, tokens, 66, &run);
+    n = code_points("die vâ¤ â¤r nroff", cps, 64);
+    ft_letters_tokens(cps, n, tokens, 66, &apart);
+    assert_true(run > apart);
 }
 
 int main(void)
