@@ -132,11 +132,6 @@
  * reading pays LETTER_WEIGHT times what it reads worse than the best of them. */
 #define FOREIGN_BITS 6
 #define LETTER_WEIGHT 1.0
-/* How far above the best plausibility a single-byte reading is still judged by letters, and the
- * most letters may move one: the pooled plausibility model finds Vietnamese, whose letters are
- * rare in it, worse than letter soup ("Tên tập tin như vậy" in windows-1258 cost 23.6 bits more
- * than windows-1257's "Tźn tāņp tin nhż vāņy"), so at CAP the right reading was never judged. */
-#define LETTER_REACH_BITS (2 * CAP_BITS)
 #define LETTER_MAX_CPS 256 /* characters of a line looked at */
 #define LETTER_LANGS 4       /* languages judged in full per reading (letter_fit) */
 #define LETTER_DISTINCT 16   /* distinct non-ASCII letters letter_fit short-lists by */
@@ -1048,34 +1043,18 @@ static unsigned letter_fit(ft_detector *d, int k, const uint32_t *cps, size_t m,
     return best;
 }
 
-/* Whether map m reads every non-ASCII byte of p[0..n) as a letter or a combining mark. */
-static int reads_letters(const ft_codec_map *m, const unsigned char *p, size_t n)
-{
-    for (size_t i = next_high(p, 0, n); i < n; i = next_high(p, i + 1, n)) {
-        uint32_t cp = m->single[p[i]];
-        if (!(ft_cc(cp) & FT_CC_LETTER) && !ft_map_is_mark(cp))
-            return 0;
-    }
-    return 1;
-}
-
-/* Letter evidence among the single-byte readings within CAP of the best, or within reach
- * (LETTER_REACH_BITS) when they read letters only: letters judge letters, and a reading that
- * turns them into symbols ("v≤≤r") is left to the plausibility model (bits added to cost[]):
+/* Letter evidence among the single-byte readings within CAP of the best (bits added to cost[]):
  * only where two or more of them compete. They are judged from the cheapest up, each at most
- * reach above the best letter cost so far (what it may be charged at most); code pages that read
+ * CAP above the best letter cost so far (what it may be charged at most); code pages that read
  * the line alike and are written in the same languages are judged once. */
 static void letter_evidence(ft_detector *d, const unsigned char *p, size_t n,
                             const unsigned long *raw, unsigned long best, unsigned long cap,
-                            unsigned long reach,
                             const int16_t *bad, float *cost)
 {
     int order[MAX_CAND], count = 0;
     for (int k = 0; k < d->ncand; k++) {
         if (ft_encoding_info_get(d->cand[k])->kind != FT_KIND_SBCS || bad[k] != 0 ||
-            raw[k] > best + reach || !map_of(d, k))
-            continue;
-        if (raw[k] > best + cap && !reads_letters(map_of(d, k), p, n))
+            raw[k] > best + cap || !map_of(d, k))
             continue;
         int at = count++;
         for (; at > 0 && raw[order[at - 1]] > raw[k]; at--)
@@ -1127,7 +1106,7 @@ static void letter_evidence(ft_detector *d, const unsigned char *p, size_t n,
             text_slot[j] = slots++;
             memset(text_cost[text_slot[j]], 0xFF, sizeof text_cost[0]);
         }
-        unsigned ceiling = low == ~0u ? ~0u : low + (unsigned)reach;
+        unsigned ceiling = low == ~0u ? ~0u : low + (unsigned)cap;
         if (same >= 0) {
             fit[k] = fit[same];
         } else {
@@ -1153,7 +1132,7 @@ static void letter_evidence(ft_detector *d, const unsigned char *p, size_t n,
     float before = INFINITY, after = INFINITY;
     for (int j = 0; j < count; j++) {
         int k = order[j];
-        unsigned extra = fit[k] - low < reach ? fit[k] - low : (unsigned)reach;
+        unsigned extra = fit[k] - low < cap ? fit[k] - low : (unsigned)cap;
         before = cost[k] < before ? cost[k] : before;
         cost[k] += (float)(LETTER_WEIGHT * (double)extra / 8.0);
         after = cost[k] < after ? cost[k] : after;
@@ -1181,8 +1160,7 @@ static unsigned sure_bits(const ft_detector *d, int start, int kind, const tally
 static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_t n, int start,
                       int esc, int valid_utf8, float *cost)
 {
-    const unsigned long cap = Q8(CAP_BITS), reach = Q8(LETTER_REACH_BITS);
-    const unsigned long unbounded = ~0ul - reach; /* (the limit while no reading sets the bar) */
+    const unsigned long cap = Q8(CAP_BITS);
     unsigned long raw[MAX_CAND];
     int16_t *bad = d->bad + line * MAX_CAND;
     float *plaus = d->plaus + line * MAX_CAND;
@@ -1191,7 +1169,7 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
     /* A first look at the current encoding: a natural reading of the line's first characters
      * keeps it without a look at the others (wrong readings of several characters almost never
      * average this low; when they do, they are mostly the same text, e.g. kana in GBK). */
-    unsigned long c = score_cand(d, start, p, n, iso, unbounded, &t, SURE_PREFIX);
+    unsigned long c = score_cand(d, start, p, n, iso, ~0ul - cap, &t, SURE_PREFIX);
     /* (only for double-byte encodings and UTF-8: single-byte ones read each other's letters as
      * plausible letters of the same script, so they always compare) */
     int kind = ft_encoding_info_get(d->cand[start])->kind;
@@ -1210,7 +1188,7 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
      * safer, and the full comparison below costs far more. */
     if (!natural && t.hi == SURE_PREFIX && t.bad == 0 && may_be_sure) {
         t = (tally){0};
-        score_cand(d, start, p, n, iso, unbounded, &t, SURE_LONG_PREFIX);
+        score_cand(d, start, p, n, iso, ~0ul - cap, &t, SURE_LONG_PREFIX);
         judged = t.hi - t.kana;
         natural = judged >= SURE_PREFIX && t.bad == 0 &&
                   t.hicost - t.kanacost <= (unsigned long)judged * Q8(sure_bits(d, start, kind, &t));
@@ -1229,9 +1207,8 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
     int u = -1, any_valid = 0, cjk_text = 0;
     for (int j = 0; j < d->ncand; j++) {
         int k = (start + j) % d->ncand; /* the current best state first: it sets the bar */
-        int sbcs = ft_encoding_info_get(d->cand[k])->kind == FT_KIND_SBCS;
-        unsigned long limit = best >= unbounded ? unbounded : best + (sbcs ? reach : cap);
-        if (cjk_text && sbcs) {
+        unsigned long limit = best == ~0ul ? ~0ul - cap : best + cap;
+        if (cjk_text && ft_encoding_info_get(d->cand[k])->kind == FT_KIND_SBCS) {
             raw[k] = limit, bad[k] = -1, plaus[k] = -1.0f;
             continue;
         }
@@ -1248,7 +1225,7 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
         if (d->cand[k] == FT_ENC_UTF8)
             utf8 = t, u = k;
         /* (a reading stopped at its limit was not seen whole) */
-        int whole = c < limit || limit == unbounded;
+        int whole = c < limit || limit == ~0ul - cap;
         bad[k] = whole ? (int16_t)(t.bad < 32767 ? t.bad : 32767) : -1;
         plaus[k] = whole ? (float)((double)c / 8.0) : -1.0f;
         any_valid |= whole && t.bad == 0;
@@ -1261,15 +1238,11 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
             cjk_text = kind == FT_KIND_MBCS && t.bad == 0 && t.hi >= CJK_TEXT_CHARS && t.hi < max_hi &&
                        t.cjk == t.hi && t.hicost <= (unsigned long)t.hi * Q8(CJK_TEXT_BITS);
     }
-    /* (single-byte readings within reach keep their cost for the letters to judge; whatever
-       stays above CAP after that is as good as capped: the path switches away and back) */
     uint64_t high[2] = {0, 0}; /* the line's high bytes, for reads_as_common */
     for (size_t i = next_high(p, 0, n); i < n; i = next_high(p, i + 1, n))
         high[(p[i] - 0x80) >> 6] |= 1ull << (p[i] & 63);
     for (int k = 0; k < d->ncand; k++) {
-        int judged = ft_encoding_info_get(d->cand[k])->kind == FT_KIND_SBCS && bad[k] == 0;
-        unsigned long top = best + (judged ? reach : cap);
-        c = raw[k] > top ? top : raw[k];
+        c = raw[k] > best + cap ? best + cap : raw[k];
         cost[k] = (float)((double)(c - best) / 8.0 - d->bonus[k]);
         if (d->twins[k] && reads_as_common(d, k, high))
             cost[k] -= (float)RARE_BITS;
@@ -1284,7 +1257,7 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
     for (int k = 0; utf8_best && k < d->ncand; k++)
         utf8_best = cost[k] >= cost[u];
     if (!utf8_best)
-        letter_evidence(d, p, n, raw, best, cap, reach, bad, cost);
+        letter_evidence(d, p, n, raw, best, cap, bad, cost);
     d->rule[line] = FT_RULE_SCORED;
     /* Validity first: when some reading has no invalid byte, a reading with one is out, however
      * natural its other characters look ("谢绛" in GB18030 is "л" and a cut sequence in UTF-8).
