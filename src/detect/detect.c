@@ -149,10 +149,12 @@ struct ft_detector {
     /* the pooled model's recent answers (step_cache), allocated at first use; owned here */
     uint64_t *step_cache;
     double bonus[MAX_CAND];
-    /* per RARE single-byte candidate, the common single-byte ones and the high bytes (bit b-0x80)
-       each reads otherwise; owned here, NULL when there are none */
-    struct twin { int common; uint64_t differs[2]; } *twins[MAX_CAND];
+    /* per RARE single-byte candidate, one entry per common single-byte candidate: the high bytes
+       (bit b-0x80) the two read otherwise; owned here, NULL for the other candidates */
+    struct twin { uint64_t differs[2]; } *twins[MAX_CAND];
     int ntwins[MAX_CAND];
+    /* letter_evidence's scratch: per distinct text of a line, its exact cost per language */
+    unsigned text_cost[MAX_CAND][64];
     uint64_t native[MAX_CAND]; /* the letter models' languages written in each candidate */
     double V[MAX_CAND]; /* forward costs after the last evidence line */
     int last_best;      /* the state that led after the last evidence line */
@@ -249,7 +251,7 @@ static int find_twins(ft_detector *d)
             if (is_rare(d, j) || !is_sbcs(d, j) || !map_of(d, j))
                 continue;
             struct twin *t = &d->twins[k][d->ntwins[k]++];
-            *t = (struct twin){.common = j};
+            *t = (struct twin){{0, 0}};
             for (int b = 0x80; b < 0x100; b++)
                 if (map_of(d, k)->single[b] != map_of(d, j)->single[b] ||
                     map_of(d, k)->type[b] != map_of(d, j)->type[b])
@@ -1085,8 +1087,7 @@ static void letter_evidence(ft_detector *d, const unsigned char *p, size_t n,
     unsigned fit[MAX_CAND], low_pairs[64];
     for (int l = 0; l < 64; l++)
         low_pairs[l] = ~0u;
-    /* per distinct text, the exact per-language costs found so far (letter_fit) */
-    static _Thread_local unsigned text_cost[MAX_CAND][64];
+    unsigned (*text_cost)[64] = d->text_cost; /* (per distinct text: letter_fit fills it) */
     int text_slot[MAX_CAND], slots = 0;
     unsigned low = ~0u;
     uint32_t cps[LETTER_MAX_CPS];
