@@ -15,7 +15,8 @@
  * as text of the language that reads it best (letters.c, one model per language), more when the
  * encoding is not one that language is written in; code pages read each other's bytes as
  * plausible letters, and only a language tells "opcję" (windows-1250) from "opcjê" (-1252).
- * RARE candidates (encodings.def) pay RARE_BITS per line.
+ * RARE candidates (encodings.def) pay RARE_BITS per line, but for lines a common code page reads
+ * as the same text.
  *
  * Cost control (a clean line must cost little more than validating it):
  *  - each line's bytes are sorted by a vectorised census (utf8.c); the pipeline says which lines
@@ -23,9 +24,10 @@
  *  - valid UTF-8 with two 3/4-byte or four multi-byte sequences is UTF-8 without scoring (text in
  *    another encoding almost never forms them);
  *  - when the current state is a double-byte encoding or UTF-8 and reads the line's first
- *    SURE_PREFIX non-ASCII characters at SURE_BITS or less on average (or, failing that, its
- *    first SURE_LONG_PREFIX), the others are not scored (single-byte code pages always compare:
- *    they read each other's letters plausibly);
+ *    SURE_PREFIX non-ASCII characters at SURE_BITS or less on average (SURE_BITS_SETTLED for CJK
+ *    text in a settled double-byte state; or, failing that, its first SURE_LONG_PREFIX), the
+ *    others are not scored (single-byte code pages always compare: they read each other's
+ *    letters plausibly);
  *  - once a run of such lines has settled the forward costs, a further one is a fixed step
  *    (settled_step) rather than a Viterbi update over all candidates;
  *  - otherwise the current state is scored first and every other candidate stops as soon as it
