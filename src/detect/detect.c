@@ -227,8 +227,6 @@ static void unknown_candidate(const char *s, size_t n, char *err, size_t errlen)
         snprintf(err + at, errlen - (size_t)at, "; UTF-16/32 are recognised by their BOM or NUL pattern)");
 }
 
-static const ft_codec_map *map_of(ft_detector *d, int k);
-
 static int is_sbcs(const ft_detector *d, int k)
 {
     return ft_encoding_info_get(d->cand[k])->kind == FT_KIND_SBCS;
@@ -239,25 +237,34 @@ static int is_rare(const ft_detector *d, int k)
     return (ft_encoding_info_get(d->cand[k])->flags & FT_ENC_RARE) != 0;
 }
 
-/* The twins of every RARE single-byte candidate (struct ft_detector). Returns -1 if out of
+/* The high bytes' characters of single-byte candidate k (tables/sbcs_maps.c; 0: undefined), or
+ * NULL when the build had no table for it. */
+static const uint16_t *high_of(const ft_detector *d, int k)
+{
+    return is_sbcs(d, k) ? ft_sbcs_high(ft_encoding_info_get(d->cand[k])->iconv_name) : NULL;
+}
+
+/* The twins of every RARE single-byte candidate (struct ft_detector), from the tables alone: the
+ * byte maps and their costs are built only for the encodings a run meets. Returns -1 if out of
  * memory. */
 static int find_twins(ft_detector *d)
 {
     for (int k = 0; k < d->ncand; k++) {
-        if (!is_rare(d, k) || !is_sbcs(d, k) || !map_of(d, k))
+        const uint16_t *rare = high_of(d, k);
+        if (!is_rare(d, k) || !rare)
             continue;
         d->twins[k] = calloc((size_t)d->ncand, sizeof *d->twins[k]);
         if (!d->twins[k])
             return -1;
         for (int j = 0; j < d->ncand; j++) {
-            if (is_rare(d, j) || !is_sbcs(d, j) || !map_of(d, j))
+            const uint16_t *common = high_of(d, j);
+            if (is_rare(d, j) || !common)
                 continue;
             struct twin *t = &d->twins[k][d->ntwins[k]++];
             *t = (struct twin){{0, 0}};
-            for (int b = 0x80; b < 0x100; b++)
-                if (map_of(d, k)->single[b] != map_of(d, j)->single[b] ||
-                    map_of(d, k)->type[b] != map_of(d, j)->type[b])
-                    t->differs[(b - 0x80) >> 6] |= 1ull << (b & 63);
+            for (int b = 0; b < 0x80; b++)
+                if (rare[b] != common[b])
+                    t->differs[b >> 6] |= 1ull << (b & 63);
         }
     }
     return 0;
@@ -329,7 +336,7 @@ ft_detector *ft_detector_new(const fixtext_options *o, char *err, size_t errlen)
     if (!d->ncand)
         add_default_cands(d);
     for (int k = 0; k < d->ncand; k++) {
-        if (ft_encoding_info_get(d->cand[k])->flags & FT_ENC_RARE)
+        if (is_rare(d, k))
             d->bonus[k] = -RARE_BITS;
         for (int l = 0; l < ft_letters_langs(); l++) /* (at most 64: letters.c asserts it) */
             if (ft_encoding_lang_match(d->cand[k], ft_letters_lang_name(l)))
@@ -1057,7 +1064,7 @@ static void letter_evidence(ft_detector *d, const unsigned char *p, size_t n,
 {
     int order[MAX_CAND], count = 0;
     for (int k = 0; k < d->ncand; k++) {
-        if (ft_encoding_info_get(d->cand[k])->kind != FT_KIND_SBCS || bad[k] != 0 ||
+        if (!is_sbcs(d, k) || bad[k] != 0 ||
             raw[k] > best + cap || !map_of(d, k))
             continue;
         int at = count++;
@@ -1211,7 +1218,7 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
     for (int j = 0; j < d->ncand; j++) {
         int k = (start + j) % d->ncand; /* the current best state first: it sets the bar */
         unsigned long limit = best == ~0ul ? ~0ul - cap : best + cap;
-        if (cjk_text && ft_encoding_info_get(d->cand[k])->kind == FT_KIND_SBCS) {
+        if (cjk_text && is_sbcs(d, k)) {
             raw[k] = limit, bad[k] = -1, plaus[k] = -1.0f;
             continue;
         }
@@ -1219,8 +1226,7 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
         /* (over about the same bytes: a single-byte reading has two characters where a
            double-byte one has one; judged on MAX_CHARS each, IBM866's "й└йдйд" of the first
            half of a GB18030 table row beat the whole row's "├────") */
-        unsigned max_hi = ft_encoding_info_get(d->cand[k])->kind == FT_KIND_SBCS ? 2 * MAX_CHARS
-                                                                                 : MAX_CHARS;
+        unsigned max_hi = is_sbcs(d, k) ? 2 * MAX_CHARS : MAX_CHARS;
         c = score_cand(d, k, p, n, iso, limit, &t, max_hi);
         raw[k] = c;
         if (c < best)
