@@ -21,6 +21,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import real_corpus  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "..", "fixtures", "mojibake"))
+from gen_mojibake import html_entities  # noqa: E402
 
 SOURCES = {"test": ["reference-eu", "fortunes-eu"],
            "dev": ["man-de", "man-fr", "man-es", "man-it", "man-pt_BR"],
@@ -37,13 +39,16 @@ def source_lines(source):
 PER_FAMILY = 2000
 # UTF-8 read as each of these (ftfy's families of Latin mojibake)
 FAMILIES = ["cp1252", "latin-1", "cp1250", "iso8859_2", "cp1251", "cp1257", "mac_roman", "cp437", "cp850",
-            "cp1252+plain"]
+            "cp1252+plain", "cp1252+html"]
 
 
 def misread(line, family):
     """line's UTF-8 read as family; "cp1252+plain": then every no-break space made a plain space
     and a no-break space before a space merged into it, as web pages and editors do (measured on
-    lines with an "à", whose second byte A0 is the no-break space: "voilà tout" -> "voilÃ tout")."""
+    lines with an "à", whose second byte A0 is the no-break space: "voilà tout" -> "voilÃ tout");
+    "cp1252+html": then escaped as PHP's htmlentities() does ("caf&Atilde;&copy;")."""
+    if family == "cp1252+html":
+        return html_entities(line.encode("utf-8").decode("cp1252"))
     if family == "cp1252+plain":
         return line.encode("utf-8").decode("cp1252").replace("\xa0 ", " ").replace("\xa0", " ")
     return line.encode("utf-8").decode(family)
@@ -74,6 +79,15 @@ def main():
     changed = [(a, b) for a, b in zip(clean, got) if a != b]
     print(f"clean {'held-out' if source == 'test' else 'development'} lines with non-ASCII text: {len(clean)}, changed by fixtext: "
           f"{len(changed)} ({1e6 * len(changed) / max(1, len(clean)):.0f} per million)")
+    if show:
+        for a, b in changed[:20]:
+            print(f"  {a[:70]!r}\n  -> {b[:70]!r}")
+    # clean text a web page escaped ("caf&eacute;") is not broken either: kept as written
+    escaped = [html_entities(l) for l in clean[:PER_FAMILY]]
+    got = run(fixtext, escaped)
+    changed = [(a, b) for a, b in zip(escaped, got) if a != b]
+    print(f"the first {len(escaped)} of them escaped as htmlentities() does, changed by fixtext: "
+          f"{len(changed)}")
     if show:
         for a, b in changed[:20]:
             print(f"  {a[:70]!r}\n  -> {b[:70]!r}")

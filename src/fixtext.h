@@ -70,6 +70,9 @@ enum {
     FIXTEXT_NO_C1 = 1u << 8,           /* skip the "c1" stage */
     FIXTEXT_JSONL_RAW = 1u << 9,       /* --jsonl: write repaired non-ASCII as UTF-8, not \uXXXX */
     FIXTEXT_DETECT_EVIDENCE = 1u << 10, /* fill fixtext_line_info.decided_by and candidates */
+    FIXTEXT_ENTITIES_ALWAYS = 1u << 11, /* the "entities" stage decodes HTML references on every
+                                           line without markup; without it, only on a line they
+                                           turn into mojibake that the "mojibake" stage restores */
 };
 
 /* What a line is (fixtext_options.container). In JSONL and TSV modes a line is a document: only

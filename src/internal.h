@@ -445,7 +445,10 @@ extern const ft_stage ft_stages[];
 extern const unsigned ft_stage_total;
 
 /* ---- entities.c: HTML character references (no state) ---- */
-int ft_entities_decode(void *unused, const char *in, size_t len, ft_buf *out, ft_report *r);
+void *ft_entities_new(const fixtext_options *o, char *err, size_t errlen);
+void ft_entities_free(void *state);
+/* state NULL: decode on every line without markup, as FIXTEXT_ENTITIES_ALWAYS */
+int ft_entities_decode(void *state, const char *in, size_t len, ft_buf *out, ft_report *r);
 
 /* ---- mojibake.c, c1.c, shifted.c: undoing wrong decodings ---- */
 void *ft_mojibake_new(const fixtext_options *o, char *err, size_t errlen);

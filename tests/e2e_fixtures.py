@@ -83,19 +83,66 @@ def test_reference_tables_stay():
             if re.search(r"\|&(lt|gt|quot|apos|amp);\s*\|", l)]
     check("the Debian Reference holds its table of references", len(rows) >= 5, str(len(rows)))
     data = ("\n".join(rows) + "\n").encode()
-    r = subprocess.run([FIXTEXT, "-q", "--only=entities"], input=data, capture_output=True)
+    r = subprocess.run([FIXTEXT, "-q", "--only=entities", "--entities=always"], input=data,
+                       capture_output=True)
     check(f"{len(rows)} rows of a table of references kept", r.stdout == data,
           r.stdout.decode("utf-8", "replace")[:200])
     refs = " ".join(m for row in rows for m in re.findall(r"&(?:lt|gt|quot|apos|amp);", row))
-    r = subprocess.run([FIXTEXT, "-q", "--only=entities"], input=(refs + "\n").encode(),
-                       capture_output=True)
-    check("the references alone are decoded (as Python's html.unescape)",
+    r = subprocess.run([FIXTEXT, "-q", "--only=entities", "--entities=always"],
+                       input=(refs + "\n").encode(), capture_output=True)
+    check("the references alone are decoded when asked (as Python's html.unescape)",
           r.stdout.decode() == html.unescape(refs) + "\n", r.stdout.decode("utf-8", "replace"))
+    r = subprocess.run([FIXTEXT, "-q"], input=(refs + "\n").encode(), capture_output=True)
+    check("by default references in clean text stay as written",
+          r.stdout == (refs + "\n").encode(), r.stdout.decode("utf-8", "replace"))
+
+
+def run_lines(args, lines):
+    data = ("\n".join(lines) + "\n").encode()
+    r = subprocess.run([FIXTEXT, "-q"] + args, input=data, capture_output=True, timeout=120)
+    return r.stdout.decode("utf-8", "replace").split("\n")[:-1]
+
+
+def test_references_on_mojibake():
+    """HTML references that spell mojibake are decoded and the mojibake restored: French and
+    German man-page lines (manpages-fr/-de through man-db) as UTF-8 read as windows-1252, then
+    escaped as PHP's htmlentities() does ("caf&Atilde;&copy;"). The same lines escaped without
+    the mojibake are clean text and stay as written, unless --entities=always."""
+    sys.path.insert(0, FIXTURES)
+    sys.path.insert(0, os.path.join(FIXTURES, "mojibake"))
+    import real_text
+    from gen_mojibake import html_entities, read_as
+    lines = []
+    for lang in ("fr", "de"):
+        for line in real_text.man_text_lines(lang, max_files=40):
+            if not line.isascii() and len(lines) < 300 * (1 + (lang == "de")):
+                lines.append(line)
+    # only lines fixtext leaves as they are: a line of the pages that is itself mojibake is not
+    # clean text to start from
+    lines = [a for a, b in zip(lines, run_lines([], lines)) if a == b]
+    check("enough real lines with non-ASCII text", len(lines) >= 400, str(len(lines)))
+    broken = [html_entities(read_as(line, "utf-8", "cp1252")) for line in lines]
+    got = run_lines([], broken)
+    restored = sum(g == want for g, want in zip(got, lines))
+    check(f"references on mojibake restored: {restored} of {len(lines)}",
+          restored >= 0.99 * len(lines),
+          next((f"{b!r} -> {g!r}" for b, g, w in zip(broken, got, lines) if g != w), ""))
+    got = run_lines(["--entities=never"], broken)
+    check("--entities=never leaves them", got == broken)
+    escaped = [html_entities(line) for line in lines]
+    got = run_lines([], escaped)
+    check("clean text escaped by htmlentities() stays as written", got == escaped,
+          next((f"{e!r} -> {g!r}" for e, g in zip(escaped, got) if e != g), ""))
+    got = run_lines(["--entities=always"], escaped)
+    decoded = sum(g == html.unescape(e) for g, e in zip(got, escaped))
+    check(f"--entities=always decodes them: {decoded} of {len(escaped)}",
+          decoded == len(escaped))
 
 
 def main():
     test_lines_and_terminators_kept()
     test_reference_tables_stay()
+    test_references_on_mojibake()
     test_spine_expected_outputs()
     test_seeds_pass_through_without_repairs()
     test_clean_lines_once_damaged_stay()

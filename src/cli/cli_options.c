@@ -14,7 +14,7 @@ enum {
     OPT_NO_DETECT, OPT_NO_MOJIBAKE, OPT_KEEP_ENTITIES, OPT_NO_SHIFTED, OPT_NO_C1, OPT_KEEP_PINYIN,
     OPT_OPENCC_CONFIG, OPT_OPENCC_DATA, OPT_WINDOW, OPT_HELP, OPT_VERSION, OPT_FOLLOW_SYMLINKS,
     OPT_SKIP, OPT_ONLY, OPT_LINE_BUFFERED, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_BINARY,
-    OPT_JSONL, OPT_JSONL_RAW, OPT_TSV,
+    OPT_JSONL, OPT_JSONL_RAW, OPT_TSV, OPT_ENTITIES,
 };
 
 static const struct option long_options[] = {
@@ -38,6 +38,7 @@ static const struct option long_options[] = {
     {"no-detect", no_argument, NULL, OPT_NO_DETECT},
     {"no-mojibake", no_argument, NULL, OPT_NO_MOJIBAKE},
     {"keep-entities", no_argument, NULL, OPT_KEEP_ENTITIES},
+    {"entities", required_argument, NULL, OPT_ENTITIES},
     {"no-shifted", no_argument, NULL, OPT_NO_SHIFTED},
     {"no-c1", no_argument, NULL, OPT_NO_C1},
     {"keep-pinyin", no_argument, NULL, OPT_KEEP_PINYIN},
@@ -215,6 +216,16 @@ static int apply_option(int c, cli_config *cfg, FILE *err, char **argv)
     case OPT_NO_DETECT: cfg->lib.flags |= FIXTEXT_NO_DETECT; break;
     case OPT_NO_MOJIBAKE: cfg->lib.flags |= FIXTEXT_NO_MOJIBAKE; break;
     case OPT_KEEP_ENTITIES: cfg->lib.flags |= FIXTEXT_KEEP_ENTITIES; break;
+    case OPT_ENTITIES:
+        cfg->lib.flags &= ~(unsigned)(FIXTEXT_KEEP_ENTITIES | FIXTEXT_ENTITIES_ALWAYS);
+        if (strcmp(optarg, "always") == 0)
+            cfg->lib.flags |= FIXTEXT_ENTITIES_ALWAYS;
+        else if (strcmp(optarg, "never") == 0)
+            cfg->lib.flags |= FIXTEXT_KEEP_ENTITIES;
+        else if (strcmp(optarg, "auto") != 0)
+            return usage_error(err, "invalid --entities value '%s' (use auto, always or never)",
+                               optarg);
+        break;
     case OPT_NO_SHIFTED: cfg->lib.flags |= FIXTEXT_NO_SHIFTED; break;
     case OPT_NO_C1: cfg->lib.flags |= FIXTEXT_NO_C1; break;
     case OPT_KEEP_PINYIN: cfg->lib.flags |= FIXTEXT_KEEP_PINYIN; break;
@@ -339,7 +350,10 @@ void cli_print_help(FILE *out)
 "      --only=LIST         run only these stages\n"
 "      --no-detect         the same as --skip=detect\n"
 "      --no-mojibake, --no-c1, --no-shifted, --keep-entities, --keep-pinyin\n"
-"                          the same as --skip=mojibake, c1, shifted, entities, pinyin\n",
+"                          the same as --skip=mojibake, c1, shifted, entities, pinyin\n"
+"      --entities=WHEN     decode HTML references (&eacute; &#233;) only where they\n"
+"                          spell mojibake that is then restored (auto, the default),\n"
+"                          on every line without markup (always), or never\n",
         out);
     print_stages(out);
     fputs("\n"

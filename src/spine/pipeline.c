@@ -125,6 +125,9 @@ static int choose_stages(fixtext *ft, char *err, size_t errlen)
         int on = st->wanted ? st->wanted(o) : !(o->flags & st->off_flag);
         if (on && !(skip >> k & 1) && (only >> k & 1))
             ft->stages_on |= 1u << k;
+        else
+            o->flags |= st->off_flag; /* so a stage that asks another (entities asks mojibake)
+                                         knows from the flags which ones run */
     }
     return 0;
 }

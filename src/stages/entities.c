@@ -3,11 +3,54 @@
  * on a line that also holds raw one of the characters it escapes (text about references).
  * Only complete references (ending in ';') are decoded, with the HTML5 name list
  * (tables/html_entities.c) and HTML's rule that numeric references to 0x80-0x9F mean the
- * windows-1252 characters. Stateless. */
+ * windows-1252 characters.
+ *
+ * By default a line's references are decoded only when they spell mojibake that the mojibake
+ * stage then restores ("caf&Atilde;&copy;" -> "café"): a reference in clean text is how its
+ * author wrote it (a keyboard layout's "&lt;key&gt;" in a message catalogue, a man page made from
+ * HTML), and decoding it would change a line that was not broken. FIXTEXT_ENTITIES_ALWAYS decodes
+ * them on every line without markup. The state is the mode and, for the default, a mojibake
+ * stage of its own to ask. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+
+typedef struct ft_entities {
+    int judged;       /* 0: decode on every line without markup (FIXTEXT_ENTITIES_ALWAYS) */
+    void *mojibake;   /* the stage that judges; NULL when judged with the mojibake stage off:
+                         nothing it would restore, so nothing is decoded */
+    ft_buf decoded;   /* the line with its references decoded, while the mojibake stage is asked */
+    ft_buf repaired;  /* what the mojibake stage made of it (only whether it changed counts) */
+} ft_entities;
+
+void *ft_entities_new(const fixtext_options *o, char *err, size_t errlen)
+{
+    ft_entities *e = calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
+    int judged = !(o->flags & FIXTEXT_ENTITIES_ALWAYS);
+    if (judged && !(o->flags & FIXTEXT_NO_MOJIBAKE)) {
+        e->mojibake = ft_mojibake_new(o, err, errlen);
+        if (!e->mojibake) {
+            free(e);
+            return NULL;
+        }
+    }
+    e->judged = judged;
+    return e;
+}
+
+void ft_entities_free(void *state)
+{
+    ft_entities *e = state;
+    if (!e)
+        return;
+    ft_mojibake_free(e->mojibake);
+    ft_buf_free(&e->decoded);
+    ft_buf_free(&e->repaired);
+    free(e);
+}
 
 typedef struct {
     const char *name;
@@ -121,9 +164,10 @@ static unsigned markup_bit(uint32_t c)
     }
 }
 
-int ft_entities_decode(void *unused, const char *in, size_t len, ft_buf *out, ft_report *r)
+/* Appends in with its references decoded to out. Returns 1 when it decoded any, 0 when the line
+ * stays as it is, -1 when out of memory. */
+static int decode_references(const char *in, size_t len, ft_buf *out, ft_report *r)
 {
-    (void)unused;
     const char *amp = memchr(in, '&', len);
     if (!amp || has_markup(in, len))
         return 0;
@@ -162,4 +206,38 @@ int ft_entities_decode(void *unused, const char *in, size_t len, ft_buf *out, ft
     ft_report_fixed(r, count);
     ft_report_note(r, "HTML references ×%u; span %zu-%zu", count, first, last);
     return 1;
+}
+
+/* Whether the mojibake stage restores something in the decoded line. It sees the line on its own,
+ * with counters and notes of its own that are thrown away: only the entities stage reports. */
+static int spells_mojibake(ft_entities *e, const ft_buf *decoded)
+{
+    if (decoded->len > FIXTEXT_DEFAULT_WINDOW)
+        return 0; /* longer than the mojibake stage takes at once: not judged, so kept */
+    fixtext_line_info scratch_info;
+    memset(&scratch_info, 0, sizeof scratch_info);
+    ft_report scratch = {.info = &scratch_info, .stage = 0};
+    e->repaired.len = 0;
+    return ft_mojibake_repair(e->mojibake, decoded->data, decoded->len, &e->repaired, &scratch);
+}
+
+int ft_entities_decode(void *state, const char *in, size_t len, ft_buf *out, ft_report *r)
+{
+    ft_entities *e = state;
+    if (!e || !e->judged)
+        return decode_references(in, len, out, r);
+    if (!e->mojibake || !memchr(in, '&', len))
+        return 0;
+    /* decode into scratch first: the counts and notes go to r only when the line is taken */
+    fixtext_line_info scratch_info;
+    memset(&scratch_info, 0, sizeof scratch_info);
+    ft_report quiet = {.info = &scratch_info, .stage = r->stage};
+    e->decoded.len = 0;
+    int decoded = decode_references(in, len, &e->decoded, &quiet);
+    if (decoded <= 0)
+        return decoded;
+    int restores = spells_mojibake(e, &e->decoded);
+    if (restores <= 0)
+        return restores;
+    return decode_references(in, len, out, r);
 }

@@ -16,8 +16,8 @@ static int conversion_asked(const fixtext_options *o)
 #define PIECE_BYTES FIXTEXT_DEFAULT_WINDOW
 
 const ft_stage ft_stages[] = {
-    {"entities", "decode HTML character references (&amp; &#x4E2D;) on lines without markup",
-     FIXTEXT_KEEP_ENTITIES, NULL, NULL, NULL, ft_entities_decode, 0, 0,
+    {"entities", "decode HTML references that spell mojibake (caf&Atilde;&copy; -> café)",
+     FIXTEXT_KEEP_ENTITIES, NULL, ft_entities_new, ft_entities_free, ft_entities_decode, 0, 0,
      {"entities_decoded", NULL}, {"HTML references decoded", NULL}, NULL},
     {"mojibake", "undo text decoded with the wrong codec (Ã© -> é, 浣犲ソ -> 你好)",
      FIXTEXT_NO_MOJIBAKE, NULL, ft_mojibake_new, ft_mojibake_free, ft_mojibake_repair, 1,
