@@ -8,7 +8,7 @@
     fixer.fix_text(doc)
 
 Options are the fixtext command's long options with underscores: to=, from_= (or encoding=),
-candidates=, lang=, skip=, only=, keep_bom=, window=, jobs=, opencc_config=, opencc_data=, and the
+candidates=, lang=, skip=, only=, keep_bom=, window=, jobs=, entities=, opencc_config=, opencc_data=, and the
 switches no_detect, no_mojibake, keep_entities, keep_pinyin, no_shifted, no_c1. A misspelt option
 name is a TypeError, a bad value fixtext.Error (a ValueError) with libfixtext's message.
 
@@ -51,8 +51,10 @@ _STRINGS = {
 _LISTS = {"candidates": "candidates", "skip": "skip", "only": "only"}
 # Documents: jsonl=True (the "text" field) or the fields (str or list); tsv=True or the columns.
 _CONTAINERS = {"jsonl": _fixtext.CONTAINER_JSONL, "tsv": _fixtext.CONTAINER_TSV}
+# entities=: when the entities stage decodes HTML references (the CLI's --entities=WHEN)
+_ENTITIES = {"auto": 0, "always": _fixtext.ENTITIES_ALWAYS, "never": _fixtext.KEEP_ENTITIES}
 _OPTIONS = sorted(set(_SWITCHES) | set(_STRINGS) | set(_LISTS) | set(_CONTAINERS) |
-                  {"jobs", "window"})
+                  {"jobs", "window", "entities"})
 
 
 def stage_counters():
@@ -120,6 +122,11 @@ def _c_options(options):
                 if name == "tsv" and not isinstance(value, str):
                     value = [str(v) for v in value]
                 kw["fields"] = _names(name, value)
+        elif name == "entities":
+            if value is not None:
+                if value not in _ENTITIES:
+                    raise Error(f"invalid entities {value!r} (use auto, always or never)")
+                flags |= _ENTITIES[value]
         elif name == "jobs":
             if value is not None:
                 kw["jobs"] = _number("jobs", value, 1, _fixtext.MAX_JOBS)

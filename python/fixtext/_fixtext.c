@@ -909,6 +909,7 @@ PyMODINIT_FUNC PyInit__fixtext(void)
         PyModule_AddIntConstant(m, "NO_DETECT", FIXTEXT_NO_DETECT) ||
         PyModule_AddIntConstant(m, "NO_MOJIBAKE", FIXTEXT_NO_MOJIBAKE) ||
         PyModule_AddIntConstant(m, "KEEP_ENTITIES", FIXTEXT_KEEP_ENTITIES) ||
+        PyModule_AddIntConstant(m, "ENTITIES_ALWAYS", FIXTEXT_ENTITIES_ALWAYS) ||
         PyModule_AddIntConstant(m, "KEEP_PINYIN", FIXTEXT_KEEP_PINYIN) ||
         PyModule_AddIntConstant(m, "NO_SHIFTED", FIXTEXT_NO_SHIFTED) ||
         PyModule_AddIntConstant(m, "NO_C1", FIXTEXT_NO_C1) ||

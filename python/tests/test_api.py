@@ -82,6 +82,17 @@ def test_option_spellings_agree():
     assert fixtext.fix_text("\ufeffbom") == "bom"
 
 
+def test_entities_when():
+    # a reference in clean text stays unless asked; one that spells mojibake is restored
+    assert fixtext.fix_text("Ctrl+Alt+&lt;key&gt;") == "Ctrl+Alt+&lt;key&gt;"
+    assert fixtext.fix_text("Ctrl+Alt+&lt;key&gt;", entities="always") == "Ctrl+Alt+<key>"
+    assert fixtext.fix_text("caf&Atilde;&copy; cr&Atilde;&uml;me") == "café crème"
+    assert fixtext.fix_text("caf&Atilde;&copy;", entities="never") == \
+        fixtext.fix_text("caf&Atilde;&copy;", keep_entities=True) == "caf&Atilde;&copy;"
+    with pytest.raises(fixtext.Error):
+        fixtext.fix_text("x", entities="sometimes")
+
+
 def test_module_functions_reuse_fixers():
     assert fixtext._fixer({"to": "simplified"}) is fixtext._fixer({"to": "simplified"})
     assert fixtext._fixer({"skip": ["pinyin"]}) is fixtext._fixer({"skip": ["pinyin"]})
