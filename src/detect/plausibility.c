@@ -183,7 +183,9 @@ unsigned ft_plausibility_floor(uint32_t cp)
 /* The script of a letter (or Arabic digit) cp whose record is c, for the scripts decodings mix up
  * (0: none or other): 1 Latin, 2 Greek, 3 Cyrillic, 4 Hebrew, 5 Arabic, 6 CJK (ft_is_cjk: Han,
  * kana, Hangul, Bopomofo), 7 Thai (windows-874 reads the bytes of UTF-8's two-byte letters as
- * Thai: "Qogʻoz" is "Qogสปoz"). */
+ * Thai: "Qogʻoz" is "Qogสปoz"). A combining mark of Hebrew, Arabic or Thai counts as a letter of
+ * its script: it sits on a letter of that script, so on a Latin letter it is a misreading
+ * (windows-874 reads the Italian "Così" as "Cos" with the Thai mark U+0E4C on its "s"). */
 static int letter_script(uint32_t cp, const ft_char_class *c)
 {
     if (ft_cc_cjk(c))
@@ -202,6 +204,16 @@ static int letter_script(uint32_t cp, const ft_char_class *c)
     case FT_USCRIPT_THAI:
         return 7;
     case FT_USCRIPT_UNKNOWN: /* not a letter: the Arabic-Indic digits count as Arabic */
+        if (c->flags & FT_CC_COMBINING_MARK) {
+            /* (the harakat U+064B..065F and the superscript alef U+0670 are of script Inherited
+               in Scripts.txt, shared with Syriac: Arabic for the code pages here) */
+            if ((cp >= 0x064B && cp <= 0x065F) || cp == 0x0670)
+                return 5;
+            return c->script == FT_USCRIPT_HEBREW   ? 4
+                   : c->script == FT_USCRIPT_ARABIC ? 5
+                   : c->script == FT_USCRIPT_THAI   ? 7
+                                                    : 0;
+        }
         return c->script == FT_USCRIPT_ARABIC && (c->flags & FT_CC_DIGIT) ? 5 : 0;
     default:
         return 0;
