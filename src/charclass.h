@@ -105,6 +105,18 @@ static inline int ft_letter_script(uint32_t cp)
     return ft_cc_letter_script(cp, ft_cc_record(cp));
 }
 
+/* A Hebrew point or cantillation mark (U+0591..05C7): the optional vowel signs of a script
+ * mostly written without them. The Hebrew text the models were built from holds almost none, so
+ * pointed text (scripture, verse, dictionaries) is judged by its letters, with each point
+ * costing as one of a few equally likely signs. (Not the Arabic harakat: the Arabic text holds
+ * enough of them, and pointed Arabic was read right; making them cheap let ISO-8859-6 read
+ * three-letter Cyrillic words as an Arabic letter with two harakat.) */
+static inline int ft_is_vowel_point(uint32_t cp)
+{
+    return cp >= 0x0591 && cp <= 0x05C7 && cp != 0x05BE && cp != 0x05C0 && cp != 0x05C3 &&
+           cp != 0x05C6;
+}
+
 /* A character of CJK text's own scripts: Han, kana, Hangul or Bopomofo, but not their half-width
  * forms, which are what single bytes of Shift_JIS (and Johab) decode to and so a sign of a wrong
  * reading rather than of CJK text. */

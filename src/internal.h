@@ -337,8 +337,15 @@ unsigned ft_plausibility_step(uint32_t prev, uint32_t cp);
 unsigned ft_plausibility_step_as(uint32_t prev, uint32_t cp, unsigned how);
 /* Cost of character cp regardless of its neighbours, in 1/8 bits. */
 unsigned ft_plausibility_unigram(uint32_t cp);
-/* The least cp costs after any character (a lower bound of ft_plausibility_step), 1/8 bits. */
+/* The least cp costs after any character (a lower bound of ft_plausibility_step and of what the
+ * detector charges), 1/8 bits. */
 unsigned ft_plausibility_floor(uint32_t cp);
+/* What the detector charges a Hebrew point (ft_is_vowel_point) on a Hebrew letter, in bits: one
+ * of the sixteen signs a pointed letter takes (eleven vowel points, dagesh, shin and sin dots,
+ * rafe, meteg), uniformly. The pooled model's text is unpointed, so it has no count of its own:
+ * each point cost some 16 bits as an unknown mark, and Genesis in windows-1255 came out as
+ * windows-1251 letter soup. */
+#define FT_POINT_BITS 4
 
 /* A small direct-mapped cache of pair costs for one thread's scorer (the detector's readings,
  * the mojibake stage's rounds), which ask the same character pairs over and over while each

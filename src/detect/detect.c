@@ -646,6 +646,24 @@ static unsigned cached_step(uint64_t *cache, uint32_t prev, uint32_t cp, unsigne
     return cost;
 }
 
+/* Whether cp is a Hebrew point that sits on prev, a Hebrew letter that carries the points in
+ * *on so far (one bit each, by code point): at most one vowel (U+05B0..05BB, qamats qatan U+05C7)
+ * and each other point once, the shin and sin dots only on shin. Such a point costs
+ * FT_POINT_BITS; on anything else it is the unknown mark it looks like. */
+static int point_on(uint32_t prev, uint32_t cp, uint64_t *on)
+{
+    if (!ft_is_vowel_point(cp) || ft_letter_script(prev) != FT_USCRIPT_HEBREW)
+        return 0;
+    if ((cp == 0x05C1 || cp == 0x05C2) && prev != 0x05E9)
+        return 0;
+    const uint64_t vowels = 0xFFFull << (0x05B0 - 0x0591) | 1ull << (0x05C7 - 0x0591);
+    uint64_t bit = 1ull << (cp - 0x0591);
+    if ((*on & bit) || ((bit & vowels) && (*on & vowels)))
+        return 0;
+    *on |= bit;
+    return 1;
+}
+
 static unsigned long score_map(const ft_codec_map *m, int id, const unsigned char *p, size_t n,
                                unsigned long limit, tally *t, unsigned max_hi, uint64_t *cache)
 {
@@ -656,6 +674,7 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
     unsigned wide = 0;  /* CJK characters read from double-byte codes */
     size_t wide_at = 0; /* where the last one starts */
     int prev_drawn = 0; /* prev is a box-drawing character read from a double-byte code */
+    uint64_t points = 0; /* Hebrew points on prev, a Hebrew letter (point_on) */
     int lone_pinyin = 0; /* LONE_PINYIN_BITS charged */
     while (i < n) {
         unsigned b = p[i];
@@ -712,6 +731,12 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
             i++;
             prev = 0xFFFFFFFFu;
             prev_drawn = 0;
+        } else if (point_on(prev, cp, &points)) {
+            /* (the letter stays prev: the next letter follows it, as in unpointed text) */
+            cost += Q8(FT_POINT_BITS);
+            tally_high(t, cp, Q8(FT_POINT_BITS));
+            if (++t->hi >= max_hi)
+                break;
         } else {
             int drawn = i - at >= 2 && ft_is_box_drawing(cp);
             unsigned sc = cached_step(cache, prev, cp,
@@ -733,6 +758,7 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
                 wide++, wide_at = at;
             cost += sc;
             prev = cp;
+            points = 0;
             if (cp >= 0x80) {
                 tally_high(t, cp, sc);
                 if (++t->hi >= max_hi)

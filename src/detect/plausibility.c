@@ -132,6 +132,10 @@ static void build_unigrams(void)
             uni_bmp[cp] = (uint8_t)cost;
             floor_bmp[cp] = (uint8_t)floor;
         }
+    /* (the detector charges a point on a Hebrew letter FT_POINT_BITS) */
+    for (uint32_t cp = 0x591; cp < 0x5C8; cp++)
+        if (ft_is_vowel_point(cp) && floor_bmp[cp] > Q(FT_POINT_BITS))
+            floor_bmp[cp] = Q(FT_POINT_BITS);
     /* (a capital after a capital costs at least what its small letter does, and CAPS_BITS) */
     for (uint32_t cp = 0x386; cp < 0x557; cp++) {
         uint32_t small = small_letter(cp);
