@@ -60,6 +60,15 @@ def run(fixtext, lines):
     return out.decode("utf-8", "replace").split("\n")[:-1]
 
 
+def count_changed(fixtext, lines, show):
+    """How many of the lines fixtext changes (with show, the first 20 printed)."""
+    changed = [(a, b) for a, b in zip(lines, run(fixtext, lines)) if a != b]
+    if show:
+        for a, b in changed[:20]:
+            print(f"  {a[:70]!r}\n  -> {b[:70]!r}")
+    return len(changed)
+
+
 def main():
     args = sys.argv[1:]
     source = "test"
@@ -75,22 +84,14 @@ def main():
     rng = random.Random(12)
     clean = [l for l in source_lines(source) if any(ord(c) > 127 for c in l)]
     rng.shuffle(clean)
-    got = run(fixtext, clean)
-    changed = [(a, b) for a, b in zip(clean, got) if a != b]
+    changed = count_changed(fixtext, clean, show)
     print(f"clean {'held-out' if source == 'test' else 'development'} lines with non-ASCII text: {len(clean)}, changed by fixtext: "
-          f"{len(changed)} ({1e6 * len(changed) / max(1, len(clean)):.0f} per million)")
-    if show:
-        for a, b in changed[:20]:
-            print(f"  {a[:70]!r}\n  -> {b[:70]!r}")
+          f"{changed} ({1e6 * changed / max(1, len(clean)):.0f} per million)")
     # clean text a web page escaped ("caf&eacute;") is not broken either: kept as written
     escaped = [html_entities(l) for l in clean[:PER_FAMILY]]
-    got = run(fixtext, escaped)
-    changed = [(a, b) for a, b in zip(escaped, got) if a != b]
+    changed = count_changed(fixtext, escaped, show)
     print(f"the first {len(escaped)} of them escaped as htmlentities() does, changed by fixtext: "
-          f"{len(changed)}")
-    if show:
-        for a, b in changed[:20]:
-            print(f"  {a[:70]!r}\n  -> {b[:70]!r}")
+          f"{changed}")
     total_ok = total = 0
     for family in FAMILIES:
         cases = []
