@@ -215,9 +215,11 @@ size_t ft_letters_tokens(const uint32_t *cps, size_t n, uint32_t *tokens, size_t
         return 0;
     tokens[m++] = BOUNDARY;
     for (size_t i = 0; i < n && m + 1 < cap; i++) {
-        /* (a vowel point on a letter is part of it: the models' text is unpointed, so a pointed
-           word is judged as its letters, not as one-letter words) */
-        if (ft_is_vowel_point(cps[i]) && (tokens[m - 1] & ~FROM_HIGH) != BOUNDARY)
+        /* (a vowel point on a Hebrew letter is part of it: the models' text is unpointed, so a
+           pointed word is judged as its letters, not as one-letter words; on another letter it
+           stays the word boundary it looks like) */
+        if (ft_is_vowel_point(cps[i]) &&
+            ft_letter_script(tokens[m - 1] & ~FROM_HIGH) == FT_USCRIPT_HEBREW)
             continue;
         *symbols += symbol_cost(cps, n, i);
         if (cps[i] >= 0x80 && i > 0 && u_isupper((UChar32)cps[i]) && u_islower((UChar32)cps[i - 1]))
