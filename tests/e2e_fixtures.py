@@ -129,6 +129,12 @@ def test_references_on_mojibake():
           next((f"{b!r} -> {g!r}" for b, g, w in zip(broken, got, lines) if g != w), ""))
     got = run_lines(["--entities=never"], broken)
     check("--entities=never leaves them", got == broken)
+    # references to ASCII characters spell no mojibake: beside mojibake restored, they stay
+    mojibake = [read_as(line, "utf-8", "cp1252") + " &lt;b&gt; &amp;" for line in lines[:100]]
+    got = run_lines([], mojibake)
+    kept = sum(g == line + " &lt;b&gt; &amp;" for g, line in zip(got, lines))
+    check(f"ASCII references kept beside restored mojibake: {kept} of 100", kept >= 99,
+          next((f"{b!r} -> {g!r}" for b, g in zip(mojibake, got) if "&lt;" not in g), ""))
     escaped = [html_entities(line) for line in lines]
     got = run_lines([], escaped)
     check("clean text escaped by htmlentities() stays as written", got == escaped,

@@ -221,6 +221,14 @@ static int spells_mojibake(ft_entities *e, const ft_buf *decoded)
     return ft_mojibake_repair(e->mojibake, decoded->data, decoded->len, &e->repaired, &scratch);
 }
 
+static size_t high_bytes(const char *s, size_t n)
+{
+    size_t high = 0;
+    for (size_t i = 0; i < n; i++)
+        high += (unsigned char)s[i] >= 0x80;
+    return high;
+}
+
 int ft_entities_decode(void *state, const char *in, size_t len, ft_buf *out, ft_report *r)
 {
     ft_entities *e = state;
@@ -236,6 +244,11 @@ int ft_entities_decode(void *state, const char *in, size_t len, ft_buf *out, ft_
     int decoded = decode_references(in, len, &e->decoded, &quiet);
     if (decoded <= 0)
         return decoded;
+    /* (references to ASCII characters alone, "&lt;" "&amp;", spell no mojibake: mojibake is made
+       of non-ASCII characters, and a line whose other text the mojibake stage restores keeps
+       them as written) */
+    if (high_bytes(e->decoded.data, e->decoded.len) == high_bytes(in, len))
+        return 0;
     int restores = spells_mojibake(e, &e->decoded);
     if (restores <= 0)
         return restores;
