@@ -6,7 +6,8 @@
  * windows-1252 characters.
  *
  * By default a line's references are decoded only when they spell mojibake that the mojibake
- * stage then restores ("caf&Atilde;&copy;" -> "café"): a reference in clean text is how its
+ * stage then restores ("caf&Atilde;&copy;" -> "café"; mojibake is non-ASCII, so a line whose
+ * references all stand for ASCII characters never is): a reference in clean text is how its
  * author wrote it (a keyboard layout's "&lt;key&gt;" in a message catalogue, a man page made from
  * HTML), and decoding it would change a line that was not broken. FIXTEXT_ENTITIES_ALWAYS decodes
  * them on every line without markup. The state is the mode and, for the default, a mojibake
