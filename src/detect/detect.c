@@ -79,8 +79,8 @@
 #define MAX_CHARS 96        /* a line is judged on its first MAX_CHARS non-ASCII characters */
 #define LANG_BITS 4.0      /* bonus per line for the encodings of the --lang hint */
 #define SANDWICH_BITS 12.0 /* a CJK character alone inside a Latin word (sandwich_cost) */
-#define LONE_BITS 12.0     /* the only non-ASCII character of a line of Latin words, read as one
-                              double-byte CJK character (lone_cjk_cost) */
+#define LONE_BITS 12.0     /* the only non-ASCII character of a line of Latin words, read as
+                              anything but the one UTF-8 character it is (lone_cjk_cost) */
 #define LONE_LATIN_LETTERS 8 /* ... a line holding at least this many ASCII letters */
 /* KS X 1001 rows 8 and 9 (lead bytes A8, A9) hold Latin letters (Ĳ ĳ Ŀ ł ø ß þ ...) that Korean
  * text almost never uses; they are what other double-byte text read as EUC-KR looks like: the
@@ -501,20 +501,32 @@ static inline unsigned sandwich_cost(const unsigned char *p, size_t n, size_t at
     return wide || eats_letter || symbol_inside ? (unsigned)Q8(SANDWICH_BITS) : 0;
 }
 
-/* A line of Latin words whose one non-ASCII character, the UTF-8 of a Latin-1 character or of a
- * Latin letter (utf8_latin_pair), a double-byte reading makes a CJK character:
+/* A line of Latin words whose one non-ASCII character is a two-byte UTF-8 sequence for a
+ * character below U+0400 (utf8_pair_alone): Latin-1, the Latin extensions, IPA, the spacing
+ * modifiers, Greek, or a combining diacritic on an ASCII letter. Every other reading splits it
+ * into two characters or makes one CJK character or symbol of it:
  * "¿Realmente cambiar…" as EUC-JP "多Realmente…", "|1ª cifra|" as EUC-KR "|1짧 cifra|", a charset
  * table's "\tª\tFEMININE ORDINAL INDICATOR" as "\t捉\t…", a keyboard layout's
- * "Latvia (ergonomis, ŪGJRMV)" as EUC-JP "的GJRMV". One Latin character in Latin text is what
- * such a line is. Only for Latin characters: a Korean line "예: memlimit…" is BF B9, which UTF-8
- * cannot read, and GB18030's "同 echoe echoctl" in the stty page is CD AC, a combining mark in
- * UTF-8. The same weight as SANDWICH_BITS, for the lone character not inside a word. */
-static int utf8_latin_pair(const unsigned char *p)
+ * "Latvia (ergonomis, ŪGJRMV)" as EUC-JP "的GJRMV"; the X11 compose table's ': "¯" macron' as
+ * EUC-TW ': "␎" macron', ': "ˇ" caron' as GB18030 ': "藝" caron', ': "ª" ordfeminine' as
+ * windows-874 ': "ยช" ordfeminine', ': "µ" mu' as ISO-8859-5 ': "ТЕ" mu', Greek 'U03B0 ΰ' as
+ * EUC-KR. One character in Latin text is what such a line is; a run of such lines (the compose
+ * table lists each character several times) went over to the other reading together when only
+ * the double-byte CJK readings paid for it. Not for characters from U+0400 on (a Korean line
+ * "예: memlimit…" is BF B9, which UTF-8 cannot read, and Cyrillic and the scripts after it do not
+ * stand alone in Latin text), nor for a combining mark after anything but an ASCII letter:
+ * GB18030's "同 echoe echoctl" in the stty page is CD AC, a combining mark in UTF-8 at the start
+ * of a word. The same weight as SANDWICH_BITS, for the lone character not inside a word. */
+static int utf8_pair_alone(const unsigned char *p, size_t n)
 {
-    if (p[0] < 0xC2 || p[0] > 0xC9 || !ft_utf8_is_continuation(p[1]))
+    size_t at = next_high(p, 0, n);
+    if (at + 1 >= n || p[at] < 0xC2 || p[at] > 0xCF || !ft_utf8_is_continuation(p[at + 1]) ||
+        next_high(p, at + 2, n) != n)
         return 0;
-    uint32_t cp = (uint32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
-    return cp < 0x100 || ft_is_latin_letter(cp);
+    uint32_t cp = (uint32_t)(p[at] & 0x1F) << 6 | (p[at + 1] & 0x3F);
+    if (ft_general_category(cp) == FT_GC_MN)
+        return at > 0 && ascii_letter(p[at - 1]);
+    return 1;
 }
 
 /* The other lone character such a line holds: a double-byte code whose trail byte is a letter of
@@ -780,8 +792,8 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
         if (cost > limit)
             return limit;
     }
-    if (i >= n && t->hi == 1 && wide == 1 && !t->bad &&
-        (utf8_latin_pair(p + wide_at) || eats_word_letter(p, n, wide_at)))
+    if (i >= n && !t->bad &&
+        ((t->hi == 1 && wide == 1 && eats_word_letter(p, n, wide_at)) || utf8_pair_alone(p, n)))
         cost += lone_cjk_cost(p, n);
     return cost;
 }
