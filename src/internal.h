@@ -340,6 +340,8 @@ unsigned ft_plausibility_unigram(uint32_t cp);
 /* The least cp costs after any character (a lower bound of ft_plausibility_step and of what the
  * detector charges), 1/8 bits. */
 unsigned ft_plausibility_floor(uint32_t cp);
+/* Whether the model's text holds cp at all (its cost is then counted, not the class's guess). */
+int ft_plausibility_seen(uint32_t cp);
 /* What the detector charges a Hebrew point (ft_is_vowel_point) on a Hebrew letter, in bits: one
  * of the sixteen signs a pointed letter takes (eleven vowel points, dagesh, shin and sin dots,
  * rafe, meteg), uniformly. The pooled model's text is unpointed, so it has no count of its own:

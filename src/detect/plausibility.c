@@ -21,6 +21,7 @@
 /* Unigram costs of the whole BMP in 1/8 bits, built once (64 KiB, read-only afterwards). */
 static uint8_t uni_bmp[0x10000];
 static uint8_t floor_bmp[0x10000]; /* the least each character costs after any other */
+static uint8_t seen_bmp[0x10000 / 8]; /* one bit per character the tables hold */
 static pthread_once_t uni_once = PTHREAD_ONCE_INIT;
 static atomic_int uni_ready;
 static unsigned backoff_q; /* -log2(1 - lambda) in 1/8 bits */
@@ -131,6 +132,7 @@ static void build_unigrams(void)
             }
             uni_bmp[cp] = (uint8_t)cost;
             floor_bmp[cp] = (uint8_t)floor;
+            seen_bmp[cp >> 3] |= (uint8_t)(1u << (cp & 7));
         }
     /* (the detector charges a point on a Hebrew letter FT_POINT_BITS) */
     for (uint32_t cp = 0x591; cp < 0x5C8; cp++)
@@ -152,11 +154,10 @@ static inline void ensure_ready(void)
         pthread_once(&uni_once, build_unigrams);
 }
 
-static unsigned unigram(uint32_t cp)
+/* The table entry of cp, or FT_PL_UNI_COUNT: a binary search (for the supplementary planes,
+ * whose entries are few; the BMP's are in uni_bmp and seen_bmp). */
+static size_t table_index(uint32_t cp)
 {
-    if (cp < 0x10000)
-        return uni_bmp[cp];
-    /* supplementary planes: binary search the (few) table entries, else the class */
     size_t lo = 0, hi = FT_PL_UNI_COUNT;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
@@ -165,15 +166,29 @@ static unsigned unigram(uint32_t cp)
         else
             hi = mid;
     }
-    if (lo < FT_PL_UNI_COUNT && ft_pl_uni_cp[lo] == cp)
-        return ft_pl_uni_cost[lo];
-    return class_cost(cp);
+    return lo < FT_PL_UNI_COUNT && ft_pl_uni_cp[lo] == cp ? lo : FT_PL_UNI_COUNT;
+}
+
+static unsigned unigram(uint32_t cp)
+{
+    if (cp < 0x10000)
+        return uni_bmp[cp];
+    size_t k = table_index(cp); /* else the class */
+    return k < FT_PL_UNI_COUNT ? ft_pl_uni_cost[k] : class_cost(cp);
 }
 
 unsigned ft_plausibility_unigram(uint32_t cp)
 {
     ensure_ready();
     return unigram(cp);
+}
+
+int ft_plausibility_seen(uint32_t cp)
+{
+    ensure_ready();
+    if (cp < 0x10000)
+        return cp < 0x80 || (seen_bmp[cp >> 3] >> (cp & 7) & 1);
+    return table_index(cp) < FT_PL_UNI_COUNT;
 }
 
 unsigned ft_plausibility_floor(uint32_t cp)

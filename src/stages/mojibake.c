@@ -397,11 +397,24 @@ static int word_starts_at(const ft_mojibake *m, size_t k, size_t total)
  * "point-Ã -point", "(Ã l'aide", "Ã Ãªtre"): C3 at the start of the line or after a small letter,
  * an apostrophe, a space, a hyphen or an opening bracket or quote, before a word or the end. Alone
  * such a span is one character, so anything else that reads so stays: a capital "Ã" ending a word
- * of capitals ("IRMÃ DE"), "Ã ã" in a list of letters, "Å " or "Â " (Š and a no-break space would
- * come back). */
+ * of capitals ("IRMÃ DE"), "Ã ã" or "Ã B" in a list of letters (lists_letters), "Å " or "Â " (Š
+ * and a no-break space would come back). */
+/* A line that lists letters one by one: an alphabet ("% A Ą Ã B C D E É" in a locale's
+ * comments), where "Ã B" is the letter Ã, not "à B". French "de A à B" has two single letters. */
+#define LETTER_LIST_TOKENS 5
+static int lists_letters(const ft_mojibake *m)
+{
+    const uint32_t *c = m->cur.v;
+    size_t n = m->cur.len, singles = 0;
+    for (size_t k = 0; k < n && singles < LETTER_LIST_TOKENS; k++)
+        singles += (k == 0 || c[k - 1] == ' ') && (k + 1 == n || c[k + 1] == ' ') &&
+                   (ft_cc(c[k]) & FT_CC_LETTER);
+    return singles >= LETTER_LIST_TOKENS;
+}
+
 static int plain_space_after_a_grave(const ft_mojibake *m, size_t k, size_t total)
 {
-    if (m->eb[k] != 0xC3)
+    if (m->eb[k] != 0xC3 || lists_letters(m))
         return 0;
     size_t i = m->own[k];
     uint32_t before = i ? m->cur.v[i - 1] : ' ';
@@ -638,6 +651,43 @@ static int letters_in_a_word(const ft_mojibake *m, size_t i, size_t j)
     return m->tmp.len > 0 && (before || after);
 }
 
+/* Whether c is part of a word: a letter, a mark, a digit or a modifier symbol (˓ ˇ). */
+static int word_character(uint32_t c)
+{
+    unsigned gc = ft_general_category(c);
+    return (gc >= FT_GC_LU && gc <= FT_GC_NO) || gc == FT_GC_SK;
+}
+
+/* A repair restores text: each span's reading is characters some language writes, where its
+ * language writes them. Not a span read only as word characters the model's text never holds
+ * (a Yoruba "Àìkú" read as MacRoman is "˓kú"; a collation table's "#犮0" read as Big5 "#ɥ0";
+ * "“ß” as “ẞ”" read as MacRoman "ҧ” as “ẞ”"), nor one double-byte character read as one letter
+ * that touches no letter and is no word of its own, or as a mark on no letter: the collation
+ * table's "#峖0" read as GBK "#Φ0", "#瓣1491" read as Big5 "#ä1491", "'庰'" read as GBK "'ε'".
+ * European text read as GBK puts its letters inside words ("caf茅"), or alone between spaces
+ * (Italian "è", "猫"); its symbols stand anywhere ("漏 2004" is "© 2004"). */
+static int reads_as_text(const ft_mojibake *m, int X, size_t i, size_t j)
+{
+    const cpvec *t = &m->tmp;
+    size_t words = 0, seen = 0;
+    for (size_t k = 0; k < t->len; k++)
+        if (t->v[k] >= 0x80 && word_character(t->v[k]))
+            words++, seen += ft_plausibility_seen(t->v[k]);
+    if (words && !seen)
+        return 0;
+    if (X < MB_FIRST_DBCS || j - i != 1 || t->len != 1)
+        return 1;
+    const uint32_t *c = m->cur.v;
+    uint32_t before = i ? c[i - 1] : ' ', after = j < m->cur.len ? c[j] : ' ';
+    unsigned gc = ft_general_category(t->v[0]);
+    if (gc == FT_GC_MN || gc == FT_GC_MC || gc == FT_GC_ME)
+        return ft_cc(before) & FT_CC_LETTER;
+    if (!(ft_cc(t->v[0]) & FT_CC_LETTER))
+        return 1;
+    return (ft_cc(before) & FT_CC_LETTER) || (ft_cc(after) & FT_CC_LETTER) ||
+           (before == ' ' && after == ' ');
+}
+
 /* Cost of cur[t] after cur[t-1] (t >= 1), computed once per round. */
 static inline unsigned ocost(ft_mojibake *m, size_t t)
 {
@@ -671,7 +721,7 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
     m->x_codec = X;
     int line_mode = Y != MB_UTF8;
     unsigned long line_co = 0, line_cn = 0;
-    size_t line_chars = 0, line_wide = 0, line_misses = 0;
+    size_t line_chars = 0, line_wide = 0, line_misses = 0, line_hangul = 0;
     size_t i = 0;
     while (i < n) {
         uint32_t ch = c[i];
@@ -758,15 +808,26 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                        Spanish "¡Abre" is A1 41 "bre", Big5's "，bre" (Spanish catalogues and
                        fortunes lost their "¡" lines so); "readline¡A", Big5 "readline，" read
                        as windows-1252, follows its word */
-                    int ascii_inside = 0;
-                    for (size_t t = i; t < j; t++)
+                    int ascii_inside = 0, punct_trail = 0;
+                    for (size_t t = i; t < j; t++) {
                         ascii_inside |= c[t] < 0x80;
+                        punct_trail |= c[t] < 0x80 && !is_ascii_alnum(c[t]);
+                    }
                     if (i > 0 && (ft_cc(c[i - 1]) & (FT_CC_LETTER | FT_CC_DIGIT | FT_CC_HAN)))
                         ascii_inside = 0;
                     for (size_t t = 0; t < m->tmp.len; t++) {
                         uint32_t d = m->tmp.v[t];
-                        if (d == 0x3000)
-                            continue; /* an ideographic space ("¡¡" is A1 A1) is no evidence */
+                        line_hangul += ft_is_hangul(d);
+                        if (d == 0x3000 || (d >= 0xFE10 && d <= 0xFE6F))
+                            continue; /* an ideographic space ("¡¡" is A1 A1) is no evidence, nor
+                                         are the vertical, compatibility and small forms (Big5's
+                                         A1A1 is "﹛"), which text seldom writes */
+                        /* one character alone whose trail byte was ASCII punctuation counts
+                           nothing: code and APL regular expressions glue symbols to brackets
+                           ("[+¯]?" is Big5's "[+珠?"); double-byte text read so comes in runs
+                           ("¤@ºØ" is 一種), where such trail bytes are everyday (一 is A4 40) */
+                        if (punct_trail && m->tmp.len == 1)
+                            continue;
                         /* full-width punctuation counts double: a lone "，" is evidence enough,
                            unless it swallowed an ASCII character: then it counts nothing */
                         int punct = (ft_cc(d) & (FT_CC_CJK_PUNCT | FT_CC_HALFWIDTH)) == FT_CC_CJK_PUNCT;
@@ -776,7 +837,8 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                     }
                 } else if (!same && cn + margin < co &&
                            (m->follow_up != FOLLOW_UP_LOST || lost_as_they_came(m, i, j) ||
-                            letters_in_a_word(m, i, j))) {
+                            letters_in_a_word(m, i, j)) &&
+                           (m->follow_up || reads_as_text(m, X, i, j))) {
                     res->gain += (long)(co - cn) - (long)prior_q(X, Y);
                 } else {
                     same = 1;
@@ -801,7 +863,10 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
     }
     if (line_mode && res->spans) {
         unsigned long margin = 8 * 8 + line_chars * 8 * 2 + prior_q(X, Y);
-        if (line_wide >= 2 && line_cn + margin < line_co)
+        /* (Korean is written in Hangul: a CP949 reading without a syllable is no Korean text,
+           and Danish "æøåÆØÅ" read so was the Hanja "染樣唜") */
+        int language = Y != MB_EUCKR || line_hangul > 0;
+        if (language && line_wide >= 2 && line_cn + margin < line_co)
             res->gain = (long)(line_co - line_cn) - (long)prior_q(X, Y);
         else
             res->spans = 0;
