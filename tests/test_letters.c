@@ -107,13 +107,21 @@ static void symbols_and_capitals_cost(void **state)
     assert_int_equal(plain, 0);
     assert_true(glued > 0); /* the no-break space opening a word, the capital inside one */
     /* a run of symbols between letters is inside a word as much as one symbol is: "vóór" read
-       as IBM437 costs more than the same symbols where they open a word */
+       as IBM437 costs more than the same symbols standing apart */
     unsigned run, apart;
     n = code_points("die vâ¤â¤r nroff", cps, 64);
     ft_letters_tokens(cps, n, tokens, 66, &run);
-    n = code_points("die vâ¤ â¤r nroff", cps, 64);
+    n = code_points("die vâ ¤ â ¤ r nroff", cps, 64);
     ft_letters_tokens(cps, n, tokens, 66, &apart);
     assert_true(run > apart);
+    /* a symbol ending a word is its last letter misread (Vim's Polish menu "Zamień" read as
+       IBM437), a closing quotation mark there is not */
+    unsigned misread, quoted;
+    n = code_points("&Zamie\xC2\xB1...", cps, 64);
+    ft_letters_tokens(cps, n, tokens, 66, &misread);
+    n = code_points("&Zamie\xE2\x80\x9D...", cps, 64);
+    ft_letters_tokens(cps, n, tokens, 66, &quoted);
+    assert_true(misread > quoted);
 }
 
 int main(void)

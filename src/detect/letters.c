@@ -12,7 +12,8 @@
  * the line is in ("Questo è Unix" is Italian, not the Russian "и" between Latin words),
  * plus SYMBOL_BITS for each non-ASCII character that is no letter (else a reading with symbols
  * where the letters were would have nothing to pay), GLUED_BITS more when it stands inside a word
- * ("pr’t", "\u00A0bersetzung": German in IBM437 read as windows-1252), and CAPITAL_INSIDE_BITS for a
+ * ("pr’t", "\u00A0bersetzung": German in IBM437 read as windows-1252) or ends one (ends_words),
+ * and CAPITAL_INSIDE_BITS for a
  * non-ASCII capital after a small letter. */
 #include <pthread.h>
 #include <stdlib.h>
@@ -173,6 +174,37 @@ static int word_mark(uint32_t cp)
     return cp == 0x2019 || cp == 0x2BC || cp == 0x2BB || cp == 0x5F3 || cp == 0x5F4 || cp == 0xB7;
 }
 
+/* Symbols real text glues to the end of a word: closing quotes and brackets, apostrophes, marks
+ * of trade (Brand®, Name™), superscripts and ordinals (m², 1ª), the ellipsis. Any other symbol
+ * there is the word's last letter misread: Polish "Zamień" in IBM437 is "Zamie±", Slovak
+ * "Otvoriť" "Otvori¥", Turkish "Hataları" in Mac Roman "Hatalar˝" (Vim's menu translations). */
+static int ends_words(uint32_t cp)
+{
+    switch (u_charType((UChar32)cp)) {
+    case U_END_PUNCTUATION: case U_FINAL_PUNCTUATION: case U_INITIAL_PUNCTUATION:
+    case U_OTHER_NUMBER: case U_DECIMAL_DIGIT_NUMBER:
+        return 1;
+    default:
+        return word_mark(cp) || cp == 0xAE || cp == 0x2122 || cp == 0x2120 || cp == 0xAA ||
+               cp == 0xBA || cp == 0xB0 || cp == 0x2026;
+    }
+}
+
+static int is_guillemet(uint32_t cp)
+{
+    return cp == 0xAB || cp == 0xBB || cp == 0x2039 || cp == 0x203A;
+}
+
+/* Whether the line quotes with guillemets: another one besides cps[at]. A lone "»" closing a
+ * word is Slovak "ť" of ISO-8859-2 (BB) read as windows-1250: "Otvoriť" as "Otvori»". */
+static int quotes_with_guillemets(const uint32_t *cps, size_t n, size_t at)
+{
+    for (size_t i = 0; i < n; i++)
+        if (i != at && is_guillemet(cps[i]))
+            return 1;
+    return 0;
+}
+
 /* A non-ASCII character that is neither a letter nor a space. */
 static int in_symbol_run(uint32_t cp)
 {
@@ -203,7 +235,9 @@ static unsigned symbol_cost(const uint32_t *cps, size_t n, size_t i)
         last++;
     int inside = first > 0 && is_letter(cps[first - 1]) && last + 1 < n && is_letter(cps[last + 1]) &&
                  !word_mark(cp);
-    return Q8(SYMBOL_BITS) + (inside || opens ? Q8(GLUED_BITS) : 0);
+    int ends = first > 0 && is_letter(cps[first - 1]) && !(last + 1 < n && is_letter(cps[last + 1])) &&
+               !(ends_words(cp) && (!is_guillemet(cp) || quotes_with_guillemets(cps, n, i)));
+    return Q8(SYMBOL_BITS) + (inside || opens || ends ? Q8(GLUED_BITS) : 0);
 }
 
 size_t ft_letters_tokens(const uint32_t *cps, size_t n, uint32_t *tokens, size_t cap,
