@@ -658,12 +658,23 @@ static int word_character(uint32_t c)
     return (gc >= FT_GC_LU && gc <= FT_GC_NO) || gc == FT_GC_SK;
 }
 
+/* Whether a non-ASCII letter of the line stands beside a restored letter d of its own script,
+ * outside the span: then the word around is clean text of that script, for a single-byte
+ * reading garbles a whole word ("Привет" read as windows-1251 is "РџСЂРёРІРµС‚", every letter).
+ * The Russian "ВПЕРЁД" holds "РЁ", windows-1251's D0 A8, UTF-8's "Ш": it read "ВПЕШД". */
+static int clean_letter_beside(uint32_t neighbour, uint32_t d)
+{
+    return neighbour >= 0x80 && (ft_cc(neighbour) & FT_CC_LETTER) && (ft_cc(d) & FT_CC_LETTER) &&
+           ft_letter_script(neighbour) == ft_letter_script(d);
+}
+
 /* A repair restores text: each span's reading is characters some language writes, where its
  * language writes them. Not a span read only as word characters the model's text never holds
  * (a Yoruba "Àìkú" read as MacRoman is "˓kú"; a collation table's "#犮0" read as Big5 "#ɥ0";
  * "“ß” as “ẞ”" read as MacRoman "ҧ” as “ẞ”"), nor one double-byte character read as one letter
  * that touches no letter and is no word of its own, or as a mark on no letter: the collation
- * table's "#峖0" read as GBK "#Φ0", "#瓣1491" read as Big5 "#ä1491", "'庰'" read as GBK "'ε'".
+ * table's "#峖0" read as GBK "#Φ0", "#瓣1491" read as Big5 "#ä1491", "'庰'" read as GBK "'ε'";
+ * nor a single-byte reading inside a word of clean letters of its script (clean_letter_beside).
  * European text read as GBK puts its letters inside words ("caf茅"), or alone between spaces
  * (Italian "è", "猫"); its symbols stand anywhere ("漏 2004" is "© 2004"). */
 static int reads_as_text(const ft_mojibake *m, int X, size_t i, size_t j)
@@ -675,10 +686,13 @@ static int reads_as_text(const ft_mojibake *m, int X, size_t i, size_t j)
             words++, seen += ft_plausibility_seen(t->v[k]);
     if (words && !seen)
         return 0;
-    if (X < MB_FIRST_DBCS || j - i != 1 || t->len != 1)
-        return 1;
     const uint32_t *c = m->cur.v;
     uint32_t before = i ? c[i - 1] : ' ', after = j < m->cur.len ? c[j] : ' ';
+    if (X < MB_FIRST_DBCS)
+        return !t->len || (!clean_letter_beside(before, t->v[0]) &&
+                           !clean_letter_beside(after, t->v[t->len - 1]));
+    if (j - i != 1 || t->len != 1)
+        return 1;
     unsigned gc = ft_general_category(t->v[0]);
     if (gc == FT_GC_MN || gc == FT_GC_MC || gc == FT_GC_ME)
         return ft_cc(before) & FT_CC_LETTER;
