@@ -1201,6 +1201,25 @@ static void letter_evidence(ft_detector *d, const unsigned char *p, size_t n,
         cost[order[j]] -= after - before;
 }
 
+/* Whether state u leads the forward costs at least as far as a settled state does (settled_on):
+ * every other state SETTLED_BEHIND (and its entry cost) behind it or further. A fully scored
+ * line leaves them further behind, not at exactly that distance (its line costs carry the
+ * letter and prior adjustments), so settled_on alone held SURE_BITS_SETTLED back for the lines
+ * after each one: a third of a GB18030 file of verse was compared in full, most of it lines
+ * after another compared line. */
+#define SETTLED_BEHIND (SWITCH_BITS + (double)(float)CAP_BITS) /* (see settled_on) */
+static int leads_settled(const ft_detector *d, int u)
+{
+    if (d->settled == u)
+        return 1;
+    if (u < 0 || d->last_best != u || d->V[u] != 0.0)
+        return 0;
+    for (int k = 0; k < d->ncand; k++)
+        if (k != u && d->V[k] < SETTLED_BEHIND + d->entry[k])
+            return 0;
+    return 1;
+}
+
 /* The average cost a line's first characters (tally t) may have in the current encoding (start,
  * of kind) for it to be kept without a look at the others. */
 static unsigned sure_bits(const ft_detector *d, int start, int kind, const tally *t)
@@ -1209,7 +1228,7 @@ static unsigned sure_bits(const ft_detector *d, int start, int kind, const tally
      * letter in a line of Latin text ("Schlüsselwort") costs about 14 bits. */
     if (kind == FT_KIND_UTF8)
         return SURE_BITS_UTF8;
-    if (kind == FT_KIND_MBCS && d->settled == start && t->hi >= SURE_PREFIX && t->cjk == t->hi &&
+    if (kind == FT_KIND_MBCS && leads_settled(d, start) && t->hi >= SURE_PREFIX && t->cjk == t->hi &&
         t->kana == 0)
         return SURE_BITS_SETTLED;
     return SURE_BITS;
@@ -1375,7 +1394,6 @@ static int grow(ft_detector *d, size_t n)
  * nothing: that state leads at 0, every other one at SETTLED_BEHIND (and its entry cost), so each
  * would come from it.
  * Such a line's step is then written down directly instead of computed. */
-#define SETTLED_BEHIND (SWITCH_BITS + (double)(float)CAP_BITS)
 static int settled_on(const ft_detector *d, int u)
 {
     if (u < 0 || d->last_best != u || d->V[u] != 0.0)
