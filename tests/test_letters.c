@@ -95,33 +95,28 @@ static void own_language_reads_best(void **state)
         assert_string_equal(best_language(phrases[i][0]), phrases[i][1]);
 }
 
+/* The symbol costs (ft_letters_tokens' symbols) of a UTF-8 text. */
+static unsigned symbol_cost_of(const char *utf8)
+{
+    uint32_t cps[64], tokens[66];
+    unsigned symbols;
+    size_t n = code_points(utf8, cps, 64);
+    ft_letters_tokens(cps, n, tokens, 66, &symbols);
+    return symbols;
+}
+
 static void symbols_and_capitals_cost(void **state)
 {
     (void)state;
-    uint32_t cps[64], tokens[66];
-    unsigned plain, glued;
-    size_t n = code_points("la version", cps, 64);
-    ft_letters_tokens(cps, n, tokens, 66, &plain);
-    n = code_points("pr\xE2\x80\x99t \xC2\xA0" "bersetzung sv\xD0\xAF" "zi", cps, 64);
-    ft_letters_tokens(cps, n, tokens, 66, &glued);
-    assert_int_equal(plain, 0);
-    assert_true(glued > 0); /* the no-break space opening a word, the capital inside one */
+    assert_int_equal(symbol_cost_of("la version"), 0);
+    /* the no-break space opening a word, the capital inside one */
+    assert_true(symbol_cost_of("pr\xE2\x80\x99t \xC2\xA0" "bersetzung sv\xD0\xAF" "zi") > 0);
     /* a run of symbols between letters is inside a word as much as one symbol is: "vóór" read
        as IBM437 costs more than the same symbols standing apart */
-    unsigned run, apart;
-    n = code_points("die vâ¤â¤r nroff", cps, 64);
-    ft_letters_tokens(cps, n, tokens, 66, &run);
-    n = code_points("die vâ ¤ â ¤ r nroff", cps, 64);
-    ft_letters_tokens(cps, n, tokens, 66, &apart);
-    assert_true(run > apart);
+    assert_true(symbol_cost_of("die vâ¤â¤r nroff") > symbol_cost_of("die vâ ¤ â ¤ r nroff"));
     /* a symbol ending a word is its last letter misread (Vim's Polish menu "Zamień" read as
        IBM437), a closing quotation mark there is not */
-    unsigned misread, quoted;
-    n = code_points("&Zamie\xC2\xB1...", cps, 64);
-    ft_letters_tokens(cps, n, tokens, 66, &misread);
-    n = code_points("&Zamie\xE2\x80\x9D...", cps, 64);
-    ft_letters_tokens(cps, n, tokens, 66, &quoted);
-    assert_true(misread > quoted);
+    assert_true(symbol_cost_of("&Zamie\xC2\xB1...") > symbol_cost_of("&Zamie\xE2\x80\x9D..."));
 }
 
 int main(void)
