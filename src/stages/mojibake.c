@@ -392,13 +392,6 @@ static int word_starts_at(const ft_mojibake *m, size_t k, size_t total)
            (ft_utf8_is_continuation(m->eb[k + 1]) || m->eb[k + 1] == ' ');
 }
 
-/* Whether the two-byte sequence at byte k of the encoded line, whose second byte is a plain space,
- * is "à" whose no-break space was made plain ("voilÃ tout", "jusqu'Ã 10", "appartenir Ã un",
- * "point-Ã -point", "(Ã l'aide", "Ã Ãªtre"): C3 at the start of the line or after a small letter,
- * an apostrophe, a space, a hyphen or an opening bracket or quote, before a word or the end. Alone
- * such a span is one character, so anything else that reads so stays: a capital "Ã" ending a word
- * of capitals ("IRMÃ DE"), "Ã ã" or "Ã B" in a list of letters (lists_letters), "Å " or "Â " (Š
- * and a no-break space would come back). */
 /* A line that lists letters one by one: an alphabet ("% A Ą Ã B C D E É" in a locale's
  * comments), where "Ã B" is the letter Ã, not "à B". French "de A à B" has two single letters. */
 #define LETTER_LIST_TOKENS 5
@@ -412,6 +405,13 @@ static int lists_letters(const ft_mojibake *m)
     return singles >= LETTER_LIST_TOKENS;
 }
 
+/* Whether the two-byte sequence at byte k of the encoded line, whose second byte is a plain space,
+ * is "à" whose no-break space was made plain ("voilÃ tout", "jusqu'Ã 10", "appartenir Ã un",
+ * "point-Ã -point", "(Ã l'aide", "Ã Ãªtre"): C3 at the start of the line or after a small letter,
+ * an apostrophe, a space, a hyphen or an opening bracket or quote, before a word or the end. Alone
+ * such a span is one character, so anything else that reads so stays: a capital "Ã" ending a word
+ * of capitals ("IRMÃ DE"), "Ã ã" or "Ã B" in a list of letters (lists_letters), "Å " or "Â " (Š
+ * and a no-break space would come back). */
 static int plain_space_after_a_grave(const ft_mojibake *m, size_t k, size_t total)
 {
     if (m->eb[k] != 0xC3 || lists_letters(m))
