@@ -676,7 +676,8 @@ static int clean_letter_beside(uint32_t neighbour, uint32_t d)
  * table's "#峖0" read as GBK "#Φ0", "#瓣1491" read as Big5 "#ä1491", "'庰'" read as GBK "'ε'";
  * nor a single-byte reading inside a word of clean letters of its script (clean_letter_beside).
  * European text read as GBK puts its letters inside words ("caf茅"), or alone between spaces
- * (Italian "è", "猫"); its symbols stand anywhere ("漏 2004" is "© 2004"). */
+ * (Italian "è", "猫"); its symbols, Latin-1's, stand anywhere ("漏 2004" is "© 2004"), while the
+ * other two-byte symbols are another script's punctuation ("#貙0" read as "#،0"). */
 static int reads_as_text(const ft_mojibake *m, int X, size_t i, size_t j)
 {
     const cpvec *t = &m->tmp;
@@ -697,7 +698,7 @@ static int reads_as_text(const ft_mojibake *m, int X, size_t i, size_t j)
     if (gc == FT_GC_MN || gc == FT_GC_MC || gc == FT_GC_ME)
         return ft_cc(before) & FT_CC_LETTER;
     if (!(ft_cc(t->v[0]) & FT_CC_LETTER))
-        return 1;
+        return t->v[0] <= 0xFF;
     return (ft_cc(before) & FT_CC_LETTER) || (ft_cc(after) & FT_CC_LETTER) ||
            (before == ' ' && after == ' ');
 }
