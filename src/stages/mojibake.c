@@ -676,8 +676,8 @@ static int clean_letter_beside(uint32_t neighbour, uint32_t d)
  * table's "#峖0" read as GBK "#Φ0", "#瓣1491" read as Big5 "#ä1491", "'庰'" read as GBK "'ε'";
  * nor a single-byte reading inside a word of clean letters of its script (clean_letter_beside).
  * European text read as GBK puts its letters inside words ("caf茅"), after an elision
- * ("jusqu'脿" is "jusqu'à"; a quotation mark is no elision: "'庰'") or alone between spaces
- * (Italian "è", "猫"); its symbols, Latin-1's, stand anywhere ("漏 2004" is "© 2004"), while
+ * ("jusqu'脿" is "jusqu'à"; a quotation mark is no elision: "'庰'") or as a word of its own
+ * (Italian "è", "猫"; "isto 茅," "point-脿-point"); its symbols, Latin-1's, stand anywhere ("漏 2004" is "© 2004"), while
  * the other two-byte symbols are another script's punctuation ("#貙0" read as "#،0"). */
 static int reads_as_text(const ft_mojibake *m, int X, size_t i, size_t j)
 {
@@ -701,8 +701,11 @@ static int reads_as_text(const ft_mojibake *m, int X, size_t i, size_t j)
     if (!(ft_cc(t->v[0]) & FT_CC_LETTER))
         return t->v[0] <= 0xFF;
     int elided = (before == '\'' || before == 0x2019) && i >= 2 && (ft_cc(c[i - 2]) & FT_CC_LETTER);
+    int opens = before == ' ' || before == '\t' || before == '-' || before == '(';
+    int closes = after == ' ' || after == '\t' || (after && after < 0x80 && strchr("-,.;:!?)", (int)after));
+    int word_of_its_own = opens && closes;
     return (ft_cc(before) & FT_CC_LETTER) || (ft_cc(after) & FT_CC_LETTER) || elided ||
-           (before == ' ' && after == ' ');
+           word_of_its_own;
 }
 
 /* Cost of cur[t] after cur[t-1] (t >= 1), computed once per round. */
