@@ -793,7 +793,8 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
             return limit;
     }
     if (i >= n && !t->bad &&
-        ((t->hi == 1 && wide == 1 && eats_word_letter(p, n, wide_at)) || utf8_pair_alone(p, n)))
+        ((t->hi == 1 && wide == 1 && eats_word_letter(p, n, wide_at)) ||
+         (t->hi <= 2 && utf8_pair_alone(p, n)))) /* (one pair reads as one or two characters) */
         cost += lone_cjk_cost(p, n);
     return cost;
 }
