@@ -1202,23 +1202,30 @@ static void letter_evidence(ft_detector *d, const unsigned char *p, size_t n,
         cost[order[j]] -= after - before;
 }
 
-/* Whether state u leads the forward costs at least as far as a settled state does (settled_on):
- * every other state SETTLED_BEHIND (and its entry cost) behind it or further. A fully scored
- * line leaves them further behind, not at exactly that distance (its line costs carry the
- * letter and prior adjustments), so settled_on alone held SURE_BITS_SETTLED back for the lines
- * after each one: a third of a GB18030 file of verse was compared in full, most of it lines
- * after another compared line. */
-#define SETTLED_BEHIND (SWITCH_BITS + (double)(float)CAP_BITS) /* (see settled_on) */
-static int leads_settled(const ft_detector *d, int u)
+/* A settled state leads the forward costs at 0 and every other state is SETTLED_BEHIND (and its
+ * entry cost) behind it (settled_on). Whether u leads so, with the others exactly that far
+ * behind (exactly) or at least that far. */
+#define SETTLED_BEHIND (SWITCH_BITS + (double)(float)CAP_BITS)
+static int leads_by_settled_gap(const ft_detector *d, int u, int exactly)
 {
-    if (d->settled == u)
-        return 1;
     if (u < 0 || d->last_best != u || d->V[u] != 0.0)
         return 0;
-    for (int k = 0; k < d->ncand; k++)
-        if (k != u && d->V[k] < SETTLED_BEHIND + d->entry[k])
+    for (int k = 0; k < d->ncand; k++) {
+        double gap = SETTLED_BEHIND + d->entry[k];
+        if (k != u && (exactly ? d->V[k] != gap : d->V[k] < gap))
             return 0;
+    }
     return 1;
+}
+
+/* Whether state u leads at least as far as a settled state does. A fully scored line leaves the
+ * others further behind, not at exactly that distance (its line costs carry the letter and prior
+ * adjustments), so the settled state alone held SURE_BITS_SETTLED back for the lines after each
+ * one: a third of a GB18030 file of verse was compared in full, most of it lines after another
+ * compared line. */
+static int leads_settled(const ft_detector *d, int u)
+{
+    return d->settled == u || leads_by_settled_gap(d, u, 0);
 }
 
 /* The average cost a line's first characters (tally t) may have in the current encoding (start,
@@ -1397,12 +1404,7 @@ static int grow(ft_detector *d, size_t n)
  * Such a line's step is then written down directly instead of computed. */
 static int settled_on(const ft_detector *d, int u)
 {
-    if (u < 0 || d->last_best != u || d->V[u] != 0.0)
-        return 0;
-    for (int k = 0; k < d->ncand; k++)
-        if (k != u && d->V[k] != SETTLED_BEHIND + d->entry[k])
-            return 0;
-    return 1;
+    return leads_by_settled_gap(d, u, 1);
 }
 
 /* A settled line's rows are all known from u: costs 0 for u and CAP for the others, forward costs
