@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "charclass.h"
 #include "fixtext.h"
@@ -187,6 +188,21 @@ static inline size_t ft_utf8_decode(const unsigned char *p, uint32_t *cp)
     *cp = ((uint32_t)(p[0] & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
           ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
     return 4;
+}
+/* The index of the first byte >= 0x80 in p[i..n), or n: eight bytes at a time. Whoever walks a
+ * line character by character skips its ASCII runs with it (most of a line of Latin text with one
+ * accented letter). */
+static inline size_t ft_next_high(const unsigned char *p, size_t i, size_t n)
+{
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, p + i, 8);
+        if (x & 0x8080808080808080ull)
+            break;
+    }
+    while (i < n && p[i] < 0x80)
+        i++;
+    return i;
 }
 /* Length of the well-formed sequence at p, or 0 if p does not start one. */
 size_t ft_utf8_sequence_length(const unsigned char *p, size_t n);

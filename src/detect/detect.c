@@ -394,22 +394,6 @@ void ft_detector_reset(ft_detector *d)
 
 /* ---- per-line scoring ---- */
 
-/* The index of the first byte >= 0x80 in p[i..n), or n: eight bytes at a time. The scorers skip
- * the ASCII between two non-ASCII characters with it (ASCII after ASCII costs the same in every
- * candidate), which made most of a line of Latin text with one accented letter. */
-static inline size_t next_high(const unsigned char *p, size_t i, size_t n)
-{
-    for (; i + 8 <= n; i += 8) {
-        uint64_t x;
-        memcpy(&x, p + i, 8);
-        if (x & 0x8080808080808080ull)
-            break;
-    }
-    while (i < n && p[i] < 0x80)
-        i++;
-    return i;
-}
-
 /* Cost in 1/8 bits of p[0..n) decoded as UTF-8, stopping once it exceeds limit. */
 /* What a scorer saw: non-ASCII characters and their own cost (without ASCII neighbours). */
 typedef struct tally {
@@ -519,9 +503,9 @@ static inline unsigned sandwich_cost(const unsigned char *p, size_t n, size_t at
  * of a word. The same weight as SANDWICH_BITS, for the lone character not inside a word. */
 static int utf8_pair_alone(const unsigned char *p, size_t n)
 {
-    size_t at = next_high(p, 0, n);
+    size_t at = ft_next_high(p, 0, n);
     if (at + 1 >= n || p[at] < 0xC2 || p[at] > 0xCF || !ft_utf8_is_continuation(p[at + 1]) ||
-        next_high(p, at + 2, n) != n)
+        ft_next_high(p, at + 2, n) != n)
         return 0;
     uint32_t cp = (uint32_t)(p[at] & 0x1F) << 6 | (p[at + 1] & 0x3F);
     if (ft_general_category(cp) == FT_GC_MN)
@@ -557,7 +541,7 @@ static unsigned long score_utf8(const unsigned char *p, size_t n, unsigned long 
         uint32_t cp;
         if (p[i] < 0x80) {
             if (prev < 0x80) { /* ASCII after ASCII costs the same in every candidate */
-                i = next_high(p, i, n);
+                i = ft_next_high(p, i, n);
                 continue;
             }
             cp = p[i++];
@@ -706,7 +690,7 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
         size_t at = i;
         if (b < 0x80) {
             if (prev < 0x80 && !compose) { /* ASCII after ASCII costs the same in every candidate */
-                i = next_high(p, i, n);
+                i = ft_next_high(p, i, n);
                 continue;
             }
             cp = b;
@@ -1325,7 +1309,7 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
                        t.cjk == t.hi && t.hicost <= (unsigned long)t.hi * Q8(CJK_TEXT_BITS);
     }
     uint64_t high[2] = {0, 0}; /* the line's high bytes, for reads_as_common */
-    for (size_t i = next_high(p, 0, n); i < n; i = next_high(p, i + 1, n))
+    for (size_t i = ft_next_high(p, 0, n); i < n; i = ft_next_high(p, i + 1, n))
         high[(p[i] - 0x80) >> 6] |= 1ull << (p[i] & 63);
     for (int k = 0; k < d->ncand; k++) {
         c = raw[k] > best + cap ? best + cap : raw[k];

@@ -919,6 +919,46 @@ static inline int punct_block_cjk(uint32_t ch)
     return punct_blocks_cjk[k >> 6] >> (k & 63) & 1;
 }
 
+/* What gate_step needs to know of a BMP character, in one load instead of its class record and
+ * three masks (gate_info: flags in bits 0-7, then the windows-1252..windows-1257 readings' masks):
+ * most characters of most scripts pass in a few instructions. */
+enum {
+    GATE_SIGN = 1,    /* alone a sign: a C1 control, a private-use character, or a rare symbol
+                         of the repertoire Latin and Shift_JIS readings produce (see gate_step) */
+    GATE_FFFD = 2,    /* U+FFFD: a sign where a lost byte counts */
+    GATE_LATIN1 = 4,  /* U+00A0..U+00FF: the symbol-beside-letter test */
+    GATE_LETTER = 8,  /* a Latin letter */
+    GATE_CJK = 16,    /* cjk_class */
+    GATE_RARE = 32,   /* is_rare, of a CJK character */
+};
+#define GATE_CONT(info) ((info) >> 8 & 0xFF)  /* mb_mask_cont, single-byte codecs */
+#define GATE_LEAD(info) ((info) >> 16 & 0xFF) /* mb_mask_lead less mb_mask_long, likewise */
+#define GATE_LONG(info) ((info) >> 24)        /* mb_mask_long, likewise */
+_Static_assert(MB_FIRST_DBCS <= 8, "the single-byte codecs' masks fit a byte");
+static uint32_t gate_info[0x10000];
+
+static uint32_t gate_info_of(uint32_t ch)
+{
+    const unsigned latin = (1u << MB_FIRST_DBCS) - 1;
+    const ft_char_class *c = ft_cc_record(ch);
+    unsigned f = 0;
+    int cjk = cjk_class(c), rare = is_rare(ch);
+    if (ft_is_c1_control(ch) || (c->flags & FT_CC_PRIVATE_USE) ||
+        (!cjk && rare && in_reading_repertoire(ch) && mb_mask_high[ch]))
+        f |= GATE_SIGN;
+    if (ch == FT_REPLACEMENT)
+        f |= GATE_FFFD;
+    if (ch >= 0xA0 && ch <= 0xFF)
+        f |= GATE_LATIN1;
+    if (ft_cc_latin_letter(c))
+        f |= GATE_LETTER;
+    if (cjk)
+        f |= GATE_CJK | (rare ? GATE_RARE : 0);
+    uint32_t cont = mb_mask_cont[ch] & latin, lng = mb_mask_long[ch] & latin;
+    uint32_t lead = mb_mask_lead[ch] & latin & ~lng;
+    return f | cont << 8 | lead << 16 | lng << 24;
+}
+
 static void build_rare(void)
 {
     const unsigned threshold = 8 * 16;
@@ -927,6 +967,8 @@ static void build_rare(void)
         if (want && ft_plausibility_unigram(ch) >= threshold)
             rare_bits[ch >> 3] |= (uint8_t)(1u << (ch & 7));
     }
+    for (uint32_t ch = 0x80; ch < 0x10000; ch++)
+        gate_info[ch] = gate_info_of(ch);
     for (unsigned k = 0; k < 192; k++)
         if (is_cjk(k < 64 ? 0x3000 + k : 0xFF00 + (k - 64)))
             punct_blocks_cjk[k >> 6] |= 1ull << (k & 63);
@@ -957,11 +999,25 @@ typedef struct gate {
     size_t glued;         /* ideographs alone between non-CJK characters, glued to a letter or digit */
 } gate;
 
+/* A character outside the BMP through the gate: no codec reads a byte as one, so only a private
+ * use plane or a CJK count. */
+static int gate_step_astral(gate *g, uint32_t ch)
+{
+    const ft_char_class *c = ft_cc_record(ch);
+    g->prev_lead = g->prev_long = g->long_cont = 0;
+    if (c->flags & FT_CC_PRIVATE_USE)
+        return 1;
+    g->cjk += cjk_class(c) != 0; /* (is_rare: BMP only) */
+    return 0;
+}
+
+static inline int gate_step_bmp(gate *g, uint32_t ch, uint32_t p1, int fffd_counts);
+
 /* One character through the gate; 1 when it alone shows that a reading may change the line.
  * fffd_counts: a U+FFFD is a sign (a lost byte), except in text a round has just repaired. */
 static inline int gate_step(gate *g, uint32_t ch, int fffd_counts)
 {
-    const unsigned latin = (1u << MB_FIRST_DBCS) - 1, cp1252 = 1u << MB_CP1252;
+    const unsigned cp1252 = 1u << MB_CP1252;
     uint32_t p1 = g->prev, p2 = g->prev2;
     g->prev2 = p1, g->prev = ch;
     if (ch < 0x80) {
@@ -976,42 +1032,40 @@ static inline int gate_step(gate *g, uint32_t ch, int fffd_counts)
         /* a double-byte code whose trail byte is ASCII, read as windows-1252 */
         return ch >= 0x40 && ch < 0x7F && dbcs_lead_reading(p1);
     }
-    const ft_char_class *c = ft_cc_record(ch);
-    if (ft_is_c1_control(ch) || (ch == FT_REPLACEMENT && fffd_counts) ||
-        (c->flags & FT_CC_PRIVATE_USE))
+    if (ch >= 0x10000)
+        return gate_step_astral(g, ch);
+    return gate_step_bmp(g, ch, p1, fffd_counts);
+}
+
+/* gate_step for a character U+0080..U+FFFF after p1 (prev and prev2 already moved on). */
+static inline int gate_step_bmp(gate *g, uint32_t ch, uint32_t p1, int fffd_counts)
+{
+    uint32_t info = gate_info[ch];
+    if ((info & GATE_SIGN) || ((info & GATE_FFFD) && fffd_counts))
         return 1;
     /* two neighbouring Latin-1 characters, one of them a symbol: a double-byte code read as
        windows-1252 ("¾øÀ½", "¶Ç´Â"); European text seldom glues a symbol to a letter. Not a
        run of no-break spaces, the indentation of text converted from HTML: A0 A0 is no
        double-byte code in use (GBK's is a rare hanzi), and the UTF-8 lead that would come
        before two continuation bytes is caught below */
-    if (ch <= 0xFF && p1 >= 0xA0 && p1 <= 0xFF && (!ft_cc_latin_letter(c) || !ft_is_latin_letter(p1)) &&
-        !(ch == 0xA0 && p1 == 0xA0))
+    if ((info & GATE_LATIN1) && p1 >= 0xA0 && p1 <= 0xFF &&
+        (!(info & GATE_LETTER) || !(gate_info[p1] & GATE_LETTER)) && !(ch == 0xA0 && p1 == 0xA0))
         return 1;
-    if (ch < 0x10000) {
-        /* a two-byte lead's reading, then a continuation's, is a whole sequence; a longer lead
-           needs two continuations after it (Ukrainian "ві" is E2 B3 in windows-1251, a
-           three-byte lead and one continuation, and a letter follows) */
-        unsigned cont = mb_mask_cont[ch];
-        if ((g->prev_lead | g->long_cont) & cont)
-            return 1;
-        g->long_cont = g->prev_long & cont;
-        g->prev_long = mb_mask_long[ch] & latin;
-        g->prev_lead = mb_mask_lead[ch] & latin & ~g->prev_long;
-    } else {
-        g->prev_lead = g->prev_long = g->long_cont = 0;
-    }
-    if (cjk_class(c)) {
-        g->cjk++;
-        g->rare += is_rare(ch);
-        return 0;
-    }
-    /* a rare symbol of the repertoire Latin and Shift_JIS readings produce, that one of the
-       codecs has (the zero-width joiners of Malayalam or Khmer text are in none); rare letters
-       are no sign ("ÜBERSICHT"; their wrong readings are caught above). (The rare bits of a
-       character that is not CJK are set only in that repertoire: the bit first, it is one
-       load.) */
-    return is_rare(ch) && in_reading_repertoire(ch) && mb_mask_high[ch];
+    /* a two-byte lead's reading, then a continuation's, is a whole sequence; a longer lead
+       needs two continuations after it (Ukrainian "ві" is E2 B3 in windows-1251, a
+       three-byte lead and one continuation, and a letter follows) */
+    unsigned cont = GATE_CONT(info);
+    if ((g->prev_lead | g->long_cont) & cont)
+        return 1;
+    g->long_cont = g->prev_long & cont;
+    g->prev_long = GATE_LONG(info);
+    g->prev_lead = GATE_LEAD(info);
+    /* (a rare symbol of the repertoire Latin and Shift_JIS readings produce, that one of the
+       codecs has, is a GATE_SIGN: the zero-width joiners of Malayalam or Khmer text are in no
+       codec; rare letters are no sign, "ÜBERSICHT", their wrong readings are caught above) */
+    g->cjk += (info & GATE_CJK) != 0;
+    g->rare += (info & GATE_RARE) != 0;
+    return 0;
 }
 
 /* CJK text: clean text has a few rare characters, wrong readings many (one in three for UTF-8
@@ -1081,20 +1135,30 @@ static int clean_by_bytes(const unsigned char *s, size_t len)
                 continue;
             }
         }
+        if (b < 0x80) {
+            if (gate_step(&g, b, 1))
+                return 0;
+            /* the rest of an ASCII run at once: ASCII after ASCII is never a sign */
+            size_t end = ft_next_high(s, ++i, len);
+            if (end > i)
+                g.prev2 = s[end - 2], g.prev = s[end - 1], i = end;
+            continue;
+        }
+        if (b < 0xE0) {
+            /* a run of two-byte characters (a word of an alphabet) in a tight loop */
+            do {
+                uint32_t ch = (uint32_t)(b & 0x1F) << 6 | (s[i + 1] & 0x3F), p1 = g.prev;
+                g.prev2 = p1, g.prev = ch;
+                if (gate_step_bmp(&g, ch, p1, 1))
+                    return 0;
+                i += 2;
+            } while (i < len && (b = s[i]) >= 0xC2 && b < 0xE0);
+            continue;
+        }
         uint32_t ch;
         i += ft_utf8_decode(s + i, &ch);
         if (gate_step(&g, ch, 1))
             return 0;
-        if (ch < 0x80) {
-            /* the rest of an ASCII run, a word at a time: ASCII after ASCII is never a sign */
-            while (i + 8 <= len) {
-                uint64_t w;
-                memcpy(&w, s + i, 8);
-                if (w & 0x8080808080808080ull)
-                    break;
-                g.prev2 = s[i + 6], g.prev = s[i + 7], i += 8;
-            }
-        }
     }
     return !gate_rare_run(&g);
 }
@@ -1103,6 +1167,13 @@ static void swap(cpvec *a, cpvec *b)
 {
     cpvec t = *a;
     *a = *b, *b = t;
+}
+
+/* A neighbour that makes a lone double-byte code no evidence of a UTF-8 reading: CJK, or a wide
+ * form or symbol (utf8_candidate's test). */
+static int wide_neighbour(uint32_t c)
+{
+    return c >= 0x3000 || is_cjk(c);
 }
 
 /* Which readings can change cur at all, from per-character bit sets (no encoding needed):
@@ -1136,7 +1207,13 @@ static void gates(const uint32_t *c, size_t n, int pua_counts, unsigned *utf8_x,
             prev_lead = prev_high = 0;
             continue;
         }
-        u |= (prev_lead & mb_mask_cont[ch]) | mb_mask_inner[ch];
+        u |= prev_lead & mb_mask_cont[ch];
+        /* a code that is by itself a two-byte sequence counts unless utf8_candidate() passes it
+           over: an ideograph between two wide characters (the most common shape of clean
+           Chinese, which let nearly every CJK line through to four walks) */
+        if (mb_mask_inner[ch] && !(is_cjk(ch) && (i == 0 || wide_neighbour(c[i - 1])) &&
+                                   (i + 1 == n || wide_neighbour(c[i + 1]))))
+            u |= mb_mask_inner[ch];
         p |= prev_high & mb_mask_high[ch];
         prev_lead = mb_mask_lead[ch];
         prev_high = mb_mask_high[ch];
@@ -1232,9 +1309,8 @@ static int utf8_candidate(const ft_mojibake *m, int X, const uint32_t *c, size_t
             if (bad || ended)
                 break;
             if (!need && seqs) {
-                if (j == i && len == 2 && is_cjk(c[i]) &&
-                    (i == 0 || is_cjk(c[i - 1]) || c[i - 1] >= 0x3000) &&
-                    (i + 1 == n || is_cjk(c[i + 1]) || c[i + 1] >= 0x3000)) {
+                if (j == i && len == 2 && is_cjk(c[i]) && (i == 0 || wide_neighbour(c[i - 1])) &&
+                    (i + 1 == n || wide_neighbour(c[i + 1]))) {
                     next = i + 1;
                     break;
                 }
@@ -1265,6 +1341,13 @@ static int dbcs_reading_cheaper(const uint32_t *c, size_t n, int X, int Y)
         reread += ft_plausibility_unigram(d);
     }
     return reread < as_is;
+}
+
+/* The double-byte codec whose text X is read as: Big5 and GBK, each as the other (-1 for the
+ * rest). */
+static int other_dbcs(int X)
+{
+    return X == MB_GB18030 ? MB_BIG5 : X == MB_BIG5 ? MB_GB18030 : -1;
 }
 
 /* Forgets the cached costs of cur's characters (cur changed); -1 when out of memory. */
@@ -1408,7 +1491,8 @@ static int best_readings(ft_mojibake *m, pass_result *ru, int *ux, int *uy, cpve
                 /* double-byte text read with a single-byte codec: windows-1252/latin-1 is what
                    is met in practice; between double-byte codecs, Big5 and GBK */
                 want = X < MB_FIRST_DBCS ? X == MB_CP1252 && ((pair_x >> X) & 1)
-                                         : cjk_rare && (X == MB_GB18030 || X == MB_BIG5);
+                                         : cjk_rare && other_dbcs(X) >= 0 &&
+                                               dbcs_reading_cheaper(m->cur.v, m->cur.len, X, other_dbcs(X));
             if (!want)
                 continue;
             int useful;
@@ -1420,10 +1504,8 @@ static int best_readings(ft_mojibake *m, pass_result *ru, int *ux, int *uy, cpve
             for (int Y = MB_FIRST_DBCS; Y <= MB_UTF8; Y++) {
                 if (Y == X || (pass == 0) != (Y == MB_UTF8))
                     continue;
-                if (X >= MB_FIRST_DBCS && Y != MB_UTF8 &&
-                    (!((X == MB_GB18030 && Y == MB_BIG5) || (X == MB_BIG5 && Y == MB_GB18030)) ||
-                     !dbcs_reading_cheaper(m->cur.v, m->cur.len, X, Y)))
-                    continue;
+                if (X >= MB_FIRST_DBCS && Y != MB_UTF8 && Y != other_dbcs(X))
+                    continue; /* (the reading other_dbcs(X) was judged cheaper: want above) */
                 pass_result res;
                 if (run_pass(m, X, Y, total, &res))
                     return -1;
