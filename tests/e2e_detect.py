@@ -63,9 +63,10 @@ check("mixed_sparse every line", len(got) == len(exp) and not wrong, "lines %s w
 # in windows-1255, came out as windows-1251 letter soup; an IBM855 file lost a long line to
 # ISO-8859-5 with the two short ones around it; the X11 compose table in UTF-8 lost runs of
 # lines holding one character each to EUC-TW, GB18030 and windows-874: ': "¯" macron' came out
-# as ': "␎" macron'.)
+# as ': "␎" macron'; Vim's Turkish menu in windows-1254 lost the lines whose accelerator "&"
+# stood beside a capital letter: "İ&letileri" came out as Shift_JIS "ﾝ&letileri".)
 for name in ("single_ibm850", "single_maccyrillic", "single_latin3", "single_pointed_hebrew",
-             "single_ibm855", "single_utf8_compose"):
+             "single_ibm855", "single_utf8_compose", "single_cp1254_menu"):
     r = run(PLAIN + [fixture(name, ".txt")])
     got = r.stdout.decode("utf-8", "replace").split("\n")
     exp = open(fixture(name, ".expected"), encoding="utf-8").read().split("\n")

@@ -995,8 +995,16 @@ static unsigned long score_cand(ft_detector *d, int k, const unsigned char *p, s
     return score_map(m, id, p, n, limit, t, max_hi, step_cache_of(d));
 }
 
+/* An "&" inside a word marks the menu accelerator of a user-interface string ("Ö&nceki",
+ * "İ&letileri"): the word's letters are read without it, as the menu shows them. */
+static int accelerator_mark(const unsigned char *p, size_t n, size_t at)
+{
+    return at > 0 && at + 1 < n && (ascii_letter(p[at - 1]) || p[at - 1] >= 0x80) &&
+           (ascii_letter(p[at + 1]) || p[at + 1] >= 0x80);
+}
+
 /* The characters a single-byte candidate reads p[0..n) as (marks composed as score_map does), at
- * most cap of them. */
+ * most cap of them; accelerator marks left out. */
 static size_t reading_of(const ft_codec_map *m, const unsigned char *p, size_t n,
                          uint32_t *cps, size_t cap)
 {
@@ -1004,6 +1012,8 @@ static size_t reading_of(const ft_codec_map *m, const unsigned char *p, size_t n
     size_t k = 0, i = 0;
     while (i < n && k < cap) {
         unsigned b = p[i++];
+        if (b == '&' && accelerator_mark(p, n, i - 1))
+            continue;
         uint32_t cp = b < 0x80 ? b : m->single[b] == FT_MAP_FALLBACK ? 0x3400 : m->single[b];
         if (compose)
             cp = compose_next(m, cp, p, n, &i);
