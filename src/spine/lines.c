@@ -478,17 +478,35 @@ static void settle_line_info(fixtext *ft, fixtext_line_info *info)
     }
 }
 
+/* The end of the run of lines from i (before last) that are written as they came and lie back
+ * to back in the input: written in one piece, the common case of clean text. */
+static size_t raw_run_end(const fixtext *ft, size_t i, size_t first, size_t last, unsigned parity)
+{
+    const line_result *res = ft->results[parity & 1];
+    size_t j = i;
+    while (j < last && res[j - first].use_raw &&
+           (j == i || ft->lines[j].start == ft->lines[j - 1].start + ft->lines[j - 1].len +
+                                                ft->lines[j - 1].term_len))
+        j++;
+    return j;
+}
+
 int ft_write_lines(fixtext *ft, size_t first, size_t last, unsigned parity)
 {
+    size_t written = first; /* lines before it are out already */
     for (size_t i = first; i < last; i++) {
         const ft_line_ref *ref = &ft->lines[i];
         const line_result *res = &ft->results[parity & 1][i - first];
         const char *raw = ft->input.data + ref->start;
         fixtext_line_info *info = unpack_result(ft, res);
         settle_line_info(ft, info);
-        int failed;
-        if (res->use_raw) { /* the text and its terminator, in one piece */
-            failed = emit(ft, raw, ref->len + ref->term_len);
+        int failed = 0;
+        if (res->use_raw) { /* the text and its terminator: with the raw lines after it, in one piece */
+            if (i >= written) {
+                written = raw_run_end(ft, i, first, last, parity);
+                const ft_line_ref *end = &ft->lines[written - 1];
+                failed = emit(ft, raw, end->start + end->len + end->term_len - ref->start);
+            }
         } else {
             /* (a line changed to nothing, a lone BOM, left its worker's buffer unallocated) */
             const ft_buf *out = &ft->workers[res->worker].written[res->parity].out;
