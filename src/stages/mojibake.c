@@ -22,6 +22,7 @@
  * symbol glued to a Latin-1 character, rare symbols, or many rare CJK characters). Then per-codec
  * bit masks and a byte-level UTF-8 walk decide which readings are worth trying. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -920,7 +921,7 @@ static inline int punct_block_cjk(uint32_t ch)
 }
 
 /* What gate_step needs to know of a BMP character, in one load instead of its class record and
- * three masks (gate_info: flags in bits 0-7, then the windows-1252..windows-1257 readings' masks):
+ * three masks (gate_info: flags in bits 0-7, then the single-byte codecs' masks):
  * most characters of most scripts pass in a few instructions. */
 enum {
     GATE_SIGN = 1,    /* alone a sign: a C1 control, a private-use character, or a rare symbol
@@ -930,12 +931,15 @@ enum {
     GATE_LETTER = 8,  /* a Latin letter */
     GATE_CJK = 16,    /* cjk_class */
     GATE_RARE = 32,   /* is_rare, of a CJK character */
+    GATE_KNOWN = 128, /* the entry is filled in */
 };
 #define GATE_CONT(info) ((info) >> 8 & 0xFF)  /* mb_mask_cont, single-byte codecs */
 #define GATE_LEAD(info) ((info) >> 16 & 0xFF) /* mb_mask_lead less mb_mask_long, likewise */
 #define GATE_LONG(info) ((info) >> 24)        /* mb_mask_long, likewise */
 _Static_assert(MB_FIRST_DBCS <= 8, "the single-byte codecs' masks fit a byte");
-static uint32_t gate_info[0x10000];
+/* (filled in as characters are met, not all at once: the 65,536 entries took 2 ms, which a file
+   of one line paid; every thread writes an entry the same value) */
+static _Atomic uint32_t gate_info[0x10000];
 
 static uint32_t gate_info_of(uint32_t ch)
 {
@@ -959,6 +963,16 @@ static uint32_t gate_info_of(uint32_t ch)
     return f | cont << 8 | lead << 16 | lng << 24;
 }
 
+static inline uint32_t gate_info_at(uint32_t ch)
+{
+    uint32_t info = atomic_load_explicit(&gate_info[ch], memory_order_relaxed);
+    if (!(info & GATE_KNOWN)) {
+        info = gate_info_of(ch) | GATE_KNOWN;
+        atomic_store_explicit(&gate_info[ch], info, memory_order_relaxed);
+    }
+    return info;
+}
+
 static void build_rare(void)
 {
     const unsigned threshold = 8 * 16;
@@ -967,8 +981,6 @@ static void build_rare(void)
         if (want && ft_plausibility_unigram(ch) >= threshold)
             rare_bits[ch >> 3] |= (uint8_t)(1u << (ch & 7));
     }
-    for (uint32_t ch = 0x80; ch < 0x10000; ch++)
-        gate_info[ch] = gate_info_of(ch);
     for (unsigned k = 0; k < 192; k++)
         if (is_cjk(k < 64 ? 0x3000 + k : 0xFF00 + (k - 64)))
             punct_blocks_cjk[k >> 6] |= 1ull << (k & 63);
@@ -1040,7 +1052,7 @@ static inline int gate_step(gate *g, uint32_t ch, int fffd_counts)
 /* gate_step for a character U+0080..U+FFFF after p1 (prev and prev2 already moved on). */
 static inline int gate_step_bmp(gate *g, uint32_t ch, uint32_t p1, int fffd_counts)
 {
-    uint32_t info = gate_info[ch];
+    uint32_t info = gate_info_at(ch);
     if ((info & GATE_SIGN) || ((info & GATE_FFFD) && fffd_counts))
         return 1;
     /* two neighbouring Latin-1 characters, one of them a symbol: a double-byte code read as
@@ -1049,7 +1061,7 @@ static inline int gate_step_bmp(gate *g, uint32_t ch, uint32_t p1, int fffd_coun
        double-byte code in use (GBK's is a rare hanzi), and the UTF-8 lead that would come
        before two continuation bytes is caught below */
     if ((info & GATE_LATIN1) && p1 >= 0xA0 && p1 <= 0xFF &&
-        (!(info & GATE_LETTER) || !(gate_info[p1] & GATE_LETTER)) && !(ch == 0xA0 && p1 == 0xA0))
+        (!(info & GATE_LETTER) || !(gate_info_at(p1) & GATE_LETTER)) && !(ch == 0xA0 && p1 == 0xA0))
         return 1;
     /* a two-byte lead's reading, then a continuation's, is a whole sequence; a longer lead
        needs two continuations after it (Ukrainian "ві" is E2 B3 in windows-1251, a
