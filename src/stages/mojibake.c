@@ -1023,32 +1023,6 @@ static int gate_step_astral(gate *g, uint32_t ch)
     return 0;
 }
 
-static inline int gate_step_bmp(gate *g, uint32_t ch, uint32_t p1, int fffd_counts);
-
-/* One character through the gate; 1 when it alone shows that a reading may change the line.
- * fffd_counts: a U+FFFD is a sign (a lost byte), except in text a round has just repaired. */
-static inline int gate_step(gate *g, uint32_t ch, int fffd_counts)
-{
-    const unsigned cp1252 = 1u << MB_CP1252;
-    uint32_t p1 = g->prev, p2 = g->prev2;
-    g->prev2 = p1, g->prev = ch;
-    if (ch < 0x80) {
-        g->prev_lead = g->prev_long = g->long_cont = 0;
-        /* a byte lost as '?' or a no-break space made plain, inside a windows-1252 reading:
-           "ä½ å¥½" (a continuation after a 3-byte lead, then the space), "Ã " for à (the only
-           two-byte sequence decode_span takes with a plain space: "daß " is no sign) */
-        if ((ch == ' ' || ch == '?') &&
-            ((ch == ' ' ? p1 == 0xC3 : p1 >= 0xC2 && p1 <= 0xDF) ||
-             (p1 < 0x10000 && p2 < 0x10000 && (mb_mask_cont[p1] & cp1252) && (mb_mask_lead[p2] & cp1252))))
-            return 1;
-        /* a double-byte code whose trail byte is ASCII, read as windows-1252 */
-        return ch >= 0x40 && ch < 0x7F && dbcs_lead_reading(p1);
-    }
-    if (ch >= 0x10000)
-        return gate_step_astral(g, ch);
-    return gate_step_bmp(g, ch, p1, fffd_counts);
-}
-
 /* gate_step for a character U+0080..U+FFFF after p1 (prev and prev2 already moved on). */
 static inline int gate_step_bmp(gate *g, uint32_t ch, uint32_t p1, int fffd_counts)
 {
@@ -1079,6 +1053,31 @@ static inline int gate_step_bmp(gate *g, uint32_t ch, uint32_t p1, int fffd_coun
     g->rare += (info & GATE_RARE) != 0;
     return 0;
 }
+
+/* One character through the gate; 1 when it alone shows that a reading may change the line.
+ * fffd_counts: a U+FFFD is a sign (a lost byte), except in text a round has just repaired. */
+static inline int gate_step(gate *g, uint32_t ch, int fffd_counts)
+{
+    const unsigned cp1252 = 1u << MB_CP1252;
+    uint32_t p1 = g->prev, p2 = g->prev2;
+    g->prev2 = p1, g->prev = ch;
+    if (ch < 0x80) {
+        g->prev_lead = g->prev_long = g->long_cont = 0;
+        /* a byte lost as '?' or a no-break space made plain, inside a windows-1252 reading:
+           "ä½ å¥½" (a continuation after a 3-byte lead, then the space), "Ã " for à (the only
+           two-byte sequence decode_span takes with a plain space: "daß " is no sign) */
+        if ((ch == ' ' || ch == '?') &&
+            ((ch == ' ' ? p1 == 0xC3 : p1 >= 0xC2 && p1 <= 0xDF) ||
+             (p1 < 0x10000 && p2 < 0x10000 && (mb_mask_cont[p1] & cp1252) && (mb_mask_lead[p2] & cp1252))))
+            return 1;
+        /* a double-byte code whose trail byte is ASCII, read as windows-1252 */
+        return ch >= 0x40 && ch < 0x7F && dbcs_lead_reading(p1);
+    }
+    if (ch >= 0x10000)
+        return gate_step_astral(g, ch);
+    return gate_step_bmp(g, ch, p1, fffd_counts);
+}
+
 
 /* CJK text: clean text has a few rare characters, wrong readings many (one in three for UTF-8
  * read as GBK, most of them for Big5 read as GBK). Or Latin text whose few ideographs stand
