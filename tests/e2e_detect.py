@@ -64,14 +64,28 @@ check("mixed_sparse every line", len(got) == len(exp) and not wrong, "lines %s w
 # ISO-8859-5 with the two short ones around it; the X11 compose table in UTF-8 lost runs of
 # lines holding one character each to EUC-TW, GB18030 and windows-874: ': "¯" macron' came out
 # as ': "␎" macron'; Vim's Turkish menu in windows-1254 lost the lines whose accelerator "&"
-# stood beside a capital letter: "İ&letileri" came out as Shift_JIS "ﾝ&letileri".)
+# stood beside a capital letter: "İ&letileri" came out as Shift_JIS "ﾝ&letileri"; VISCII and
+# TCVN 5712 write some capitals with control bytes, "MẪU" is 4D 06 55 in VISCII, and they came
+# out as controls, "M\x06U".)
 for name in ("single_ibm850", "single_maccyrillic", "single_latin3", "single_pointed_hebrew",
-             "single_ibm855", "single_utf8_compose", "single_cp1254_menu"):
+             "single_ibm855", "single_utf8_compose", "single_cp1254_menu", "single_viscii_capitals",
+             "single_tcvn_capitals"):
     r = run(PLAIN + [fixture(name, ".txt")])
     got = r.stdout.decode("utf-8", "replace").split("\n")
     exp = open(fixture(name, ".expected"), encoding="utf-8").read().split("\n")
     wrong = [i + 1 for i, (g, e) in enumerate(zip(got, exp)) if g != e]
     check(name + " every line", len(got) == len(exp) and not wrong, "lines %s wrong" % wrong[:20])
+
+# ... and named with -f (converted whole by iconv: these code pages do not write ASCII's controls
+# as themselves), a line of ASCII and control bytes alone included.
+for name, enc in (("single_viscii_capitals", "VISCII"), ("single_tcvn_capitals", "TCVN5712-1")):
+    r = run(PLAIN + ["-f", enc, fixture(name, ".txt")])
+    check(name + " with -f " + enc, r.stdout == open(fixture(name, ".expected"), "rb").read())
+    line = "MẪU" if enc == "VISCII" else "MỤC"  # (M 06 U, M 02 C)
+    raw = subprocess.run(["iconv", "-t", enc], input=line.encode(), capture_output=True).stdout
+    r = run(PLAIN + ["-f", enc], raw + b"\n")
+    check(name + " control-byte-only line with -f " + enc, r.stdout.decode() == line + "\n",
+          repr(r.stdout))
 
 # Wide inputs: BOM or NUL pattern, the whole file converted, BOM dropped.
 for name, enc in (("utf16le_bom", "UTF-16LE"), ("utf16be", "UTF-16BE"), ("utf32le", "UTF-32LE")):

@@ -121,7 +121,7 @@ static int decode_with_map(const ft_codec_map *m, const unsigned char *p, size_t
     while (i < len) {
         unsigned b = p[i];
         uint32_t cp;
-        if (b < 0x80) {
+        if (ft_map_ascii(m, b)) {
             *o++ = (unsigned char)b;
             i++;
             continue;

@@ -148,7 +148,8 @@
 #define LETTER_DISTINCT 16   /* distinct non-ASCII letters letter_fit short-lists by */
 
 enum { LINE_NEUTRAL = 0, LINE_EVIDENCE = 1, LINE_UTF8_LIKELY = 2, LINE_ESC = 4, LINE_UTF8_PAIRS = 8,
-       LINE_UTF8_MANY = 16, LINE_UTF8_ONE = 32 /* one two-byte sequence, nothing else non-ASCII */ };
+       LINE_UTF8_MANY = 16, LINE_UTF8_ONE = 32 /* one two-byte sequence, nothing else non-ASCII */,
+       LINE_CONTROLS = 64 /* a control byte other than tab, CR, FF, VT, ESC (line_facts) */ };
 
 struct ft_detector {
     int forced;         /* forced encoding id, or -1 */
@@ -169,6 +170,10 @@ struct ft_detector {
     /* letter_evidence's scratch: per distinct text of a line, its exact cost per language */
     unsigned text_cost[MAX_CAND][64];
     uint64_t native[MAX_CAND]; /* the letter models' languages written in each candidate */
+    /* control bytes (bit b for byte b) that some candidate reads as a letter (VISCII, TCVN), and
+       how many of each the line being scored holds (line_controls[0]: any at all) */
+    uint32_t control_letters;
+    unsigned line_controls[0x20];
     double V[MAX_CAND]; /* forward costs after the last evidence line */
     int last_best;      /* the state that led after the last evidence line */
     int settled;        /* the state V has settled on (settled_on), or -1 */
@@ -291,6 +296,16 @@ static int reads_as_common(const ft_detector *d, int k, const uint64_t high[2])
     return 0;
 }
 
+/* Whether map m reads one of p[0..n)'s control bytes as a letter (VISCII, TCVN 5712): no
+ * common code page reads that line alike. */
+static int reads_control_letter(const ft_codec_map *m, const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; m && m->c0_letters && i < n; i++)
+        if (!ft_map_ascii(m, p[i]) && p[i] < 0x80)
+            return 1;
+    return 0;
+}
+
 ft_detector *ft_detector_new(const fixtext_options *o, char *err, size_t errlen)
 {
     ft_detector *d = calloc(1, sizeof *d);
@@ -355,6 +370,11 @@ ft_detector *ft_detector_new(const fixtext_options *o, char *err, size_t errlen)
     }
     if (o->lang && *o->lang)
         apply_lang(d, o->lang);
+    for (int k = 0; k < d->ncand; k++) {
+        const uint16_t *c0 = is_sbcs(d, k) ? ft_sbcs_c0(ft_encoding_info_get(d->cand[k])->iconv_name) : NULL;
+        for (unsigned b = 1; c0 && b < 0x20; b++)
+            d->control_letters |= (uint32_t)(c0[b] != b) << b;
+    }
     if (find_twins(d)) {
         ft_detector_free(d);
         if (err && errlen)
@@ -598,7 +618,17 @@ static int lone_pinyin_letter(const ft_codec_map *m, const unsigned char *p, siz
     return !(next && next != FT_MAP_FALLBACK && ft_cc(next) & FT_CC_LETTER);
 }
 
-/* Cost in 1/8 bits of p[0..n) decoded with byte map m (encoding id), stopping past limit. */
+/* Where the next byte from i on that map m does not read as ASCII: a high byte, or a control
+ * byte the map makes a letter (VISCII, TCVN 5712). */
+static size_t next_unlike_ascii(const ft_codec_map *m, const unsigned char *p, size_t i, size_t n)
+{
+    if (!m->c0_letters)
+        return ft_next_high(p, i, n);
+    while (i < n && ft_map_ascii(m, p[i]))
+        i++;
+    return i;
+}
+
 /* windows-1258 and TCVN 5712 write most Vietnamese tone marks as combining characters after the
  * letter, which their decoders compose (glibc's, as fixtext decodes): so a line is scored as the
  * composed text it decodes to, not as letters followed by marks the model's NFC text never holds
@@ -672,6 +702,7 @@ static int point_on(uint32_t prev, uint32_t cp, uint64_t *on)
     return 1;
 }
 
+/* Cost in 1/8 bits of p[0..n) decoded with byte map m (encoding id), stopping past limit. */
 static unsigned long score_map(const ft_codec_map *m, int id, const unsigned char *p, size_t n,
                                unsigned long limit, tally *t, unsigned max_hi, uint64_t *cache)
 {
@@ -688,9 +719,9 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
         unsigned b = p[i];
         uint32_t cp = 0;
         size_t at = i;
-        if (b < 0x80) {
+        if (ft_map_ascii(m, b)) {
             if (prev < 0x80 && !compose) { /* ASCII after ASCII costs the same in every candidate */
-                i = ft_next_high(p, i, n);
+                i = next_unlike_ascii(m, p, i, n);
                 continue;
             }
             cp = b;
@@ -863,6 +894,7 @@ typedef struct line_facts {
     int ascii;       /* no byte >= 0x80 */
     int binary;      /* a NUL byte or a run of 4+ control bytes other than tab, CR, FF, VT, ESC */
     int esc;         /* an ESC byte (ISO-2022 designations) */
+    int controls;    /* a control byte other than tab, CR, FF, VT, ESC, NUL */
     unsigned leads;  /* bytes >= 0xC0: the starts of multi-byte UTF-8 sequences, if valid */
     unsigned longs;  /* bytes >= 0xE0: starts of 3- and 4-byte sequences */
 } line_facts;
@@ -906,6 +938,7 @@ static void classify_bytewise(const unsigned char *p, size_t n, line_facts *f)
                 f->esc = 1;
                 run = 0;
             } else if (c < 0x20 && c != '\t' && c != '\f' && c != '\v' && c != '\r') {
+                f->controls = 1;
                 if (++run >= 4)
                     f->binary = 1;
             } else {
@@ -977,6 +1010,31 @@ static int bound_exceeds(const ft_codec_map *m, int id, const unsigned char *p, 
     return 0;
 }
 
+/* Counts the control bytes of line `line` that some candidate reads as a letter (line_controls). */
+static void count_controls(ft_detector *d, size_t line, const unsigned char *p, size_t n)
+{
+    d->line_controls[0] = 0;
+    if (!d->control_letters || !(d->kind[line] & LINE_CONTROLS))
+        return;
+    memset(d->line_controls, 0, sizeof d->line_controls);
+    for (size_t i = 0; i < n; i++)
+        if (p[i] < 0x20 && (d->control_letters >> p[i] & 1))
+            d->line_controls[p[i]]++, d->line_controls[0] = 1;
+}
+
+/* What the line's control bytes that a reading (map m; NULL: UTF-8) leaves controls cost it,
+ * 1/8 bits: what the model charges a control in text. Readings skip ASCII, controls included,
+ * as costing the same in all of them, which is no longer so where VISCII or TCVN 5712 reads a
+ * control byte as a capital ("D\x06N" is VISCII's "DẪN"). */
+static unsigned long controls_cost(const ft_detector *d, const ft_codec_map *m)
+{
+    unsigned long cost = 0;
+    for (unsigned b = 1; d->line_controls[0] && b < 0x20; b++)
+        if (d->line_controls[b] && (!m || ft_map_ascii(m, b)))
+            cost += d->line_controls[b] * (unsigned long)ft_plausibility_unigram(b);
+    return cost;
+}
+
 /* Cost of line p[0..n) in candidate k, up to max_hi non-ASCII characters, stopping past limit. */
 static unsigned long score_cand(ft_detector *d, int k, const unsigned char *p, size_t n, int iso,
                                 unsigned long limit, tally *t, unsigned max_hi)
@@ -987,12 +1045,16 @@ static unsigned long score_cand(ft_detector *d, int k, const unsigned char *p, s
         return iso == id ? 0 : limit;
     if (iso >= 0)
         return limit;
+    const ft_codec_map *m = id == FT_ENC_UTF8 ? NULL : map_of(d, k);
+    unsigned long controls = controls_cost(d, m);
+    if (controls >= limit)
+        return limit;
+    limit -= controls;
     if (id == FT_ENC_UTF8)
-        return score_utf8(p, n, limit, t, max_hi);
-    const ft_codec_map *m = map_of(d, k);
+        return controls + score_utf8(p, n, limit, t, max_hi);
     if (!m || (limit < ~0ul / 2 && bound_exceeds(m, id, p, n, limit, max_hi)))
-        return limit; /* (no bound to test while nothing set the bar) */
-    return score_map(m, id, p, n, limit, t, max_hi, step_cache_of(d));
+        return limit + controls; /* (no bound to test while nothing set the bar) */
+    return controls + score_map(m, id, p, n, limit, t, max_hi, step_cache_of(d));
 }
 
 /* An "&" inside a word marks the menu accelerator of a user-interface string ("Ö&nceki",
@@ -1014,7 +1076,7 @@ static size_t reading_of(const ft_codec_map *m, const unsigned char *p, size_t n
         unsigned b = p[i++];
         if (b == '&' && accelerator_mark(p, n, i - 1))
             continue;
-        uint32_t cp = b < 0x80 ? b : m->single[b] == FT_MAP_FALLBACK ? 0x3400 : m->single[b];
+        uint32_t cp = m->single[b] == FT_MAP_FALLBACK ? 0x3400 : m->single[b];
         if (compose)
             cp = compose_next(m, cp, p, n, &i);
         cps[k++] = cp;
@@ -1125,8 +1187,9 @@ static void letter_evidence(ft_detector *d, const unsigned char *p, size_t n,
     unsigned char high[LETTER_MAX_CPS];
     size_t nhigh = 0;
     for (size_t i = 0; i < n && nhigh < LETTER_MAX_CPS; i++)
-        if (p[i] >= 0x80)
-            high[nhigh++] = p[i]; /* (the readings differ only there) */
+        if (p[i] >= 0x80 || p[i] < 0x20)
+            high[nhigh++] = p[i]; /* (the readings differ only there: VISCII and TCVN 5712 make
+                                     letters of some control bytes) */
     int texts = 0;
     for (int j = 0; j < count; j++) {
         const ft_codec_map *m = map_of(d, order[j]);
@@ -1247,6 +1310,7 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
     float *plaus = d->plaus + line * MAX_CAND;
     int iso = esc ? iso2022_family(p, n) : -1;
     tally t = {0};
+    count_controls(d, line, p, n);
     /* A first look at the current encoding: a natural reading of the line's first characters
      * keeps it without a look at the others (wrong readings of several characters almost never
      * average this low; when they do, they are mostly the same text, e.g. kana in GBK). */
@@ -1324,7 +1388,7 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
     for (int k = 0; k < d->ncand; k++) {
         c = raw[k] > best + cap ? best + cap : raw[k];
         cost[k] = (float)((double)(c - best) / 8.0 - d->bonus[k]);
-        if (d->twins[k] && reads_as_common(d, k, high))
+        if (d->twins[k] && reads_as_common(d, k, high) && !reads_control_letter(map_of(d, k), p, n))
             cost[k] -= (float)RARE_LINE_BITS;
         if (valid_utf8 && k == u) {
             unsigned counted = utf8.hi < VALID_UTF8_CHARS ? utf8.hi : VALID_UTF8_CHARS;
@@ -1455,7 +1519,8 @@ static void sort_lines(ft_detector *d, const ft_slice *lines, size_t n, int dete
             d->kind[i] = LINE_EVIDENCE | (f.longs >= 1 ? LINE_UTF8_LIKELY : 0) |
                          (f.leads >= 2 ? LINE_UTF8_PAIRS : 0) |
                          (f.leads >= UTF8_SURE_PAIRS ? LINE_UTF8_MANY : 0) | (iso >= 0 ? LINE_ESC : 0) |
-                         (f.leads == 1 && f.longs == 0 ? LINE_UTF8_ONE : 0);
+                         (f.leads == 1 && f.longs == 0 ? LINE_UTF8_ONE : 0) |
+                         (f.controls ? LINE_CONTROLS : 0);
     }
 }
 

@@ -181,12 +181,24 @@ static uint8_t cost_of(uint16_t cp)
     return (uint8_t)(c >= FT_COST_INVALID ? FT_COST_INVALID - 1 : c);
 }
 
-const uint16_t *ft_sbcs_high(const char *iconv_name)
+static const ft_sbcs_map *sbcs_record(const char *iconv_name)
 {
     for (unsigned i = 0; i < ft_sbcs_map_count; i++)
         if (!strcmp(ft_sbcs_maps[i].iconv_name, iconv_name))
-            return ft_sbcs_maps[i].high;
+            return &ft_sbcs_maps[i];
     return NULL;
+}
+
+const uint16_t *ft_sbcs_high(const char *iconv_name)
+{
+    const ft_sbcs_map *r = sbcs_record(iconv_name);
+    return r ? r->high : NULL;
+}
+
+const uint16_t *ft_sbcs_c0(const char *iconv_name)
+{
+    const ft_sbcs_map *r = sbcs_record(iconv_name);
+    return r ? r->c0 : NULL;
 }
 
 static void fill_costs(ft_codec_map *m)
@@ -224,12 +236,16 @@ static void build_map(int id)
     for (int b = 0; b < 0x80; b++)
         m->type[b] = MAP_SINGLE, m->single[b] = (uint16_t)b;
     if (e->kind == FT_KIND_SBCS) {
-        const uint16_t *high = ft_sbcs_high(e->iconv_name);
-        if (!high)
+        const ft_sbcs_map *r = sbcs_record(e->iconv_name);
+        if (!r)
             return;
         for (int b = 0x80; b < 256; b++)
-            if (high[b - 0x80])
-                m->type[b] = MAP_SINGLE, m->single[b] = high[b - 0x80];
+            if (r->high[b - 0x80])
+                m->type[b] = MAP_SINGLE, m->single[b] = r->high[b - 0x80];
+        for (int b = 0; r->c0 && b < 0x20; b++) {
+            m->single[b] = r->c0[b];
+            m->c0_letters |= r->c0[b] != b;
+        }
     } else {
         const ft_dbcs_map *dbcs = ft_dbcs_map_of(e->iconv_name);
         /* (the pairs' costs live as long as the process) */

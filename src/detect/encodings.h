@@ -52,6 +52,9 @@ int ft_encoding_resolve(const char *name);
 /* The bytes 0x80..0xFF of a single-byte codec as iconv decodes them (tables/sbcs_maps.c: 0 rejected,
  * FT_MAP_FALLBACK several characters or one beyond the BMP), or NULL when it is not generated. */
 const uint16_t *ft_sbcs_high(const char *iconv_name);
+/* The bytes 0x00..0x1F of a single-byte codec that makes letters of some of them (VISCII, TCVN
+ * 5712), or NULL when they are the C0 controls. */
+const uint16_t *ft_sbcs_c0(const char *iconv_name);
 /* The generated map of a double-byte codec (tables/dbcs_maps.h), NULL if the build had none. */
 const ft_dbcs_map *ft_dbcs_map_of(const char *iconv_name);
 enum { MAP_INVALID = 0, MAP_SINGLE, MAP_LEAD };
@@ -67,8 +70,17 @@ typedef struct ft_codec_map {
      * (windows-1258, TCVN 5712): the detector scores the composed letter, the decoder leaves
      * such lines to iconv */
     uint8_t composes;
+    /* some control byte 0x01..0x1F is a letter (VISCII, TCVN 5712: Vietnamese capitals such as
+     * "Ẫ" and "Ữ"), so a byte below 0x80 is not always ASCII (ft_map_ascii) */
+    uint8_t c0_letters;
 } ft_codec_map;
 #define FT_COST_INVALID 255
+
+/* Whether byte b reads as itself, an ASCII character, in map m. */
+static inline int ft_map_ascii(const ft_codec_map *m, unsigned b)
+{
+    return b < 0x80 && (b >= 0x20 || !m->c0_letters || m->single[b] == b);
+}
 
 /* The combining diacritical marks a single-byte codec may map a byte to. */
 static inline int ft_map_is_mark(uint32_t cp)
