@@ -96,6 +96,13 @@ for name, enc in (("utf16le_bom", "UTF-16LE"), ("utf16be", "UTF-16BE"), ("utf32l
     names = {l.split("\t")[1] for l in d.stdout.decode().splitlines()}
     check(name + " detect", names == {enc}, str(names))
 
+# One line alone in a DOS code page, from the development source (French man pages): Big5-HKSCS
+# read IBM850's "fenêtres" (88 74) as its pinyin letter "fenōres" and won the line, as a
+# double-byte code eating the next letter of a Latin word pays only when it reads an ideograph.
+line = "Ouvre N fenêtres les unes au-dessus des autres."
+r = run(PLAIN, subprocess.run(["iconv", "-t", "IBM850"], input=line.encode(), capture_output=True).stdout + b"\n")
+check("IBM850 line alone", r.stdout.decode("utf-8", "replace") == line + "\n", repr(r.stdout))
+
 # ISO-2022-JP lines recognised by their escapes.
 r = run(PLAIN + [fixture("iso2022jp", ".txt")])
 check("iso2022jp output", r.stdout == open(fixture("iso2022jp", ".expected"), "rb").read())

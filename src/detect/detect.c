@@ -543,7 +543,9 @@ static int utf8_pair_alone(const unsigned char *p, size_t n)
 /* The other lone character such a line holds: a double-byte code whose trail byte is a letter of
  * the Latin word the character is glued to, one accented letter of a single-byte code page read
  * together with the letter after it (Mac Roman's "der Übersetzung" as EUC-KR "der 냕ersetzung",
- * "schließt" as Big5-HKSCS "schlie含", Mac CE "név" as Shift_JIS "n思"). */
+ * "schließt" as Big5-HKSCS "schlie含", Mac CE "név" as Shift_JIS "n思"), an ideograph or a
+ * letter: Big5-HKSCS has pinyin letters, and IBM850's "fenêtres" is its "fenōres" (88 74). Not
+ * punctuation, which Japanese puts before a word: Shift_JIS "「The" is 81 75 54. */
 static int eats_word_letter(const unsigned char *p, size_t n, size_t at)
 {
     return at + 1 < n && ascii_letter(p[at + 1]) &&
@@ -717,7 +719,7 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
     unsigned long cost = 0;
     uint32_t prev = 0xFFFFFFFFu;
     size_t i = 0;
-    unsigned wide = 0;  /* CJK characters read from double-byte codes */
+    unsigned wide = 0;  /* CJK characters and letters read from double-byte codes */
     size_t wide_at = 0; /* where the last one starts */
     int prev_drawn = 0; /* prev is a box-drawing character read from a double-byte code */
     uint64_t points = 0; /* Hebrew points on prev, a Hebrew letter (point_on) */
@@ -800,7 +802,7 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
                 lone_pinyin = 1;
                 sc += Q8(LONE_PINYIN_BITS);
             }
-            if (i - at >= 2 && ft_is_cjk(cp))
+            if (i - at >= 2 && (ft_is_cjk(cp) || (ft_cc(cp) & FT_CC_LETTER)))
                 wide++, wide_at = at;
             cost += sc;
             prev = cp;
