@@ -102,6 +102,12 @@ for name, enc in (("utf16le_bom", "UTF-16LE"), ("utf16be", "UTF-16BE"), ("utf32l
 line = "Ouvre N fenêtres les unes au-dessus des autres."
 r = run(PLAIN, subprocess.run(["iconv", "-t", "IBM850"], input=line.encode(), capture_output=True).stdout + b"\n")
 check("IBM850 line alone", r.stdout.decode("utf-8", "replace") == line + "\n", repr(r.stdout))
+# ... and Shift_JIS's reading of "núcleo" (A3) is "n｣cleo", a half-width corner bracket inside a
+# Latin word.
+line = "Llamadas al sistema (funciones proporcionadas por el núcleo)"
+r = run(PLAIN, subprocess.run(["iconv", "-t", "IBM850"], input=line.encode(), capture_output=True).stdout + b"\n")
+check("IBM850 line alone, half-width bracket", r.stdout.decode("utf-8", "replace") == line + "\n",
+      repr(r.stdout))
 
 # ISO-2022-JP lines recognised by their escapes.
 r = run(PLAIN + [fixture("iso2022jp", ".txt")])

@@ -509,7 +509,10 @@ static inline unsigned sandwich_cost(const unsigned char *p, size_t n, size_t at
        (bench/real_corpus.py) 38 hold one of them between two ASCII letters, 35 of them a
        quotation mark, against 5,703 apostrophes ’, which are no sign) */
     int symbol_inside = end - at == 1 && cp < 0x2100 && in_word_symbol(cp);
-    return wide || eats_letter || symbol_inside ? (unsigned)Q8(SANDWICH_BITS) : 0;
+    /* (nor Shift_JIS's half-width full stop and corner brackets, which close or open a run of
+       half-width katakana, never a Latin word's letters: IBM850's "núcleo" is "n｣cleo") */
+    int halfwidth_inside = end - at == 1 && cp >= 0xFF61 && cp <= 0xFF63;
+    return wide || eats_letter || symbol_inside || halfwidth_inside ? (unsigned)Q8(SANDWICH_BITS) : 0;
 }
 
 /* A line of Latin words whose one non-ASCII character is a two-byte UTF-8 sequence for a
@@ -1331,7 +1334,7 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
      * it well: one character decides it, "Eritreë" in GBK is "Eritre毛") */
     int may_be_sure = kind == FT_KIND_UTF8 || (kind == FT_KIND_MBCS && !valid_utf8);
     /* (kana read the same in GBK and EUC-JP: in a GB18030 state they are no evidence, and a
-       block of Japanese lines stayed GB18030 after a line both read alike, "ユ〖ザ〖") */
+       block of Japanese lines stayed GB18030 after a line both read alike, "ユ〖ザ〖".) */
     int kana_mute = d->cand[start] == FT_ENC_GB18030;
     unsigned judged = t.hi - (kana_mute ? t.kana : 0);
     unsigned long judged_cost = t.hicost - (kana_mute ? t.kanacost : 0);
