@@ -109,6 +109,17 @@ r = run(PLAIN, subprocess.run(["iconv", "-t", "IBM850"], input=line.encode(), ca
 check("IBM850 line alone, half-width bracket", r.stdout.decode("utf-8", "replace") == line + "\n",
       repr(r.stdout))
 
+# A file of Japanese in EUC-JP that opens with a line of katakana, which GBK reads alike: the
+# lines after it were kept in GB18030 by the prefix test, their kanji read as hanzi ("を指定した
+# 終了" as "を回年した姜位"). Lines of Debian's Japanese man pages (the development source).
+lines = ["ライセンス GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.",
+         "を指定した終了コードで終了させる。",
+         "すべての隠されたファイルは CD イメージファイルには書き出される。",
+         "ブロック単位で各ファイルサイズを表示する"]
+text = "".join(l + "\n" for l in lines)
+r = run(PLAIN, text.encode("euc_jp"))
+check("EUC-JP after a katakana line", r.stdout.decode("utf-8", "replace") == text, repr(r.stdout[:200]))
+
 # ISO-2022-JP lines recognised by their escapes.
 r = run(PLAIN + [fixture("iso2022jp", ".txt")])
 check("iso2022jp output", r.stdout == open(fixture("iso2022jp", ".expected"), "rb").read())

@@ -1334,11 +1334,14 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
      * it well: one character decides it, "Eritreë" in GBK is "Eritre毛") */
     int may_be_sure = kind == FT_KIND_UTF8 || (kind == FT_KIND_MBCS && !valid_utf8);
     /* (kana read the same in GBK and EUC-JP: in a GB18030 state they are no evidence, and a
-       block of Japanese lines stayed GB18030 after a line both read alike, "ユ〖ザ〖".) */
+       block of Japanese lines stayed GB18030 after a line both read alike, "ユ〖ザ〖". Nor is
+       a GB18030 state ever sure of a line holding kana, which Chinese text seldom writes: the
+       kanji of EUC-JP read as GBK hanzi can look natural, "を指定した終了" as "を回年した姜位",
+       and a file of Japanese opening with a line of katakana lost two lines so) */
     int kana_mute = d->cand[start] == FT_ENC_GB18030;
     unsigned judged = t.hi - (kana_mute ? t.kana : 0);
     unsigned long judged_cost = t.hicost - (kana_mute ? t.kanacost : 0);
-    int natural = may_be_sure && judged >= SURE_CHARS && t.bad == 0 &&
+    int natural = may_be_sure && judged >= SURE_CHARS && t.bad == 0 && !(kana_mute && t.kana) &&
                   judged_cost <= (unsigned long)judged * Q8(sure_bits(d, start, kind, &t));
     /* A line that opens with a few unusual characters (a name, a term) gets a longer look: over
      * more characters a wrong reading averages even further from this, so the test only gets
@@ -1347,7 +1350,7 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
         t = (tally){0};
         score_cand(d, start, p, n, iso, ~0ul - cap, &t, SURE_LONG_PREFIX);
         judged = t.hi - t.kana;
-        natural = judged >= SURE_PREFIX && t.bad == 0 &&
+        natural = judged >= SURE_PREFIX && t.bad == 0 && !(kana_mute && t.kana) &&
                   t.hicost - t.kanacost <= (unsigned long)judged * Q8(sure_bits(d, start, kind, &t));
     }
     if (natural) {
