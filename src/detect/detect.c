@@ -1173,10 +1173,15 @@ static unsigned letter_fit(ft_detector *d, int k, const uint32_t *cps, size_t m,
     return best;
 }
 
-/* Letter evidence among the single-byte readings within CAP of the best (bits added to cost[]):
- * only where two or more of them compete. They are judged from the cheapest up, each at most
- * CAP above the best letter cost so far (what it may be charged at most); code pages that read
- * the line alike and are written in the same languages are judged once. */
+/* Letter evidence among the single-byte readings within two CAPs of the best (bits added to
+ * cost[]): only where two or more of them compete. (Within one, Lithuanian "vieną" of
+ * windows-1257 was never judged: the pooled model reads IBM437's "vienα" as cheaply as a letter,
+ * and windows-1252's "vienà" won by letters. On the development source two CAPs gained 2 files of
+ * windows-1257, 3 of ISO-8859-13 and 2 of Hebrew, and lost 5: a line of answer letters,
+ * "^[yYдДщЩ]", in IBM855 and ISO-8859-5, and three lines that are mojibake in their source.)
+ * They are judged from the cheapest up, each at most CAP above the best letter cost so far (what
+ * it may be charged at most); code pages that read the line alike and are written in the same
+ * languages are judged once. */
 static void letter_evidence(ft_detector *d, const unsigned char *p, size_t n,
                             const unsigned long *raw, unsigned long best, unsigned long cap,
                             const int16_t *bad, float *cost)
@@ -1184,7 +1189,7 @@ static void letter_evidence(ft_detector *d, const unsigned char *p, size_t n,
     int order[MAX_CAND], count = 0;
     for (int k = 0; k < d->ncand; k++) {
         if (!is_sbcs(d, k) || bad[k] != 0 ||
-            raw[k] > best + cap || !map_of(d, k))
+            raw[k] > best + 2 * cap || !map_of(d, k))
             continue;
         int at = count++;
         for (; at > 0 && raw[order[at - 1]] > raw[k]; at--)
