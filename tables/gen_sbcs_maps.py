@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Generates tables/sbcs_maps.c: what each single-byte encoding of src/detect/encodings.def
 (kind SBCS) decodes the bytes 0x80..0xFF to, and the control bytes 0x00..0x1F where it makes
-letters of them (VISCII and TCVN 5712 write six and twelve Vietnamese capitals there), so that a run needs no iconv_open (about 0.2 ms per
-codec: loading glibc's gconv module) to build the detector's and the mojibake stage's byte maps.
-Decoding itself stays with iconv, which these tables were read from.
+letters of them (VISCII and TCVN 5712 write six and twelve Vietnamese capitals there), so that a
+run needs no iconv_open (about 0.2 ms per codec: loading glibc's gconv module) to build the
+detector's and the mojibake stage's byte maps. Decoding itself stays with iconv, which these
+tables were read from.
 
 Source: glibc's iconv (GNU C Library, LGPL-2.1-or-later; the gconv modules' charmaps), each byte
 converted alone to UTF-32LE and flushed, as src/detect/encodings.c probes it: 0 where the codec

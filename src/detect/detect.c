@@ -296,16 +296,6 @@ static int reads_as_common(const ft_detector *d, int k, const uint64_t high[2])
     return 0;
 }
 
-/* Whether map m reads one of p[0..n)'s control bytes as a letter (VISCII, TCVN 5712): no
- * common code page reads that line alike. */
-static int reads_control_letter(const ft_codec_map *m, const unsigned char *p, size_t n)
-{
-    for (size_t i = 0; m && m->c0_letters && i < n; i++)
-        if (!ft_map_ascii(m, p[i]) && p[i] < 0x80)
-            return 1;
-    return 0;
-}
-
 ft_detector *ft_detector_new(const fixtext_options *o, char *err, size_t errlen)
 {
     ft_detector *d = calloc(1, sizeof *d);
@@ -1047,6 +1037,17 @@ static unsigned long controls_cost(const ft_detector *d, const ft_codec_map *m)
     return cost;
 }
 
+/* Whether candidate k reads one of the scored line's control bytes as a letter (VISCII, TCVN
+ * 5712): no common code page reads that line alike. */
+static int reads_control_letter(ft_detector *d, int k)
+{
+    const ft_codec_map *m = d->line_controls[0] ? map_of(d, k) : NULL;
+    for (unsigned b = 1; m && m->c0_letters && b < 0x20; b++)
+        if (d->line_controls[b] && !ft_map_ascii(m, b))
+            return 1;
+    return 0;
+}
+
 /* Cost of line p[0..n) in candidate k, up to max_hi non-ASCII characters, stopping past limit. */
 static unsigned long score_cand(ft_detector *d, int k, const unsigned char *p, size_t n, int iso,
                                 unsigned long limit, tally *t, unsigned max_hi)
@@ -1408,7 +1409,7 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
     for (int k = 0; k < d->ncand; k++) {
         c = raw[k] > best + cap ? best + cap : raw[k];
         cost[k] = (float)((double)(c - best) / 8.0 - d->bonus[k]);
-        if (d->twins[k] && reads_as_common(d, k, high) && !reads_control_letter(map_of(d, k), p, n))
+        if (d->twins[k] && reads_as_common(d, k, high) && !reads_control_letter(d, k))
             cost[k] -= (float)RARE_LINE_BITS;
         if (valid_utf8 && k == u) {
             unsigned counted = utf8.hi < VALID_UTF8_CHARS ? utf8.hi : VALID_UTF8_CHARS;
