@@ -1205,7 +1205,7 @@ static void letter_evidence(ft_detector *d, const unsigned char *p, size_t n,
     unsigned char high[LETTER_MAX_CPS];
     size_t nhigh = 0;
     for (size_t i = 0; i < n && nhigh < LETTER_MAX_CPS; i++)
-        if (p[i] >= 0x80 || p[i] < 0x20)
+        if (p[i] >= 0x80 || (p[i] < 0x20 && (d->control_letters >> p[i] & 1)))
             high[nhigh++] = p[i]; /* (the readings differ only there: VISCII and TCVN 5712 make
                                      letters of some control bytes) */
     int texts = 0;
