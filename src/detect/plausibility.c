@@ -102,14 +102,16 @@ static uint32_t small_letter(uint32_t cp)
     return cp;
 }
 
-/* Symbols (So, Sm: arrows, box drawing, math signs) are too rare in the model's text for their
- * counts to mean much: the rule "─" had 21.9 bits and the arrow "→" 19.3 where a symbol the
- * tables never saw costs 15, so an EUC-JP "→" lost to its GB18030 reading "ⅹ". A symbol seen
+/* Symbols (So, Sm, Sc: arrows, box drawing, math signs, currency signs) are too rare in the
+ * model's text for their counts to mean much: the rule "─" had 21.9 bits and the arrow "→" 19.3
+ * where a symbol the tables never saw costs 15, so an EUC-JP "→" lost to its GB18030 reading "ⅹ";
+ * the euro sign had 24.6, more than the C1 control U+0080 that latin-1 reads windows-1252's
+ * byte 80 as, so a Danish windows-1252 line with "(€)" was decoded as latin-1. A symbol seen
  * costs at most what an unseen one does. */
 static int symbol_prior_wins(uint32_t cp)
 {
     unsigned gc = ft_cc_record(cp)->category;
-    return gc == FT_GC_SO || gc == FT_GC_SM;
+    return gc == FT_GC_SO || gc == FT_GC_SM || gc == FT_GC_SC;
 }
 
 static void build_unigrams(void)
