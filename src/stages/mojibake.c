@@ -1881,6 +1881,26 @@ static int makes_han_noise(const ft_mojibake *m)
     return han >= HAN_TEXT_MIN_CHARS && bits8 > (unsigned long)han * HAN_TEXT_BITS * 8;
 }
 
+/* Korean is written in Hangul, with a Hanja now and then. A reading into EUC-KR (CP949) that
+ * brings in more Hanja than Hangul syllables is Latin-1 letters read as KS X 1001 codes, whose
+ * lead bytes CA..FD are Hanja: chardet's Turkish alphabet "ÂÇÎÖÛÜâçîöûü" came out as
+ * "쪄怪白洵專樺". */
+static int makes_hanja_korean(const ft_mojibake *m, const int *hist_y, int rounds)
+{
+    int korean = 0;
+    for (int r = 0; r < rounds; r++)
+        korean |= hist_y[r] == MB_EUCKR;
+    if (!korean)
+        return 0;
+    size_t hangul = 0, han = 0;
+    for (size_t k = 0; k < m->cur.len; k++) {
+        uint32_t c = m->cur.v[k];
+        if ((ft_is_hangul(c) || ft_is_han(c)) && introduced(m, c))
+            ft_is_hangul(c) ? hangul++ : han++;
+    }
+    return han > hangul;
+}
+
 static int brings_in_rare(const ft_mojibake *m, const char *in, size_t len)
 {
     /* A trail byte read alone becomes an ASCII letter stranded between non-ASCII characters
@@ -2025,7 +2045,8 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
         spans += (unsigned)more;
     }
     if (!changed || !proves_loss(m, in, len) || brings_in_rare(m, in, len) ||
-        brings_in_stray(m) || patches_clean_cjk(m, in, len) || makes_han_noise(m))
+        brings_in_stray(m) || patches_clean_cjk(m, in, len) || makes_han_noise(m) ||
+        makes_hanja_korean(m, hist_y, rounds))
         return 0;
 
     if (rounds) {
