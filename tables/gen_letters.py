@@ -18,7 +18,7 @@ Source: the same message catalogues as tables/gen_plausibility.py (the msgstr te
 files Debian installs under /usr/share/locale/<lang>/LC_MESSAGES, each package's own free licence,
 mostly GPL/LGPL; only statistics are derived here), with the same domains held out (md5 of the
 domain 0 mod 5), so that bench/gen_devset.py's development text is not in the tables. Languages:
-every non-CJK language of gen_plausibility.LANGS.
+every non-CJK language of gen_plausibility.LANGS and SMALL_LANGS.
 
 Usage: gen_letters.py tables/letter_models.c tables/letter_models.h
 """
@@ -28,7 +28,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gen_plausibility import LANGS, catalogue_text  # noqa: E402
+from gen_plausibility import LANGS, SMALL_LANGS, catalogue_text  # noqa: E402
 
 ALPHA = 8.0
 MIN_COUNT = 3
@@ -86,9 +86,8 @@ def model(texts):
 def main():
     out_c, out_h = sys.argv[1], sys.argv[2]
     names, models, used = [], [], []
-    for name, (_, dirs) in LANGS.items():
-        if name in CJK:
-            continue
+    langs = [(name, dirs) for name, (_, dirs) in LANGS.items() if name not in CJK]
+    for name, dirs in langs + list(SMALL_LANGS.items()):
         texts, domains = catalogue_text(dirs)
         if not texts:
             continue

@@ -3,7 +3,7 @@
 #define FT_LETTER_MODELS_H
 #include <stdint.h>
 
-#define FT_LM_LANGS 36
+#define FT_LM_LANGS 57
 #define FT_LM_PAIR_BITS 17
 
 typedef struct { const char *lang; uint32_t first, count; } ft_lm_lang;
