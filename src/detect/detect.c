@@ -44,6 +44,7 @@
 #include <strings.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 
@@ -469,6 +470,7 @@ static int capital_alone(const ft_codec_map *m, const unsigned char *p, size_t n
 enum { BOX_LEFT = 1, BOX_RIGHT = 2 };
 static uint8_t box_sides[BOX_COUNT]; /* the sides a corner, tee or cross reaches */
 static pthread_once_t box_once = PTHREAD_ONCE_INIT;
+static atomic_int box_ready; /* (the hot path skips pthread_once's call) */
 
 /* From ICU's character names: "BOX DRAWINGS DOWN SINGLE AND LEFT DOUBLE" reaches down and left. */
 static void read_box_sides(void)
@@ -490,6 +492,7 @@ static void read_box_sides(void)
         if (vertical)
             box_sides[k] = (uint8_t)((left ? BOX_LEFT : 0) | (right ? BOX_RIGHT : 0));
     }
+    atomic_store_explicit(&box_ready, 1, memory_order_release);
 }
 
 static int is_box_piece(uint32_t cp)
@@ -504,7 +507,8 @@ static int unjoined_box(const ft_codec_map *m, const unsigned char *p, size_t n,
 {
     if (!is_box_piece(cp))
         return 0;
-    pthread_once(&box_once, read_box_sides);
+    if (!atomic_load_explicit(&box_ready, memory_order_acquire))
+        pthread_once(&box_once, read_box_sides);
     unsigned sides = box_sides[cp - BOX_FIRST];
     if ((sides & BOX_LEFT) && !is_box_piece(prev))
         return 1;
