@@ -407,8 +407,9 @@ const char *ft_letters_lang_name(int lang); /* "pl", "ru", ... */
 size_t ft_letters_tokens(const uint32_t *cps, size_t n, uint32_t *tokens, size_t cap,
                          unsigned *symbols);
 /* What a text's distinct non-ASCII letters[0..n) (as tokens), each occurring counts[i] times,
- * cost in lang one by one, without their neighbours (1/8 bits). */
-unsigned ft_letters_unigrams(const uint32_t *letters, const unsigned *counts, size_t n, int lang);
+ * cost one by one, without their neighbours, in each language: cost[0..ft_letters_langs())
+ * (1/8 bits). */
+void ft_letters_unigrams(const uint32_t *letters, const unsigned *counts, size_t n, unsigned *cost);
 /* Their cost as text of lang in 1/8 bits, stopping (returning more than limit) past limit: the
  * pairs touching a non-ASCII character and the symbols (high), or the other pairs (!high), which
  * are the same in every single-byte reading of a line. */

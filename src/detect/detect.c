@@ -1204,9 +1204,11 @@ static unsigned letter_fit(ft_detector *d, int k, const uint32_t *cps, size_t m,
     /* The LETTER_LANGS languages whose letters, one by one, read it best (FOREIGN_BITS included)
      * are judged in full; the others would cost more for their letters alone. */
     int langs = ft_letters_langs(), short_list[LETTER_LANGS], listed = 0;
-    unsigned score[LETTER_LANGS];
+    unsigned score[LETTER_LANGS], unigrams[64] = {0};
+    if (!too_many)
+        ft_letters_unigrams(letters, counts, nl, unigrams);
     for (int l = 0; l < langs; l++) {
-        unsigned u = (too_many ? 0 : ft_letters_unigrams(letters, counts, nl, l)) + foreign_cost(d, k, l);
+        unsigned u = unigrams[l] + foreign_cost(d, k, l);
         int at = listed < LETTER_LANGS ? listed++ : LETTER_LANGS;
         for (; at > 0 && score[at - 1] > u; at--)
             if (at < LETTER_LANGS)
