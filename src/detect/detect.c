@@ -551,6 +551,9 @@ static inline unsigned sandwich_cost(const unsigned char *p, size_t n, size_t at
     uint32_t f = ft_cc(cp);
     int wide = (ft_is_cjk(cp) || (f & (FT_CC_FULLWIDTH | FT_CC_HALFWIDTH))) &&
                !(f & (FT_CC_SPACE | FT_CC_PUNCT));
+    /* (nor is a private-use character, what glibc reads some Big5-HKSCS and GB18030 codes as:
+       Galician "dispoñíbel" in windows-1252 was Big5-HKSCS "dispo\uE168bel", F1 ED) */
+    wide |= end - at >= 2 && (f & FT_CC_PRIVATE_USE);
     /* (nor is other punctuation read from a double-byte code whose second byte is the word's
        next letter: IBM850's "verfügbar" is Shift_JIS "verf“bar", 81 67) */
     int eats_letter = end - at == 2 && ascii_letter(p[end - 1]) && (f & FT_CC_PUNCT) &&
