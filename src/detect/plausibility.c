@@ -107,7 +107,9 @@ static uint32_t small_letter(uint32_t cp)
  * where a symbol the tables never saw costs 15, so an EUC-JP "→" lost to its GB18030 reading "ⅹ";
  * the euro sign had 24.6, more than the C1 control U+0080 that latin-1 reads windows-1252's
  * byte 80 as, so a Danish windows-1252 line with "(€)" was decoded as latin-1. A symbol seen
- * costs at most what an unseen one does. */
+ * costs less than an unseen one, by the smallest step (1/8 bit): having been seen is evidence of
+ * use, and it decides between readings that differ only there (ISO-8859-15's "€" at A4 against
+ * latin-1's unseen "¤": at the same cost the earlier row, windows-1252, named the line). */
 static int symbol_prior_wins(uint32_t cp)
 {
     unsigned gc = ft_cc_record(cp)->category;
@@ -127,8 +129,8 @@ static void build_unigrams(void)
         if (ft_pl_uni_cp[i] < 0x10000) {
             uint32_t cp = ft_pl_uni_cp[i];
             unsigned cost = ft_pl_uni_cost[i], floor = ft_pl_uni_floor[i];
-            if (symbol_prior_wins(cp) && cost > uni_bmp[cp]) {
-                cost = uni_bmp[cp];
+            if (symbol_prior_wins(cp) && cost >= uni_bmp[cp]) {
+                cost = uni_bmp[cp] - 1;
                 if (floor > cost + backoff_q)
                     floor = cost + backoff_q;
             }
