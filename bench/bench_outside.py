@@ -26,7 +26,6 @@ import os
 import subprocess
 import sys
 import tarfile
-import tempfile
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -68,7 +67,7 @@ ICONV = {
     "koi8r": "KOI8-R", "koi8u": "KOI8-U", "cp866": "IBM866", "utf8": "UTF-8", "gbk": "GBK",
     "hz": "HZ",
     # ICU's and CPython's names
-    "iso-8859-8-i": "ISO-8859-8", "shift_jis/ja": "CP932", "euc-kr": "CP949", "big5hkscs": "BIG5-HKSCS",
+    "iso-8859-8-i": "ISO-8859-8", "euc-kr": "CP949", "big5hkscs": "BIG5-HKSCS",
     "cp949": "CP949", "euc_jp": "EUC-JP", "euc_kr": "CP949", "gb2312": "GB18030",
     "iso2022_jp": "ISO-2022-JP", "iso2022_kr": "ISO-2022-KR", "johab": "JOHAB",
 }
