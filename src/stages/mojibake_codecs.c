@@ -192,6 +192,23 @@ static int add_double_byte(int d, const ft_dbcs_map *map)
     return 0;
 }
 
+/* Encodings from another map for the characters the codec has no code for: Shift_JIS as other
+ * software than Windows writes it (JIS X 0208 as the SJIS row reads it: 81 91 is "¢", 81 60
+ * "〜", where CP932 reads "￠" and "～") has them, and UTF-8 read so holds them ("縺翫¢" is
+ * "おけ"). The codec's decoding stays its own. */
+static void add_encodings_of(int d, const ft_dbcs_map *map)
+{
+    for (int lead = 0x81; map && lead < 0xFF; lead++) {
+        if (map->type[lead - 0x80] != MAP_LEAD)
+            continue;
+        for (int trail = 0x40; trail < 0xFF; trail++) {
+            uint16_t cp = map->pairs[(lead - 0x80) * 256 + trail];
+            if (cp >= 0x80 && cp != FT_MAP_FALLBACK && !db_enc[d][cp])
+                db_enc[d][cp] = (uint16_t)(lead << 8 | trail);
+        }
+    }
+}
+
 static void build(void)
 {
     if (allocate_tables()) {
@@ -224,6 +241,7 @@ static void build(void)
                 if (!db_enc[d][cp])
                     db_enc[d][cp] = b;
             }
+            add_encodings_of(d, ft_dbcs_map_of(ft_encoding_info_get(FT_ENC_SHIFTJIS)->iconv_name));
         }
         if (c == MB_BIG5) {
             int d = c - MB_FIRST_DBCS;
