@@ -430,7 +430,9 @@ void ft_pool_finish(ft_pool *p);
 
 /* ---- stages.c: the repair and conversion stages, one row each, in pipeline order ---- */
 typedef int (*ft_stage_run_fn)(void *state, const char *in, size_t len, ft_buf *out, ft_report *r);
-#define FT_SURVEY_COUNTS 2 /* counts a stage's survey keeps per document */
+/* counts a stage's survey keeps per document: the mojibake stage's one per reading (13 codecs
+ * read as 5 targets, mojibake.c READING_SLOTS) */
+#define FT_SURVEY_COUNTS 80
 typedef struct ft_stage {
     const char *name;       /* for --skip/--only and reports */
     const char *summary;    /* one line for --help */
@@ -448,8 +450,9 @@ typedef struct ft_stage {
     const char *label[2];   /* the same for --stats ("pinyin annotations removed") */
     /* What a line says about its document, for stages that judge a line by the lines around
      * it (NULL: none): FT_SURVEY_COUNTS counts it adds to; ft_document_survey sums them over the
-     * document when the stage asks. */
-    void (*survey)(const char *utf8, size_t len, unsigned counts[]);
+     * document when the stage asks. It gets the stage's state, which it may use as scratch: the
+     * stage asks for the survey only where it can lose what the state holds. */
+    void (*survey)(void *state, const char *utf8, size_t len, unsigned counts[]);
 } ft_stage;
 
 /* The document a line is read in: its block of lines, or its --jsonl/--tsv document. Blocks are
@@ -465,8 +468,9 @@ typedef struct ft_document {
     unsigned surveyed;               /* bit k: surveys[k] is taken */
     unsigned surveys[FIXTEXT_MAX_STAGES][FT_SURVEY_COUNTS];
 } ft_document;
-/* The document's sum of count `which` of the stage's survey (saturating). */
-unsigned ft_document_survey(ft_document *doc, unsigned stage, unsigned which);
+/* The document's sum of count `which` of the stage's survey (saturating); state: the stage's,
+ * handed to its survey. */
+unsigned ft_document_survey(ft_document *doc, unsigned stage, void *state, unsigned which);
 extern const ft_stage ft_stages[];
 extern const unsigned ft_stage_total;
 
@@ -480,6 +484,8 @@ int ft_entities_decode(void *state, const char *in, size_t len, ft_buf *out, ft_
 void *ft_mojibake_new(const fixtext_options *o, char *err, size_t errlen);
 void ft_mojibake_free(void *m);
 int ft_mojibake_repair(void *m, const char *in, size_t len, ft_buf *out, ft_report *r);
+/* Its survey: one count per reading (X→Y) that repairs the line on its own. */
+void ft_mojibake_survey(void *m, const char *utf8, size_t len, unsigned counts[]);
 /* The windows-1252 character a C1 control U+0080..U+009F stands for; cp itself when windows-1252
  * leaves that byte undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D). */
 uint32_t ft_c1_as_cp1252(uint32_t cp);
@@ -494,7 +500,7 @@ int ft_shifted_repair(void *unused, const char *in, size_t len, ft_buf *out, ft_
  * block; glossed classical text (fortunes-zh) and the glosses of the pinyin issue 0 or 1. */
 #define FT_PINYIN_SPAM_DOCUMENT 2
 enum { FT_PINYIN_PLAIN, FT_PINYIN_GLOSSES };
-void ft_pinyin_survey(const char *utf8, size_t len, unsigned counts[]);
+void ft_pinyin_survey(void *unused, const char *utf8, size_t len, unsigned counts[]);
 int ft_pinyin_strip(void *unused, const char *in, size_t len, ft_buf *out, ft_report *r);
 
 /* ---- script.c, convert.c: Traditional/Simplified (per worker) ---- */

@@ -31,6 +31,51 @@ def run(fixtext, lines, *args):
     return out[:-1], p.stderr.decode("utf-8", "replace")
 
 
+def negatives_between(fixtext, cases):
+    """Clean lines inside documents with mojibake: every mojibake case followed by a NEGATIVE line
+    (in turn), so each class's lines make a document that shows its mixup. Returns (changed,
+    total) of the NEGATIVE lines."""
+    negatives = [c for c in cases if c["class"] == "NEGATIVE"]
+    lines = []
+    for k, c in enumerate(c for c in cases if c["class"] != "NEGATIVE"):
+        lines += [c, negatives[k % len(negatives)]] if negatives else [c]
+    out, _ = run(fixtext, [c["input"] for c in lines])
+    changed = [(c, got) for c, got in zip(lines, out) if c["class"] == "NEGATIVE" and got != c["input"]]
+    for c, got in changed:
+        print("FAIL NEGATIVE between mojibake lines\n  input: %s\n  got:   %s" % (c["input"], got))
+    return len(changed), sum(1 for c in lines if c["class"] == "NEGATIVE")
+
+
+def check_documents(fixtext):
+    """fixtures/mojibake/documents.jsonl: documents read with one wrong codec, clean lines among
+    them. No clean line may change; 95% of the mojibake lines must come back; and the document
+    must count: some line comes back in its document that does not alone (each line is then a
+    --jsonl document of its own, read without its neighbours)."""
+    path = os.path.join(ROOT, "fixtures", "mojibake", "documents.jsonl")
+    cases = [json.loads(l) for l in open(path, encoding="utf-8")]
+    out, _ = run(fixtext, [c["input"] for c in cases])
+    alone, _ = run(fixtext, [json.dumps({"text": c["input"]}, ensure_ascii=False) for c in cases],
+                   "--jsonl", "--jsonl-raw")
+    alone = [json.loads(l)["text"] for l in alone]
+    failed = 0
+    restored = restored_alone = moji = 0
+    for c, got, got_alone in zip(cases, out, alone):
+        if c["class"] == "NEGATIVE":
+            if got != c["input"]:
+                failed += 1
+                print("FAIL documents: a clean line changed\n  input: %s\n  got:   %s" % (c["input"], got))
+            continue
+        moji += 1
+        restored += got == c["expected"]
+        restored_alone += got_alone == c["expected"]
+    print("documents: %d of %d mojibake lines restored (%d when each line is alone)" %
+          (restored, moji, restored_alone))
+    if restored < 0.95 * moji or restored <= restored_alone:
+        failed += 1
+        print("FAIL documents: restored %d, alone %d, of %d" % (restored, restored_alone, moji))
+    return failed
+
+
 def main():
     fixtext = sys.argv[1]
     report = "--report" in sys.argv
@@ -91,7 +136,9 @@ def main():
         neg = stats.get("NEGATIVE", [0, 0])
         print("lossless: %d/%d = %.2f%%; negatives changed: %d of %d" %
               (lossless_ok, lossless_n, 100.0 * lossless_ok / max(1, lossless_n), neg[1] - neg[0], neg[1]))
-        good = lossless_ok >= 0.99 * lossless_n and neg[0] == neg[1]
+        between = negatives_between(fixtext, cases)
+        print("negatives changed between mojibake lines: %d of %d" % between)
+        good = lossless_ok >= 0.99 * lossless_n and neg[0] == neg[1] and between[0] == 0
         print("%d passed, %d failed" % (1 if good else 0, 0 if good else 1))
         return 0 if good else 1
 
@@ -107,6 +154,9 @@ def main():
             passed += 1
         lossless_misses = sum(1 for c, got in zip(cases, out) if not c["lossy"] and c["class"] != "NEGATIVE" and got != c["expected"])
         failed -= lossless_misses  # counted by the target check instead
+        docs_failed = check_documents(fixtext)
+        failed += docs_failed
+        passed += not docs_failed
         # explanations name the reading and the span
         _, err = run(fixtext, ["caf\u00c3\u00a9 ok", "plain line", "\u6d63\u72b2\u30bd"], "--explain")
         lines = {l.split(":", 1)[0]: l for l in err.splitlines() if ":" in l}

@@ -17,7 +17,7 @@ void ft_report_note(ft_report *r, const char *fmt, ...)
     va_end(ap);
 }
 
-unsigned ft_document_survey(ft_document *doc, unsigned stage, unsigned which)
+unsigned ft_document_survey(ft_document *doc, unsigned stage, void *state, unsigned which)
 {
     unsigned *sum = doc->surveys[stage];
     if (!(doc->surveyed >> stage & 1)) {
@@ -26,7 +26,7 @@ unsigned ft_document_survey(ft_document *doc, unsigned stage, unsigned which)
             if (!doc->utf8_valid[i] || !(doc->all_utf8 || doc->choices[i].encoding == FT_ENC_UTF8))
                 continue;
             unsigned line[FT_SURVEY_COUNTS] = {0};
-            ft_stages[stage].survey(doc->lines[i].data, doc->lines[i].len, line);
+            ft_stages[stage].survey(state, doc->lines[i].data, doc->lines[i].len, line);
             for (unsigned k = 0; k < FT_SURVEY_COUNTS; k++)
                 sum[k] = line[k] > UINT_MAX - sum[k] ? UINT_MAX : sum[k] + line[k];
         }

@@ -44,6 +44,21 @@ typedef struct {
 
 enum { FOLLOW_UP_NONE, FOLLOW_UP_ANY, FOLLOW_UP_LOST };
 
+/* Mojibake comes by the document: a page decoded with the wrong codec is wrong on every line
+ * that has text. So a reading that repairs CONTEXT_READING_LINES lines of a document on their
+ * own pays no prior on its other lines (waived_q): spans as short as "integer 俱计" (Big5 "整數"
+ * read as GBK) or "SHELLOPTS£¬" fall short of the margin alone. Two lines, not one: one line
+ * may be a quotation of mojibake in clean text. One count per reading X→Y: */
+#define READING_TARGETS (MB_NCODECS - MB_FIRST_DBCS)
+#define READING_SLOTS (MB_UTF8 * READING_TARGETS)
+#define CONTEXT_READING_LINES 2
+_Static_assert(READING_SLOTS <= FT_SURVEY_COUNTS, "a survey count per reading");
+
+static inline int reading_slot(int X, int Y)
+{
+    return X * READING_TARGETS + (Y - MB_FIRST_DBCS);
+}
+
 typedef struct ft_mojibake {
     int latin_line; /* most letters of the line are Latin, so CJK characters there are suspect
                        ("Das »+芦") */
@@ -68,6 +83,11 @@ typedef struct ft_mojibake {
     uint32_t *own;
     size_t *cstart;
     size_t ecap, ccap;
+    /* Readings whose prior the document pays (document_supports), by reading_slot(); and whether
+       a reading fell short of its margin by no more than that (a near miss) */
+    uint8_t supported[READING_SLOTS];
+    int near_miss;
+    ft_buf survey_out; /* what ft_mojibake_survey's repairs write, thrown away */
 } ft_mojibake;
 
 static int vec_reserve(cpvec *v, size_t n)
@@ -115,6 +135,7 @@ void ft_mojibake_free(void *state)
     free(m->cur.v), free(m->best.v), free(m->alt.v), free(m->scratch.v), free(m->scratch2.v), free(m->tmp.v), free(m->ocache_v.v);
     free(m->trial.v), free(m->judged.v), free(m->tokens.v), free(m->step_cache);
     free(m->eb), free(m->ef), free(m->own), free(m->cstart);
+    ft_buf_free(&m->survey_out);
     free(m);
 }
 
@@ -730,6 +751,38 @@ static unsigned prior_q(int X, int Y)
     return X < MB_FIRST_DBCS ? 8 * 10 : 8 * 8;
 }
 
+/* The part of a reading's margin that says "this text is mojibake" rather than "this reading
+ * reads better": the fixed 8 bits and the reading's prior. A document that shows the same mixup
+ * on lines of its own pays it (CONTEXT_READING_LINES); the 2 bits a character stay. */
+static unsigned waivable_q(int X, int Y)
+{
+    return 8 * 8 + prior_q(X, Y);
+}
+
+static int waived(const ft_mojibake *m, int X, int Y)
+{
+    return m->supported[reading_slot(X, Y)];
+}
+
+/* Margin and prior of reading X→Y over `chars` characters, as the line's document lets it pay. */
+static unsigned long margin_q(const ft_mojibake *m, int X, int Y, size_t chars)
+{
+    return (unsigned long)chars * 8 * 2 + (waived(m, X, Y) ? 0 : waivable_q(X, Y));
+}
+
+static long prior_paid(const ft_mojibake *m, int X, int Y)
+{
+    return waived(m, X, Y) ? 0 : (long)prior_q(X, Y);
+}
+
+/* Notes a reading that failed but would pass where the document pays (cost: its text's cost plus
+ * the margin left then; original: the text as it stands). */
+static void note_near_miss(ft_mojibake *m, int X, int Y, unsigned long cost, unsigned long original)
+{
+    if (!waived(m, X, Y) && cost < original)
+        m->near_miss = 1;
+}
+
 /* Applies reading X→Y to cur, writing the result into m->trial.
  * (Over 80 lines on purpose: one left-to-right walk whose span, cost and cache state are shared by
  * every branch; the branches read best in place, beside each other.) */
@@ -806,8 +859,7 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                 /* clearly better: a fixed margin plus a share of the span, so a single odd
                    character in clean text never flips; in a follow-up (the line's other spans
                    already read this way) better is enough */
-                unsigned long margin =
-                    m->follow_up ? 0 : 8 * 8 + (unsigned long)(j - i) * 8 * 2 + prior_q(X, Y);
+                unsigned long margin = m->follow_up ? 0 : margin_q(m, X, Y, j - i);
                 /* "à" whose no-break space was made plain, alone: its context was asked for when
                    it was read (plain_space_after_a_grave), so the margin is smaller */
                 if (!m->follow_up && X == MB_CP1252 && Y == MB_UTF8 && j - i == 2 &&
@@ -860,8 +912,11 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                            (m->follow_up != FOLLOW_UP_LOST || lost_as_they_came(m, i, j) ||
                             letters_in_a_word(m, i, j)) &&
                            (m->follow_up || reads_as_text(m, X, i, j))) {
-                    res->gain += (long)(co - cn) - (long)prior_q(X, Y);
+                    res->gain += (long)(co - cn) - prior_paid(m, X, Y);
                 } else {
+                    if (!same && !m->follow_up && margin == margin_q(m, X, Y, j - i) &&
+                        reads_as_text(m, X, i, j))
+                        note_near_miss(m, X, Y, cn + (j - i) * 8 * 2, co);
                     same = 1;
                 }
                 if (!same) {
@@ -883,14 +938,19 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
         i++;
     }
     if (line_mode && res->spans) {
-        unsigned long margin = 8 * 8 + line_chars * 8 * 2 + prior_q(X, Y);
+        unsigned long margin = margin_q(m, X, Y, line_chars);
         /* (Korean is written in Hangul: a CP949 reading without a syllable is no Korean text,
            and Danish "æøåÆØÅ" read so was the Hanja "染樣唜") */
         int language = Y != MB_EUCKR || line_hangul > 0;
-        if (language && line_wide >= 2 && line_cn + margin < line_co)
-            res->gain = (long)(line_co - line_cn) - (long)prior_q(X, Y);
-        else
+        /* (one wide character alone is evidence where the document shows the mixup) */
+        size_t wide_needed = waived(m, X, Y) ? 1 : 2;
+        if (language && line_wide >= wide_needed && line_cn + margin < line_co) {
+            res->gain = (long)(line_co - line_cn) - prior_paid(m, X, Y);
+        } else {
+            if (language && line_wide >= 1)
+                note_near_miss(m, X, Y, line_cn + line_chars * 8 * 2, line_co);
             res->spans = 0;
+        }
     }
     return 0;
 }
@@ -1967,24 +2027,39 @@ static int prefer_utf8_reading(ft_mojibake *m, const pass_result *utf8, const pa
     return gu >= gn;
 }
 
-int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_report *r)
+/* Builds the codec tables and the gate's at the first line that could need them (milliseconds,
+ * which an ASCII input never pays). 1 when ready; 0 when the line is ASCII or a build without a
+ * codec's table leaves every line as it is. */
+static int codecs_ready(ft_mojibake *m, const unsigned char *s, size_t len)
 {
-    ft_mojibake *m = state;
+    if (m->codecs_ready)
+        return 1;
+    size_t i = 0;
+    while (i < len && s[i] < 0x80)
+        i++;
+    if (i == len || mb_codecs_init())
+        return 0;
+    ft_mojibake_gate_init();
+    m->codecs_ready = 1;
+    m->step_cache = ft_pair_cache_new(); /* (NULL: step() asks the model every time) */
+    return 1;
+}
+
+/* The readings one repair took, round by round. */
+typedef struct {
+    int rounds;
+    int x[MAX_ROUNDS], y[MAX_ROUNDS];
+    size_t first[MAX_ROUNDS], last[MAX_ROUNDS];
+    unsigned spans;
+} repair_taken;
+
+/* Repairs in[0..len) (valid UTF-8) into out with the readings m->supported waives the prior of:
+ * 1 repaired (*taken says how), 0 left as it is, -1 out of memory. Sets m->near_miss when a
+ * reading fell short by no more than the waiver. */
+static int repair_line(ft_mojibake *m, const char *in, size_t len, ft_buf *out, repair_taken *taken)
+{
     const unsigned char *s = (const unsigned char *)in;
-    if (!m->codecs_ready) {
-        /* The codec tables and the gate's are built at the first line that could need them
-         * (milliseconds, which an ASCII input never pays); a build without a codec's table
-         * leaves every line as it is. */
-        size_t i = 0;
-        while (i < len && s[i] < 0x80)
-            i++;
-        if (i == len || mb_codecs_init())
-            return 0;
-        ft_mojibake_gate_init();
-        m->codecs_ready = 1;
-        m->step_cache = ft_pair_cache_new(); /* (NULL: step() asks the model every time) */
-    }
-    if (clean_by_bytes(s, len)) /* (ASCII lines among them) */
+    if (!codecs_ready(m, s, len) || clean_by_bytes(s, len)) /* (ASCII lines among them) */
         return 0;
     /* decode to code points (valid UTF-8 by contract) */
     m->cur.len = 0;
@@ -2000,8 +2075,7 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
     m->latin_line = cjk * 8 < latin;
 
     int changed = 0;
-    int hist_x[MAX_ROUNDS], hist_y[MAX_ROUNDS];
-    size_t hist_first[MAX_ROUNDS], hist_last[MAX_ROUNDS];
+    int *hist_x = taken->x, *hist_y = taken->y;
     int rounds = 0;
     unsigned spans = 0;
     for (; rounds < MAX_ROUNDS; rounds++) {
@@ -2027,7 +2101,7 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
             swap(&m->cur, &m->alt);
         }
         hist_x[rounds] = bx, hist_y[rounds] = by;
-        hist_first[rounds] = pick->first, hist_last[rounds] = pick->last;
+        taken->first[rounds] = pick->first, taken->last[rounds] = pick->last;
         spans += pick->spans;
         changed = 1;
     }
@@ -2048,13 +2122,62 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
         brings_in_stray(m) || patches_clean_cjk(m, in, len) || makes_han_noise(m) ||
         makes_hanja_korean(m, hist_y, rounds))
         return 0;
-
-    if (rounds) {
-        ft_report_fixed(r, spans);
-        note_rounds(r, rounds, hist_x, hist_y, hist_first, hist_last);
-    }
+    taken->rounds = rounds;
+    taken->spans = spans;
     for (size_t k = 0; k < m->cur.len; k++)
         if (ft_buf_put_cp(out, m->cur.v[k]))
             return -1;
+    return 1;
+}
+
+/* The survey: the readings that repair the line on its own, one count each. */
+void ft_mojibake_survey(void *state, const char *utf8, size_t len, unsigned counts[])
+{
+    ft_mojibake *m = state;
+    repair_taken taken;
+    if (len > FIXTEXT_DEFAULT_WINDOW)
+        return; /* (longer than the stage takes at once: its memory stays bounded) */
+    memset(m->supported, 0, sizeof m->supported);
+    m->survey_out.len = 0;
+    if (repair_line(m, utf8, len, &m->survey_out, &taken) != 1)
+        return; /* (out of memory: no count, so no waiver either) */
+    for (int k = 0; k < taken.rounds; k++)
+        counts[reading_slot(taken.x[k], taken.y[k])] = 1;
+}
+
+/* Whether the line's document holds CONTEXT_READING_LINES lines that a reading repairs on their
+ * own; marks those readings in m->supported. Clobbers m's buffers (the survey repairs them). */
+static int document_supports(ft_mojibake *m, ft_report *r)
+{
+    int any = 0;
+    unsigned count[READING_SLOTS];
+    for (int k = 0; k < READING_SLOTS; k++)
+        count[k] = ft_document_survey(r->document, r->stage, m, (unsigned)k);
+    for (int k = 0; k < READING_SLOTS; k++)
+        any |= m->supported[k] = count[k] >= CONTEXT_READING_LINES;
+    return any;
+}
+
+int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_report *r)
+{
+    ft_mojibake *m = state;
+    repair_taken taken;
+    memset(m->supported, 0, sizeof m->supported);
+    m->near_miss = 0;
+    int rc = repair_line(m, in, len, out, &taken);
+    /* A line that fell short by the prior alone is read again when its document shows the same
+       mixup on lines of its own: the document's evidence pays the prior. */
+    if (rc == 0 && m->near_miss && r->document && document_supports(m, r)) {
+        m->near_miss = 0;
+        out->len = 0;
+        rc = repair_line(m, in, len, out, &taken);
+        if (rc == 1)
+            ft_report_note(r, "mojibake: the document's other lines pay the prior");
+    }
+    memset(m->supported, 0, sizeof m->supported);
+    if (rc != 1)
+        return rc;
+    ft_report_fixed(r, taken.spans);
+    note_rounds(r, taken.rounds, taken.x, taken.y, taken.first, taken.last);
     return 1;
 }

@@ -546,8 +546,9 @@ static int strip(const char *in, size_t len, ft_buf *out, unsigned *plain)
     return (int)removed;
 }
 
-void ft_pinyin_survey(const char *utf8, size_t len, unsigned counts[])
+void ft_pinyin_survey(void *unused, const char *utf8, size_t len, unsigned counts[])
 {
+    (void)unused;
     if (next_trigger((const unsigned char *)utf8, len) == len)
         return;
     ft_buf scratch = {0};
@@ -571,10 +572,10 @@ int ft_pinyin_strip(void *unused, const char *in, size_t len, ft_buf *out, ft_re
     int removed = strip(in, len, out, &plain);
     if (removed <= 0)
         return removed;
-    unsigned doc_plain = r->document ? ft_document_survey(r->document, r->stage, FT_PINYIN_PLAIN)
+    unsigned doc_plain = r->document ? ft_document_survey(r->document, r->stage, NULL, FT_PINYIN_PLAIN)
                                      : plain;
     unsigned doc_glosses = r->document
-                               ? ft_document_survey(r->document, r->stage, FT_PINYIN_GLOSSES)
+                               ? ft_document_survey(r->document, r->stage, NULL, FT_PINYIN_GLOSSES)
                                : (unsigned)removed - plain;
     int spam = plain >= FT_PINYIN_SPAM_DOCUMENT || doc_plain >= FT_PINYIN_SPAM_DOCUMENT ||
                (plain > 0 && doc_glosses == (unsigned)removed - plain);

@@ -22,7 +22,7 @@ const ft_stage ft_stages[] = {
     {"mojibake", "undo text decoded with the wrong codec (Ã© -> é, 浣犲ソ -> 你好)",
      FIXTEXT_NO_MOJIBAKE, NULL, ft_mojibake_new, ft_mojibake_free, ft_mojibake_repair, 1,
      PIECE_BYTES,
-     {"mojibake_spans", NULL}, {"mojibake spans repaired", NULL}, NULL},
+     {"mojibake_spans", NULL}, {"mojibake spans repaired", NULL}, ft_mojibake_survey},
     {"c1", "map C1 control characters to the windows-1252 characters they stand for",
      FIXTEXT_NO_C1, NULL, NULL, NULL, ft_c1_fix, 1, 0,
      {"c1_fixed", NULL}, {"C1 controls fixed", NULL}, NULL},
