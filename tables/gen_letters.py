@@ -5,8 +5,8 @@ uses to tell apart the single-byte code pages that read each other's bytes as pl
 Cyrillic, windows-1258 / VISCII ...): "opcję" read as windows-1252 is "opcjê", which a pooled
 model of all languages finds natural enough, and the Polish model does not.
 
-Text is seen as a sequence of tokens: each letter in its small form, and one boundary token for
-any run of non-letters (spaces, digits, punctuation). For each language:
+Text is seen as a sequence of tokens: each letter in its small form (the ligature œ as "oe"), and
+one boundary token for any run of non-letters (spaces, digits, punctuation). For each language:
   - the cost -log2 P(t) of every token seen at least MIN_COUNT times;
   - the cost -log2 P(b | a) of each pair of tokens, smoothed with the unigram: P(b | a) = (N(a, b) + ALPHA P(b)) / (N(a) + ALPHA), stored when seen at
     least MIN_COUNT times and at least 1 bit cheaper than its back-off;
@@ -43,15 +43,20 @@ def token(ch):
     return ord(small[0]) if len(small) == 1 else ord(ch)
 
 
+# Ligatures spelled out: French writes "œuvre" and "oeuvre" alike, and the catalogues mostly the
+# latter, so œ as a letter of its own was as rare in the French model as "ã" (letters.c does the same)
+LIGATURES = {"œ": "oe", "Œ": "oe"}
+
+
 def tokens(text):
     prev = BOUNDARY
     yield BOUNDARY
     for ch in text:
-        t = token(ch)
-        if t == BOUNDARY and prev == BOUNDARY:
-            continue
-        yield t
-        prev = t
+        for t in map(ord, LIGATURES[ch]) if ch in LIGATURES else (token(ch),):
+            if t == BOUNDARY and prev == BOUNDARY:
+                continue
+            yield t
+            prev = t
     if prev != BOUNDARY:
         yield BOUNDARY
 

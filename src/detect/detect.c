@@ -521,8 +521,11 @@ static int unjoined_box(const ft_codec_map *m, const unsigned char *p, size_t n,
 /* The marks sandwich_cost charges inside a word when a single byte reads them. */
 static int in_word_symbol(uint32_t cp)
 {
-    static const uint32_t marks[] = {0x201C, 0x201D, 0x201E, 0x2018, 0x2026, 0x2022,
-                                     0xB9, 0xB2, 0xA6, 0xA4, 0xB6, 0xAC, 0xBB};
+    /* (¼ ½ ¾ are where ISO-8859-15 has Œ œ Ÿ: windows-1252's "c½ur" is "cœur", ISO-8859-2's
+       "c˝ur"; the spacing accents ˇ ˘ ˙ ˛ ˝ are ISO-8859-2's) */
+    static const uint32_t marks[] = {0x201C, 0x201D, 0x201E, 0x2018, 0x2026, 0x2022, 0xB9,
+                                     0xB2,   0xA6,   0xA4,   0xB6,   0xAC,   0xBB,   0xBC,
+                                     0xBD,   0xBE,   0x2C7,  0x2D8,  0x2D9,  0x2DB,  0x2DD};
     for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++)
         if (marks[k] == cp)
             return 1;
@@ -543,8 +546,18 @@ static inline unsigned sandwich_cost(const unsigned char *p, size_t n, size_t at
         if (gc == FT_GC_SO || gc == FT_GC_SM)
             return (unsigned)Q8(SANDWICH_BITS);
     }
-    if (!(after_letter && end < n && ascii_letter(p[end])))
-        return 0;
+    if (!(after_letter && end < n && ascii_letter(p[end]))) {
+        /* (a word's first letter after an elision: "L'½uf" is windows-1252's reading of
+           ISO-8859-15's "L'œuf") */
+        int elided = at > 1 && p[at - 1] == '\'' && ascii_letter(p[at - 2]);
+        int symbol_first = elided && end - at == 1 && end < n && ascii_letter(p[end]) &&
+                           cp < 0x2100 && in_word_symbol(cp);
+        /* (nor does a fraction open a word of small letters: "en ½uvre" is "en œuvre") */
+        int opens_word = at == 0 || p[at - 1] == ' ' || elided;
+        int fraction_first = opens_word && cp >= 0xBC && cp <= 0xBE && end - at == 1 && end < n &&
+                             p[end] >= 'a' && p[end] <= 'z';
+        return symbol_first || fraction_first ? (unsigned)Q8(SANDWICH_BITS) : 0;
+    }
     /* (an ideographic space or a full-width comma between two words is no sandwich: Chinese
        text writes "nfs，ram，scd", and a Big5 man page line of ten such commas was read as
        ISO-8859-7, "nfs‘Aram‘Ascd") */

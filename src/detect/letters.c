@@ -243,7 +243,9 @@ static unsigned symbol_cost(const uint32_t *cps, size_t n, size_t i)
         return 0;
     int before = i > 0 && is_letter(cps[i - 1]);
     int after = i + 1 < n && is_letter(cps[i + 1]);
-    int opens = after && (i == 0 || cps[i - 1] == ' ');
+    /* (after an elision too: "L'½uf" is windows-1252's reading of ISO-8859-15's "L'œuf") */
+    int elided = i > 1 && (cps[i - 1] == '\'' || cps[i - 1] == 0x2019) && is_letter(cps[i - 2]);
+    int opens = after && (i == 0 || cps[i - 1] == ' ' || elided);
     if (u_isspace((UChar32)cp)) {
         /* (between two small letters too: "ejecutar\u00A0n" is IBM850's "ejecutarán") */
         int small = before && after && u_islower((UChar32)cps[i - 1]) && u_islower((UChar32)cps[i + 1]);
@@ -288,6 +290,13 @@ size_t ft_letters_tokens(const uint32_t *cps, size_t n, uint32_t *tokens, size_t
         *symbols += symbol_cost(cps, n, i);
         if (cps[i] >= 0x80 && i > 0 && u_isupper((UChar32)cps[i]) && u_islower((UChar32)cps[i - 1]))
             *symbols += Q8(CAPITAL_INSIDE_BITS);
+        /* (the ligature œ is its two letters, as tables/gen_letters.py reads it: French writes
+           "œuvre" and "oeuvre" alike) */
+        if ((cps[i] == 0x153 || cps[i] == 0x152) && m + 2 < cap) {
+            tokens[m++] = 'o' | FROM_HIGH;
+            tokens[m++] = 'e' | FROM_HIGH;
+            continue;
+        }
         uint32_t t = token(cps[i]) | (cps[i] >= 0x80 ? FROM_HIGH : 0);
         if ((t & ~FROM_HIGH) == BOUNDARY && (tokens[m - 1] & ~FROM_HIGH) == BOUNDARY)
             tokens[m - 1] |= t; /* (one boundary for the run; it holds a non-ASCII one or not) */
