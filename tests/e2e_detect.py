@@ -74,7 +74,7 @@ for name in ("single_ibm850", "single_maccyrillic", "single_latin3", "single_poi
              "single_ibm855", "single_utf8_compose", "single_cp1254_menu", "single_viscii_capitals",
              "single_tcvn_capitals", "single_cp1252_euro", "single_cp1252_unmodelled",
              "single_cp1252_private_use", "single_latin9_euro",
-             "single_latin9_ligature"):
+             "single_latin9_ligature", "single_ibm850_word_ends"):
     r = run(PLAIN + [fixture(name, ".txt")])
     got = r.stdout.decode("utf-8", "replace").split("\n")
     exp = open(fixture(name, ".expected"), encoding="utf-8").read().split("\n")

@@ -137,6 +137,11 @@
  * from where the CJK text starts to lose lines. */
 #define RARE_BITS 8.0
 #define RARE_LINE_BITS 3.0
+/* What a reading ruled out (score_line) costs above the best one left: more than any path pays
+ * to read the line otherwise, switching there and back into a rare code page included. At
+ * CAP_BITS, a line of Spanish in IBM850 between two UTF-8 lines came out as UTF-8 with U+FFFD for
+ * its "á", the bytes lost: its own reading cost two switches and the entry into IBM850, 28 bits. */
+#define RULED_OUT_BITS (CAP_BITS + RARE_BITS + 1)
 #define MAX_CAND 64
 /* Letter evidence (letters.c) for the single-byte readings of a line within CAP of the best: each
  * is judged as text of the language that reads it best, plus FOREIGN_BITS when the encoding is
@@ -1359,16 +1364,28 @@ static void letter_evidence(ft_detector *d, const unsigned char *p, size_t n,
         cost[order[j]] -= after - before;
 }
 
-/* A settled state leads the forward costs at 0 and every other state is SETTLED_BEHIND (and its
- * entry cost) behind it (settled_on). Whether u leads so, with the others exactly that far
+/* What a line sure of state u costs every other state: CAP_BITS, or RULED_OUT_BITS where u is
+ * UTF-8, whose sure lines (valid UTF-8 proved by its own bytes, cost_line's rules, or reading
+ * naturally) no path may read otherwise, not even into a rare code page and back. */
+static float others_bits(const ft_detector *d, int u)
+{
+    return d->cand[u] == FT_ENC_UTF8 ? (float)RULED_OUT_BITS : (float)CAP_BITS;
+}
+
+static double settled_behind(const ft_detector *d, int u)
+{
+    return SWITCH_BITS + (double)others_bits(d, u);
+}
+
+/* A settled state leads the forward costs at 0 and every other state is settled_behind() (and
+ * its entry cost) behind it (settled_on). Whether u leads so, with the others exactly that far
  * behind (exactly) or at least that far. */
-#define SETTLED_BEHIND (SWITCH_BITS + (double)(float)CAP_BITS)
 static int leads_by_settled_gap(const ft_detector *d, int u, int exactly)
 {
     if (u < 0 || d->last_best != u || d->V[u] != 0.0)
         return 0;
     for (int k = 0; k < d->ncand; k++) {
-        double gap = SETTLED_BEHIND + d->entry[k];
+        double gap = settled_behind(d, u) + d->entry[k];
         if (k != u && (exactly ? d->V[k] != gap : d->V[k] < gap))
             return 0;
     }
@@ -1443,7 +1460,7 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
     }
     if (natural) {
         for (int k = 0; k < d->ncand; k++) {
-            cost[k] = k == start ? 0.0f : (float)CAP_BITS;
+            cost[k] = k == start ? 0.0f : others_bits(d, start);
             bad[k] = -1, plaus[k] = -1.0f;
         }
         bad[start] = 0, plaus[start] = (float)((double)c / 8.0);
@@ -1533,8 +1550,8 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
         if (!ruled_out[k] && cost[k] < low)
             low = cost[k];
     for (int k = 0; low < INFINITY && k < d->ncand; k++)
-        if (ruled_out[k] && cost[k] < low + (float)CAP_BITS)
-            cost[k] = low + (float)CAP_BITS;
+        if (ruled_out[k] && cost[k] < low + (float)RULED_OUT_BITS)
+            cost[k] = low + (float)RULED_OUT_BITS;
     return 0;
 }
 
@@ -1560,7 +1577,7 @@ static int grow(ft_detector *d, size_t n)
 
 /* Long runs of lines that only one encoding reads well (UTF-8 lines, or lines the current
  * double-byte encoding is sure of) settle the forward costs where another such line changes
- * nothing: that state leads at 0, every other one at SETTLED_BEHIND (and its entry cost), so each
+ * nothing: that state leads at 0, every other one at settled_behind() (and its entry cost), so each
  * would come from it.
  * Such a line's step is then written down directly instead of computed. */
 static int settled_on(const ft_detector *d, int u)
@@ -1587,8 +1604,8 @@ static int settled_state_of(const ft_detector *d, size_t i)
 static void settled_rows(const ft_detector *d, int u, float *cost, double *fwd)
 {
     for (int k = 0; k < d->ncand; k++) {
-        cost[k] = k == u ? 0.0f : (float)CAP_BITS;
-        fwd[k] = k == u ? 0.0 : SETTLED_BEHIND + d->entry[k];
+        cost[k] = k == u ? 0.0f : others_bits(d, u);
+        fwd[k] = k == u ? 0.0 : settled_behind(d, u) + d->entry[k];
     }
 }
 
@@ -1760,7 +1777,7 @@ static int cost_line(ft_detector *d, const ft_slice *line, size_t i, int valid, 
         d->rule[i] = FT_RULE_NONE;
     } else if (rule != FT_RULE_NONE) {
         for (int k = 0; k < K; k++) {
-            cost[k] = d->cand[k] == FT_ENC_UTF8 ? 0.0f : (float)CAP_BITS;
+            cost[k] = d->cand[k] == FT_ENC_UTF8 ? 0.0f : (float)RULED_OUT_BITS;
             bad[k] = -1, plaus[k] = -1.0f;
         }
         d->rule[i] = (uint8_t)rule;

@@ -249,7 +249,10 @@ static unsigned symbol_cost(const uint32_t *cps, size_t n, size_t i)
     if (u_isspace((UChar32)cp)) {
         /* (between two small letters too: "ejecutar\u00A0n" is IBM850's "ejecutarán") */
         int small = before && after && u_islower((UChar32)cps[i - 1]) && u_islower((UChar32)cps[i + 1]);
-        return (opens && i > 0) || small ? Q8(SYMBOL_BITS + GLUED_BITS) : 0;
+        /* (nor does a no-break space end a word before a plain space: "Est\u00A0 predefinida"
+           is windows-1252's reading of IBM850's "Está predefinida") */
+        int doubled = before && i + 1 < n && cps[i + 1] == ' ';
+        return (opens && i > 0) || small || doubled ? Q8(SYMBOL_BITS + GLUED_BITS) : 0;
     }
     /* (a run of such symbols is as much inside a word as one: "v≤≤r", Dutch "vóór" in IBM437) */
     size_t first = i, last = i;
