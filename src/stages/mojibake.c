@@ -759,13 +759,18 @@ static unsigned waivable_q(int X, int Y)
     return 8 * 8 + prior_q(X, Y);
 }
 
-/* (Only readings judged on the whole line, into a double-byte codec. Readings into UTF-8 go span
- * by span, and one CJK character alone is often a Latin-1 symbol's UTF-8 in GBK or Big5: in
- * glibc's pinyin collation table, a character per line, a few such lines read so on their own,
- * and with the waiver 16 more followed, "#隆8112" as "#¡8112".) */
+/* Whether the document may pay reading X→Y's prior: not for double-byte text read into UTF-8,
+ * where one CJK character alone is often a Latin-1 symbol's UTF-8 in GBK or Big5: in glibc's
+ * pinyin collation table, a character per line, a few lines read so on their own, and with the
+ * waiver 16 more followed, "#隆8112" as "#¡8112". */
+static int may_waive(int X, int Y)
+{
+    return Y != MB_UTF8 || X < MB_FIRST_DBCS;
+}
+
 static int waived(const ft_mojibake *m, int X, int Y)
 {
-    return Y != MB_UTF8 && m->supported[reading_slot(X, Y)];
+    return may_waive(X, Y) && m->supported[reading_slot(X, Y)];
 }
 
 /* Margin and prior of reading X→Y over `chars` characters, as the line's document lets it pay. */
@@ -783,7 +788,7 @@ static long prior_paid(const ft_mojibake *m, int X, int Y)
  * the margin left then; original: the text as it stands). */
 static void note_near_miss(ft_mojibake *m, int X, int Y, unsigned long cost, unsigned long original)
 {
-    if (Y != MB_UTF8 && !waived(m, X, Y) && cost < original)
+    if (may_waive(X, Y) && !waived(m, X, Y) && cost < original)
         m->near_miss = 1;
 }
 
