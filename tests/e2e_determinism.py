@@ -6,6 +6,7 @@ standard input written in random pieces, and for any -j.
 Inputs: the mixed-encoding detection fixtures and the seeds, shuffled together (seeded) into
 inputs of several thousand lines, so that they span many blocks and every kind of boundary
 between encodings falls at some block edge. Usage: e2e_determinism.py FIXTEXT_BINARY"""
+import json
 import os
 import random
 import subprocess
@@ -27,6 +28,9 @@ def fixture_lines():
     lines = []
     for p in paths:
         lines += open(p, "rb").read().splitlines(keepends=True)
+    # documents with mojibake, whose lines the mojibake stage reads with their block's others
+    with open(os.path.join(FIXTURES, "mojibake", "documents.jsonl"), encoding="utf-8") as f:
+        lines += [(json.loads(l)["input"] + "\n").encode("utf-8") for l in f]
     return lines
 
 
