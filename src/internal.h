@@ -401,6 +401,7 @@ static inline void ft_pair_cache_put(uint64_t *cache, uint64_t key, unsigned cos
 
 /* ---- letters.c: how well a text reads as each language (per-language letter models) ---- */
 int ft_letters_langs(void);               /* the languages modelled, 0..ft_letters_langs()-1 */
+#define FT_MAX_LETTER_LANGS 64 /* at most: the detector keeps a candidate's languages in 64 bits */
 const char *ft_letters_lang_name(int lang); /* "pl", "ru", ... */
 /* The letter tokens of cps[0..n) into tokens[0..cap) (returns how many) and what the non-ASCII
  * symbols among them cost (1/8 bits, the same in every language). */
@@ -430,8 +431,8 @@ void ft_pool_finish(ft_pool *p);
 
 /* ---- stages.c: the repair and conversion stages, one row each, in pipeline order ---- */
 typedef int (*ft_stage_run_fn)(void *state, const char *in, size_t len, ft_buf *out, ft_report *r);
-/* counts a stage's survey keeps per document: the mojibake stage's one per reading (13 codecs
- * read as 5 targets, mojibake.c READING_SLOTS) */
+/* counts a stage's survey keeps per document: room for the mojibake stage's one per reading
+ * (mojibake.c asserts READING_SLOTS fits) */
 #define FT_SURVEY_COUNTS 80
 typedef struct ft_stage {
     const char *name;       /* for --skip/--only and reports */

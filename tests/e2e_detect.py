@@ -67,9 +67,11 @@ check("mixed_sparse every line", len(got) == len(exp) and not wrong, "lines %s w
 # stood beside a capital letter: "İ&letileri" came out as Shift_JIS "ﾝ&letileri"; VISCII and
 # TCVN 5712 write some capitals with control bytes, "MẪU" is 4D 06 55 in VISCII, and they came
 # out as controls, "M\x06U"; windows-1252's euro sign (80) came out as latin-1's control U+0080,
-# which the model charged less than "€", and ISO-8859-15's (A4) as latin-1's "¤"; Albanian and Breton, languages the letter models did not
-# know, came out as Lithuanian and Polish: "është" as "ėsht", "Hebridoù" as "Hebridoł"; a
-# Galician line alone as Big5-HKSCS with a private-use character, "dispo\uE168bel".)
+# which the model charged less than "€", and ISO-8859-15's (A4) as latin-1's "¤"; Albanian and
+# Breton, languages the letter models did not know, came out as Lithuanian and Polish: "është"
+# as "ėsht", "Hebridoù" as "Hebridoł"; a Galician line alone as Big5-HKSCS with a private-use
+# character, "dispo\uE168bel"; French "en œuvre" in ISO-8859-15 as windows-1252 "en ½uvre";
+# Spanish "está" in IBM850 between UTF-8 lines as UTF-8 with U+FFFD, its byte lost.)
 for name in ("single_ibm850", "single_maccyrillic", "single_latin3", "single_pointed_hebrew",
              "single_ibm855", "single_utf8_compose", "single_cp1254_menu", "single_viscii_capitals",
              "single_tcvn_capitals", "single_cp1252_euro", "single_cp1252_unmodelled",

@@ -368,7 +368,7 @@ ft_detector *ft_detector_new(const fixtext_options *o, char *err, size_t errlen)
     for (int k = 0; k < d->ncand; k++) {
         if (is_rare(d, k))
             d->entry[k] = RARE_BITS, d->bonus[k] = -RARE_LINE_BITS;
-        for (int l = 0; l < ft_letters_langs(); l++) /* (at most 64: letters.c asserts it) */
+        for (int l = 0; l < ft_letters_langs(); l++) /* (at most FT_MAX_LETTER_LANGS) */
             if (ft_encoding_lang_match(d->cand[k], ft_letters_lang_name(l)))
                 d->native[k] |= 1ull << l;
     }
@@ -538,6 +538,8 @@ static int in_word_symbol(uint32_t cp)
     static const uint32_t marks[] = {0x201C, 0x201D, 0x201E, 0x2018, 0x2026, 0x2022, 0xB9,
                                      0xB2,   0xA6,   0xA4,   0xB6,   0xAC,   0xBB,   0xBC,
                                      0xBD,   0xBE,   0x2C7,  0x2D8,  0x2D9,  0x2DB,  0x2DD};
+    if (cp >= 0x2100)
+        return 0; /* (none lies beyond: most characters leave here) */
     for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++)
         if (marks[k] == cp)
             return 1;
@@ -563,7 +565,7 @@ static inline unsigned sandwich_cost(const unsigned char *p, size_t n, size_t at
            ISO-8859-15's "L'œuf") */
         int elided = at > 1 && p[at - 1] == '\'' && ascii_letter(p[at - 2]);
         int symbol_first = elided && end - at == 1 && end < n && ascii_letter(p[end]) &&
-                           cp < 0x2100 && in_word_symbol(cp);
+                           in_word_symbol(cp);
         /* (nor does a fraction open a word of small letters: "en ½uvre" is "en œuvre") */
         int opens_word = at == 0 || p[at - 1] == ' ' || elided;
         int fraction_first = opens_word && cp >= 0xBC && cp <= 0xBE && end - at == 1 && end < n &&
@@ -588,7 +590,7 @@ static inline unsigned sandwich_cost(const unsigned char *p, size_t n, size_t at
        Turkish "diğerini" windows-1254 "di»erini". In 1.5 M lines of clean text
        (bench/real_corpus.py) 38 hold one of them between two ASCII letters, 35 of them a
        quotation mark, against 5,703 apostrophes ’, which are no sign) */
-    int symbol_inside = end - at == 1 && cp < 0x2100 && in_word_symbol(cp);
+    int symbol_inside = end - at == 1 && in_word_symbol(cp);
     /* (nor Shift_JIS's half-width full stop and corner brackets, which close or open a run of
        half-width katakana, never a Latin word's letters: IBM850's "núcleo" is "n｣cleo") */
     int halfwidth_inside = end - at == 1 && cp >= 0xFF61 && cp <= 0xFF63;
@@ -1232,7 +1234,7 @@ static unsigned letter_fit(ft_detector *d, int k, const uint32_t *cps, size_t m,
     /* The LETTER_LANGS languages whose letters, one by one, read it best (FOREIGN_BITS included)
      * are judged in full; the others would cost more for their letters alone. */
     int langs = ft_letters_langs(), short_list[LETTER_LANGS], listed = 0;
-    unsigned score[LETTER_LANGS], unigrams[64] = {0};
+    unsigned score[LETTER_LANGS], unigrams[FT_MAX_LETTER_LANGS] = {0};
     if (!too_many)
         ft_letters_unigrams(letters, counts, nl, unigrams);
     for (int l = 0; l < langs; l++) {
@@ -1508,7 +1510,8 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
         if (j == 0)
             cjk_text = kind == FT_KIND_MBCS && t.bad == 0 && t.hi >= CJK_TEXT_CHARS && t.hi < max_hi &&
                        t.cjk == t.hi &&
-                       t.hicost <= (unsigned long)t.hi * Q8(leads_settled(d, start) ? CJK_TEXT_BITS_SETTLED : CJK_TEXT_BITS);
+                       t.hicost <= (unsigned long)t.hi * Q8(leads_settled(d, start) ? CJK_TEXT_BITS_SETTLED
+                                                                                    : CJK_TEXT_BITS);
     }
     uint64_t high[2] = {0, 0}; /* the line's high bytes, for reads_as_common */
     for (size_t i = ft_next_high(p, 0, n); i < n; i = ft_next_high(p, i + 1, n))

@@ -38,7 +38,7 @@
 #define UNSEEN_BITS 20
 
 #define Q8(bits) ((unsigned)(bits) * 8)
-_Static_assert(FT_LM_LANGS <= 64, "the detector keeps a candidate's languages in 64 bits");
+_Static_assert(FT_LM_LANGS <= FT_MAX_LETTER_LANGS, "the detector keeps a candidate's languages in 64 bits");
 #define BOUNDARY 0u
 #define FROM_HIGH (1u << 31) /* a token (or a boundary run) holding a non-ASCII character */
 

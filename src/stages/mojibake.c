@@ -46,7 +46,7 @@ enum { FOLLOW_UP_NONE, FOLLOW_UP_ANY, FOLLOW_UP_LOST };
 
 /* Mojibake comes by the document: a page decoded with the wrong codec is wrong on every line
  * that has text. So a reading that repairs CONTEXT_READING_LINES lines of a document on their
- * own pays no prior on its other lines (waived_q): spans as short as "integer 俱计" (Big5 "整數"
+ * own pays no prior on its other lines (waived()): spans as short as "integer 俱计" (Big5 "整數"
  * read as GBK) or "SHELLOPTS£¬" fall short of the margin alone. Two lines, not one: one line
  * may be a quotation of mojibake in clean text. One count per reading X→Y: */
 #define READING_TARGETS (MB_NCODECS - MB_FIRST_DBCS)
@@ -85,7 +85,7 @@ typedef struct ft_mojibake {
     size_t ecap, ccap;
     /* Readings whose prior the document pays (document_supports), by reading_slot(); and whether
        a reading fell short of its margin by no more than that (a near miss) */
-    uint8_t supported[READING_SLOTS];
+    uint8_t supported[READING_SLOTS]; /* (all 0 but while ft_mojibake_repair rereads a line) */
     int near_miss;
     ft_buf survey_out; /* what ft_mojibake_survey's repairs write, thrown away */
 } ft_mojibake;
@@ -773,10 +773,16 @@ static int waived(const ft_mojibake *m, int X, int Y)
     return may_waive(X, Y) && m->supported[reading_slot(X, Y)];
 }
 
+/* The share of the margin every changed character pays, 2 bits, document or not. */
+static unsigned long share_q(size_t chars)
+{
+    return (unsigned long)chars * 8 * 2;
+}
+
 /* Margin and prior of reading X→Y over `chars` characters, as the line's document lets it pay. */
 static unsigned long margin_q(const ft_mojibake *m, int X, int Y, size_t chars)
 {
-    return (unsigned long)chars * 8 * 2 + (waived(m, X, Y) ? 0 : waivable_q(X, Y));
+    return share_q(chars) + (waived(m, X, Y) ? 0 : waivable_q(X, Y));
 }
 
 static long prior_paid(const ft_mojibake *m, int X, int Y)
@@ -784,12 +790,12 @@ static long prior_paid(const ft_mojibake *m, int X, int Y)
     return waived(m, X, Y) ? 0 : (long)prior_q(X, Y);
 }
 
-/* Notes a reading that failed but would pass where the document pays (cost: its text's cost plus
- * the margin left then; original: the text as it stands). */
-static void note_near_miss(ft_mojibake *m, int X, int Y, unsigned long cost, unsigned long original)
+/* Whether reading X→Y of `chars` characters, which failed, would pass where the document pays
+ * (cost: the reading's text; original: the text as it stands). */
+static int near_miss(const ft_mojibake *m, int X, int Y, size_t chars, unsigned long cost,
+                     unsigned long original)
 {
-    if (may_waive(X, Y) && !waived(m, X, Y) && cost < original)
-        m->near_miss = 1;
+    return may_waive(X, Y) && !waived(m, X, Y) && cost + share_q(chars) < original;
 }
 
 /* Applies reading X→Y to cur, writing the result into m->trial.
@@ -924,8 +930,8 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                     res->gain += (long)(co - cn) - prior_paid(m, X, Y);
                 } else {
                     if (!same && !m->follow_up && margin == margin_q(m, X, Y, j - i) &&
-                        reads_as_text(m, X, i, j))
-                        note_near_miss(m, X, Y, cn + (j - i) * 8 * 2, co);
+                        near_miss(m, X, Y, j - i, cn, co) && reads_as_text(m, X, i, j))
+                        m->near_miss = 1;
                     same = 1;
                 }
                 if (!same) {
@@ -956,8 +962,8 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
         if (language && line_wide >= wide_needed && line_cn + margin < line_co) {
             res->gain = (long)(line_co - line_cn) - prior_paid(m, X, Y);
         } else {
-            if (language && line_wide >= 1)
-                note_near_miss(m, X, Y, line_cn + line_chars * 8 * 2, line_co);
+            if (language && line_wide >= 1 && near_miss(m, X, Y, line_chars, line_cn, line_co))
+                m->near_miss = 1;
             res->spans = 0;
         }
     }
@@ -2146,7 +2152,6 @@ void ft_mojibake_survey(void *state, const char *utf8, size_t len, unsigned coun
     repair_taken taken;
     if (len > FIXTEXT_DEFAULT_WINDOW)
         return; /* (longer than the stage takes at once: its memory stays bounded) */
-    memset(m->supported, 0, sizeof m->supported);
     m->survey_out.len = 0;
     if (repair_line(m, utf8, len, &m->survey_out, &taken) != 1)
         return; /* (out of memory: no count, so no waiver either) */
@@ -2158,12 +2163,12 @@ void ft_mojibake_survey(void *state, const char *utf8, size_t len, unsigned coun
  * own; marks those readings in m->supported. Clobbers m's buffers (the survey repairs them). */
 static int document_supports(ft_mojibake *m, ft_report *r)
 {
+    uint8_t supported[READING_SLOTS];
     int any = 0;
-    unsigned count[READING_SLOTS];
-    for (int k = 0; k < READING_SLOTS; k++)
-        count[k] = ft_document_survey(r->document, r->stage, m, (unsigned)k);
-    for (int k = 0; k < READING_SLOTS; k++)
-        any |= m->supported[k] = count[k] >= CONTEXT_READING_LINES;
+    for (int k = 0; k < READING_SLOTS; k++) /* (the first call runs the survey, supported all 0) */
+        any |= supported[k] = ft_document_survey(r->document, r->stage, m, (unsigned)k) >=
+                              CONTEXT_READING_LINES;
+    memcpy(m->supported, supported, sizeof supported);
     return any;
 }
 
@@ -2171,7 +2176,6 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
 {
     ft_mojibake *m = state;
     repair_taken taken;
-    memset(m->supported, 0, sizeof m->supported);
     m->near_miss = 0;
     int rc = repair_line(m, in, len, out, &taken);
     /* A line that fell short by the prior alone is read again when its document shows the same
@@ -2180,10 +2184,10 @@ int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_
         m->near_miss = 0;
         out->len = 0;
         rc = repair_line(m, in, len, out, &taken);
+        memset(m->supported, 0, sizeof m->supported);
         if (rc == 1)
             ft_report_note(r, "mojibake: the document's other lines pay the prior");
     }
-    memset(m->supported, 0, sizeof m->supported);
     if (rc != 1)
         return rc;
     ft_report_fixed(r, taken.spans);

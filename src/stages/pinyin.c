@@ -572,8 +572,8 @@ int ft_pinyin_strip(void *unused, const char *in, size_t len, ft_buf *out, ft_re
     int removed = strip(in, len, out, &plain);
     if (removed <= 0)
         return removed;
-    unsigned doc_plain = r->document ? ft_document_survey(r->document, r->stage, NULL, FT_PINYIN_PLAIN)
-                                     : plain;
+    unsigned doc_plain =
+        r->document ? ft_document_survey(r->document, r->stage, NULL, FT_PINYIN_PLAIN) : plain;
     unsigned doc_glosses = r->document
                                ? ft_document_survey(r->document, r->stage, NULL, FT_PINYIN_GLOSSES)
                                : (unsigned)removed - plain;
