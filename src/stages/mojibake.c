@@ -971,9 +971,19 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
 }
 
 /* Rare characters for the line gate, one bit per BMP character, built once from the plausibility
- * model: CJK characters costing at least 16 bits, and symbols of the Latin-1/General Punctuation/
- * half-width katakana repertoire that cost as much (letters are excluded: "ÜBERSICHT" is no
- * sign). A bit per character keeps the gate at one load per character. */
+ * model: CJK characters costing at least GATE_RARE_CJK_BITS, and symbols of the Latin-1/General
+ * Punctuation/half-width katakana repertoire costing at least GATE_RARE_SYMBOL_BITS (letters are
+ * excluded: "ÜBERSICHT" is no sign). A bit per character keeps the gate at one load per
+ * character.
+ *
+ * The model is pooled: the CJK languages hold about a quarter of its weight, so a character's
+ * cost there is about 2 bits above its cost in CJK text. At 16 bits (14 in CJK text) classical
+ * verse, whose characters modern text seldom uses, sent one real Chinese line in twelve past the
+ * gate (3,830 of 47,920 lines of bench/work/real-zh.txt's first 3 MB, each then tried by every
+ * reading); at 17 bits one in 24 (1,963), with the development mojibake set restored exactly as
+ * before (5,694 of 5,706); at 18 bits Big5 read as GBK and GB18030 read as Big5 lost cases
+ * (5,689), at 20 bits UTF-8 read as CP949 most of its class. */
+enum { GATE_RARE_CJK_BITS = 17, GATE_RARE_SYMBOL_BITS = 16 };
 static uint8_t rare_bits[0x10000 / 8];
 static pthread_once_t rare_once = PTHREAD_ONCE_INIT;
 
@@ -1050,10 +1060,11 @@ static inline uint32_t gate_info_at(uint32_t ch)
 
 static void build_rare(void)
 {
-    const unsigned threshold = 8 * 16;
     for (uint32_t ch = 0x80; ch < 0x10000; ch++) {
-        int want = is_cjk(ch) || (in_reading_repertoire(ch) && !ft_is_latin_letter(ch));
-        if (want && ft_plausibility_unigram(ch) >= threshold)
+        int cjk = is_cjk(ch);
+        if (!cjk && !(in_reading_repertoire(ch) && !ft_is_latin_letter(ch)))
+            continue;
+        if (ft_plausibility_unigram(ch) >= 8u * (cjk ? GATE_RARE_CJK_BITS : GATE_RARE_SYMBOL_BITS))
             rare_bits[ch >> 3] |= (uint8_t)(1u << (ch & 7));
     }
     for (unsigned k = 0; k < 192; k++)
