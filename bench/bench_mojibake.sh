@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Benchmark of mojibake repair: a 50 MB corpus of real clean lines (the seeds, Debian's translated
-# man pages) in which one line in ten carries mojibake made with Python's codecs (every class of
-# fixtures/mojibake/gen_mojibake.py), run through `iconv -f UTF-8 -t UTF-8` and fixtext in the same
-# run: fixtext as a user runs it, with --no-detect (the lines are UTF-8: the mojibake and shifted
-# stages without the detector), and with --no-mojibake (the stages off) to show what they cost.
-# Prints best wall time of RUNS runs, MB/s, the ratio to iconv and peak memory (GNU time), then the
-# accuracy of the development set (bench/work/mojibake_dev.jsonl, generated here, not committed).
+# Benchmark of mojibake repair on diverse real text: every line of bench/work/real-clean.txt
+# (bench/real_corpus.py: poetry, manuals, man pages, catalogues, fortunes in many languages, each
+# distinct line once) with one non-ASCII line in ten garbled by a reading its script meets
+# (bench/garble_corpus.py, Python's codecs), run through `iconv -f UTF-8 -t UTF-8` and fixtext in
+# the same run: fixtext as a user runs it, with --no-detect (the lines are UTF-8: the repair stages
+# without the detector), and with --no-mojibake (the stages off) to show what they cost. Prints
+# best wall time of RUNS runs, MB/s, the ratio to iconv and peak memory (GNU time); then, from the
+# default run's output, the garbled lines restored and the clean lines changed (the corpus's real
+# damage among them: read them with bench_clean_sources.py --show); then the accuracy of the
+# development set (bench/work/mojibake_dev.jsonl, generated here, not committed).
 # Usage: bash bench/bench_mojibake.sh [BUILD_DIR]   (default build; needs GNU time)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,29 +16,15 @@ BUILD=${1:-build}
 FIXTEXT=$BUILD/fixtext
 WORK=bench/work
 mkdir -p "$WORK"
-CORPUS=$WORK/mojibake-50M.txt
+CORPUS=$WORK/mojibake-real.txt
 DEV=$WORK/mojibake_dev.jsonl
 RUNS=${RUNS:-3}
 
 [ -s "$DEV" ] || python3 fixtures/mojibake/gen_mojibake.py devset "$DEV" 300
-if [ ! -s "$CORPUS" ]; then
-  python3 - "$CORPUS" "$DEV" <<'PY'
-import json, random, sys
-sys.path.insert(0, "fixtures/mojibake")
-import gen_mojibake as g
-rng = random.Random(7)
-src = g.sources()
-clean = [l for lines in src.values() for l in lines]
-bad = [c["input"] for c in map(json.loads, open(sys.argv[2], encoding="utf-8")) if c["class"] != "NEGATIVE"]
-with open(sys.argv[1], "w", encoding="utf-8") as out:
-    size = 0
-    while size < 50 * 1024 * 1024:
-        block = [rng.choice(clean) for _ in range(9)] + [rng.choice(bad)]
-        text = "\n".join(block) + "\n"
-        out.write(text)
-        size += len(text.encode("utf-8"))
-PY
-fi
+CLEAN=$WORK/real-clean.txt
+EXPECTED=$WORK/mojibake-real.expected
+[ -s "$CLEAN" ] || python3 bench/real_corpus.py "$CLEAN"
+[ -s "$CORPUS" ] && [ -s "$EXPECTED" ] || python3 bench/garble_corpus.py "$CLEAN" "$CORPUS" "$EXPECTED"
 bytes=$(stat -c %s "$CORPUS")
 
 # Best wall time and best CPU time (user+sys: the machine may be shared, CPU time is steadier).
@@ -52,7 +41,7 @@ measure() {
   echo "$label|$best|$cpu|$peak"
 }
 
-echo "corpus: $CORPUS ($bytes bytes, 1 line in 10 with mojibake)"
+echo "corpus: $CORPUS ($bytes bytes, 1 non-ASCII line in 10 garbled)"
 {
   measure "iconv -f UTF-8 -t UTF-8" iconv -f UTF-8 -t UTF-8
   measure "fixtext" "$FIXTEXT"
@@ -68,6 +57,22 @@ for label, t, c, m in rows:
     t, c = float(t), max(float(c), 0.01)
     print('%-34s %7.2fs %10.1f %10.2fx %7.2fs %10.2fx %7.1f MB' % (label, t, $bytes / t / 1e6, base / t, c, base_cpu / c, int(m) / 1024))
 "
+echo "restored and changed (default options):"
+"$FIXTEXT" -q < "$CORPUS" > "$WORK/out.txt" || true
+python3 - "$CORPUS" "$EXPECTED" "$WORK/out.txt" <<'PY'
+import sys
+ins, exp, out = (open(p, encoding="utf-8", errors="surrogateescape").read().split("\n") for p in sys.argv[1:])
+garbled = restored = clean = changed = 0
+for i, e, o in zip(ins, exp, out):
+    if i != e:
+        garbled += 1
+        restored += o == e
+    else:
+        clean += 1
+        changed += o != e
+print("  garbled lines restored exactly: %d of %d (%.2f%%)" % (restored, garbled, 100.0 * restored / max(1, garbled)))
+print("  clean lines changed: %d of %d (%.1f per million)" % (changed, clean, 1e6 * changed / max(1, clean)))
+PY
 echo "repairs (fixtext --no-detect --stats):"
 "$FIXTEXT" --no-detect --stats < "$CORPUS" 2>&1 >/dev/null | grep -i -E "mojibake|shifted|entit|c1" || true
 echo "development set ($DEV):"
