@@ -456,22 +456,39 @@ typedef struct ft_stage {
     void (*survey)(void *state, const char *utf8, size_t len, unsigned counts[]);
 } ft_stage;
 
+/* One line's nonzero survey count, kept for ft_document_survey_near. */
+typedef struct ft_survey_entry {
+    uint32_t line;  /* its index in the document */
+    uint8_t stage;
+    uint8_t which;
+    uint16_t count; /* (saturating) */
+} ft_survey_entry;
+
 /* The document a line is read in: its block of lines, or its --jsonl/--tsv document. Blocks are
  * cut by content, so a survey, like everything else, depends on the input bytes only. A stage
  * that needs one asks ft_document_survey, which sums the stage's survey over the lines that are
- * valid UTF-8 and read as such, once per document (the common line never asks). */
+ * valid UTF-8 and read as such, once per document (the common line never asks), or
+ * ft_document_survey_near, the same over the lines near the one being worked on.
+ * Ownership: the entries are the document's (ft_document_free); the rest is borrowed. */
 typedef struct ft_document {
     const ft_slice *lines;
     size_t n;
     const ft_choice *choices;        /* per line */
     const uint8_t *utf8_valid;       /* per line */
     int all_utf8;                    /* every line is UTF-8 (the input was decoded whole) */
+    size_t at;                       /* the line being worked on */
     unsigned surveyed;               /* bit k: surveys[k] is taken */
     unsigned surveys[FIXTEXT_MAX_STAGES][FT_SURVEY_COUNTS];
+    ft_survey_entry *entries;        /* every line's nonzero counts, in line order */
+    size_t nentries, entries_cap;
 } ft_document;
 /* The document's sum of count `which` of the stage's survey (saturating); state: the stage's,
  * handed to its survey. */
 unsigned ft_document_survey(ft_document *doc, unsigned stage, void *state, unsigned which);
+/* The same over the lines at most `radius` lines from doc->at, that line itself left out. */
+unsigned ft_document_survey_near(ft_document *doc, unsigned stage, void *state, unsigned which,
+                                 size_t radius);
+void ft_document_free(ft_document *doc);
 extern const ft_stage ft_stages[];
 extern const unsigned ft_stage_total;
 

@@ -120,6 +120,7 @@ static int repair_value(fixtext *ft, worker *w, const ft_doc_value *v, size_t fi
         const char *text = w->doc_lines[i].data;
         size_t len = w->doc_lines[i].len;
         const char *after = text + len; /* its terminator, if any, as the value had it */
+        w->document.at = i;
         if (ft_fix_text(ft, w, &w->doc_choices[i], w->doc_valid[i], &text, &len, report) ||
             ft_buf_append(&w->doc_value, text, len))
             return -1;

@@ -50,6 +50,7 @@ void ft_worker_free(worker *w)
         ft_buf_free(&w->written[k].extra);
     }
     ft_worker_free_documents(w);
+    ft_document_free(&w->document);
     memset(w, 0, sizeof *w);
 }
 
@@ -270,7 +271,9 @@ void ft_set_document(const fixtext *ft, worker *w, const ft_slice *lines, size_t
     w->document.choices = choices;
     w->document.utf8_valid = valid;
     w->document.all_utf8 = ft->wide != NULL;
+    w->document.at = 0;
     w->document.surveyed = 0;
+    w->document.nentries = 0;
 }
 
 /* Which lines of the block are well-formed UTF-8 and which hold U+FFFD. Clean text is the common
@@ -323,6 +326,7 @@ static void run_block(void *ctx, size_t index, unsigned worker_index)
         ft_set_document(ft, w, ft->slices + b->first, b->last - b->first, ft->choices + b->first,
                         ft->utf8_valid + b->first);
     for (size_t i = b->first; i < b->last; i++) {
+        w->document.at = i - b->first;
         if (documents ? ft_process_document(ft, w, i) : process_line(ft, w, i)) {
             w->failed = 1;
             return;
