@@ -4,7 +4,7 @@
 #define FT_PLAUSIBILITY_TABLES_H
 #include <stdint.h>
 
-#define FT_PL_UNI_COUNT 12854
+#define FT_PL_UNI_COUNT 14052
 #define FT_PL_PAIR_BITS 17
 #define FT_PL_LAMBDA 0.85
 
