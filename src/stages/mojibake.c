@@ -75,6 +75,7 @@ typedef struct ft_mojibake {
     int first_round; /* cur is the line as it came, not a round's output */
     int codecs_ready; /* mb_codecs_init() succeeded (done at the first non-ASCII line) */
     cpvec cur, best, alt, scratch, scratch2, tmp, trial;
+    cpvec after_round[MAX_ROUNDS]; /* cur after each round of repair_line */
     cpvec judged; /* rejudge_code_page()'s best reading so far */
     cpvec tokens; /* letter tokens of a reading, for the per-language letter models */
     uint64_t input_filter[64]; /* the line's characters as it came (remember_input) */
@@ -105,6 +106,15 @@ static int vec_reserve(cpvec *v, size_t n)
     if (!p)
         return -1;
     v->v = p, v->cap = cap;
+    return 0;
+}
+
+static int vec_copy(cpvec *to, const cpvec *from)
+{
+    if (vec_reserve(to, from->len))
+        return -1;
+    memcpy(to->v, from->v, from->len * sizeof *from->v);
+    to->len = from->len;
     return 0;
 }
 
@@ -141,6 +151,8 @@ void ft_mojibake_free(void *state)
     free(m->cur.v), free(m->best.v), free(m->alt.v), free(m->scratch.v), free(m->scratch2.v), free(m->tmp.v), free(m->ocache_v.v);
     free(m->trial.v), free(m->judged.v), free(m->tokens.v), free(m->step_cache);
     free(m->eb), free(m->ef), free(m->own), free(m->cstart);
+    for (int k = 0; k < MAX_ROUNDS; k++)
+        free(m->after_round[k].v);
     ft_buf_free(&m->survey_out);
     free(m);
 }
@@ -609,8 +621,11 @@ static size_t decode_span(ft_mojibake *m, int Y, size_t p, size_t total, unsigne
         if (!used)
             break;
         /* planes 3-13 and 15-16 hold nothing text uses (plane 14 its tags and variation
-           selectors); noncharacters neither */
-        if ((cp >= 0x30000 && (cp < 0xE0000 || cp > 0xE01EF)) || ft_is_noncharacter(cp))
+           selectors); noncharacters and unassigned code points neither (GBK verse read as
+           Latin-1 holds "Ô°", which UTF-8 reads as the unassigned U+0530, and that reading
+           took the line from GB18030's) */
+        if ((cp >= 0x30000 && (cp < 0xE0000 || cp > 0xE01EF)) || ft_is_noncharacter(cp) ||
+            (ft_cc(cp) & FT_CC_UNASSIGNED))
             break;
         if (vec_push(&m->tmp, cp))
             return (size_t)-1;
@@ -922,11 +937,19 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                         ascii_inside |= c[t] < 0x80;
                         punct_trail |= c[t] < 0x80 && !is_ascii_alnum(c[t]);
                     }
+                    /* (a letter whose trail byte was an ASCII letter, inside a word of ASCII
+                       letters: a Latin word cut in two, Turkish "a´dan z´ye" is CP949's "a큕an
+                       z큮e" and Big5's "a悲an z描e"; double-byte text read as a code page puts
+                       its codes beside other codes, "Linux¨t²Î" for "Linux系統") */
+                    int letter_in_word = ascii_inside && i > 0 && is_ascii_alnum(c[i - 1]) &&
+                                         j < n && is_ascii_alnum(c[j]);
                     if (i > 0 && (ft_cc(c[i - 1]) & (FT_CC_LETTER | FT_CC_DIGIT | FT_CC_HAN)))
                         ascii_inside = 0;
                     for (size_t t = 0; t < m->tmp.len; t++) {
                         uint32_t d = m->tmp.v[t];
                         line_hangul += ft_is_hangul(d);
+                        if (letter_in_word && (ft_cc(d) & FT_CC_LETTER))
+                            continue;
                         if (d == 0x3000 || (d >= 0xFE10 && d <= 0xFE6F))
                             continue; /* an ideographic space ("¡¡" is A1 A1) is no evidence, nor
                                          are the vertical, compatibility and small forms (Big5's
@@ -1696,7 +1719,7 @@ static int never_restored(uint32_t c)
 {
     if (c >= 0x20000 || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF))
         return 1;
-    if ((c >= 0xA000 && c <= 0xA4CF) || (c >= 0xA840 && c <= 0xA87F) || (c >= 0x1200 && c <= 0x139F))
+    if ((c >= 0xA000 && c <= 0xA4CF) || (c >= 0xA840 && c <= 0xA87F))
         return 1;
     if ((c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF))
         return 1;
@@ -1755,7 +1778,10 @@ static int alien_in_cjk(uint32_t c)
 {
     if (c >= 0x2190 && c <= 0x2BFF) /* arrows, operators, technical, shapes, dingbats */
         return 1;
-    if ((c >= 0x0E00 && c <= 0x0EFF) || (c >= 0x1780 && c <= 0x17FF)) /* Thai, Lao, Khmer */
+    /* Thai, Lao, Khmer, Ethiopic: UTF-8 Amharic read as windows-1252 comes back in a line of
+       Latin-1 letters, while the double-byte text of a CJK line read so made Ethiopic of E1 xx
+       pairs */
+    if ((c >= 0x0E00 && c <= 0x0EFF) || (c >= 0x1780 && c <= 0x17FF) || (c >= 0x1200 && c <= 0x139F))
         return 1;
     return ft_general_category(c) == FT_GC_MN && c >= 0x0300;
 }
@@ -2015,9 +2041,15 @@ static int brings_in_rare(const ft_mojibake *m, const char *in, size_t len)
        (Letters a trail byte once swallowed come back beside ASCII: they belonged to a word.) */
     if (count_stranded(m->cur.v, m->cur.len) > count_stranded_utf8((const unsigned char *)in, len))
         return 1;
+    /* (box drawing is no stray where it draws a table row: two pieces at least, "│ 文件 │",
+       GBK's row A9 read as Big5 "岫 恅璃 岫") */
+    size_t box = 0;
+    for (size_t k = 0; k < m->cur.len && box < 2; k++)
+        box += ft_is_box_drawing(m->cur.v[k]);
     for (size_t k = 0; k < m->cur.len; k++) {
         uint32_t c = m->cur.v[k];
-        if (c == FT_REPLACEMENT || c == '\t' || !(never_restored(c) || (!m->latin_line && alien_in_cjk(c))))
+        if (c == FT_REPLACEMENT || c == '\t' || (box >= 2 && ft_is_box_drawing(c)) ||
+            !(never_restored(c) || (!m->latin_line && alien_in_cjk(c))))
             continue;
         if (introduced(m, c))
             return 1;
@@ -2100,6 +2132,30 @@ typedef struct {
     unsigned spans;
 } repair_taken;
 
+/* Whether the text `rounds` rounds made of the line (in m->cur) is the repair: the follow-up of
+ * the last reading, then the checks. 1 yes (*spans counts the follow-up's too), 0 no, -1 out of
+ * memory. */
+static int accept_rounds(ft_mojibake *m, const char *in, size_t len, const int *hist_x,
+                         const int *hist_y, int rounds, unsigned *spans)
+{
+    /* A double-byte reading follows up only on a line that one round repaired; on a line that
+       lost bytes, only with the characters lost whole: around a lost byte other short readings
+       are no longer one mixup ("位置" came back as "λ" beside a U+FFFD, "写" as "д" beside
+       "锟"), while "。" whose last byte was lost after ASCII ("(export)銆�") is one U+FFFD, and
+       pinyin read as GBK ("(w霉)") is accented letters inside a word */
+    int dbcs = hist_x[rounds - 1] >= MB_FIRST_DBCS;
+    if (hist_y[rounds - 1] == MB_UTF8 && (!dbcs || rounds == 1)) {
+        int how = dbcs && losses_shown(in, len) ? FOLLOW_UP_LOST : FOLLOW_UP_ANY;
+        int more = follow_up(m, hist_x[rounds - 1], how);
+        if (more < 0)
+            return -1;
+        *spans += (unsigned)more;
+    }
+    return proves_loss(m, in, len) && !brings_in_rare(m, in, len) && !brings_in_stray(m) &&
+           !patches_clean_cjk(m, in, len) && !makes_han_noise(m) &&
+           !makes_hanja_korean(m, hist_y, rounds);
+}
+
 /* Repairs in[0..len) (valid UTF-8) into out with the readings m->supported waives the prior of:
  * 1 repaired (*taken says how), 0 left as it is, -1 out of memory. Sets m->near_miss when a
  * reading fell short by no more than the waiver. */
@@ -2121,10 +2177,9 @@ static int repair_line(ft_mojibake *m, const char *in, size_t len, ft_buf *out, 
         latin += ft_is_latin_letter(m->cur.v[k]), cjk += is_cjk(m->cur.v[k]);
     m->latin_line = cjk * 8 < latin;
 
-    int changed = 0;
     int *hist_x = taken->x, *hist_y = taken->y;
     int rounds = 0;
-    unsigned spans = 0;
+    unsigned round_spans[MAX_ROUNDS];
     for (; rounds < MAX_ROUNDS; rounds++) {
         /* after a round, the repaired text usually looks clean: stop without trying again */
         if (rounds && !may_be_mojibake(m->cur.v, m->cur.len, 0))
@@ -2149,32 +2204,32 @@ static int repair_line(ft_mojibake *m, const char *in, size_t len, ft_buf *out, 
         }
         hist_x[rounds] = bx, hist_y[rounds] = by;
         taken->first[rounds] = pick->first, taken->last[rounds] = pick->last;
-        spans += pick->spans;
-        changed = 1;
-    }
-    /* A double-byte reading follows up only on a line that one round repaired; on a line that
-       lost bytes, only with the characters lost whole: around a lost byte other short readings
-       are no longer one mixup ("位置" came back as "λ" beside a U+FFFD, "写" as "д" beside
-       "锟"), while "。" whose last byte was lost after ASCII ("(export)銆�") is one U+FFFD, and
-       pinyin read as GBK ("(w霉)") is accented letters inside a word */
-    int dbcs = changed && hist_x[rounds - 1] >= MB_FIRST_DBCS;
-    if (changed && hist_y[rounds - 1] == MB_UTF8 && (!dbcs || rounds == 1)) {
-        int how = dbcs && losses_shown(in, len) ? FOLLOW_UP_LOST : FOLLOW_UP_ANY;
-        int more = follow_up(m, hist_x[rounds - 1], how);
-        if (more < 0)
+        round_spans[rounds] = pick->spans;
+        if (vec_copy(&m->after_round[rounds], &m->cur))
             return -1;
-        spans += (unsigned)more;
     }
-    if (!changed || !proves_loss(m, in, len) || brings_in_rare(m, in, len) ||
-        brings_in_stray(m) || patches_clean_cjk(m, in, len) || makes_han_noise(m) ||
-        makes_hanja_korean(m, hist_y, rounds))
-        return 0;
-    taken->rounds = rounds;
-    taken->spans = spans;
-    for (size_t k = 0; k < m->cur.len; k++)
-        if (ft_buf_put_cp(out, m->cur.v[k]))
+    /* The rounds' results, the last first: a round that reads the text again (verse whose rare
+       characters look like mojibake once more) may fail the checks where the round before it
+       passes ("空园白露滴，孤壁野僧邻。" from GBK read as Latin-1 was lost so). */
+    for (; rounds > 0; rounds--) {
+        if (vec_copy(&m->cur, &m->after_round[rounds - 1]))
             return -1;
-    return 1;
+        unsigned spans = 0;
+        for (int k = 0; k < rounds; k++)
+            spans += round_spans[k];
+        int ok = accept_rounds(m, in, len, hist_x, hist_y, rounds, &spans);
+        if (ok < 0)
+            return -1;
+        if (!ok)
+            continue;
+        taken->rounds = rounds;
+        taken->spans = spans;
+        for (size_t k = 0; k < m->cur.len; k++)
+            if (ft_buf_put_cp(out, m->cur.v[k]))
+                return -1;
+        return 1;
+    }
+    return 0;
 }
 
 /* The survey: the readings that repair the line on its own, one count each. */
