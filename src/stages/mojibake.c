@@ -822,6 +822,21 @@ static int near_miss(const ft_mojibake *m, int X, int Y, size_t chars, unsigned 
 /* Applies reading X→Y to cur, writing the result into m->trial.
  * (Over 80 lines on purpose: one left-to-right walk whose span, cost and cache state are shared by
  * every branch; the branches read best in place, beside each other.) */
+/* In the follow-up of a line read as UTF-8 from a double-byte codec, a span that reads as
+ * no-break spaces alone is one: C2 A0 is what UTF-8 makes of a no-break space, and GBK reads it
+ * "聽", the mark of web pages whose &nbsp; went through the wrong codec ("聽聽聽 尝试下列例子"
+ * kept its three 聽 beside the restored text: a run of no-break spaces costs more in the model
+ * than a common ideograph). */
+static int nbsp_follow_up(const ft_mojibake *m, int X)
+{
+    if (!m->follow_up || X < MB_FIRST_DBCS || !m->tmp.len)
+        return 0;
+    for (size_t t = 0; t < m->tmp.len; t++)
+        if (m->tmp.v[t] != 0xA0)
+            return 0;
+    return 1;
+}
+
 /* An ideograph the double-byte codec X cannot encode. */
 static int foreign_ideograph(int X, uint32_t c)
 {
@@ -967,7 +982,7 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                             continue;
                         line_wide += (d >= 0x2E80) + punct;
                     }
-                } else if (!same && cn + margin < co &&
+                } else if (!same && (cn + margin < co || nbsp_follow_up(m, X)) &&
                            (m->follow_up != FOLLOW_UP_LOST || lost_as_they_came(m, i, j) ||
                             letters_in_a_word(m, i, j)) &&
                            (m->follow_up || reads_as_text(m, X, i, j))) {
