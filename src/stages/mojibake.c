@@ -853,7 +853,9 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
     m->x_codec = X;
     int line_mode = Y != MB_UTF8;
     unsigned long line_co = 0, line_cn = 0;
-    size_t line_chars = 0, line_wide = 0, line_misses = 0, line_hangul = 0;
+    size_t line_chars = 0, line_wide = 0, line_misses = 0, line_hangul = 0, line_kana = 0;
+    size_t line_box = 0; /* box drawing a double-byte reading made: a table row when two */
+    int line_cuts_word = 0; /* a span of the reading cuts a word of ASCII letters in two */
     size_t i = 0;
     while (i < n) {
         uint32_t ch = c[i];
@@ -958,10 +960,21 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                        its codes beside other codes, "Linux¨t²Î" for "Linux系統") */
                     int letter_in_word = ascii_inside && i > 0 && is_ascii_alnum(c[i - 1]) &&
                                          j < n && is_ascii_alnum(c[j]);
+                    line_cuts_word |= letter_in_word;
                     if (i > 0 && (ft_cc(c[i - 1]) & (FT_CC_LETTER | FT_CC_DIGIT | FT_CC_HAN)))
                         ascii_inside = 0;
                     for (size_t t = 0; t < m->tmp.len; t++) {
                         uint32_t d = m->tmp.v[t];
+                        /* (Korean text writes KS X 1001's syllables, and no kana: a syllable of
+                           CP949's extension made with an ASCII trail byte is a code page's
+                           symbol and letter read together, Big5's box drawing "¢x" read as
+                           "쥅", and kana say Japanese; Big5 "│ssh-askpass │的" read as
+                           windows-1252 came back "쥅ssh-askpass 쥅ず") */
+                        uint8_t yb[2];
+                        if (Y == MB_EUCKR && ft_is_hangul(d) && mb_encode(Y, d, yb) == 2 && yb[1] < 0x80)
+                            continue;
+                        line_kana += Y == MB_EUCKR && d >= 0x3040 && d <= 0x30FF;
+                        line_box += ft_is_box_drawing(d);
                         line_hangul += ft_is_hangul(d);
                         if (letter_in_word && (ft_cc(d) & FT_CC_LETTER))
                             continue;
@@ -1014,10 +1027,14 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
     if (line_mode && res->spans) {
         unsigned long margin = margin_q(m, X, Y, line_chars);
         /* (Korean is written in Hangul: a CP949 reading without a syllable is no Korean text,
-           and Danish "æøåÆØÅ" read so was the Hanja "染樣唜") */
-        int language = Y != MB_EUCKR || line_hangul > 0;
-        /* (one wide character alone is evidence where the document shows the mixup) */
-        size_t wide_needed = waived(m, X, Y) ? 1 : 2;
+           and Danish "æøåÆØÅ" read so was the Hanja "染樣唜"; nor with kana, above) */
+        int language = Y != MB_EUCKR || (line_hangul > 0 && !line_kana);
+        /* (one wide character alone is evidence where the document shows the mixup, unless
+           the reading cuts a Latin word: Turkish "a´dan z´ye ... 9´a," is Big5's "a悲an z描e
+           ... 9徨," beside Big5 tables read as windows-1252) */
+        size_t wide_needed = waived(m, X, Y) && !line_cuts_word ? 1 : 2;
+        if (line_box >= 2) /* (the bars of a table row: Big5's "¢x" is "│") */
+            line_wide += line_box;
         if (language && line_wide >= wide_needed && line_cn + margin < line_co) {
             res->gain = (long)(line_co - line_cn) - prior_paid(m, X, Y);
         } else {
@@ -2061,9 +2078,12 @@ static int brings_in_rare(const ft_mojibake *m, const char *in, size_t len)
     size_t box = 0;
     for (size_t k = 0; k < m->cur.len && box < 2; k++)
         box += ft_is_box_drawing(m->cur.v[k]);
+    /* (nor an arrow where the line had one: GBK's "→" read as Big5 is "↙", "html↙text") */
+    int arrows = memmem(in, len, "\xE2\x86", 2) || memmem(in, len, "\xE2\x87", 2);
     for (size_t k = 0; k < m->cur.len; k++) {
         uint32_t c = m->cur.v[k];
         if (c == FT_REPLACEMENT || c == '\t' || (box >= 2 && ft_is_box_drawing(c)) ||
+            (arrows && c >= 0x2190 && c <= 0x21FF) ||
             !(never_restored(c) || (!m->latin_line && alien_in_cjk(c))))
             continue;
         if (introduced(m, c))
