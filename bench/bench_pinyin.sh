@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Benchmark of pinyin stripping: fixtext on a 50 MB corpus built from all five seeds (three of
-# them carry ~1,700 annotations per 80 KB, so about 1 line in 3 has work to do), beside
-# `iconv -f UTF-8 -t UTF-8` and `cat` on the same file, in one run; fixtext also with
-# --keep-pinyin (the stage off) to show what the stage itself costs, and the stage alone through a
-# small driver linked against the static library. Prints best wall time of RUNS runs and peak
-# memory (GNU time).
+# Benchmark of pinyin stripping on real text, each line once: bench/work/real-zh.txt (real_corpus.py:
+# poetry, the Debian Reference, man pages) with spam-mirror annotations ("網(wǎng)絡(luò)") on one
+# Chinese line in three (bench/annotate_corpus.py), beside `iconv -f UTF-8 -t UTF-8` and `cat` on
+# the same file, in one run; fixtext also with --keep-pinyin (the stage off) to show what the stage
+# itself costs, and the stage alone through a small driver linked against the static library.
+# Prints best wall time of RUNS runs and peak memory (GNU time), then the annotated lines that
+# come back as they were before annotation and the other lines that change (default options).
 # Usage: bash bench/bench_pinyin.sh [BUILD_DIR]   (default build; needs GNU time and cc)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,20 +13,13 @@ BUILD=${1:-build}
 FIXTEXT=$BUILD/fixtext
 WORK=bench/work
 mkdir -p "$WORK"
-CORPUS=$WORK/seeds-50M.txt
+CORPUS=$WORK/pinyin-real.txt
+EXPECTED=$WORK/pinyin-real.expected
+CLEAN=$WORK/real-zh.txt
 RUNS=${RUNS:-5}
 
-if [ ! -s "$CORPUS" ]; then
-  python3 - "$CORPUS" <<'PY'
-import glob, sys
-src = b"".join(open(f, "rb").read() for f in sorted(glob.glob("fixtures/seeds/*.txt")))
-with open(sys.argv[1], "wb") as out:
-    size = 0
-    while size < 50 * 1024 * 1024:
-        out.write(src)
-        size += len(src)
-PY
-fi
+[ -s "$CLEAN" ] || python3 bench/real_corpus.py "$CLEAN" poetry-zh reference-zh-cn reference-zh-tw man-zh_CN man-zh_TW
+[ -s "$CORPUS" ] && [ -s "$EXPECTED" ] || python3 bench/annotate_corpus.py "$CLEAN" "$CORPUS" "$EXPECTED"
 bytes=$(stat -c %s "$CORPUS")
 
 measure() {
@@ -43,7 +37,7 @@ print(f'{\"$label\":<28} {b/t/1e6:8.1f} MB/s  {t:6.3f} s  peak {$peak/1024:6.1f}
   echo "$best" > "$WORK/last.time"
 }
 
-echo "corpus: $CORPUS ($((bytes / 1048576)) MiB, the five seeds repeated), best of $RUNS runs"
+echo "corpus: $CORPUS ($((bytes / 1048576)) MiB, real text each line once, one Chinese line in three annotated), best of $RUNS runs"
 measure "fixtext" "$FIXTEXT"
 fx=$(cat "$WORK/last.time")
 removed=$("$FIXTEXT" --stats < "$CORPUS" 2>&1 >/dev/null | grep -i pinyin || true)
@@ -54,15 +48,24 @@ measure "cat" cat
 python3 -c "print(f'fixtext / iconv throughput: {$ic / max($fx, 0.001):.2f}x (target >= 0.5x)')"
 echo "${removed:-fixtext --stats printed no pinyin figure}"
 
-cc -O2 -std=c11 -D_GNU_SOURCE -Isrc -Itables bench/bench_pinyin_stage.c "$BUILD/libfixtext.a" \
-   -o "$WORK/bench_pinyin_stage" -lpthread -lm 2>&1 | head -5
+cc -O2 -std=c11 -D_GNU_SOURCE -Isrc -Isrc/detect -Itables bench/bench_pinyin_stage.c "$BUILD/libfixtext.a" \
+   -o "$WORK/bench_pinyin_stage" $(pkg-config --libs opencc icu-uc icu-i18n) -lpthread -lm 2>&1 | head -5
 "$WORK/bench_pinyin_stage" "$CORPUS"
-# a clean corpus (seeds 002 and 004 only, no annotation) through the stage alone: the hot path
-python3 - "$WORK/clean-50M.txt" <<'PY'
+echo -n "the same text without annotations: "
+"$WORK/bench_pinyin_stage" "$CLEAN"
+echo "annotated lines restored and other lines changed (default options):"
+"$FIXTEXT" -q < "$CORPUS" > "$WORK/out.txt" || true
+python3 - "$CORPUS" "$EXPECTED" "$WORK/out.txt" <<'PY'
 import sys
-src = b"".join(open(f"fixtures/seeds/{n}", "rb").read() for n in
-               ("002_acdd70bc26a88983.txt", "004_ecb655ede9af396d.txt"))
-open(sys.argv[1], "wb").write(src * (50 * 1024 * 1024 // len(src) + 1))
+ins, exp, out = (open(p, encoding="utf-8", errors="surrogateescape").read().split("\n") for p in sys.argv[1:])
+annotated = restored = other = changed = 0
+for i, e, o in zip(ins, exp, out):
+    if i != e:
+        annotated += 1
+        restored += o == e
+    else:
+        other += 1
+        changed += o != e
+print("  annotated lines restored exactly: %d of %d (%.2f%%)" % (restored, annotated, 100.0 * restored / max(1, annotated)))
+print("  other lines changed: %d of %d (real damage of the man pages among them)" % (changed, other))
 PY
-echo -n "clean text only: "
-"$WORK/bench_pinyin_stage" "$WORK/clean-50M.txt"
