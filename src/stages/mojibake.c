@@ -2118,6 +2118,14 @@ static int prefer_utf8_reading(ft_mojibake *m, const pass_result *utf8, const pa
 {
     if (!utf8 || !dbcs)
         return utf8 != NULL;
+    /* a UTF-8 reading that leaves a letter of another script alone is no text (the checks at
+       the end would refuse the line): GBK verse read as Big5, "岆嘟吤..." has a UTF-8 span that
+       reads as Tibetan "ཅ", which took the line from Big5's reading */
+    swap(&m->cur, &m->best);
+    int stray = brings_in_stray(m);
+    swap(&m->cur, &m->best);
+    if (stray)
+        return 0;
     if (dbcs->gain > 3 * utf8->gain)
         return 0; /* the double-byte reading explains far more: no need to look ahead */
     if (utf8->gain > 3 * dbcs->gain)
