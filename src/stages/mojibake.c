@@ -1882,8 +1882,38 @@ static int everyday_script(int s)
 #define LONE_CJK_IN_LATIN 2
 /* A Hangul syllable glued to an ideograph needs LONE_SCRIPT_CHARS of Hangul too: the Chinese
  * verse "睡来谁共午瓯茶。" is valid UTF-8 once saved in GBK from "瓯茶。" on, which read "午걲衣". */
+/* The alphabet of a non-ASCII letter the repair brought in (Latin, Greek or Cyrillic), else 0. */
+static int introduced_alphabet(const ft_mojibake *m, uint32_t c)
+{
+    int s = ft_letter_script(c);
+    if (c < 0x80 || (s != FT_USCRIPT_LATIN && s != FT_USCRIPT_GREEK && s != FT_USCRIPT_CYRILLIC))
+        return 0;
+    return introduced(m, c) ? s : 0;
+}
+
+/* Two letters the repair brought in, of two alphabets, in one word (modifier letters and marks
+ * between them aside): GBK verse read as Latin-1 has a UTF-8 reading "ĿʹС" (Latin, a prime,
+ * Cyrillic), which took the line from its GBK reading. */
+static int mixes_alphabets(const ft_mojibake *m)
+{
+    int prev = 0;
+    for (size_t k = 0; k < m->cur.len; k++) {
+        uint32_t c = m->cur.v[k];
+        int gc = ft_general_category(c);
+        if (gc == FT_GC_LM || gc == FT_GC_MN || gc == FT_GC_SK)
+            continue;
+        int a = introduced_alphabet(m, c);
+        if (a && prev && a != prev)
+            return 1;
+        prev = a;
+    }
+    return 0;
+}
+
 static int brings_in_stray(const ft_mojibake *m)
 {
+    if (mixes_alphabets(m))
+        return 1;
     const uint32_t *v = m->cur.v;
     size_t latin = 0, cjk = 0;
     for (size_t k = 0; k < m->cur.len; k++)
@@ -1902,23 +1932,37 @@ static int brings_in_stray(const ft_mojibake *m)
                 composed = (uint32_t)with;
                 continue;
             }
-            if (c >= 0x300 && c <= 0x36F) {
+            /* (a stress mark on a Cyrillic letter is Bulgarian and Russian text: "права̀") */
+            int stress = (c == 0x300 || c == 0x301) && ft_script_of(composed) == FT_USCRIPT_CYRILLIC;
+            if (c >= 0x300 && c <= 0x36F && !stress) {
                 if (introduced(m, c))
                     return 1;
                 continue;
             } /* (the marks of a script count as its letters) */
+            if (stress)
+                continue;
         }
         int cjk_in_latin = latin_result && is_cjk(c) && (ft_cc(c) & FT_CC_LETTER) &&
                            ((k && ft_is_latin_letter(v[k - 1])) ||
                             (k + 1 < m->cur.len && ft_is_latin_letter(v[k + 1])));
-        int hangul_in_han = ft_is_hangul(c) && ((k && ft_is_han(v[k - 1])) ||
-                                                (k + 1 < m->cur.len && ft_is_han(v[k + 1])));
-        if ((everyday_script(script) && !cjk_in_latin && !hangul_in_han) || !introduced(m, c))
+        int beside_han = (k && ft_is_han(v[k - 1])) || (k + 1 < m->cur.len && ft_is_han(v[k + 1]));
+        int hangul_in_han = ft_is_hangul(c) && beside_han;
+        /* (and an accented Latin or a Cyrillic letter glued to an ideograph: GBK verse read as
+           Latin-1, "Ä¿Í´Ð¡¼²£¬", was read as UTF-8 "ĿʹС" before its GBK "疾，") */
+        int letter_in_han = beside_han && c >= 0x80 && (ft_cc(c) & FT_CC_LETTER) &&
+                            (script == FT_USCRIPT_LATIN || script == FT_USCRIPT_CYRILLIC);
+        /* (or a Cyrillic letter glued to a Latin one) */
+        letter_in_han |= script == FT_USCRIPT_CYRILLIC && (ft_cc(c) & FT_CC_LETTER) &&
+                         ((k && ft_is_latin_letter(v[k - 1])) ||
+                          (k + 1 < m->cur.len && ft_is_latin_letter(v[k + 1])));
+        if ((everyday_script(script) && !cjk_in_latin && !hangul_in_han && !letter_in_han) ||
+            !introduced(m, c))
             continue;
         size_t same = 0, want = cjk_in_latin ? LONE_CJK_IN_LATIN : LONE_SCRIPT_CHARS;
         for (size_t j = 0; j < m->cur.len && same < want; j++)
             same += cjk_in_latin ? is_cjk(v[j]) : hangul_in_han ? ft_is_hangul(v[j])
-                                                                : ft_script_of(v[j]) == script;
+                                                                : ft_script_of(v[j]) == script &&
+                                                                      (!letter_in_han || v[j] >= 0x80);
         if (same < want)
             return 1;
     }
