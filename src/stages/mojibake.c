@@ -1896,6 +1896,14 @@ static int introduced_alphabet(const ft_mojibake *m, uint32_t c)
  * Cyrillic), which took the line from its GBK reading. */
 static int mixes_alphabets(const ft_mojibake *m)
 {
+    /* (most lines hold one alphabet's letters beyond ASCII: no look at what was brought in) */
+    unsigned seen = 0;
+    for (size_t k = 0; k < m->cur.len; k++) {
+        int s = m->cur.v[k] < 0x80 ? 0 : ft_letter_script(m->cur.v[k]);
+        seen |= s == FT_USCRIPT_LATIN ? 1u : s == FT_USCRIPT_GREEK ? 2u : s == FT_USCRIPT_CYRILLIC ? 4u : 0u;
+    }
+    if (!(seen & (seen - 1)))
+        return 0;
     int prev = 0;
     for (size_t k = 0; k < m->cur.len; k++) {
         uint32_t c = m->cur.v[k];
@@ -1945,14 +1953,17 @@ static int brings_in_stray(const ft_mojibake *m)
         int cjk_in_latin = latin_result && is_cjk(c) && (ft_cc(c) & FT_CC_LETTER) &&
                            ((k && ft_is_latin_letter(v[k - 1])) ||
                             (k + 1 < m->cur.len && ft_is_latin_letter(v[k + 1])));
-        int beside_han = (k && ft_is_han(v[k - 1])) || (k + 1 < m->cur.len && ft_is_han(v[k + 1]));
-        int hangul_in_han = ft_is_hangul(c) && beside_han;
+        int hangul = ft_is_hangul(c);
+        int alphabet = c >= 0x80 && (script == FT_USCRIPT_LATIN || script == FT_USCRIPT_CYRILLIC) &&
+                       (ft_cc(c) & FT_CC_LETTER);
+        int beside_han = (hangul || alphabet) &&
+                         ((k && ft_is_han(v[k - 1])) || (k + 1 < m->cur.len && ft_is_han(v[k + 1])));
+        int hangul_in_han = hangul && beside_han;
         /* (and an accented Latin or a Cyrillic letter glued to an ideograph: GBK verse read as
-           Latin-1, "Ä¿Í´Ð¡¼²£¬", was read as UTF-8 "ĿʹС" before its GBK "疾，") */
-        int letter_in_han = beside_han && c >= 0x80 && (ft_cc(c) & FT_CC_LETTER) &&
-                            (script == FT_USCRIPT_LATIN || script == FT_USCRIPT_CYRILLIC);
-        /* (or a Cyrillic letter glued to a Latin one) */
-        letter_in_han |= script == FT_USCRIPT_CYRILLIC && (ft_cc(c) & FT_CC_LETTER) &&
+           Latin-1, "Ä¿Í´Ð¡¼²£¬", was read as UTF-8 "ĿʹС" before its GBK "疾，"; or a Cyrillic
+           letter glued to a Latin one) */
+        int letter_in_han = alphabet && beside_han;
+        letter_in_han |= alphabet && script == FT_USCRIPT_CYRILLIC &&
                          ((k && ft_is_latin_letter(v[k - 1])) ||
                           (k + 1 < m->cur.len && ft_is_latin_letter(v[k + 1])));
         if ((everyday_script(script) && !cjk_in_latin && !hangul_in_han && !letter_in_han) ||
