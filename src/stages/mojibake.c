@@ -2004,10 +2004,15 @@ static int patches_clean_cjk(const ft_mojibake *m, const char *in, size_t len)
     uint32_t distinct[CLEAN_CJK_CONTEXT]; /* (and CLEAN_CJK_CONTEXT different ideographs: Big5
                                              "k繹nnen ... 罈.na.竄" repeats three) */
     size_t ndistinct = 0;
+    uint32_t prev = 0;
+    int annotation = 0; /* inside "(...)" right after an ideograph: a pinyin gloss, "諄(zhūn)" */
     for (size_t i = 0; i < len && all_cjk;) {
         uint32_t c;
         i += ft_utf8_decode((const unsigned char *)in + i, &c);
-        all_cjk = c < 0x80 || c == FT_REPLACEMENT || is_cjk(c) || (ft_cc(c) & (FT_CC_FULLWIDTH | FT_CC_PUNCT));
+        annotation = c == '(' ? ft_is_han(prev) : c == ')' ? 0 : annotation;
+        prev = c;
+        all_cjk = c < 0x80 || c == FT_REPLACEMENT || is_cjk(c) || annotation ||
+                  (ft_cc(c) & (FT_CC_FULLWIDTH | FT_CC_PUNCT));
         if (!ft_is_han(c) || ndistinct == CLEAN_CJK_CONTEXT)
             continue;
         size_t j = 0;
