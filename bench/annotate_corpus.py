@@ -14,8 +14,12 @@ text users have.
 
 Usage: annotate_corpus.py CLEAN OUT EXPECTED   (deterministic)"""
 import bz2
+import os
 import random
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from corpus_pairs import write_pairs  # noqa: E402
 
 UNIHAN = "/usr/share/unicode/Unihan_Readings.txt.bz2"  # Debian's unicode-data package
 EVERY = 3        # one Chinese line in EVERY is annotated
@@ -38,22 +42,21 @@ def main():
         raise SystemExit(__doc__)
     reading = readings()
     rng = random.Random(5)
-    annotated = chinese = 0
-    with open(sys.argv[1], encoding="utf-8") as src, \
-            open(sys.argv[2], "w", encoding="utf-8") as out, \
-            open(sys.argv[3], "w", encoding="utf-8") as expected:
-        for line in src:
-            line = line.rstrip("\n")
-            text = line
-            if any("\u4e00" <= c <= "\u9fff" for c in line):
-                chinese += 1
-                if chinese % EVERY == 0:
-                    text = "".join(c + ("(%s)" % reading[c] if c in reading and rng.random() < ANNOTATE
-                                        else "") for c in line)
-                    annotated += text != line
-            out.write(text + "\n")
-            expected.write(line + "\n")
-    print(f"{annotated} annotated lines of {chinese} Chinese lines", file=sys.stderr)
+    counts = {"annotated": 0, "chinese": 0}
+
+    def damage(line):
+        if not any("\u4e00" <= c <= "\u9fff" for c in line):
+            return line
+        counts["chinese"] += 1
+        if counts["chinese"] % EVERY:
+            return line
+        text = "".join(c + ("(%s)" % reading[c] if c in reading and rng.random() < ANNOTATE else "")
+                       for c in line)
+        counts["annotated"] += text != line
+        return text
+
+    write_pairs(sys.argv[1], sys.argv[2], sys.argv[3], damage)
+    print(f"{counts['annotated']} annotated lines of {counts['chinese']} Chinese lines", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -60,26 +60,7 @@ for label, t, c, m in rows:
 echo "restored and changed (default options):"
 "$FIXTEXT" -q < "$CORPUS" > "$WORK/out.txt" || true
 "$FIXTEXT" -q < "$CLEAN" > "$WORK/out-clean.txt" || true
-python3 - "$CORPUS" "$EXPECTED" "$WORK/out.txt" "$WORK/out-clean.txt" <<'PY'
-import sys
-ins, exp, out, alone = (open(p, encoding="utf-8", errors="surrogateescape").read().split("\n")
-                        for p in sys.argv[1:])
-# Lines fixtext changes in the clean corpus itself are damaged there (real mojibake in catalogues
-# and man pages): they are left out of both counts, and counted apart.
-garbled = restored = clean = changed = damaged = 0
-for i, e, o, a in zip(ins, exp, out, alone):
-    if a != e:
-        damaged += 1
-    elif i != e:
-        garbled += 1
-        restored += o == e
-    else:
-        clean += 1
-        changed += o != e
-print("  garbled lines restored exactly: %d of %d (%.2f%%)" % (restored, garbled, 100.0 * restored / max(1, garbled)))
-print("  clean lines changed: %d of %d (%.1f per million)" % (changed, clean, 1e6 * changed / max(1, clean)))
-print("  left out: %d lines fixtext changes in the clean corpus too (damaged there)" % damaged)
-PY
+python3 bench/corpus_pairs.py "$CORPUS" "$EXPECTED" "$WORK/out.txt" "$WORK/out-clean.txt"
 echo "repairs (fixtext --no-detect --stats):"
 "$FIXTEXT" --no-detect --stats < "$CORPUS" 2>&1 >/dev/null | grep -i -E "mojibake|shifted|entit|c1" || true
 echo "development set ($DEV):"

@@ -55,17 +55,4 @@ echo -n "the same text without annotations: "
 "$WORK/bench_pinyin_stage" "$CLEAN"
 echo "annotated lines restored and other lines changed (default options):"
 "$FIXTEXT" -q < "$CORPUS" > "$WORK/out.txt" || true
-python3 - "$CORPUS" "$EXPECTED" "$WORK/out.txt" <<'PY'
-import sys
-ins, exp, out = (open(p, encoding="utf-8", errors="surrogateescape").read().split("\n") for p in sys.argv[1:])
-annotated = restored = other = changed = 0
-for i, e, o in zip(ins, exp, out):
-    if i != e:
-        annotated += 1
-        restored += o == e
-    else:
-        other += 1
-        changed += o != e
-print("  annotated lines restored exactly: %d of %d (%.2f%%)" % (restored, annotated, 100.0 * restored / max(1, annotated)))
-print("  other lines changed: %d of %d (real damage of the man pages among them)" % (changed, other))
-PY
+python3 bench/corpus_pairs.py "$CORPUS" "$EXPECTED" "$WORK/out.txt"

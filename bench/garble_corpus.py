@@ -16,6 +16,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "fixtures", "mojibake"))
 from gen_mojibake import read_as  # noqa: E402
+from corpus_pairs import write_pairs  # noqa: E402
 
 EVERY = 10  # one non-ASCII line in EVERY is garbled
 
@@ -58,25 +59,22 @@ def main():
     if len(sys.argv) != 4:
         raise SystemExit(__doc__)
     rng = random.Random(7)
-    garbled = clean = 0
-    due = EVERY  # non-ASCII lines until the next garbled one
-    with open(sys.argv[1], encoding="utf-8") as src, \
-            open(sys.argv[2], "w", encoding="utf-8") as out, \
-            open(sys.argv[3], "w", encoding="utf-8") as expected:
-        for line in src:
-            line = line.rstrip("\n")
-            text = line
-            if any(c > "\x7f" for c in line):
-                due -= 1
-                if due <= 0:
-                    g = garble(line, rng)
-                    if g is not None:
-                        text, due = g, EVERY
-                        garbled += 1
-            clean += text == line
-            out.write(text + "\n")
-            expected.write(line + "\n")
-    print(f"{garbled} garbled lines, {clean} clean lines", file=sys.stderr)
+    counts = {"garbled": 0, "clean": 0, "due": EVERY}  # due: non-ASCII lines until the next garbled one
+
+    def damage(line):
+        text = line
+        if any(c > "\x7f" for c in line):
+            counts["due"] -= 1
+            if counts["due"] <= 0:
+                g = garble(line, rng)
+                if g is not None:
+                    text, counts["due"] = g, EVERY
+                    counts["garbled"] += 1
+        counts["clean"] += text == line
+        return text
+
+    write_pairs(sys.argv[1], sys.argv[2], sys.argv[3], damage)
+    print(f"{counts['garbled']} garbled lines, {counts['clean']} clean lines", file=sys.stderr)
 
 
 if __name__ == "__main__":
