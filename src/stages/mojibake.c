@@ -973,7 +973,7 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
                         uint8_t yb[2];
                         if (Y == MB_EUCKR && ft_is_hangul(d) && mb_encode(Y, d, yb) == 2 && yb[1] < 0x80)
                             continue;
-                        line_kana += Y == MB_EUCKR && d >= 0x3040 && d <= 0x30FF;
+                        line_kana += Y == MB_EUCKR && ft_is_kana(d);
                         line_box += ft_is_box_drawing(d);
                         line_hangul += ft_is_hangul(d);
                         if (letter_in_word && (ft_cc(d) & FT_CC_LETTER))
