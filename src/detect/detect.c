@@ -1460,9 +1460,12 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
     /* A line that opens with a few unusual characters (a name, a term) gets a longer look: over
      * more characters a wrong reading averages even further from this, so the test only gets
      * safer, and the full comparison below costs far more. */
+    unsigned long looked = c; /* the last look at start, and how far it read */
+    unsigned look_chars = SURE_PREFIX;
     if (!natural && t.hi == SURE_PREFIX && t.bad == 0 && may_be_sure) {
         t = (tally){0};
-        score_cand(d, start, p, n, iso, ~0ul - cap, &t, SURE_LONG_PREFIX);
+        looked = score_cand(d, start, p, n, iso, ~0ul - cap, &t, SURE_LONG_PREFIX);
+        look_chars = SURE_LONG_PREFIX;
         judged = t.hi - t.kana;
         natural = judged >= SURE_PREFIX && t.bad == 0 && !(kana_mute && t.kana) &&
                   t.hicost - t.kanacost <= (unsigned long)judged * Q8(sure_bits(d, start, kind, &t));
@@ -1476,6 +1479,10 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
         d->rule[line] = FT_RULE_PREFIX;
         return 1;
     }
+    /* (a look that stopped short of its character limit read the whole line, as the full
+       scoring of start below would: its result stands in for it, for short lines most of all) */
+    int looked_whole = t.hi < look_chars;
+    tally look = t;
     unsigned long best = ~0ul;
     tally utf8 = {0};
     int u = -1, any_valid = 0, cjk_text = 0;
@@ -1491,7 +1498,10 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
            double-byte one has one; judged on MAX_CHARS each, IBM866's "й└йдйд" of the first
            half of a GB18030 table row beat the whole row's "├────") */
         unsigned max_hi = is_sbcs(d, k) ? 2 * MAX_CHARS : MAX_CHARS;
-        c = score_cand(d, k, p, n, iso, limit, &t, max_hi);
+        if (j == 0 && looked_whole)
+            c = looked, t = look;
+        else
+            c = score_cand(d, k, p, n, iso, limit, &t, max_hi);
         raw[k] = c;
         if (c < best)
             best = c;
