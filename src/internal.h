@@ -477,15 +477,19 @@ typedef struct ft_document {
     const uint8_t *utf8_valid;       /* per line */
     int all_utf8;                    /* every line is UTF-8 (the input was decoded whole) */
     size_t at;                       /* the line being worked on */
-    unsigned surveyed;               /* bit k: surveys[k] is taken */
+    unsigned surveyed;               /* bit k: surveys[k] is taken (every line seen) */
     unsigned surveys[FIXTEXT_MAX_STAGES][FT_SURVEY_COUNTS];
-    ft_survey_entry *entries;        /* every line's nonzero counts, in line order */
+    ft_survey_entry *entries;        /* the nonzero counts of the lines seen */
     size_t nentries, entries_cap;
+    uint16_t *seen;                  /* per line, bit k: stage k's survey of it is in entries */
+    size_t seen_cap;
 } ft_document;
 /* The document's sum of count `which` of the stage's survey (saturating); state: the stage's,
  * handed to its survey. */
 unsigned ft_document_survey(ft_document *doc, unsigned stage, void *state, unsigned which);
-/* The same over the lines at most `radius` lines from doc->at, that line itself left out. */
+/* The same over the lines at most `radius` lines from doc->at, that line itself left out; only
+ * those lines are surveyed (each once per document), so a question near one line costs the
+ * lines around it, not the whole document. */
 unsigned ft_document_survey_near(ft_document *doc, unsigned stage, void *state, unsigned which,
                                  size_t radius);
 void ft_document_free(ft_document *doc);

@@ -274,6 +274,8 @@ void ft_set_document(const fixtext *ft, worker *w, const ft_slice *lines, size_t
     w->document.at = 0;
     w->document.surveyed = 0;
     w->document.nentries = 0;
+    if (w->document.seen) /* (no line of this document seen yet) */
+        memset(w->document.seen, 0, (n < w->document.seen_cap ? n : w->document.seen_cap) * sizeof *w->document.seen);
 }
 
 /* Which lines of the block are well-formed UTF-8 and which hold U+FFFD. Clean text is the common

@@ -38,19 +38,53 @@ static int keep_entries(ft_document *doc, unsigned stage, size_t i, const unsign
     return 0;
 }
 
-/* Runs the stage's survey over the document once: sums, and each line's entries. Out of memory
- * while keeping entries leaves the near counts short (fewer lines seen: no repair they would
- * have paid for), never wrong in the other direction. */
+/* Stage `stage`'s survey of line i (nothing for a line that is not UTF-8 text); 1 when it ran. */
+static int survey_line(const ft_document *doc, unsigned stage, void *state, size_t i,
+                       unsigned line[FT_SURVEY_COUNTS])
+{
+    memset(line, 0, FT_SURVEY_COUNTS * sizeof *line);
+    if (!ft_stages[stage].survey || !doc->utf8_valid[i] ||
+        !(doc->all_utf8 || doc->choices[i].encoding == FT_ENC_UTF8))
+        return 0;
+    ft_stages[stage].survey(state, doc->lines[i].data, doc->lines[i].len, line);
+    return 1;
+}
+
+/* Room for the per-line marks of lines seen, clear for the lines of this document. */
+static int ensure_seen(ft_document *doc)
+{
+    if (doc->seen && doc->seen_cap >= doc->n)
+        return 0;
+    size_t cap = ft_capacity_for(doc->seen_cap, doc->n, 256);
+    int failed = 0;
+    doc->seen = ft_grown(doc->seen, cap, sizeof *doc->seen, &failed);
+    if (failed)
+        return -1;
+    /* (ft_set_document cleared the old part for this document; the new part is fresh) */
+    memset(doc->seen + doc->seen_cap, 0, (cap - doc->seen_cap) * sizeof *doc->seen);
+    doc->seen_cap = cap;
+    return 0;
+}
+
+/* Runs the stage's survey over the lines of the document not yet seen: sums, and each line's
+ * entries. Out of memory while keeping entries leaves the near counts short (fewer lines seen: no
+ * repair they would have paid for), never wrong in the other direction. */
 static void take_survey(ft_document *doc, unsigned stage, void *state)
 {
     unsigned *sum = doc->surveys[stage];
     memset(sum, 0, sizeof doc->surveys[stage]);
     int keeping = 1;
-    for (size_t i = 0; ft_stages[stage].survey && i < doc->n; i++) {
-        if (!doc->utf8_valid[i] || !(doc->all_utf8 || doc->choices[i].encoding == FT_ENC_UTF8))
+    for (size_t i = 0; i < doc->n; i++) {
+        unsigned line[FT_SURVEY_COUNTS];
+        int seen = doc->seen_cap > i && (doc->seen[i] >> stage & 1);
+        if (seen) { /* (its entries are kept: their counts go into the sums) */
+            for (size_t e = 0; e < doc->nentries; e++)
+                if (doc->entries[e].line == i && doc->entries[e].stage == stage)
+                    sum[doc->entries[e].which] += doc->entries[e].count;
             continue;
-        unsigned line[FT_SURVEY_COUNTS] = {0};
-        ft_stages[stage].survey(state, doc->lines[i].data, doc->lines[i].len, line);
+        }
+        if (!survey_line(doc, stage, state, i, line))
+            continue;
         for (unsigned k = 0; k < FT_SURVEY_COUNTS; k++)
             sum[k] = line[k] > UINT_MAX - sum[k] ? UINT_MAX : sum[k] + line[k];
         if (keeping && keep_entries(doc, stage, i, line))
@@ -69,9 +103,21 @@ unsigned ft_document_survey(ft_document *doc, unsigned stage, void *state, unsig
 unsigned ft_document_survey_near(ft_document *doc, unsigned stage, void *state, unsigned which,
                                  size_t radius)
 {
-    if (!(doc->surveyed >> stage & 1))
-        take_survey(doc, stage, state);
     size_t from = doc->at > radius ? doc->at - radius : 0, to = doc->at + radius;
+    if (to >= doc->n)
+        to = doc->n ? doc->n - 1 : 0;
+    if (!(doc->surveyed >> stage & 1)) {
+        if (ensure_seen(doc))
+            return 0; /* (out of memory: no lines seen, no waiver) */
+        for (size_t i = from; i <= to && i < doc->n; i++) {
+            if (doc->seen[i] >> stage & 1)
+                continue;
+            unsigned line[FT_SURVEY_COUNTS];
+            if (survey_line(doc, stage, state, i, line) && keep_entries(doc, stage, i, line))
+                return 0;
+            doc->seen[i] |= (uint16_t)(1u << stage);
+        }
+    }
     unsigned sum = 0;
     for (size_t e = 0; e < doc->nentries; e++) {
         const ft_survey_entry *x = &doc->entries[e];
@@ -87,4 +133,7 @@ void ft_document_free(ft_document *doc)
     ft_block_free(doc->entries);
     doc->entries = NULL;
     doc->nentries = doc->entries_cap = 0;
+    ft_block_free(doc->seen);
+    doc->seen = NULL;
+    doc->seen_cap = 0;
 }
