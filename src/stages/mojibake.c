@@ -94,6 +94,10 @@ typedef struct ft_mojibake {
        a reading fell short of its margin by no more than that (a near miss) */
     uint8_t supported[READING_SLOTS]; /* (all 0 but while ft_mojibake_repair rereads a line) */
     int near_miss;
+    int big5_signs; /* the gate passed the line as clean, and met a sign of Big5 read as GBK
+                       (gbk_symbol_rows, gbk_letter_rows) */
+    int gate_open; /* the gate is passed over: the document showed a mixup the line's few
+                      characters may hold (ft_mojibake_repair) */
     ft_buf survey_out; /* what ft_mojibake_survey's repairs write, thrown away */
 } ft_mojibake;
 
@@ -819,6 +823,18 @@ static int near_miss(const ft_mojibake *m, int X, int Y, size_t chars, unsigned 
     return may_waive(X, Y) && !waived(m, X, Y) && cost + share_q(chars) < original;
 }
 
+/* Whether a letter of GBK's rows A4..A8 (kana, Greek, Cyrillic, pinyin, bopomofo) is in cur. */
+static int cur_holds_gbk_letters(const ft_mojibake *m)
+{
+    for (size_t i = 0; i < m->cur.len; i++) {
+        uint8_t b[2];
+        if (mb_encode(MB_GB18030, m->cur.v[i], b) == 2 && b[0] >= 0xA4 && b[0] <= 0xA8 &&
+            (ft_cc(m->cur.v[i]) & FT_CC_LETTER))
+            return 1;
+    }
+    return 0;
+}
+
 /* Applies reading X→Y to cur, writing the result into m->trial.
  * (Over 80 lines on purpose: one left-to-right walk whose span, cost and cache state are shared by
  * every branch; the branches read best in place, beside each other.) */
@@ -1035,7 +1051,14 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
         size_t wide_needed = waived(m, X, Y) && !line_cuts_word ? 1 : 2;
         if (line_box >= 2) /* (the bars of a table row: Big5's "¢x" is "│") */
             line_wide += line_box;
-        if (language && line_wide >= wide_needed && line_cn + margin < line_co) {
+        /* (a line the gate passed, read again where the document shows this mixup on lines of
+           their own, holding none of GBK's letters (kana, Greek, Cyrillic, bopomofo) but its
+           symbols, which the model knows little of, is the document's: its reading may read a
+           little worse than the text as it stands, "(safer), ㎝" for "和". Letters keep the
+           margin: Japanese lines among the document's, "READLINE_LINE や", are not its) */
+        int symbols_only = m->gate_open && waived(m, X, Y) && !cur_holds_gbk_letters(m);
+        int reads_well = symbols_only ? line_cn < line_co + share_q(line_chars) : line_cn + margin < line_co;
+        if (language && line_wide >= wide_needed && reads_well) {
             res->gain = (long)(line_co - line_cn) - prior_paid(m, X, Y);
         } else {
             if (language && line_wide >= 1 && near_miss(m, X, Y, line_chars, line_cn, line_co))
@@ -1074,6 +1097,20 @@ static inline int in_reading_repertoire(uint32_t ch)
 /* Which characters of U+3000..303F (bits 0-63) and U+FF00..FF7F (bits 64-191) are CJK (the
  * Han 々 〇 〡..〩 are): clean_by_bytes() takes a shortcut over the others without a look-up. */
 static uint64_t punct_blocks_cjk[3];
+/* The symbols GBK's reading of Big5 text makes of Big5's commonest ideographs (rows A4..AF: "和"
+ * A9 4D is "㎝", "或" A9 CE "┪") and Chinese text seldom writes: GBK's rows A4..A9 but their
+ * letters (kana, Greek, Cyrillic, pinyin, bopomofo: Japanese, Russian and Greek text would pay
+ * for the look on nearly every line), where the symbol costs more in the model than what Big5
+ * reads its code as. One bit per BMP character. A line of a word or two that holds one looks
+ * clean to the gate ("PAM ㎝ NSS"), and is read as Big5 only where its document shows that
+ * mixup on lines of its own (ft_mojibake_repair). */
+static uint8_t gbk_symbol_rows[0x10000 / 8];
+/* ... and the letters of GBK's rows A6..A8 (Greek, Cyrillic, pinyin, bopomofo; not kana) that
+ * cost more than their Big5 reading, which count where glued to an ideograph ("家Α/" for "模式/",
+ * "把ǎ" for "參見"): Russian and Greek words are made of letters, "ō" is a Latin letter of many
+ * languages, and Chinese text glues a Greek letter to an ideograph seldom ("α粒子"; its Big5
+ * reading must then read better still: run_pass keeps the margin for letters). */
+static uint8_t gbk_letter_rows[0x10000 / 8];
 
 static inline int punct_block_cjk(uint32_t ch)
 {
@@ -1092,6 +1129,7 @@ enum {
     GATE_LETTER = 8,  /* a Latin letter */
     GATE_CJK = 16,    /* cjk_class */
     GATE_RARE = 32,   /* is_rare, of a CJK character */
+    GATE_BIG5_SIGN = 64, /* a symbol of GBK's rows A4..A9 (big5_signs) */
     GATE_KNOWN = 128, /* the entry is filled in */
 };
 #define GATE_CONT(info) ((info) >> 8 & 0xFF)  /* mb_mask_cont, single-byte codecs */
@@ -1119,6 +1157,8 @@ static uint32_t gate_info_of(uint32_t ch)
         f |= GATE_LETTER;
     if (cjk)
         f |= GATE_CJK | (rare ? GATE_RARE : 0);
+    if (gbk_symbol_rows[ch >> 3] >> (ch & 7) & 1)
+        f |= GATE_BIG5_SIGN;
     uint32_t cont = mb_mask_cont[ch] & latin, lng = mb_mask_long[ch] & latin;
     uint32_t lead = mb_mask_lead[ch] & latin & ~lng;
     return f | cont << 8 | lead << 16 | lng << 24;
@@ -1146,6 +1186,19 @@ static void build_rare(void)
     for (unsigned k = 0; k < 192; k++)
         if (is_cjk(k < 64 ? 0x3000 + k : 0xFF00 + (k - 64)))
             punct_blocks_cjk[k >> 6] |= 1ull << (k & 63);
+    for (unsigned lead = 0xA4; lead <= 0xA9; lead++)
+        for (unsigned trail = 0x40; trail <= 0xFE; trail++) {
+            uint8_t b[2] = {(uint8_t)lead, (uint8_t)trail};
+            uint32_t ch, big5;
+            if (mb_decode(MB_GB18030, b, 2, &ch) != 2 || ch >= 0x10000 ||
+                mb_decode(MB_BIG5, b, 2, &big5) != 2 ||
+                ft_plausibility_unigram(big5) >= ft_plausibility_unigram(ch))
+                continue;
+            if (!(ft_cc(ch) & FT_CC_LETTER))
+                gbk_symbol_rows[ch >> 3] |= (uint8_t)(1u << (ch & 7));
+            else if (lead >= 0xA6 && lead <= 0xA8)
+                gbk_letter_rows[ch >> 3] |= (uint8_t)(1u << (ch & 7));
+        }
 }
 
 static void ft_mojibake_gate_init(void)
@@ -1171,6 +1224,7 @@ typedef struct gate {
     unsigned long_cont;   /* ... in which prev2 led a longer one and prev continued it */
     size_t cjk, rare;     /* CJK characters, and rare ones among them */
     size_t glued;         /* ideographs alone between non-CJK characters, glued to a letter or digit */
+    int big5_signs;       /* a sign of Big5 read as GBK was met (gbk_symbol_rows, gbk_letter_rows) */
 } gate;
 
 /* A character outside the BMP through the gate: no codec reads a byte as one, so only a private
@@ -1191,6 +1245,8 @@ static inline int gate_step_bmp(gate *g, uint32_t ch, uint32_t p1, int fffd_coun
     uint32_t info = gate_info_at(ch);
     if ((info & GATE_SIGN) || ((info & GATE_FFFD) && fffd_counts))
         return 1;
+    if (p1 >= 0x4E00 && p1 <= 0x9FFF && (gbk_letter_rows[ch >> 3] >> (ch & 7) & 1))
+        g->big5_signs = 1; /* (a letter glued after an ideograph; before one: clean_by_bytes) */
     /* two neighbouring Latin-1 characters, one of them a symbol: a double-byte code read as
        windows-1252 ("¾øÀ½", "¶Ç´Â"); European text seldom glues a symbol to a letter. Not a
        run of no-break spaces, the indentation of text converted from HTML: A0 A0 is no
@@ -1213,6 +1269,7 @@ static inline int gate_step_bmp(gate *g, uint32_t ch, uint32_t p1, int fffd_coun
        codec; rare letters are no sign, "ÜBERSICHT", their wrong readings are caught above) */
     g->cjk += (info & GATE_CJK) != 0;
     g->rare += (info & GATE_RARE) != 0;
+    g->big5_signs |= (info & GATE_BIG5_SIGN) != 0;
     return 0;
 }
 
@@ -1275,7 +1332,7 @@ static inline int starts_ideograph(const unsigned char *s)
  * !may_be_mojibake(its code points, 1)). Runs of ASCII, of unified ideographs and of CJK
  * punctuation take shortcuts that give gate_step's answer without its look-ups, so clean lines
  * are never decoded into code points. */
-static int clean_by_bytes(const unsigned char *s, size_t len)
+static int clean_by_bytes(const unsigned char *s, size_t len, int *big5_signs)
 {
     gate g = {0};
     for (size_t i = 0; i < len;) {
@@ -1283,6 +1340,8 @@ static int clean_by_bytes(const unsigned char *s, size_t len)
         if (starts_ideograph(s + i)) {
             /* the bulk of CJK text: a run of them in a tight loop */
             uint32_t ch = g.prev, before;
+            if (ch < 0x10000 && (gbk_letter_rows[ch >> 3] >> (ch & 7) & 1))
+                g.big5_signs = 1; /* (a letter glued before an ideograph: gbk_letter_rows) */
             size_t run = 0;
             do {
                 before = ch;
@@ -1333,6 +1392,7 @@ static int clean_by_bytes(const unsigned char *s, size_t len)
         if (gate_step(&g, ch, 1))
             return 0;
     }
+    *big5_signs = g.big5_signs;
     return !gate_rare_run(&g);
 }
 
@@ -1644,7 +1704,9 @@ static int best_readings(ft_mojibake *m, pass_result *ru, int *ux, int *uy, cpve
     unsigned single_x = 0; /* single-byte codecs whose UTF-8 reading was tried */
     /* UTF-8 readings first; when the best one explains nearly every non-ASCII character, the
        double-byte readings need not be tried (and their whole-line costing is the slow part) */
-    for (int pass = 0; pass < 2; pass++) {
+    /* (a line the gate passed, read again for its document, is read as Big5 alone: the
+       document's mixup is the only reason to look: ft_mojibake_repair) */
+    for (int pass = m->gate_open; pass < 2; pass++) {
         if (pass == 1 && *ux >= 0 && ru->covered * 10 >= nonascii * 9)
             break;
         for (int X = 0; X < MB_UTF8; X++) {
@@ -1664,8 +1726,9 @@ static int best_readings(ft_mojibake *m, pass_result *ru, int *ux, int *uy, cpve
                 /* double-byte text read with a single-byte codec: windows-1252/latin-1 is what
                    is met in practice; between double-byte codecs, Big5 and GBK */
                 want = X < MB_FIRST_DBCS ? X == MB_CP1252 && ((pair_x >> X) & 1)
-                                         : cjk_rare && other_dbcs(X) >= 0 &&
-                                               dbcs_reading_cheaper(m->cur.v, m->cur.len, X, other_dbcs(X));
+                                         : other_dbcs(X) >= 0 &&
+                                               (m->gate_open ? waived(m, X, other_dbcs(X))
+                                                             : cjk_rare && dbcs_reading_cheaper(m->cur.v, m->cur.len, X, other_dbcs(X)));
             if (!want)
                 continue;
             int useful;
@@ -2265,8 +2328,9 @@ static int accept_rounds(ft_mojibake *m, const char *in, size_t len, const int *
 static int repair_line(ft_mojibake *m, const char *in, size_t len, ft_buf *out, repair_taken *taken)
 {
     const unsigned char *s = (const unsigned char *)in;
-    if (!codecs_ready(m, s, len) || clean_by_bytes(s, len)) /* (ASCII lines among them) */
-        return 0;
+    m->big5_signs = 0;
+    if (!codecs_ready(m, s, len) || (!m->gate_open && clean_by_bytes(s, len, &m->big5_signs)))
+        return 0; /* (ASCII lines among them) */
     /* decode to code points (valid UTF-8 by contract) */
     m->cur.len = 0;
     if (vec_reserve(&m->cur, len))
@@ -2368,19 +2432,61 @@ static int document_supports(ft_mojibake *m, ft_report *r)
     return any;
 }
 
+/* Whether the gate-clean line that holds a sign of gbk_symbol_rows or gbk_letter_rows would be
+ * read as Big5 were its document to pay for it (1, 0, or -1 when out of memory): the survey of
+ * the document, which repairs the lines around, is asked only then. out is left as it was. */
+static int big5_would_repair(ft_mojibake *m, const char *in, size_t len, ft_buf *out)
+{
+    unsigned slot = reading_slot(MB_GB18030, MB_BIG5);
+    size_t had = out->len;
+    repair_taken taken;
+    m->gate_open = 1;
+    m->supported[slot] = 1;
+    int rc = repair_line(m, in, len, out, &taken);
+    m->gate_open = 0;
+    m->supported[slot] = 0;
+    out->len = had;
+    return rc;
+}
+
+/* document_supports for that line: whether the document near it shows Big5 read as GBK on lines
+ * of their own (the one reading marked). */
+static int document_supports_big5(ft_mojibake *m, ft_report *r)
+{
+    unsigned slot = reading_slot(MB_GB18030, MB_BIG5);
+    if (ft_document_survey_near(r->document, r->stage, m, slot, CONTEXT_RADIUS) < CONTEXT_READING_LINES)
+        return 0;
+    m->supported[slot] = 1;
+    return 1;
+}
+
 int ft_mojibake_repair(void *state, const char *in, size_t len, ft_buf *out, ft_report *r)
 {
     ft_mojibake *m = state;
     repair_taken taken;
     m->near_miss = 0;
+    m->gate_open = 0;
     int rc = repair_line(m, in, len, out, &taken);
     /* A line that fell short by the prior alone is read again when its document shows the same
-       mixup on lines of its own: the document's evidence pays the prior. */
-    if (rc == 0 && m->near_miss && r->document && document_supports(m, r)) {
+       mixup on lines of its own: the document's evidence pays the prior. So is a line the gate
+       passed that holds what Big5 read as GBK makes, in a document that shows that mixup. */
+    int again = 0;
+    if (rc == 0 && r->document) {
+        if (m->near_miss)
+            again = document_supports(m, r);
+        else if (m->big5_signs) {
+            int would = big5_would_repair(m, in, len, out);
+            if (would < 0)
+                return -1;
+            again = m->gate_open = would && document_supports_big5(m, r);
+        }
+    }
+    if (again) {
         m->near_miss = 0;
         out->len = 0;
         rc = repair_line(m, in, len, out, &taken);
         memset(m->supported, 0, sizeof m->supported);
+        m->gate_open = 0;
         if (rc == 1)
             ft_report_note(r, "mojibake: the document's other lines pay the prior");
     }
