@@ -104,8 +104,8 @@ def check_big5_document(fixtext):
     read as GBK, many lines a word or two among ASCII that the line gate passes as clean ("test ㎝
     [" for "test 和 ["), with clean lines of other languages among them (kana alone, a Latin
     letter GBK writes in its pinyin row). None of those may change; 85% of the mojibake lines must
-    come back (65 of 80 before the document paid for such lines, 71 since; kana glued to an
-    ideograph, "ま计" for "引數", stay), more than when each is read alone."""
+    come back (65 of 80 before the document paid for such lines, 75 since), more than when each
+    is read alone."""
     path = os.path.join(ROOT, "fixtures", "mojibake", "big5_document.jsonl")
     cases = [json.loads(l) for l in open(path, encoding="utf-8")]
     out, _ = run(fixtext, [c["input"] for c in cases])

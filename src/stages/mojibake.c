@@ -1111,6 +1111,15 @@ static uint8_t gbk_symbol_rows[0x10000 / 8];
  * languages, and Chinese text glues a Greek letter to an ideograph seldom ("α粒子"; its Big5
  * reading must then read better still: run_pass keeps the margin for letters). */
 static uint8_t gbk_letter_rows[0x10000 / 8];
+/* ... and the ideographs that neither Big5 nor Shift_JIS has, GBK's simplified forms ("计" where
+ * Big5 and Japanese write "計"), by U+4E00 + bit: kana glued to one is no Japanese ("ま计" for
+ * Big5's "引數"), where Japanese glues kana to its kanji on every line. */
+static uint8_t gbk_only_ideographs[(0xA000 - 0x4E00) / 8];
+
+static inline int gbk_only_ideograph(uint32_t ch)
+{
+    return ch >= 0x4E00 && ch < 0xA000 && (gbk_only_ideographs[(ch - 0x4E00) >> 3] >> (ch & 7) & 1);
+}
 
 static inline int punct_block_cjk(uint32_t ch)
 {
@@ -1199,6 +1208,11 @@ static void build_rare(void)
             else if (lead >= 0xA6 && lead <= 0xA8)
                 gbk_letter_rows[ch >> 3] |= (uint8_t)(1u << (ch & 7));
         }
+    for (uint32_t ch = 0x4E00; ch < 0xA000; ch++) {
+        uint8_t b[2];
+        if (mb_encode(MB_GB18030, ch, b) == 2 && !mb_encode(MB_BIG5, ch, b) && !mb_encode(MB_SJIS, ch, b))
+            gbk_only_ideographs[(ch - 0x4E00) >> 3] |= (uint8_t)(1u << (ch & 7));
+    }
 }
 
 static void ft_mojibake_gate_init(void)
@@ -1245,7 +1259,8 @@ static inline int gate_step_bmp(gate *g, uint32_t ch, uint32_t p1, int fffd_coun
     uint32_t info = gate_info_at(ch);
     if ((info & GATE_SIGN) || ((info & GATE_FFFD) && fffd_counts))
         return 1;
-    if (p1 >= 0x4E00 && p1 <= 0x9FFF && (gbk_letter_rows[ch >> 3] >> (ch & 7) & 1))
+    if (p1 >= 0x4E00 && p1 <= 0x9FFF &&
+        ((gbk_letter_rows[ch >> 3] >> (ch & 7) & 1) || (ft_is_kana(ch) && gbk_only_ideograph(p1))))
         g->big5_signs = 1; /* (a letter glued after an ideograph; before one: clean_by_bytes) */
     /* two neighbouring Latin-1 characters, one of them a symbol: a double-byte code read as
        windows-1252 ("¾øÀ½", "¶Ç´Â"); European text seldom glues a symbol to a letter. Not a
@@ -1340,7 +1355,9 @@ static int clean_by_bytes(const unsigned char *s, size_t len, int *big5_signs)
         if (starts_ideograph(s + i)) {
             /* the bulk of CJK text: a run of them in a tight loop */
             uint32_t ch = g.prev, before;
-            if (ch < 0x10000 && (gbk_letter_rows[ch >> 3] >> (ch & 7) & 1))
+            if (ch < 0x10000 && ((gbk_letter_rows[ch >> 3] >> (ch & 7) & 1) ||
+                                 (ft_is_kana(ch) && gbk_only_ideograph(
+                                      (uint32_t)(s[i] & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F)))))
                 g.big5_signs = 1; /* (a letter glued before an ideograph: gbk_letter_rows) */
             size_t run = 0;
             do {
