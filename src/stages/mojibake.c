@@ -756,11 +756,24 @@ static int reads_as_text(const ft_mojibake *m, int X, size_t i, size_t j)
 }
 
 /* Cost of cur[t] after cur[t-1] (t >= 1), computed once per round. */
+static inline int big5_punct_sign(uint32_t ch);
+
+/* A symbol that Big5 makes of GBK's punctuation, glued to an ideograph ("▲早秋◎" for "《早秋》",
+ * "来检查结果﹝" for "。", "版本号ㄛ使用" for "，"), costs this much more than the model says:
+ * the model prices a symbol it seldom saw at about 16 bits wherever it stands, and verse titles
+ * and short lines of such text read within the reading's margin of their repair. */
+#define PUNCT_READING_BITS 12
+
 static inline unsigned ocost(ft_mojibake *m, size_t t)
 {
     uint32_t v = m->ocache[t];
-    if (v == UINT32_MAX)
-        v = m->ocache[t] = step(m, m->cur.v[t - 1], m->cur.v[t]);
+    if (v == UINT32_MAX) {
+        const uint32_t *c = m->cur.v;
+        v = step(m, c[t - 1], c[t]);
+        if (big5_punct_sign(c[t]) && (is_cjk(c[t - 1]) || (t + 1 < m->cur.len && is_cjk(c[t + 1]))))
+            v += 8 * PUNCT_READING_BITS;
+        m->ocache[t] = v;
+    }
     return v;
 }
 
@@ -1116,6 +1129,18 @@ static uint8_t gbk_letter_rows[0x10000 / 8];
  * Big5's "引數"), where Japanese glues kana to its kanji on every line. */
 static uint8_t gbk_only_ideographs[(0xA000 - 0x4E00) / 8];
 
+/* What Big5 reads GBK's CJK punctuation and full-width forms as, where that is a symbol, a
+ * bopomofo letter or a small form ("《早秋》" is "▲婌⑦◎", "。" is "﹝", "，" is "ㄛ", "（" is "ㄗ";
+ * not the punctuation Chinese writes everywhere, "〃" is Big5's "”"). The gate counts
+ * them as rare CJK characters, and so does the test that tries Big5's reading of GBK text: a
+ * verse title or a line of two words holds too few ideographs to show its mixup by them. */
+static uint8_t big5_of_gbk_punct[0x10000 / 8];
+
+static inline int big5_punct_sign(uint32_t ch)
+{
+    return ch < 0x10000 && (big5_of_gbk_punct[ch >> 3] >> (ch & 7) & 1);
+}
+
 static inline int gbk_only_ideograph(uint32_t ch)
 {
     return ch >= 0x4E00 && ch < 0xA000 && (gbk_only_ideographs[(ch - 0x4E00) >> 3] >> (ch & 7) & 1);
@@ -1166,6 +1191,8 @@ static uint32_t gate_info_of(uint32_t ch)
         f |= GATE_LETTER;
     if (cjk)
         f |= GATE_CJK | (rare ? GATE_RARE : 0);
+    if (big5_punct_sign(ch))
+        f |= GATE_CJK | GATE_RARE;
     if (gbk_symbol_rows[ch >> 3] >> (ch & 7) & 1)
         f |= GATE_BIG5_SIGN;
     uint32_t cont = mb_mask_cont[ch] & latin, lng = mb_mask_long[ch] & latin;
@@ -1207,6 +1234,16 @@ static void build_rare(void)
                 gbk_symbol_rows[ch >> 3] |= (uint8_t)(1u << (ch & 7));
             else if (lead >= 0xA6 && lead <= 0xA8)
                 gbk_letter_rows[ch >> 3] |= (uint8_t)(1u << (ch & 7));
+        }
+    for (unsigned lead = 0xA1; lead <= 0xA3; lead += 2) /* (GBK's rows of punctuation) */
+        for (unsigned trail = 0xA1; trail <= 0xFE; trail++) {
+            uint8_t b[2] = {(uint8_t)lead, (uint8_t)trail};
+            uint32_t gbk, big5;
+            const unsigned punct = FT_CC_CJK_PUNCT | FT_CC_FULLWIDTH;
+            if (mb_decode(MB_GB18030, b, 2, &gbk) == 2 && mb_decode(MB_BIG5, b, 2, &big5) == 2 &&
+                big5 < 0x10000 && (ft_cc(gbk) & punct) && !(ft_cc(big5) & (punct | FT_CC_HAN)) &&
+                (ft_cc(big5) & (FT_CC_SYMBOL | FT_CC_BOPOMOFO | FT_CC_CJK_COMPAT_FORM)))
+                big5_of_gbk_punct[big5 >> 3] |= (uint8_t)(1u << (big5 & 7));
         }
     for (uint32_t ch = 0x4E00; ch < 0xA000; ch++) {
         uint8_t b[2];
@@ -1470,6 +1507,8 @@ static void gates(const uint32_t *c, size_t n, int pua_counts, unsigned *utf8_x,
         if (is_cjk(ch)) {
             cjk++;
             rare += ft_plausibility_unigram(ch) >= 8 * 15;
+        } else if (big5_punct_sign(ch)) {
+            cjk++, rare++;
         } else if (pua_counts && ch >= 0xE000 && ch <= 0xF8FF) {
             /* a private-use character: GB18030's reading of a code outside its own rows (Big5's
                "作者" is U+E706 U+E02B), the rarest character there is */
