@@ -2257,11 +2257,17 @@ static int brings_in_rare(const ft_mojibake *m, const char *in, size_t len)
     size_t box = 0;
     for (size_t k = 0; k < m->cur.len && box < 2; k++)
         box += ft_is_box_drawing(m->cur.v[k]);
+    /* (nor where it opens the line's text before a space, the bar of a tree or a quotation:
+       "  │ 复制文件和目录。", read as Big5 "  岫 葩秶恅璃睿醴翹﹝") */
+    size_t first = 0;
+    while (first < m->cur.len && (m->cur.v[first] == ' ' || m->cur.v[first] == '\t'))
+        first++;
+    int bar = first + 1 < m->cur.len && ft_is_box_drawing(m->cur.v[first]) && m->cur.v[first + 1] == ' ';
     /* (nor an arrow where the line had one: GBK's "→" read as Big5 is "↙", "html↙text") */
     int arrows = memmem(in, len, "\xE2\x86", 2) || memmem(in, len, "\xE2\x87", 2);
     for (size_t k = 0; k < m->cur.len; k++) {
         uint32_t c = m->cur.v[k];
-        if (c == FT_REPLACEMENT || c == '\t' || (box >= 2 && ft_is_box_drawing(c)) ||
+        if (c == FT_REPLACEMENT || c == '\t' || (box >= 2 && ft_is_box_drawing(c)) || (bar && k == first) ||
             (arrows && c >= 0x2190 && c <= 0x21FF) ||
             !(never_restored(c) || (!m->latin_line && alien_in_cjk(c))))
             continue;
