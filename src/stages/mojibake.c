@@ -94,6 +94,8 @@ typedef struct ft_mojibake {
        a reading fell short of its margin by no more than that (a near miss) */
     uint8_t supported[READING_SLOTS]; /* (all 0 but while ft_mojibake_repair rereads a line) */
     int near_miss;
+    int nbsp_line;  /* the line's non-ASCII characters are two or more "聽" among ASCII text
+                       (nbsp_line_of) */
     int big5_signs; /* the gate passed the line as clean, and met a sign of Big5 read as GBK
                        (gbk_symbol_rows, gbk_letter_rows) */
     int gate_open; /* the gate is passed over: the document showed a mixup the line's few
@@ -858,7 +860,7 @@ static int cur_holds_gbk_letters(const ft_mojibake *m)
  * than a common ideograph). */
 static int nbsp_follow_up(const ft_mojibake *m, int X)
 {
-    if (!m->follow_up || X < MB_FIRST_DBCS || !m->tmp.len)
+    if (!(m->follow_up || (m->nbsp_line && X == MB_GB18030)) || X < MB_FIRST_DBCS || !m->tmp.len)
         return 0;
     for (size_t t = 0; t < m->tmp.len; t++)
         if (m->tmp.v[t] != 0xA0)
@@ -2384,6 +2386,38 @@ static int accept_rounds(ft_mojibake *m, const char *in, size_t len, const int *
            !makes_hanja_korean(m, hist_y, rounds);
 }
 
+/* nbsp_line_of() from the bytes, without the letters: ASCII and two "聽" (E8 81 BD) at least. */
+static int ascii_and_nbsp_readings(const unsigned char *s, size_t len)
+{
+    size_t nbsp = 0;
+    for (size_t i = ft_next_high(s, 0, len); i < len; i = ft_next_high(s, i, len)) {
+        if (i + 2 >= len || s[i] != 0xE8 || s[i + 1] != 0x81 || s[i + 2] != 0xBD)
+            return 0;
+        nbsp++, i += 3;
+    }
+    return nbsp >= 2;
+}
+
+/* Whether the line in m->cur is ASCII text whose only other characters are GBK's reading of a
+ * no-break space's UTF-8 (C2 A0, "聽"), two at least: the &nbsp; of a web page through the wrong
+ * codec ("聽聽聽 Previous post", "Home 聽|聽 About", "Price:聽100聽USD"), which the model prices
+ * below a run of no-break spaces. (Two: "聽 means listen" is a line about the character.) */
+static int nbsp_line_of(const ft_mojibake *m)
+{
+    size_t nbsp = 0, letters = 0;
+    for (size_t i = 0; i < m->cur.len; i++) {
+        uint32_t c = m->cur.v[i];
+        uint8_t b[2];
+        if (c < 0x80)
+            letters += is_ascii_alnum(c);
+        else if (mb_encode(MB_GB18030, c, b) == 2 && b[0] == 0xC2 && b[1] == 0xA0)
+            nbsp++;
+        else
+            return 0;
+    }
+    return nbsp >= 2 && letters >= 3;
+}
+
 /* Repairs in[0..len) (valid UTF-8) into out with the readings m->supported waives the prior of:
  * 1 repaired (*taken says how), 0 left as it is, -1 out of memory. Sets m->near_miss when a
  * reading fell short by no more than the waiver. */
@@ -2391,7 +2425,10 @@ static int repair_line(ft_mojibake *m, const char *in, size_t len, ft_buf *out, 
 {
     const unsigned char *s = (const unsigned char *)in;
     m->big5_signs = 0;
-    if (!codecs_ready(m, s, len) || (!m->gate_open && clean_by_bytes(s, len, &m->big5_signs)))
+    /* (the gate passes a line whose "聽" stand for no-break spaces, nbsp_line_of(): a run of
+       them is no sign to it, nor one beside a space) */
+    if (!codecs_ready(m, s, len) || (!m->gate_open && clean_by_bytes(s, len, &m->big5_signs) &&
+                                     !ascii_and_nbsp_readings(s, len)))
         return 0; /* (ASCII lines among them) */
     /* decode to code points (valid UTF-8 by contract) */
     m->cur.len = 0;
@@ -2405,6 +2442,7 @@ static int repair_line(ft_mojibake *m, const char *in, size_t len, ft_buf *out, 
     for (size_t k = 0; k < m->cur.len; k++)
         latin += ft_is_latin_letter(m->cur.v[k]), cjk += is_cjk(m->cur.v[k]);
     m->latin_line = cjk * 8 < latin;
+    m->nbsp_line = nbsp_line_of(m);
 
     int *hist_x = taken->x, *hist_y = taken->y;
     int rounds = 0;
