@@ -46,34 +46,46 @@ def negatives_between(fixtext, cases):
     return len(changed), sum(1 for c in lines if c["class"] == "NEGATIVE")
 
 
-def check_documents(fixtext):
-    """fixtures/mojibake/documents.jsonl: documents read with one wrong codec, clean lines among
-    them. No clean line may change; 95% of the mojibake lines must come back; and the document
-    must count: some line comes back in its document that does not alone (each line is then a
-    --jsonl document of its own, read without its neighbours)."""
-    path = os.path.join(ROOT, "fixtures", "mojibake", "documents.jsonl")
+def document_counts(fixtext, name, label):
+    """Reads fixtures/mojibake/NAME as one line-mode file and each line alone (a --jsonl document
+    of its own). Returns (clean lines changed, mojibake lines, restored in the file, restored
+    alone); each clean line changed is printed."""
+    path = os.path.join(ROOT, "fixtures", "mojibake", name)
     cases = [json.loads(l) for l in open(path, encoding="utf-8")]
     out, _ = run(fixtext, [c["input"] for c in cases])
     alone, _ = run(fixtext, [json.dumps({"text": c["input"]}, ensure_ascii=False) for c in cases],
                    "--jsonl", "--jsonl-raw")
     alone = [json.loads(l)["text"] for l in alone]
-    failed = 0
-    restored = restored_alone = moji = 0
+    changed = moji = restored = restored_alone = 0
     for c, got, got_alone in zip(cases, out, alone):
         if c["class"] == "NEGATIVE":
-            if got != c["input"]:
-                failed += 1
-                print("FAIL documents: a clean line changed\n  input: %s\n  got:   %s" % (c["input"], got))
+            if got != c["input"] or got_alone != c["input"]:
+                changed += 1
+                print("FAIL %s: a clean line changed\n  input: %s\n  got:   %s" % (label, c["input"], got))
             continue
         moji += 1
         restored += got == c["expected"]
         restored_alone += got_alone == c["expected"]
-    print("documents: %d of %d mojibake lines restored (%d when each line is alone)" %
-          (restored, moji, restored_alone))
-    if restored < 0.95 * moji or restored <= restored_alone:
-        failed += 1
-        print("FAIL documents: restored %d, alone %d, of %d" % (restored, restored_alone, moji))
-    return failed
+    print("%s: %d of %d mojibake lines restored (%d when each line is alone)" %
+          (label, restored, moji, restored_alone))
+    return changed, moji, restored, restored_alone
+
+
+def check_in_document(fixtext, name, label, share):
+    """No clean line of the fixture may change; `share` of its mojibake lines must come back,
+    and more of them than when each line is read alone (the document counts)."""
+    changed, moji, restored, alone = document_counts(fixtext, name, label)
+    if restored < share * moji or restored <= alone:
+        print("FAIL %s: restored %d, alone %d, of %d" % (label, restored, alone, moji))
+        return changed + 1
+    return changed
+
+
+def check_documents(fixtext):
+    """fixtures/mojibake/documents.jsonl: documents read with one wrong codec, clean lines among
+    them. No clean line may change; 95% of the mojibake lines must come back; and the document
+    must count: some line comes back in its document that does not alone."""
+    return check_in_document(fixtext, "documents.jsonl", "documents", 0.95)
 
 
 def check_far_context(fixtext):
@@ -106,54 +118,19 @@ def check_big5_document(fixtext):
     letter GBK writes in its pinyin row). None of those may change; 85% of the mojibake lines must
     come back (65 of 80 before the document paid for such lines, 75 since), more than when each
     is read alone."""
-    path = os.path.join(ROOT, "fixtures", "mojibake", "big5_document.jsonl")
-    cases = [json.loads(l) for l in open(path, encoding="utf-8")]
-    out, _ = run(fixtext, [c["input"] for c in cases])
-    alone, _ = run(fixtext, [json.dumps({"text": c["input"]}, ensure_ascii=False) for c in cases],
-                   "--jsonl", "--jsonl-raw")
-    alone = [json.loads(l)["text"] for l in alone]
-    failed = moji = restored = restored_alone = 0
-    for c, got, got_alone in zip(cases, out, alone):
-        if c["class"] == "NEGATIVE":
-            if got != c["input"]:
-                failed += 1
-                print("FAIL big5 document: a clean line changed\n  input: %s\n  got:   %s" % (c["input"], got))
-            continue
-        moji += 1
-        restored += got == c["expected"]
-        restored_alone += got_alone == c["expected"]
-    print("big5 document: %d of %d mojibake lines restored (%d when each line is alone)" %
-          (restored, moji, restored_alone))
-    if restored < 0.85 * moji or restored <= restored_alone:
-        failed += 1
-        print("FAIL big5 document: restored %d, alone %d, of %d" % (restored, restored_alone, moji))
-    return failed
+    return check_in_document(fixtext, "big5_document.jsonl", "big5 document", 0.85)
 
 
 def check_gbk_short_lines(fixtext):
-    """fixtures/mojibake/gbk_short_lines.jsonl, each line a --jsonl document of its own: verse
-    titles and tree-bar lines of Chinese read as Big5 ("▲婌⑦◎" for "《早秋》"), whose few
-    ideographs showed their mixup too weakly before the symbols Big5 makes of GBK's punctuation
-    counted (58 of 80 back; 74 since). 90% must come back, and no clean line change."""
-    path = os.path.join(ROOT, "fixtures", "mojibake", "gbk_short_lines.jsonl")
-    cases = [json.loads(l) for l in open(path, encoding="utf-8")]
-    out, _ = run(fixtext, [json.dumps({"text": c["input"]}, ensure_ascii=False) for c in cases],
-                 "--jsonl", "--jsonl-raw")
-    out = [json.loads(l)["text"] for l in out]
-    failed = moji = restored = 0
-    for c, got in zip(cases, out):
-        if c["class"] == "NEGATIVE":
-            if got != c["input"]:
-                failed += 1
-                print("FAIL gbk short lines: a clean line changed\n  input: %s\n  got:   %s" % (c["input"], got))
-            continue
-        moji += 1
-        restored += got == c["expected"]
-    print("gbk short lines: %d of %d restored" % (restored, moji))
-    if restored < 0.9 * moji:
-        failed += 1
-        print("FAIL gbk short lines: restored %d of %d" % (restored, moji))
-    return failed
+    """fixtures/mojibake/gbk_short_lines.jsonl: verse titles and tree-bar lines of Chinese read as
+    Big5 ("▲婌⑦◎" for "《早秋》"), whose few ideographs showed their mixup too weakly before the
+    symbols Big5 makes of GBK's punctuation counted (58 of 80 back; 74 since). Each line alone:
+    90% must come back, and no clean line change."""
+    changed, moji, _, alone = document_counts(fixtext, "gbk_short_lines.jsonl", "gbk short lines")
+    if alone < 0.9 * moji:
+        print("FAIL gbk short lines: restored %d of %d" % (alone, moji))
+        return changed + 1
+    return changed
 
 
 def main():
@@ -234,18 +211,10 @@ def main():
             passed += 1
         lossless_misses = sum(1 for c, got in zip(cases, out) if not c["lossy"] and c["class"] != "NEGATIVE" and got != c["expected"])
         failed -= lossless_misses  # counted by the target check instead
-        docs_failed = check_documents(fixtext)
-        failed += docs_failed
-        passed += not docs_failed
-        far_failed = check_far_context(fixtext)
-        failed += far_failed
-        passed += not far_failed
-        big5_failed = check_big5_document(fixtext)
-        failed += big5_failed
-        passed += not big5_failed
-        short_failed = check_gbk_short_lines(fixtext)
-        failed += short_failed
-        passed += not short_failed
+        for check in (check_documents, check_far_context, check_big5_document, check_gbk_short_lines):
+            check_failed = check(fixtext)
+            failed += check_failed
+            passed += not check_failed
         # explanations name the reading and the span
         _, err = run(fixtext, ["caf\u00c3\u00a9 ok", "plain line", "\u6d63\u72b2\u30bd"], "--explain")
         lines = {l.split(":", 1)[0]: l for l in err.splitlines() if ":" in l}
