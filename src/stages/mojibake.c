@@ -757,15 +757,15 @@ static int reads_as_text(const ft_mojibake *m, int X, size_t i, size_t j)
            word_of_its_own;
 }
 
-/* Cost of cur[t] after cur[t-1] (t >= 1), computed once per round. */
 static inline int big5_punct_sign(uint32_t ch);
 
-/* A symbol that Big5 makes of GBK's punctuation, glued to an ideograph ("▲早秋◎" for "《早秋》",
+/* A symbol that Big5 makes of GBK's punctuation, glued to CJK text ("▲早秋◎" for "《早秋》",
  * "来检查结果﹝" for "。", "版本号ㄛ使用" for "，"), costs this much more than the model says:
- * the model prices a symbol it seldom saw at about 16 bits wherever it stands, and verse titles
+ * the model prices a symbol it seldom saw at about 15 bits wherever it stands, and verse titles
  * and short lines of such text read within the reading's margin of their repair. */
 #define PUNCT_READING_BITS 12
 
+/* Cost of cur[t] after cur[t-1] (t >= 1), computed once per round. */
 static inline unsigned ocost(ft_mojibake *m, size_t t)
 {
     uint32_t v = m->ocache[t];
@@ -1212,7 +1212,8 @@ static inline uint32_t gate_info_at(uint32_t ch)
     return info;
 }
 
-static void build_rare(void)
+/* The gate's tables (rare_bits and the ones after it), once, from the model and the codecs. */
+static void build_gate_tables(void)
 {
     for (uint32_t ch = 0x80; ch < 0x10000; ch++) {
         int cjk = is_cjk(ch);
@@ -1256,7 +1257,7 @@ static void build_rare(void)
 
 static void ft_mojibake_gate_init(void)
 {
-    pthread_once(&rare_once, build_rare);
+    pthread_once(&rare_once, build_gate_tables);
 }
 
 static inline int is_rare(uint32_t ch)
@@ -2386,14 +2387,23 @@ static int accept_rounds(ft_mojibake *m, const char *in, size_t len, const int *
            !makes_hanja_korean(m, hist_y, rounds);
 }
 
-/* nbsp_line_of() from the bytes, without the letters: ASCII and two "聽" (E8 81 BD) at least. */
+/* Whether GBK reads c as a no-break space's UTF-8, C2 A0 ("聽"). */
+static int gbk_nbsp_reading(uint32_t c)
+{
+    uint8_t b[2];
+    return mb_encode(MB_GB18030, c, b) == 2 && b[0] == 0xC2 && b[1] == 0xA0;
+}
+
+/* nbsp_line_of() from the bytes, without the letters: ASCII and two "聽" at least. */
 static int ascii_and_nbsp_readings(const unsigned char *s, size_t len)
 {
     size_t nbsp = 0;
     for (size_t i = ft_next_high(s, 0, len); i < len; i = ft_next_high(s, i, len)) {
-        if (i + 2 >= len || s[i] != 0xE8 || s[i + 1] != 0x81 || s[i + 2] != 0xBD)
+        uint32_t c;
+        i += ft_utf8_decode(s + i, &c);
+        if (!gbk_nbsp_reading(c))
             return 0;
-        nbsp++, i += 3;
+        nbsp++;
     }
     return nbsp >= 2;
 }
@@ -2407,10 +2417,9 @@ static int nbsp_line_of(const ft_mojibake *m)
     size_t nbsp = 0, letters = 0;
     for (size_t i = 0; i < m->cur.len; i++) {
         uint32_t c = m->cur.v[i];
-        uint8_t b[2];
         if (c < 0x80)
             letters += is_ascii_alnum(c);
-        else if (mb_encode(MB_GB18030, c, b) == 2 && b[0] == 0xC2 && b[1] == 0xA0)
+        else if (gbk_nbsp_reading(c))
             nbsp++;
         else
             return 0;
