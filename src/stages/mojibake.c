@@ -838,13 +838,23 @@ static int near_miss(const ft_mojibake *m, int X, int Y, size_t chars, unsigned 
     return may_waive(X, Y) && !waived(m, X, Y) && cost + share_q(chars) < original;
 }
 
-/* Whether a letter of GBK's rows A4..A8 (kana, Greek, Cyrillic, pinyin, bopomofo) is in cur. */
+/* GBK's rows A4..A9, by lead byte: kana (A4, A5), Greek (A6), Cyrillic (A7), pinyin and bopomofo
+ * (A8), box drawing (A9): what GBK makes of Big5's commonest ideographs (gbk_symbol_rows and
+ * gbk_letter_rows below). */
+enum {
+    GBK_SIGN_ROW_FIRST = 0xA4,
+    GBK_GREEK_ROW = 0xA6,
+    GBK_LETTER_ROW_LAST = 0xA8,
+    GBK_SIGN_ROW_LAST = 0xA9,
+};
+
+/* Whether a letter of GBK's sign rows is in cur. */
 static int cur_holds_gbk_letters(const ft_mojibake *m)
 {
     for (size_t i = 0; i < m->cur.len; i++) {
         uint8_t b[2];
-        if (mb_encode(MB_GB18030, m->cur.v[i], b) == 2 && b[0] >= 0xA4 && b[0] <= 0xA8 &&
-            (ft_cc(m->cur.v[i]) & FT_CC_LETTER))
+        if (mb_encode(MB_GB18030, m->cur.v[i], b) == 2 && b[0] >= GBK_SIGN_ROW_FIRST &&
+            b[0] <= GBK_LETTER_ROW_LAST && (ft_cc(m->cur.v[i]) & FT_CC_LETTER))
             return 1;
     }
     return 0;
@@ -1225,7 +1235,7 @@ static void build_gate_tables(void)
     for (unsigned k = 0; k < 192; k++)
         if (is_cjk(k < 64 ? 0x3000 + k : 0xFF00 + (k - 64)))
             punct_blocks_cjk[k >> 6] |= 1ull << (k & 63);
-    for (unsigned lead = 0xA4; lead <= 0xA9; lead++)
+    for (unsigned lead = GBK_SIGN_ROW_FIRST; lead <= GBK_SIGN_ROW_LAST; lead++)
         for (unsigned trail = 0x40; trail <= 0xFE; trail++) {
             uint8_t b[2] = {(uint8_t)lead, (uint8_t)trail};
             uint32_t ch, big5;
@@ -1235,7 +1245,7 @@ static void build_gate_tables(void)
                 continue;
             if (!(ft_cc(ch) & FT_CC_LETTER))
                 gbk_symbol_rows[ch >> 3] |= (uint8_t)(1u << (ch & 7));
-            else if (lead >= 0xA6 && lead <= 0xA8)
+            else if (lead >= GBK_GREEK_ROW && lead <= GBK_LETTER_ROW_LAST)
                 gbk_letter_rows[ch >> 3] |= (uint8_t)(1u << (ch & 7));
         }
     for (unsigned lead = 0xA1; lead <= 0xA3; lead += 2) /* (GBK's rows of punctuation) */
@@ -2002,8 +2012,6 @@ static int everyday_script(int s)
  * Japanese word restored there has two characters at least, or stands apart ("COMP_WORDS と");
  * one alone in a word was Slovak "jklĺľž" (E5 BE 9E in windows-1250) read as "jkl從". */
 #define LONE_CJK_IN_LATIN 2
-/* A Hangul syllable glued to an ideograph needs LONE_SCRIPT_CHARS of Hangul too: the Chinese
- * verse "睡来谁共午瓯茶。" is valid UTF-8 once saved in GBK from "瓯茶。" on, which read "午걲衣". */
 /* The alphabet of a non-ASCII letter the repair brought in (Latin, Greek or Cyrillic), else 0. */
 static int introduced_alphabet(const ft_mojibake *m, uint32_t c)
 {
@@ -2040,6 +2048,8 @@ static int mixes_alphabets(const ft_mojibake *m)
     return 0;
 }
 
+/* A Hangul syllable glued to an ideograph needs LONE_SCRIPT_CHARS of Hangul too: the Chinese
+ * verse "睡来谁共午瓯茶。" is valid UTF-8 once saved in GBK from "瓯茶。" on, which read "午걲衣". */
 static int brings_in_stray(const ft_mojibake *m)
 {
     if (mixes_alphabets(m))
@@ -2248,6 +2258,11 @@ static int makes_hanja_korean(const ft_mojibake *m, const int *hist_y, int round
     return han > hangul;
 }
 
+static int is_arrow(uint32_t c)
+{
+    return c >= 0x2190 && c <= 0x21FF; /* (the block Arrows) */
+}
+
 static int brings_in_rare(const ft_mojibake *m, const char *in, size_t len)
 {
     /* A trail byte read alone becomes an ASCII letter stranded between non-ASCII characters
@@ -2267,11 +2282,16 @@ static int brings_in_rare(const ft_mojibake *m, const char *in, size_t len)
         first++;
     int bar = first + 1 < m->cur.len && ft_is_box_drawing(m->cur.v[first]) && m->cur.v[first + 1] == ' ';
     /* (nor an arrow where the line had one: GBK's "→" read as Big5 is "↙", "html↙text") */
-    int arrows = memmem(in, len, "\xE2\x86", 2) || memmem(in, len, "\xE2\x87", 2);
+    int arrows = 0;
+    for (size_t i = 0; i < len && !arrows;) {
+        uint32_t c;
+        i += ft_utf8_decode((const unsigned char *)in + i, &c);
+        arrows = is_arrow(c);
+    }
     for (size_t k = 0; k < m->cur.len; k++) {
         uint32_t c = m->cur.v[k];
         if (c == FT_REPLACEMENT || c == '\t' || (box >= 2 && ft_is_box_drawing(c)) || (bar && k == first) ||
-            (arrows && c >= 0x2190 && c <= 0x21FF) ||
+            (arrows && is_arrow(c)) ||
             !(never_restored(c) || (!m->latin_line && alien_in_cjk(c))))
             continue;
         if (introduced(m, c))
