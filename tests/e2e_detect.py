@@ -116,6 +116,19 @@ r = run(PLAIN, subprocess.run(["iconv", "-t", "IBM850"], input=line.encode(), ca
 check("IBM850 line alone, half-width bracket", r.stdout.decode("utf-8", "replace") == line + "\n",
       repr(r.stdout))
 
+# Lines alone in IBM850 whose one accented letter a double-byte code reads with the letter after
+# it (gen_fixtures.py's build_eaten_letters, from held-out catalogues): Shift_JIS and Big5 made
+# punctuation, symbols and letters of them that ate a letter of the word, "Verf“ung" for
+# "Verfügung", "i Ｔ un" for Catalan "i és un", and won 9 of these 24 lines.
+with open(fixture("single_ibm850_eaten_letters", ".txt"), "rb") as raw_lines, \
+        open(fixture("single_ibm850_eaten_letters", ".expected"), encoding="utf-8") as expected_lines:
+    wrong = []
+    for raw, expected in zip(raw_lines, expected_lines):
+        r = run(PLAIN, raw)
+        if r.stdout.decode("utf-8", "replace") != expected:
+            wrong.append(expected.rstrip("\n"))
+    check("IBM850 lines alone, letters eaten by double-byte codes", not wrong, repr(wrong[:5]))
+
 # A file of Japanese in EUC-JP that opens with a line of katakana, which GBK reads alike: the
 # lines after it were kept in GB18030 by the prefix test, their kanji read as hanzi ("を指定した
 # 終了" as "を回年した姜位"). Lines of Debian's Japanese man pages (the development source).

@@ -546,18 +546,70 @@ static int in_word_symbol(uint32_t cp)
     return 0;
 }
 
+static inline int small_letter(unsigned char b)
+{
+    return (unsigned)(b - 'a') < 26;
+}
+
+/* A letter of an alphabet (Latin, Greek, Cyrillic...), not an ideograph, kana, Hangul or a
+ * full- or half-width form. */
+static int alphabet_letter(uint32_t cp)
+{
+    unsigned f = ft_cc(cp);
+    return (f & FT_CC_LETTER) && !ft_is_cjk(cp) && !(f & (FT_CC_FULLWIDTH | FT_CC_HALFWIDTH));
+}
+
+/* Punctuation (full-width or not) or an alphabet's letter read from a double-byte code whose
+ * trail byte is a small letter after a small letter, with ASCII after it: the code ate a letter
+ * of a word in small letters. IBM850's "ursprüngliche" is Shift_JIS "urspr］gliche" (81 6E), its
+ * "energía para" Big5-HKSCS "energ｛ para" (A1 61), its "même" Big5-HKSCS "mée" (88 6D),
+ * IBM437's "núcleo" Big5 "nθleo" (A3 63). The full-width comma, stop and colon CJK text writes
+ * after a Latin word have capital trail bytes in Big5 and Shift_JIS (A1 41..A1 4A, 81 41..81 46),
+ * its pinyin letters high ones, and its own characters follow its opening brackets
+ * ("Linux（リナックス）" is a bracket 81 69 before a katakana's lead byte). */
+static int eats_small_letter(const unsigned char *p, size_t n, size_t at, size_t end, uint32_t cp,
+                             uint32_t prev)
+{
+    /* (prev, the character before, is ASCII: the byte before is a letter read as one, not a
+       trail byte, Big5's box drawing "──" is A2 77 A2 77) */
+    if (end - at != 2 || at == 0 || prev >= 0x80 || !small_letter(p[at - 1]) ||
+        !small_letter(p[end - 1]) || (end < n && p[end] >= 0x80))
+        return 0;
+    if (alphabet_letter(cp))
+        return 1;
+    unsigned f = ft_cc(cp);
+    /* (at the end of a word only an opening bracket: Japanese closes a Latin word with quotation
+       marks, brackets and ellipses too, "script.py”" is 81 68) */
+    return (f & FT_CC_PUNCT) && ((end < n && ascii_letter(p[end])) || ft_general_category(cp) == FT_GC_PS);
+}
+
+/* A symbol, an alphabet's letter or closing punctuation read from a double-byte code whose trail
+ * byte is a small letter, opening a word of small letters: IBM850's "zu überleben" is
+ * Shift_JIS "zu ｜erleben" (81 62), its "um único" Big5 "um τico" (A3 6E), its "índex" Big5
+ * "》dex" (A1 6E). Not opening punctuation: Japanese opens a quotation with "「" (81 75) before a
+ * Latin word; nor box drawing, which Big5's tables put before their words ("│zero" is A2 78). */
+static int symbol_eats_first_letter(const unsigned char *p, size_t n, size_t at, size_t end,
+                                    uint32_t cp, uint32_t prev)
+{
+    if (end - at != 2 || (at > 0 && (prev >= 0x80 || p[at - 1] != ' ')) || !small_letter(p[end - 1]) || end >= n ||
+        !small_letter(p[end]) || ft_is_box_drawing(cp))
+        return 0;
+    int gc = ft_general_category(cp);
+    return gc == FT_GC_SO || gc == FT_GC_SM || gc == FT_GC_PE || gc == FT_GC_PF || alphabet_letter(cp);
+}
+
 /* A CJK character, kana, Hangul or full-width form alone inside a Latin word ("bo併lsa",
  * "Qog世oz"): what a double-byte reading makes of one accented letter, and almost never real
  * text (CJK text puts Latin words beside its characters, not around one of them). */
 static inline unsigned sandwich_cost(const unsigned char *p, size_t n, size_t at, size_t end,
-                                     uint32_t cp)
+                                     uint32_t cp, uint32_t prev)
 {
     int after_letter = at > 0 && ascii_letter(p[at - 1]);
     /* (a symbol a double-byte code makes of an accented letter and the letter after it, at the
        end of a word or inside it: IBM850's "codificación" is Big5-HKSCS "codificaci▋", A2 6E) */
     if (after_letter && end - at == 2 && ascii_letter(p[end - 1])) {
         int gc = ft_general_category(cp);
-        if (gc == FT_GC_SO || gc == FT_GC_SM)
+        if (gc == FT_GC_SO || gc == FT_GC_SM || eats_small_letter(p, n, at, end, cp, prev))
             return (unsigned)Q8(SANDWICH_BITS);
     }
     if (!(after_letter && end < n && ascii_letter(p[end]))) {
@@ -570,7 +622,14 @@ static inline unsigned sandwich_cost(const unsigned char *p, size_t n, size_t at
         int opens_word = at == 0 || p[at - 1] == ' ' || elided;
         int fraction_first = opens_word && cp >= 0xBC && cp <= 0xBE && end - at == 1 && end < n &&
                              p[end] >= 'a' && p[end] <= 'z';
-        return symbol_first || fraction_first ? (unsigned)Q8(SANDWICH_BITS) : 0;
+        /* (nor a half-width full stop, closing bracket, comma or middle dot of Shift_JIS:
+           IBM850's "último" is "｣ltimo"; the opening bracket opens Latin words too, "｢ls｣") */
+        int halfwidth_first = opens_word && end - at == 1 && cp >= 0xFF61 && cp <= 0xFF65 &&
+                              cp != 0xFF62 && end < n && small_letter(p[end]);
+        return symbol_first || fraction_first || halfwidth_first ||
+                       symbol_eats_first_letter(p, n, at, end, cp, prev)
+                   ? (unsigned)Q8(SANDWICH_BITS)
+                   : 0;
     }
     /* (an ideographic space or a full-width comma between two words is no sandwich: Chinese
        text writes "nfs，ram，scd", and a Big5 man page line of ten such commas was read as
@@ -583,17 +642,19 @@ static inline unsigned sandwich_cost(const unsigned char *p, size_t n, size_t at
     wide |= end - at >= 2 && (f & FT_CC_PRIVATE_USE);
     /* (nor is other punctuation read from a double-byte code whose second byte is the word's
        next letter: IBM850's "verfügbar" is Shift_JIS "verf“bar", 81 67) */
-    int eats_letter = end - at == 2 && ascii_letter(p[end - 1]) && (f & FT_CC_PUNCT) &&
-                      !(f & FT_CC_FULLWIDTH) && !(cp >= 0x3000 && cp <= 0x303F);
+    int eats_letter = (end - at == 2 && ascii_letter(p[end - 1]) && (f & FT_CC_PUNCT) &&
+                       !(f & FT_CC_FULLWIDTH) && !(cp >= 0x3000 && cp <= 0x303F)) ||
+                      eats_small_letter(p, n, at, end, cp, prev);
     /* (nor a quotation mark, an ellipsis, a bullet or a symbol a single byte reads inside a
        word: IBM850's "Veröffentlichungen" is windows-1252 "Ver”ffentlichungen", ISO-8859-3's
        Turkish "diğerini" windows-1254 "di»erini". In 1.5 M lines of clean text
        (bench/real_corpus.py) 38 hold one of them between two ASCII letters, 35 of them a
        quotation mark, against 5,703 apostrophes ’, which are no sign) */
     int symbol_inside = end - at == 1 && in_word_symbol(cp);
-    /* (nor Shift_JIS's half-width full stop and corner brackets, which close or open a run of
-       half-width katakana, never a Latin word's letters: IBM850's "núcleo" is "n｣cleo") */
-    int halfwidth_inside = end - at == 1 && cp >= 0xFF61 && cp <= 0xFF63;
+    /* (nor Shift_JIS's half-width full stop, corner brackets, comma and middle dot, which
+       close or open a run of half-width katakana, never a Latin word's letters: IBM850's
+       "núcleo" is "n｣cleo", its "añade" "a､ade") */
+    int halfwidth_inside = end - at == 1 && cp >= 0xFF61 && cp <= 0xFF65;
     return wide || eats_letter || symbol_inside || halfwidth_inside ? (unsigned)Q8(SANDWICH_BITS) : 0;
 }
 
@@ -629,12 +690,21 @@ static int utf8_pair_alone(const unsigned char *p, size_t n)
  * the Latin word the character is glued to, one accented letter of a single-byte code page read
  * together with the letter after it (Mac Roman's "der Übersetzung" as EUC-KR "der 냕ersetzung",
  * "schließt" as Big5-HKSCS "schlie含", Mac CE "név" as Shift_JIS "n思"), an ideograph or a
- * letter: Big5-HKSCS has pinyin letters, and IBM850's "fenêtres" is its "fenōres" (88 74). Not
- * punctuation, which Japanese puts before a word: Shift_JIS "「The" is 81 75 54. */
-static int eats_word_letter(const unsigned char *p, size_t n, size_t at)
+ * letter: Big5-HKSCS has pinyin letters, and IBM850's "fenêtres" is its "fenōres" (88 74). Or
+ * punctuation glued after a letter (its "Verfügung" is Shift_JIS "Verf“ung", 81 67), but not
+ * before a word, where Japanese puts it: Shift_JIS "「The" is 81 75 54 (score_map). */
+static int eats_word_letter(const unsigned char *p, size_t n, size_t at, uint32_t cp)
 {
-    return at + 1 < n && ascii_letter(p[at + 1]) &&
-           ((at > 0 && ascii_letter(p[at - 1])) || (at + 2 < n && ascii_letter(p[at + 2])));
+    if (at + 1 >= n || !ascii_letter(p[at + 1]))
+        return 0;
+    if ((at > 0 && ascii_letter(p[at - 1])) || (at + 2 < n && ascii_letter(p[at + 2])))
+        return 1;
+    /* (or the code is a word of two letters on its own, read as a letter, full-width or not,
+       or a Hangul syllable of CP949's extension, the codes with an ASCII trail byte: Catalan
+       "és" in IBM850 is Shift_JIS "Ｔ", 82 73, Big5 "ω" its "ús", A3 73, CP949 a syllable. But an
+       ideograph or a kana is a word of its own: a comment "零" in a Big5 C header is B9 73) */
+    return at > 0 && p[at - 1] == ' ' && (at + 2 == n || p[at + 2] == ' ') &&
+           (alphabet_letter(cp) || (cp >= 0xFF21 && cp <= 0xFF5A) || ft_is_hangul(cp));
 }
 
 static unsigned lone_cjk_cost(const unsigned char *p, size_t n)
@@ -681,7 +751,7 @@ static unsigned long score_utf8(const unsigned char *p, size_t n, unsigned long 
             t->wide += k >= 3;
             if (++t->hi > max_hi)
                 break;
-            cost += sandwich_cost(p, n, i - k, i, cp);
+            cost += sandwich_cost(p, n, i - k, i, cp, prev);
         }
         unsigned sc = ft_plausibility_step_as(prev, cp, FT_PL_FOLD_CAPS);
         cost += sc;
@@ -804,8 +874,10 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
     unsigned long cost = 0;
     uint32_t prev = 0xFFFFFFFFu;
     size_t i = 0;
-    unsigned wide = 0;  /* CJK characters and letters read from double-byte codes */
+    unsigned wide = 0;  /* CJK characters and letters read from double-byte codes (and
+                           punctuation after a letter) */
     size_t wide_at = 0; /* where the last one starts */
+    uint32_t wide_cp = 0; /* and what it reads */
     int prev_drawn = 0; /* prev is a box-drawing character read from a double-byte code */
     uint64_t points = 0; /* Hebrew points on prev, a Hebrew letter (point_on) */
     int lone_pinyin = 0; /* LONE_PINYIN_BITS charged */
@@ -876,7 +948,7 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
                                       FT_PL_FOLD_CAPS | (drawn || prev_drawn ? FT_PL_DRAWN : 0));
             prev_drawn = drawn;
             if (cp >= 0x80)
-                sc += sandwich_cost(p, n, at, i, cp);
+                sc += sandwich_cost(p, n, at, i, cp, prev);
             if (cp >= 0x80 && i - at == 1 && capital_alone(m, p, n, at, cp))
                 sc += Q8(CAPITAL_ALONE_BITS);
             if (i - at == 1 && unjoined_box(m, p, n, i, prev, cp))
@@ -889,8 +961,9 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
                 lone_pinyin = 1;
                 sc += Q8(LONE_PINYIN_BITS);
             }
-            if (i - at >= 2 && (ft_is_cjk(cp) || (ft_cc(cp) & FT_CC_LETTER)))
-                wide++, wide_at = at;
+            if (i - at >= 2 && (ft_is_cjk(cp) || (ft_cc(cp) & FT_CC_LETTER) ||
+                                ((ft_cc(cp) & FT_CC_PUNCT) && prev < 0x80 && ascii_letter(p[at - 1]))))
+                wide++, wide_at = at, wide_cp = cp;
             cost += sc;
             prev = cp;
             points = 0;
@@ -904,7 +977,7 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
             return limit;
     }
     if (i >= n && !t->bad &&
-        ((t->hi == 1 && wide == 1 && eats_word_letter(p, n, wide_at)) ||
+        ((t->hi == 1 && wide == 1 && eats_word_letter(p, n, wide_at, wide_cp)) ||
          (t->hi <= 2 && utf8_pair_alone(p, n)))) /* (one pair reads as one or two characters) */
         cost += lone_cjk_cost(p, n);
     return cost;
