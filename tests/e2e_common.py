@@ -33,12 +33,20 @@ def run_in_pieces(argv, data, sizes):
     for t in readers:
         t.start()
     i = 0
-    while i < len(data):
-        n = next(sizes)
-        p.stdin.write(data[i:i + n])
-        p.stdin.flush()
-        i += n
-    p.stdin.close()
+    try:
+        while i < len(data):
+            n = next(sizes)
+            p.stdin.write(data[i:i + n])
+            p.stdin.flush()
+            i += n
+        p.stdin.close()
+    except BrokenPipeError:
+        # The program stopped reading (a binary file is skipped on its first 64 KiB): drop what
+        # is still buffered, then close.
+        try:
+            p.stdin.close()
+        except BrokenPipeError:
+            pass
     for t in readers:
         t.join()
     return p.wait(), got["out"], got["err"]
