@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -439,6 +440,81 @@ static void plausibility_prefers_real_text(void **state)
     assert_true(ft_plausibility_cost("", 0) == 0);
 }
 
+/* The model's costs of the characters of file `name` under FIXTEXT_FIXTURES checked against
+ * their ceilings: each from U+3000 up that has one, after the character before it when that is
+ * ASCII or from U+3000 up. Returns the number of pairs checked. */
+static size_t ceiling_holds_in(const char *name)
+{
+    const char *dir = getenv("FIXTEXT_FIXTURES");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir ? dir : "fixtures", name);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static unsigned char text[1 << 20];
+    size_t n = fread(text, 1, sizeof text, f), checked = 0;
+    fclose(f);
+    uint32_t prev = 0xFFFFFFFFu;
+    for (size_t i = 0; i < n;) {
+        size_t len = ft_utf8_sequence_length(text + i, n - i);
+        uint32_t cp;
+        if (!len) {
+            i++, prev = 0xFFFFFFFFu;
+            continue;
+        }
+        ft_utf8_decode(text + i, &cp);
+        i += len;
+        unsigned ceiling = ft_plausibility_ceiling(cp);
+        if (ceiling != FT_PL_NO_CEILING && (prev < 0x80 || prev >= 0x3000)) {
+            for (unsigned how = 0; how < 4; how++) {
+                unsigned step = ft_plausibility_step_as(prev, cp, how);
+                if (step > ceiling)
+                    print_message("%s: U+%04X after U+%04X costs %u > %u\n", name, cp, prev, step,
+                                  ceiling);
+                assert_true(step <= ceiling);
+            }
+            checked++;
+        }
+        prev = cp == '\n' ? 0xFFFFFFFFu : cp;
+    }
+    return checked;
+}
+
+/* A character's ceiling, which the detector sums in place of the model's costs to keep a line
+ * of a settled double-byte encoding at a glance (detect.c, sure_at_a_glance), is never below
+ * what the model charges: after the start of a line and every ASCII character, for every
+ * character from U+3000 up that has one, and after the characters real Chinese, Japanese and
+ * Korean text puts before it (the seeds and the detection fixtures' expected text). */
+static void ceiling_bounds_the_model(void **state)
+{
+    (void)state;
+    size_t with_ceiling = 0;
+    for (uint32_t cp = 0x3000; cp < 0x10000; cp++) {
+        unsigned ceiling = ft_plausibility_ceiling(cp);
+        if (ceiling == FT_PL_NO_CEILING)
+            continue;
+        with_ceiling++;
+        for (uint32_t prev = 0; prev <= 0x80; prev++) {
+            uint32_t before = prev == 0x80 ? 0xFFFFFFFFu : prev;
+            assert_true(ft_plausibility_step_as(before, cp, FT_PL_FOLD_CAPS) <= ceiling);
+            assert_true(ft_plausibility_step_as(before, cp, FT_PL_FOLD_CAPS | FT_PL_DRAWN) <= ceiling);
+        }
+    }
+    assert_true(with_ceiling > 20000); /* the ideographs at least */
+    /* below U+3000, letters of other alphabets and symbols: none */
+    assert_int_equal(ft_plausibility_ceiling(0x2014), FT_PL_NO_CEILING);
+    assert_int_equal(ft_plausibility_ceiling(0xA640), FT_PL_NO_CEILING);
+    assert_int_equal(ft_plausibility_ceiling(0x3012), FT_PL_NO_CEILING);
+    static const char *const texts[] = {
+        "seeds/000_3cb92859fe70f893.txt", "seeds/001_f09c55cc5214583c.txt",
+        "seeds/002_acdd70bc26a88983.txt", "seeds/003_22b544f8dca79e83.txt",
+        "seeds/004_ecb655ede9af396d.txt", "detect/mixed_cjk.expected",
+        "detect/mixed_sparse.expected"};
+    size_t checked = 0;
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
+        checked += ceiling_holds_in(texts[k]);
+    assert_true(checked > 30000); /* (32,799 pairs, 2026-12-05) */
+}
+
 /* text (UTF-8) in ICU's gb18030 converter: GB18030-2005's four-byte codes for U+9FB4-U+9FBB and
  * U+FE10-U+FE19, which glibc's table rejects. The caller frees the result. */
 static char *encode_icu_gb18030(const char *text, size_t *len)
@@ -510,6 +586,7 @@ int main(void)
         cmocka_unit_test(wide_sniffing),
         cmocka_unit_test(wide_conversion_in_any_chunking),
         cmocka_unit_test(plausibility_prefers_real_text),
+        cmocka_unit_test(ceiling_bounds_the_model),
         cmocka_unit_test(gb18030_sequences_glibc_rejects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

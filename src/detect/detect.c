@@ -1498,6 +1498,56 @@ static unsigned sure_bits(const ft_detector *d, int start, int kind, const tally
     return SURE_BITS;
 }
 
+/* Whether the first look at the current encoding (start, of kind), which read the line's first
+ * SURE_PREFIX non-ASCII characters into t, keeps it without a look at the others. Kana read the
+ * same in GBK and EUC-JP: in a GB18030 state they are no evidence (a block of Japanese lines
+ * stayed GB18030 after a line both read alike, "ユ〖ザ〖"), nor is a GB18030 state ever sure of a
+ * line holding kana, which Chinese text seldom writes: the kanji of EUC-JP read as GBK hanzi can
+ * look natural, "を指定した終了" as "を回年した姜位", and a file of Japanese opening with a line
+ * of katakana lost two lines so. */
+static int first_look_keeps(const ft_detector *d, int start, int kind, const tally *t)
+{
+    if (d->cand[start] == FT_ENC_GB18030 && t->kana)
+        return 0;
+    return t->hi >= SURE_CHARS && t->bad == 0 &&
+           t->hicost <= (unsigned long)t->hi * Q8(sure_bits(d, start, kind, t));
+}
+
+/* Whether the first look (score_line) would keep line p[0..n) in start, a double-byte encoding,
+ * told without the pair model: every one of the line's first SURE_PREFIX non-ASCII characters is
+ * a two-byte code read as a character from U+3000 up with no ASCII letter beside it, and the
+ * most each can cost (ft_plausibility_ceiling) passes where their costs are tested. The charges
+ * the detector adds to the model's step (sandwich_cost, lone letters, capitals, box drawing) all
+ * need an ASCII letter beside the code or a character below U+3000, so the sum of the ceilings
+ * bounds the first look's sum and a yes here is the first look's yes; on a no, the line gets the
+ * first look. A line of prose settled in GB18030 cost about 2,000 instructions for that look
+ * (the pair model's hash probes), about 150 so. */
+static int sure_at_a_glance(ft_detector *d, int start, const unsigned char *p, size_t n)
+{
+    const ft_codec_map *m = map_of(d, start);
+    if (!m || !m->dbl)
+        return 0;
+    tally t = {0};
+    size_t i = ft_next_high(p, 0, n), end = 0; /* (end: where the code before ended) */
+    while (i < n && t.hi < SURE_PREFIX) {
+        unsigned b = p[i];
+        /* (a letter before that is the trail byte of the code before is no neighbour: Big5 and
+           GBK trail bytes include the ASCII letters, and no charge looks at them there) */
+        if (m->type[b] != MAP_LEAD || i + 1 >= n || (i > end && ascii_letter(p[i - 1])) ||
+            (i + 2 < n && ascii_letter(p[i + 2])))
+            return 0;
+        uint32_t cp = m->dbl[(b - 0x80) * 256 + p[i + 1]];
+        unsigned ceiling = cp && cp != FT_MAP_FALLBACK ? ft_plausibility_ceiling(cp) : FT_PL_NO_CEILING;
+        if (ceiling == FT_PL_NO_CEILING)
+            return 0;
+        tally_high(&t, cp, ceiling, 1);
+        t.hi++;
+        end = i + 2;
+        i = ft_next_high(p, end, n);
+    }
+    return first_look_keeps(d, start, FT_KIND_MBCS, &t);
+}
+
 /* Fills cost[0..ncand) (bits) for one evidence line; returns 1 when the current encoding (start)
  * was sure enough that the others were not scored. */
 static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_t n, int start,
@@ -1520,16 +1570,8 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
     /* (a line that is valid UTF-8 is compared even when the current double-byte encoding reads
      * it well: one character decides it, "Eritreë" in GBK is "Eritre毛") */
     int may_be_sure = kind == FT_KIND_UTF8 || (kind == FT_KIND_MBCS && !valid_utf8);
-    /* (kana read the same in GBK and EUC-JP: in a GB18030 state they are no evidence, and a
-       block of Japanese lines stayed GB18030 after a line both read alike, "ユ〖ザ〖". Nor is
-       a GB18030 state ever sure of a line holding kana, which Chinese text seldom writes: the
-       kanji of EUC-JP read as GBK hanzi can look natural, "を指定した終了" as "を回年した姜位",
-       and a file of Japanese opening with a line of katakana lost two lines so) */
-    int kana_mute = d->cand[start] == FT_ENC_GB18030;
-    unsigned judged = t.hi - (kana_mute ? t.kana : 0);
-    unsigned long judged_cost = t.hicost - (kana_mute ? t.kanacost : 0);
-    int natural = may_be_sure && judged >= SURE_CHARS && t.bad == 0 && !(kana_mute && t.kana) &&
-                  judged_cost <= (unsigned long)judged * Q8(sure_bits(d, start, kind, &t));
+    int kana_mute = d->cand[start] == FT_ENC_GB18030; /* (see first_look_keeps) */
+    int natural = may_be_sure && first_look_keeps(d, start, kind, &t);
     /* A line that opens with a few unusual characters (a name, a term) gets a longer look: over
      * more characters a wrong reading averages even further from this, so the test only gets
      * safer, and the full comparison below costs far more. */
@@ -1539,7 +1581,7 @@ static int score_line(ft_detector *d, size_t line, const unsigned char *p, size_
         t = (tally){0};
         looked = score_cand(d, start, p, n, iso, ~0ul - cap, &t, SURE_LONG_PREFIX);
         look_chars = SURE_LONG_PREFIX;
-        judged = t.hi - t.kana;
+        unsigned judged = t.hi - t.kana;
         natural = judged >= SURE_PREFIX && t.bad == 0 && !(kana_mute && t.kana) &&
                   t.hicost - t.kanacost <= (unsigned long)judged * Q8(sure_bits(d, start, kind, &t));
     }
@@ -1875,6 +1917,11 @@ static int cost_line(ft_detector *d, const ft_slice *line, size_t i, int valid, 
             bad[k] = -1, plaus[k] = -1.0f;
         }
         d->rule[i] = (uint8_t)rule;
+    } else if (d->settled == best && !valid && !(d->kind[i] & LINE_ESC) &&
+               ft_encoding_info_get(d->cand[best])->kind == FT_KIND_MBCS &&
+               sure_at_a_glance(d, best, p, line->len)) {
+        settled_step(d, i, best); /* what the first look and the branch below would do */
+        return 1;
     } else if (score_line(d, i, p, line->len, best, (d->kind[i] & LINE_ESC) != 0, valid, cost) &&
                d->settled == best) {
         settled_step(d, i, best); /* sure of the state it settled on: nothing moves */

@@ -254,6 +254,25 @@ static int scripts_clash(int a, int b)
     return 1;
 }
 
+/* A pair the tables hold costs less than the pair's back-off (tables/gen_plausibility.py keeps a
+ * pair only when it saves a bit), so after any character cp costs at most its unigram cost and the
+ * back-off, plus the charges step() adds: those need a character below U+3000 on one side (the
+ * previous one, when it is ASCII, only for a letter of an alphabet: a clash, or a box drawing).
+ * Not for the symbols whose unigram cost symbol_prior_wins lowered below their table cost, which
+ * their pairs' costs may then exceed. */
+unsigned ft_plausibility_ceiling(uint32_t cp)
+{
+    ensure_ready();
+    if (cp < 0x3000 || cp >= 0x10000)
+        return FT_PL_NO_CEILING;
+    const ft_char_class *c = ft_cc_record(cp);
+    int script = letter_script(cp, c);
+    if ((script && script != 6 && script != 1) || (c->flags & FT_CC_BOX_DRAWING) ||
+        symbol_prior_wins(cp))
+        return FT_PL_NO_CEILING;
+    return uni_bmp[cp] + backoff_q;
+}
+
 /* Box drawing comes in runs: table rules, frames. The model's text holds few, so their pairs fell
  * back to the unigram cost, about 24 bits a character: a GB18030 table row "├────┼" cost more
  * than its Big5 reading "念岸岸岸岸拈", and 237 rows of the GB18030 poetry file were read as Big5.
