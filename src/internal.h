@@ -356,9 +356,10 @@ unsigned ft_plausibility_unigram(uint32_t cp);
 /* The least cp costs after any character (a lower bound of ft_plausibility_step and of what the
  * detector charges), 1/8 bits. */
 unsigned ft_plausibility_floor(uint32_t cp);
-/* The most cp costs after the start of a text, an ASCII character or a character from U+3000 up
- * (an upper bound of ft_plausibility_step_as there), 1/8 bits; FT_PL_NO_CEILING for the
- * characters this is not kept for: below U+3000, letters of an alphabet, box drawing, and symbols. */
+/* The most cp costs after the start of a text, an ASCII character or a character that has a
+ * ceiling too (an upper bound of ft_plausibility_step_as there), 1/8 bits; FT_PL_NO_CEILING for
+ * the characters none is kept for: all but those from U+3000 up and punctuation, and among those
+ * letters of an alphabet, box drawing and symbols. */
 #define FT_PL_NO_CEILING 0xFFFFu
 unsigned ft_plausibility_ceiling(uint32_t cp);
 /* Whether the model's text holds cp at all (its cost is then counted, not the class's guess). */

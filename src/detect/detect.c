@@ -867,9 +867,31 @@ static int point_on(uint32_t prev, uint32_t cp, uint64_t *on)
 }
 
 /* Cost in 1/8 bits of p[0..n) decoded with byte map m (encoding id), stopping past limit. */
+/* What the detector reads a double-byte encoding's longer forms as: a rare ideograph. */
+#define RARE_FORM_CP 0x3400
+
+/* The length of the longer form of encoding id at p[i] (whose two-byte code is invalid), or 0:
+ * four-byte GB18030, a character outside GBK, rare in text (valid when glibc or ICU maps it, as
+ * the decoder does); EUC-JP's JIS X 0212 (8F + two bytes); EUC-TW's CNS 11643 planes 1-16
+ * (8E A1..B0 row cell), where plane 2 and above hold the rarer ideographs. */
+static size_t rare_form_length(int id, const unsigned char *p, size_t i, size_t n)
+{
+    unsigned b = p[i], t = i + 1 < n ? p[i + 1] : 0;
+    if (id == FT_ENC_GB18030 && t >= 0x30 && t <= 0x39 && i + 3 < n && ft_gb18030_four_valid(p + i))
+        return 4;
+    if (id == FT_ENC_EUCJP && b == 0x8F && i + 2 < n && t >= 0xA1 && t <= 0xFE && p[i + 2] >= 0xA1 &&
+        p[i + 2] <= 0xFE)
+        return 3;
+    if (id == FT_ENC_EUCTW && b == 0x8E && i + 3 < n && t >= 0xA1 && t <= 0xB0 && p[i + 2] >= 0xA1 &&
+        p[i + 2] <= 0xFE && p[i + 3] >= 0xA1 && p[i + 3] <= 0xFE)
+        return 4;
+    return 0;
+}
+
 static unsigned long score_map(const ft_codec_map *m, int id, const unsigned char *p, size_t n,
                                unsigned long limit, tally *t, unsigned max_hi, uint64_t *cache)
 {
+    size_t long_form;
     const int compose = m->composes;
     unsigned long cost = 0;
     uint32_t prev = 0xFFFFFFFFu;
@@ -913,21 +935,9 @@ static unsigned long score_map(const ft_codec_map *m, int id, const unsigned cha
                 i += 2;
                 if (cp == FT_MAP_FALLBACK)
                     cp = 0x3400; /* outside the BMP or several characters: rare either way */
-            } else if (id == FT_ENC_GB18030 && t >= 0x30 && t <= 0x39 && i + 3 < n &&
-                       ft_gb18030_four_valid(p + i)) {
-                cp = 0x3400; /* four-byte GB18030: a character outside GBK, rare in text (valid
-                                when glibc or ICU maps it, as the decoder does) */
-                i += 4;
-            } else if (id == FT_ENC_EUCJP && b == 0x8F && i + 2 < n && t >= 0xA1 && t <= 0xFE &&
-                       p[i + 2] >= 0xA1 && p[i + 2] <= 0xFE) {
-                cp = 0x3400; /* JIS X 0212 */
-                i += 3;
-            } else if (id == FT_ENC_EUCTW && b == 0x8E && i + 3 < n && t >= 0xA1 && t <= 0xB0 &&
-                       p[i + 2] >= 0xA1 && p[i + 2] <= 0xFE && p[i + 3] >= 0xA1 &&
-                       p[i + 3] <= 0xFE) {
-                cp = 0x3400; /* CNS 11643 planes 1-16 (8E A1..B0 row cell): plane 2 and above
-                                hold the rarer ideographs */
-                i += 4;
+            } else if ((long_form = rare_form_length(id, p, i, n))) {
+                cp = RARE_FORM_CP;
+                i += long_form;
             }
         }
         if (!cp) {
@@ -1515,10 +1525,11 @@ static int first_look_keeps(const ft_detector *d, int start, int kind, const tal
 
 /* Whether the first look (score_line) would keep line p[0..n) in start, a double-byte encoding,
  * told without the pair model: every one of the line's first SURE_PREFIX non-ASCII characters is
- * a two-byte code read as a character from U+3000 up with no ASCII letter beside it, and the
- * most each can cost (ft_plausibility_ceiling) passes where their costs are tested. The charges
- * the detector adds to the model's step (sandwich_cost, lone letters, capitals, box drawing) all
- * need an ASCII letter beside the code or a character below U+3000, so the sum of the ceilings
+ * a code of two bytes or more read as a character that has a ceiling (ft_plausibility_ceiling:
+ * ideographs, kana, Hangul, punctuation), and the ceilings with the sandwich charges pass where
+ * the first look tests the costs. The model's step costs at most the ceiling there, and every
+ * other charge score_map adds (capitals alone, unjoined boxes, Latin letters of KS X 1001, lone
+ * pinyin, Hebrew points) is for a single byte or a character that has no ceiling, so the sum
  * bounds the first look's sum and a yes here is the first look's yes; on a no, the line gets the
  * first look. A line of prose settled in GB18030 cost about 2,000 instructions for that look
  * (the pair model's hash probes), about 150 so. */
@@ -1527,22 +1538,26 @@ static int sure_at_a_glance(ft_detector *d, int start, const unsigned char *p, s
     const ft_codec_map *m = map_of(d, start);
     if (!m || !m->dbl)
         return 0;
+    int id = d->cand[start];
     tally t = {0};
     size_t i = ft_next_high(p, 0, n), end = 0; /* (end: where the code before ended) */
     while (i < n && t.hi < SURE_PREFIX) {
         unsigned b = p[i];
-        /* (a letter before that is the trail byte of the code before is no neighbour: Big5 and
-           GBK trail bytes include the ASCII letters, and no charge looks at them there) */
-        if (m->type[b] != MAP_LEAD || i + 1 >= n || (i > end && ascii_letter(p[i - 1])) ||
-            (i + 2 < n && ascii_letter(p[i + 2])))
+        if (m->type[b] != MAP_LEAD || i + 1 >= n)
             return 0;
         uint32_t cp = m->dbl[(b - 0x80) * 256 + p[i + 1]];
+        size_t len = 2;
+        if (!cp && (len = rare_form_length(id, p, i, n)))
+            cp = RARE_FORM_CP;
         unsigned ceiling = cp && cp != FT_MAP_FALLBACK ? ft_plausibility_ceiling(cp) : FT_PL_NO_CEILING;
         if (ceiling == FT_PL_NO_CEILING)
             return 0;
-        tally_high(&t, cp, ceiling, 1);
+        /* (the character before as far as sandwich_cost asks, ASCII or not: ASCII when ASCII
+           came between, else the code before or the start of the line) */
+        uint32_t prev = i > end ? 0 : 0xFFFFFFFFu;
+        tally_high(&t, cp, ceiling + sandwich_cost(p, n, i, i + len, cp, prev), 1);
         t.hi++;
-        end = i + 2;
+        end = i + len;
         i = ft_next_high(p, end, n);
     }
     return first_look_keeps(d, start, FT_KIND_MBCS, &t);

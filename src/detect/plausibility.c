@@ -256,19 +256,22 @@ static int scripts_clash(int a, int b)
 
 /* A pair the tables hold costs less than the pair's back-off (tables/gen_plausibility.py keeps a
  * pair only when it saves a bit), so after any character cp costs at most its unigram cost and the
- * back-off, plus the charges step() adds: those need a character below U+3000 on one side (the
- * previous one, when it is ASCII, only for a letter of an alphabet: a clash, or a box drawing).
- * Not for the symbols whose unigram cost symbol_prior_wins lowered below their table cost, which
+ * back-off, plus the charges step() adds. Those need a letter of an alphabet, a box drawing, a
+ * capital or a Latin-1 letter on one side (UTF-8's lead bytes read as Latin-1), so the ceiling is
+ * kept for the characters that are none of them: from U+3000 up (ideographs, kana, Hangul, CJK
+ * and full-width punctuation) and punctuation below (the quotation marks, dashes, ellipses and
+ * middle dots of CJK text), and holds after the start of a text, ASCII, or such a character. Not
+ * for the symbols whose unigram cost symbol_prior_wins lowered below their table cost, which
  * their pairs' costs may then exceed. */
 unsigned ft_plausibility_ceiling(uint32_t cp)
 {
     ensure_ready();
-    if (cp < 0x3000 || cp >= 0x10000)
+    if (cp < 0x80 || cp >= 0x10000)
         return FT_PL_NO_CEILING;
     const ft_char_class *c = ft_cc_record(cp);
     int script = letter_script(cp, c);
-    if ((script && script != 6 && script != 1) || (c->flags & FT_CC_BOX_DRAWING) ||
-        symbol_prior_wins(cp))
+    if ((cp < 0x3000 && !(c->flags & FT_CC_PUNCT)) || (script && script != 6 && script != 1) ||
+        (c->flags & FT_CC_BOX_DRAWING) || symbol_prior_wins(cp))
         return FT_PL_NO_CEILING;
     return uni_bmp[cp] + backoff_q;
 }
