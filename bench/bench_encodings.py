@@ -22,7 +22,8 @@ Three sources, never two in one figure:
         pages their text is met in (a development source for those languages).
 
 Usage: bench_encodings.py [FIXTEXT] [--source dev|test] [--only ENC,...] [--show N]
-                          [--candidates LIST]   (passed to fixtext, for experiments)"""
+                          [--candidates LIST]   (passed to fixtext, for experiments)
+                          [--keep-failing DIR]  (the files fixtext gets wrong, saved there)"""
 import argparse
 import os
 import random
@@ -205,6 +206,8 @@ def main():
     ap.add_argument("--show", type=int, default=0)
     ap.add_argument("--candidates", default="")
     ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--keep-failing", default="", metavar="DIR",
+                    help="save each file fixtext gets wrong into DIR (ENC-LANG-N.txt), to look into")
     a = ap.parse_args()
     only = set(a.only.split(",")) - {""}
     files = build(a.source, only, random.Random(1))
@@ -231,6 +234,11 @@ def main():
                 s[1] += 1
                 s[2] += right
                 s[3] += len(items)
+                if tool == "fixtext" and right < len(items) and a.keep_failing:
+                    os.makedirs(a.keep_failing, exist_ok=True)
+                    kept = os.path.join(a.keep_failing, "%s-%s-%d.txt" % (name, lang, s[1]))
+                    with open(kept, "wb") as f:
+                        f.write(b"".join(raw + b"\n" for raw, _ in items))
                 if tool == "fixtext" and right < len(items) and shown < a.show:
                     got = (out or b"").decode("utf-8", "replace").split("\n")
                     for (_, text), g in zip(items, got):
