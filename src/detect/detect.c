@@ -161,6 +161,16 @@
 #define LETTER_LANGS 4       /* languages judged in full per reading (letter_fit) */
 #define LETTER_DISTINCT 16   /* distinct non-ASCII letters letter_fit short-lists by */
 
+/* One distinct text among a line's single-byte readings, as the letter models see it: computed
+ * once, however many code pages read the line so. */
+typedef struct letter_text {
+    uint32_t tokens[LETTER_MAX_CPS + 2]; /* ft_letters_tokens */
+    size_t ntokens;
+    unsigned symbols;
+    unsigned unigrams[FT_MAX_LETTER_LANGS]; /* its non-ASCII letters one by one, per language */
+    unsigned cost[FT_MAX_LETTER_LANGS];     /* its exact cost per language (~0u: not known) */
+} letter_text;
+
 enum { LINE_NEUTRAL = 0, LINE_EVIDENCE = 1, LINE_UTF8_LIKELY = 2, LINE_ESC = 4, LINE_UTF8_PAIRS = 8,
        LINE_UTF8_MANY = 16, LINE_UTF8_ONE = 32 /* one two-byte sequence, nothing else non-ASCII */,
        LINE_CONTROLS = 64 /* a control byte other than tab, CR, FF, VT, ESC (line_facts) */ };
@@ -181,8 +191,8 @@ struct ft_detector {
        (bit b-0x80) the two read otherwise; owned here, NULL for the other candidates */
     struct twin { uint64_t differs[2]; } *twins[MAX_CAND];
     int ntwins[MAX_CAND];
-    /* letter_evidence's scratch: per distinct text of a line, its exact cost per language */
-    unsigned text_cost[MAX_CAND][64];
+    /* letter_evidence's scratch: per distinct text of a line */
+    letter_text *texts;
     uint64_t native[MAX_CAND]; /* the letter models' languages written in each candidate */
     /* control bytes (bit b for byte b) that some candidate reads as a letter (VISCII, TCVN), and
        how many of each the line being scored holds (line_controls[0]: any at all) */
@@ -313,7 +323,10 @@ static int reads_as_common(const ft_detector *d, int k, const uint64_t high[2])
 ft_detector *ft_detector_new(const fixtext_options *o, char *err, size_t errlen)
 {
     ft_detector *d = calloc(1, sizeof *d);
-    if (!d) {
+    if (d)
+        d->texts = malloc(MAX_CAND * sizeof *d->texts);
+    if (!d || !d->texts) {
+        free(d);
         if (err && errlen)
             snprintf(err, errlen, "out of memory");
         return NULL;
@@ -327,7 +340,7 @@ ft_detector *ft_detector_new(const fixtext_options *o, char *err, size_t errlen)
         if (d->forced < 0) {
             if (err && errlen)
                 snprintf(err, errlen, "unknown encoding '%s' (iconv cannot decode it)", o->from);
-            free(d);
+            free(d->texts), free(d);
             return NULL;
         }
         return d;
@@ -352,7 +365,7 @@ ft_detector *ft_detector_new(const fixtext_options *o, char *err, size_t errlen)
                 const ft_encoding_info *e = id >= 0 ? ft_encoding_info_get(id) : NULL;
                 if (!e || e->kind == FT_KIND_WIDE) {
                     unknown_candidate(s, m, err, errlen);
-                    free(d);
+                    free(d->texts), free(d);
                     return NULL;
                 }
                 if (id != FT_ENC_ASCII)
@@ -403,6 +416,7 @@ void ft_detector_free(ft_detector *d)
     ft_block_free(d->plaus);
     ft_block_free(d->fwd);
     free(d->step_cache);
+    free(d->texts);
     for (int k = 0; k < MAX_CAND; k++)
         free(d->twins[k]);
     free(d);
@@ -1280,46 +1294,54 @@ static unsigned foreign_cost(const ft_detector *d, int k, int l)
     return d->native[k] >> l & 1 ? 0 : (unsigned)Q8(FOREIGN_BITS);
 }
 
-/* The letter cost (1/8 bits) of candidate k's reading cps[0..m): the least over the languages,
- * with FOREIGN_BITS for a language the encoding is not written in; anything above ceiling is
- * only known to be above it. low_pairs[] caches per language the cost of the pairs every reading
- * of the line shares (~0u: not yet known); text_cost[] the exact costs per language of this very
- * text that earlier readings found (~0u: not known), which count for k too: two code pages that
- * read a line alike must not be judged on different short lists. (They were: IBM850, written in
- * more languages than IBM437, short-listed others and paid 11 bits more than IBM437 for the
- * same "XZ Embarqué:", which kept a French IBM850 file in IBM437.) */
-static unsigned letter_fit(ft_detector *d, int k, const uint32_t *cps, size_t m, unsigned ceiling,
-                           unsigned *low_pairs, unsigned *text_cost)
+/* Fills text x from the reading cps[0..m). */
+static void letter_text_of(letter_text *x, const uint32_t *cps, size_t m)
 {
-    uint32_t tokens[LETTER_MAX_CPS + 2];
-    unsigned symbols;
-    size_t t = ft_letters_tokens(cps, m, tokens, LETTER_MAX_CPS + 2, &symbols);
+    x->ntokens = ft_letters_tokens(cps, m, x->tokens, LETTER_MAX_CPS + 2, &x->symbols);
+    memset(x->cost, 0xFF, sizeof x->cost);
+    memset(x->unigrams, 0, sizeof x->unigrams);
     /* the distinct non-ASCII letters and their counts, to short-list the languages (a reading
        with more than LETTER_DISTINCT of them is short-listed by table order) */
     uint32_t letters[LETTER_DISTINCT];
     unsigned counts[LETTER_DISTINCT];
     size_t nl = 0;
-    int too_many = 0;
-    for (size_t i = 0; i < t && !too_many; i++) {
-        uint32_t tok = tokens[i] & 0x7FFFFFFFu;
+    for (size_t i = 0; i < x->ntokens; i++) {
+        uint32_t tok = x->tokens[i] & 0x7FFFFFFFu;
         if (tok < 0x80)
             continue;
         size_t j = 0;
         while (j < nl && letters[j] != tok)
             j++;
         if (j == LETTER_DISTINCT)
-            too_many = 1;
-        else if (j == nl)
+            return;
+        if (j == nl)
             letters[nl] = tok, counts[nl++] = 1;
         else
             counts[j]++;
     }
+    ft_letters_unigrams(letters, counts, nl, x->unigrams);
+}
+
+/* The letter cost (1/8 bits) of candidate k's reading, text x: the least over the languages,
+ * with FOREIGN_BITS for a language the encoding is not written in; anything above ceiling is
+ * only known to be above it. low_pairs[] caches per language the cost of the pairs every reading
+ * of the line shares (~0u: not yet known); x->cost[] the exact costs per language of this very
+ * text that earlier readings found, which count for k too: two code pages that read a line alike
+ * must not be judged on different short lists. (They were: IBM850, written in more languages
+ * than IBM437, short-listed others and paid 11 bits more than IBM437 for the same
+ * "XZ Embarqué:", which kept a French IBM850 file in IBM437.) */
+static unsigned letter_fit(ft_detector *d, int k, letter_text *x, unsigned ceiling,
+                           unsigned *low_pairs)
+{
+    const uint32_t *tokens = x->tokens;
+    const size_t t = x->ntokens;
+    const unsigned symbols = x->symbols;
+    unsigned *text_cost = x->cost;
     /* The LETTER_LANGS languages whose letters, one by one, read it best (FOREIGN_BITS included)
      * are judged in full; the others would cost more for their letters alone. */
     int langs = ft_letters_langs(), short_list[LETTER_LANGS], listed = 0;
-    unsigned score[LETTER_LANGS], unigrams[FT_MAX_LETTER_LANGS] = {0};
-    if (!too_many)
-        ft_letters_unigrams(letters, counts, nl, unigrams);
+    unsigned score[LETTER_LANGS];
+    const unsigned *unigrams = x->unigrams;
     for (int l = 0; l < langs; l++) {
         unsigned u = unigrams[l] + foreign_cost(d, k, l);
         int at = listed < LETTER_LANGS ? listed++ : LETTER_LANGS;
@@ -1401,7 +1423,7 @@ static void letter_evidence(ft_detector *d, const unsigned char *p, size_t n,
     unsigned fit[MAX_CAND], low_pairs[64];
     for (int l = 0; l < 64; l++)
         low_pairs[l] = ~0u;
-    unsigned (*text_cost)[64] = d->text_cost; /* (per distinct text: letter_fit fills it) */
+    letter_text *lt = d->texts; /* (per distinct text: letter_fit fills its costs) */
     int text_slot[MAX_CAND], slots = 0;
     unsigned low = ~0u;
     uint32_t cps[LETTER_MAX_CPS];
@@ -1419,21 +1441,20 @@ static void letter_evidence(ft_detector *d, const unsigned char *p, size_t n,
                 text_slot[j] = text_slot[i];
         if (text_slot[j] < 0) {
             text_slot[j] = slots++;
-            memset(text_cost[text_slot[j]], 0xFF, sizeof text_cost[0]);
+            size_t m = reading_of(map_of(d, k), p, n, cps, LETTER_MAX_CPS);
+            letter_text_of(&lt[text_slot[j]], cps, m);
         }
         unsigned ceiling = low == ~0u ? ~0u : low + (unsigned)cap;
-        if (same >= 0) {
+        if (same >= 0)
             fit[k] = fit[same];
-        } else {
-            size_t m = reading_of(map_of(d, k), p, n, cps, LETTER_MAX_CPS);
-            fit[k] = letter_fit(d, k, cps, m, ceiling, low_pairs, text_cost[text_slot[j]]);
-        }
+        else
+            fit[k] = letter_fit(d, k, &lt[text_slot[j]], ceiling, low_pairs);
         low = fit[k] < low ? fit[k] : low;
     }
     /* (a reading judged before another of the same text takes what that one found too) */
     for (int j = 0; j < count; j++)
         for (int l = 0, langs = ft_letters_langs(); l < langs; l++) {
-            unsigned c = text_cost[text_slot[j]][l];
+            unsigned c = lt[text_slot[j]].cost[l];
             if (c != ~0u && c + foreign_cost(d, order[j], l) < fit[order[j]])
                 fit[order[j]] = c + foreign_cost(d, order[j], l);
         }
