@@ -169,6 +169,7 @@ typedef struct letter_text {
     unsigned symbols;
     unsigned unigrams[FT_MAX_LETTER_LANGS]; /* its non-ASCII letters one by one, per language */
     unsigned cost[FT_MAX_LETTER_LANGS];     /* its exact cost per language (~0u: not known) */
+    uint64_t known;                         /* the languages whose cost is known, a bit each */
 } letter_text;
 
 enum { LINE_NEUTRAL = 0, LINE_EVIDENCE = 1, LINE_UTF8_LIKELY = 2, LINE_ESC = 4, LINE_UTF8_PAIRS = 8,
@@ -1172,11 +1173,11 @@ static int bound_exceeds(const ft_codec_map *m, int id, const unsigned char *p, 
 {
     unsigned long low = 0;
     unsigned hi = 0;
-    size_t i = 0;
+    size_t i = ft_next_high(p, 0, n);
     while (i < n && hi < max_hi) {
         unsigned b = p[i];
         if (b < 0x80) {
-            i++;
+            i = ft_next_high(p, i + 1, n);
             continue;
         }
         unsigned c;
@@ -1299,6 +1300,7 @@ static void letter_text_of(letter_text *x, const uint32_t *cps, size_t m)
 {
     x->ntokens = ft_letters_tokens(cps, m, x->tokens, LETTER_MAX_CPS + 2, &x->symbols);
     memset(x->cost, 0xFF, sizeof x->cost);
+    x->known = 0;
     memset(x->unigrams, 0, sizeof x->unigrams);
     /* the distinct non-ASCII letters and their counts, to short-list the languages (a reading
        with more than LETTER_DISTINCT of them is short-listed by table order) */
@@ -1352,9 +1354,11 @@ static unsigned letter_fit(ft_detector *d, int k, letter_text *x, unsigned ceili
             score[at] = u, short_list[at] = l;
     }
     unsigned best = ceiling;
-    for (int l = 0; l < langs; l++)
-        if (text_cost[l] != ~0u && text_cost[l] + foreign_cost(d, k, l) < best)
+    for (uint64_t known = x->known; known; known &= known - 1) {
+        int l = __builtin_ctzll(known);
+        if (text_cost[l] + foreign_cost(d, k, l) < best)
             best = text_cost[l] + foreign_cost(d, k, l);
+    }
     for (int j = 0; j < listed; j++) {
         int l = short_list[j];
         unsigned foreign = foreign_cost(d, k, l);
@@ -1369,6 +1373,7 @@ static unsigned letter_fit(ft_detector *d, int k, letter_text *x, unsigned ceili
         if (high > limit)
             continue; /* (only known to be above: not this text's cost) */
         text_cost[l] = high + low_pairs[l];
+        x->known |= 1ull << l;
         if (text_cost[l] + foreign < best)
             best = text_cost[l] + foreign;
     }
@@ -1453,9 +1458,10 @@ static void letter_evidence(ft_detector *d, const unsigned char *p, size_t n,
     }
     /* (a reading judged before another of the same text takes what that one found too) */
     for (int j = 0; j < count; j++)
-        for (int l = 0, langs = ft_letters_langs(); l < langs; l++) {
+        for (uint64_t known = lt[text_slot[j]].known; known; known &= known - 1) {
+            int l = __builtin_ctzll(known);
             unsigned c = lt[text_slot[j]].cost[l];
-            if (c != ~0u && c + foreign_cost(d, order[j], l) < fit[order[j]])
+            if (c + foreign_cost(d, order[j], l) < fit[order[j]])
                 fit[order[j]] = c + foreign_cost(d, order[j], l);
         }
     low = ~0u;
