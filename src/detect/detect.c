@@ -29,7 +29,9 @@
  *    others are not scored (single-byte code pages always compare: they read each other's
  *    letters plausibly);
  *  - once a run of such lines has settled the forward costs, a further one is a fixed step
- *    (settled_step) rather than a Viterbi update over all candidates;
+ *    (settled_step) rather than a Viterbi update over all candidates, and in a settled double-
+ *    byte state the first look is first answered from table ceilings (sure_at_a_glance), which
+ *    say yes only where the look itself would;
  *  - otherwise the current state is scored first and every other candidate stops as soon as it
  *    is CAP bits worse than the best so far (within a few characters for wrong readings), after a
  *    table lower bound that needs no pair look-ups; a line is judged on MAX_CHARS characters
