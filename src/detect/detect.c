@@ -883,7 +883,6 @@ static int point_on(uint32_t prev, uint32_t cp, uint64_t *on)
     return 1;
 }
 
-/* Cost in 1/8 bits of p[0..n) decoded with byte map m (encoding id), stopping past limit. */
 /* What the detector reads a double-byte encoding's longer forms as: a rare ideograph. */
 #define RARE_FORM_CP 0x3400
 
@@ -905,6 +904,7 @@ static size_t rare_form_length(int id, const unsigned char *p, size_t i, size_t 
     return 0;
 }
 
+/* Cost in 1/8 bits of p[0..n) decoded with byte map m (encoding id), stopping past limit. */
 static unsigned long score_map(const ft_codec_map *m, int id, const unsigned char *p, size_t n,
                                unsigned long limit, tally *t, unsigned max_hi, uint64_t *cache)
 {
