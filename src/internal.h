@@ -514,6 +514,10 @@ void ft_mojibake_free(void *m);
 int ft_mojibake_repair(void *m, const char *in, size_t len, ft_buf *out, ft_report *r);
 /* Its survey: one count per reading (X→Y) that repairs the line on its own. */
 void ft_mojibake_survey(void *m, const char *utf8, size_t len, unsigned counts[]);
+/* For the tests: whether the line gate's two ways of reading a line (valid UTF-8) agree: 1 yes
+ * (or the quick way, for plain CJK lines, passed the line to the walk), 0 no, -1 out of memory.
+ * *quick: the quick way's answer, 1 clean, 0 suspect, -1 passed on. */
+int ft_mojibake_gates_agree(const char *utf8, size_t len, int *quick);
 /* The windows-1252 character a C1 control U+0080..U+009F stands for; cp itself when windows-1252
  * leaves that byte undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D). */
 uint32_t ft_c1_as_cp1252(uint32_t cp);

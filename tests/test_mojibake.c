@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -283,6 +285,63 @@ static void html_references(void **state)
     check(ft_entities_decode, NULL, "AT&T &nosuch; &amp no semicolon", NULL, NULL);
 }
 
+/* Counts of ft_mojibake_gates_agree's answers over a file's lines and every prefix of each
+ * (cut at character boundaries: window edges and short tails are what the quick way gets wrong
+ * when it does). Lines that are not valid UTF-8 are left out. */
+typedef struct {
+    size_t quick_clean, quick_suspect, walked;
+} gate_counts;
+
+static void gates_agree_on(const char *name, gate_counts *c)
+{
+    const char *dir = getenv("FIXTEXT_FIXTURES");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir ? dir : "fixtures", name);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char text[1 << 20];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    for (size_t start = 0, end; start < n; start = end + 1) {
+        const char *nl = memchr(text + start, '\n', n - start);
+        end = nl ? (size_t)(nl - text) : n;
+        size_t len = end - start;
+        if (ft_utf8_valid_prefix((const unsigned char *)text + start, len) != len)
+            continue;
+        for (size_t cut = 1; cut <= len; cut++) {
+            if (cut < len && ft_utf8_is_continuation((unsigned char)text[start + cut]))
+                continue;
+            int quick, agree = ft_mojibake_gates_agree(text + start, cut, &quick);
+            if (agree == 0)
+                print_message("%s: the gates disagree on \"%.*s\"\n", name, (int)cut, text + start);
+            assert_int_equal(agree, 1);
+            c->walked += quick < 0;
+            c->quick_clean += quick == 1;
+            c->quick_suspect += quick == 0;
+        }
+    }
+}
+
+/* The line gate's quick way for plain CJK lines (ASCII, ideographs and CJK punctuation, read by
+ * bit masks) answers as its walk does on every such line of the fixtures and every prefix of it:
+ * Chinese prose and verse, mojibake of CJK text (the mojibake cases' inputs), Latin lines with a
+ * lone ideograph glued to a word. */
+static void line_gate_ways_agree(void **state)
+{
+    (void)state;
+    static const char *const files[] = {
+        "convert/simplified.txt", "convert/traditional.txt", "convert/mixed.txt",
+        "pinyin/dev_negative.txt", "pinyin/dev_positive.expected", "mojibake/cases.jsonl",
+        "mojibake/gbk_short_lines.jsonl", "mojibake/lone_letters.jsonl", "detect/mixed_cjk.expected",
+    };
+    gate_counts c = {0, 0, 0};
+    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++)
+        gates_agree_on(files[k], &c);
+    print_message("line gate: %zu clean and %zu suspect the quick way, %zu walked\n", c.quick_clean,
+                  c.quick_suspect, c.walked);
+    assert_true(c.quick_clean > 10000 && c.quick_suspect > 1000 && c.walked > 10000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,6 +352,7 @@ int main(void)
         cmocka_unit_test(clean_text_stays),
         cmocka_unit_test(shifted_runs_of_the_seeds),
         cmocka_unit_test(html_references),
+        cmocka_unit_test(line_gate_ways_agree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,6 +28,9 @@
 #include <string.h>
 
 #include <unicode/unorm2.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 #include "mojibake_codecs.h"
@@ -1108,7 +1111,8 @@ static int run_pass(ft_mojibake *m, int X, int Y, size_t total, pass_result *res
  * before (5,694 of 5,706); at 18 bits Big5 read as GBK and GB18030 read as Big5 lost cases
  * (5,689), at 20 bits UTF-8 read as CP949 most of its class. */
 enum { GATE_RARE_CJK_BITS = 17, GATE_RARE_SYMBOL_BITS = 16 };
-static uint8_t rare_bits[0x10000 / 8];
+static uint64_t rare_bits[0x10000 / 64]; /* bit ch & 63 of word ch >> 6: the word of a three-byte
+                                            UTF-8 character is its first two bytes' payload */
 static pthread_once_t rare_once = PTHREAD_ONCE_INIT;
 
 /* The repertoire the Latin and Shift_JIS readings produce besides letters: Latin-1 and the other
@@ -1122,6 +1126,10 @@ static inline int in_reading_repertoire(uint32_t ch)
 /* Which characters of U+3000..303F (bits 0-63) and U+FF00..FF7F (bits 64-191) are CJK (the
  * Han 々 〇 〡..〩 are): clean_by_bytes() takes a shortcut over the others without a look-up. */
 static uint64_t punct_blocks_cjk[3];
+/* U+3000..U+303F and U+FF00..U+FF3F, U+FF40..U+FF7F as punct_blocks_cjk: the characters of those
+ * blocks that clean_by_bytes passes over without a look-up (plain_cjk_gate's "plain punctuation":
+ * not CJK, and nothing the run of ideographs after them looks at) */
+static uint64_t punct_blocks_plain[3];
 /* The symbols GBK's reading of Big5 text makes of Big5's commonest ideographs (rows A4..AF: "和"
  * A9 4D is "㎝", "或" A9 CE "┪") and Chinese text seldom writes: GBK's rows A4..A9 but their
  * letters (kana, Greek, Cyrillic, pinyin, bopomofo: Japanese, Russian and Greek text would pay
@@ -1230,7 +1238,7 @@ static void build_gate_tables(void)
         if (!cjk && !(in_reading_repertoire(ch) && !ft_is_latin_letter(ch)))
             continue;
         if (ft_plausibility_unigram(ch) >= 8u * (cjk ? GATE_RARE_CJK_BITS : GATE_RARE_SYMBOL_BITS))
-            rare_bits[ch >> 3] |= (uint8_t)(1u << (ch & 7));
+            rare_bits[ch >> 6] |= 1ull << (ch & 63);
     }
     for (unsigned k = 0; k < 192; k++)
         if (is_cjk(k < 64 ? 0x3000 + k : 0xFF00 + (k - 64)))
@@ -1263,6 +1271,12 @@ static void build_gate_tables(void)
         if (mb_encode(MB_GB18030, ch, b) == 2 && !mb_encode(MB_BIG5, ch, b) && !mb_encode(MB_SJIS, ch, b))
             gbk_only_ideographs[(ch - 0x4E00) >> 3] |= (uint8_t)(1u << (ch & 7));
     }
+    for (unsigned k = 0; k < 192; k++) {
+        uint32_t ch = k < 64 ? 0x3000 + k : 0xFF00 + (k - 64);
+        if (!(punct_blocks_cjk[k >> 6] >> (k & 63) & 1) && !(gbk_letter_rows[ch >> 3] >> (ch & 7) & 1) &&
+            !ft_is_kana(ch))
+            punct_blocks_plain[k >> 6] |= 1ull << (k & 63);
+    }
 }
 
 static void ft_mojibake_gate_init(void)
@@ -1272,7 +1286,7 @@ static void ft_mojibake_gate_init(void)
 
 static inline int is_rare(uint32_t ch)
 {
-    return ch < 0x10000 && (rare_bits[ch >> 3] >> (ch & 7) & 1);
+    return ch < 0x10000 && (rare_bits[ch >> 6] >> (ch & 63) & 1);
 }
 
 /* The gate: is there anything a reading could change? Every wrong reading leaves a character
@@ -1393,11 +1407,127 @@ static inline int starts_ideograph(const unsigned char *s)
     return (unsigned)(s[0] - 0xE4) <= 0xE9 - 0xE4 && !(s[0] == 0xE4 && s[1] == 0xB7);
 }
 
-/* The gate straight from a line's bytes: 1 when the line certainly holds no mojibake (exactly
+/* The code point of the three-byte character at s. */
+static inline uint32_t ideograph_at(const unsigned char *s)
+{
+    return (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+}
+
+/* The bytes of a window that lead a character (C0..FF), that lead a unified ideograph's
+ * (E4..E9, U+4000..U+9FFF) and that lead one of CJK punctuation's or the full-width forms' (E3,
+ * EF): one bit per byte, bit k for the window's byte k. */
+typedef struct {
+    uint64_t lead, ideo, punct;
+} lead_masks;
+
+/* Adds to *m the bits of 16 bytes at s, less the first `skip` of them, as the window's bytes from
+ * `at` on. */
+static inline void add_lead_masks16(const unsigned char *s, unsigned skip, unsigned at, lead_masks *m)
+{
+#ifdef __SSE2__
+    const __m128i c0 = _mm_set1_epi8((char)0xC0), e4 = _mm_set1_epi8((char)0xE4), five = _mm_set1_epi8(5);
+    const __m128i e3 = _mm_set1_epi8((char)0xE3), ef = _mm_set1_epi8((char)0xEF);
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+    __m128i from_e4 = _mm_sub_epi8(v, e4);
+    uint64_t lead = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, c0), c0));
+    uint64_t ideo = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(from_e4, five), from_e4));
+    uint64_t punct = (uint16_t)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, e3), _mm_cmpeq_epi8(v, ef)));
+#else
+    uint64_t lead = 0, ideo = 0, punct = 0;
+    for (unsigned k = 0; k < 16; k++) {
+        lead |= (uint64_t)(s[k] >= 0xC0) << k;
+        ideo |= (uint64_t)(s[k] >= 0xE4 && s[k] <= 0xE9) << k;
+        punct |= (uint64_t)(s[k] == 0xE3 || s[k] == 0xEF) << k;
+    }
+#endif
+    m->lead |= lead >> skip << at, m->ideo |= ideo >> skip << at, m->punct |= punct >> skip << at;
+}
+
+/* The masks of s[from..from+n) (n <= 64), never reading outside s[0..from+n): a last piece of
+ * fewer than 16 bytes is read as the 16 bytes that end it (copied when the line is shorter). */
+static lead_masks window_masks(const unsigned char *s, size_t from, size_t n)
+{
+    lead_masks m = {0, 0, 0};
+    size_t k = 0;
+    for (; k + 16 <= n; k += 16)
+        add_lead_masks16(s + from + k, 0, (unsigned)k, &m);
+    if (k == n)
+        return m;
+    size_t rest = n - k;
+    if (from + n >= 16) {
+        add_lead_masks16(s + from + n - 16, (unsigned)(16 - rest), (unsigned)k, &m);
+    } else {
+        unsigned char piece[16] = {0};
+        memcpy(piece, s + from + k, rest);
+        add_lead_masks16(piece, 0, (unsigned)k, &m);
+    }
+    return m;
+}
+
+/* Whether the character at s (whose first byte is E3 or EF) is punctuation clean_by_bytes passes
+ * over without a look-up: U+3000..U+303F, U+FF00..U+FF60 less the CJK ones (punct_block_cjk),
+ * the letters of GBK's letter rows and kana (none of these blocks has one today; the table is
+ * made from the tables, not from that). */
+static inline int plain_cjk_punct(const unsigned char *s)
+{
+    if (!((s[0] == 0xEF && (s[1] == 0xBC || (s[1] == 0xBD && s[2] < 0xA1))) || (s[0] == 0xE3 && s[1] == 0x80)))
+        return 0;
+    unsigned k = s[0] == 0xEF ? 64 + (unsigned)(s[1] & 1) * 64 + (s[2] & 0x3F) : (unsigned)(s[2] & 0x3F);
+    return punct_blocks_plain[k >> 6] >> (k & 63) & 1;
+}
+
+/* clean_by_bytes for the commonest CJK line, one made of ASCII, unified ideographs and plain
+ * punctuation only, from bit masks of 64 bytes at a time instead of a walk (a walk's branches
+ * mispredict at every change between ideographs, punctuation and ASCII): 1 when it holds only
+ * those (then *clean is clean_by_bytes' answer), 0 for any other line. On such a line no
+ * character is a sign by itself (gate_step: an ASCII character is one only after a Latin-1,
+ * C1 or lead-byte reading, and the ideographs and punctuation here are none of those), so the
+ * answer is gate_rare_run's, from the counts of ideographs, of rare ones and of lone ones glued
+ * to a letter or digit. */
+static int plain_cjk_gate(const unsigned char *s, size_t len, int *clean)
+{
+    size_t cjk = 0, rare = 0, glued = 0;
+    for (size_t base = 0; base < len; base += 64) {
+        lead_masks w = window_masks(s, base, len - base < 64 ? len - base : 64);
+        if (w.lead & ~(w.ideo | w.punct))
+            return 0;
+        for (uint64_t m = w.punct; m; m &= m - 1)
+            if (!plain_cjk_punct(s + base + __builtin_ctzll(m)))
+                return 0;
+        /* (no branch on the bytes inside: they would mispredict, ideographs of E4 being common) */
+        unsigned hexagram = 0;
+        for (uint64_t m = w.ideo; m; m &= m - 1) {
+            const unsigned char *q = s + base + __builtin_ctzll(m);
+            unsigned b0 = q[0], b1 = q[1];
+            hexagram |= (b0 == 0xE4) & (b1 == 0xB7);
+            rare += rare_bits[(b0 & 0x0F) << 6 | (b1 & 0x3F)] >> (q[2] & 0x3F) & 1;
+            cjk++;
+        }
+        if (hexagram)
+            return 0; /* (a Yijing hexagram, U+4DC0..U+4DFF: not starts_ideograph) */
+        uint64_t ideo = w.ideo;
+        /* ideographs alone between other characters (the window's edges checked again below) */
+        for (uint64_t m = ideo & ~(ideo << 3) & ~(ideo >> 3); m; m &= m - 1) {
+            size_t p = base + (size_t)__builtin_ctzll(m);
+            int after_one = p >= 3 && (unsigned)(s[p - 3] - 0xE4) <= 0xE9 - 0xE4;
+            int before_one = p + 3 < len && (unsigned)(s[p + 3] - 0xE4) <= 0xE9 - 0xE4;
+            if (after_one || before_one)
+                continue;
+            /* glued to a letter or digit: the ASCII character before it or the one after it (a
+               punctuation mark before it is neither CJK nor a letter) */
+            glued += (p > 0 && is_ascii_alnum(s[p - 1])) || (p + 3 < len && is_ascii_alnum(s[p + 3]));
+        }
+    }
+    gate g = {.cjk = cjk, .rare = rare, .glued = glued};
+    *clean = !gate_rare_run(&g);
+    return 1;
+}
+
+/* The gate walked along a line's bytes: 1 when the line certainly holds no mojibake (exactly
  * !may_be_mojibake(its code points, 1)). Runs of ASCII, of unified ideographs and of CJK
  * punctuation take shortcuts that give gate_step's answer without its look-ups, so clean lines
  * are never decoded into code points. */
-static int clean_by_bytes(const unsigned char *s, size_t len, int *big5_signs)
+static int walk_gate(const unsigned char *s, size_t len, int *big5_signs)
 {
     gate g = {0};
     for (size_t i = 0; i < len;) {
@@ -1409,14 +1539,15 @@ static int clean_by_bytes(const unsigned char *s, size_t len, int *big5_signs)
                                  (ft_is_kana(ch) && gbk_only_ideograph(
                                       (uint32_t)(s[i] & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F)))))
                 g.big5_signs = 1; /* (a letter glued before an ideograph: gbk_letter_rows) */
-            size_t run = 0;
+            size_t first = i;
             do {
-                before = ch;
-                ch = (uint32_t)(s[i] & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
-                g.cjk++, run++;
-                g.rare += rare_bits[ch >> 3] >> (ch & 7) & 1;
+                g.rare += rare_bits[(s[i] & 0x0F) << 6 | (s[i + 1] & 0x3F)] >> (s[i + 2] & 0x3F) & 1;
                 i += 3;
             } while (i < len && starts_ideograph(s + i));
+            size_t run = (i - first) / 3;
+            g.cjk += run;
+            before = run > 1 ? ideograph_at(s + i - 6) : ch;
+            ch = ideograph_at(s + i - 3);
             g.glued += run == 1 && !cjk_class(ft_cc_record(before)) &&
                        (is_ascii_alnum(before) || (i < len && is_ascii_alnum(s[i])));
             g.prev2 = before, g.prev = ch, g.prev_lead = g.prev_long = g.long_cont = 0;
@@ -1461,6 +1592,30 @@ static int clean_by_bytes(const unsigned char *s, size_t len, int *big5_signs)
     }
     *big5_signs = g.big5_signs;
     return !gate_rare_run(&g);
+}
+
+/* The gate straight from a line's bytes (walk_gate's answer), the commonest CJK lines by masks. */
+static int clean_by_bytes(const unsigned char *s, size_t len, int *big5_signs)
+{
+    int clean;
+    if (!plain_cjk_gate(s, len, &clean))
+        return walk_gate(s, len, big5_signs);
+    *big5_signs = 0;
+    return clean;
+}
+
+int ft_mojibake_gates_agree(const char *utf8, size_t len, int *quick)
+{
+    const unsigned char *s = (const unsigned char *)utf8;
+    int clean, big5_signs = 0;
+    *quick = -1;
+    if (mb_codecs_init())
+        return -1;
+    ft_mojibake_gate_init();
+    if (!plain_cjk_gate(s, len, &clean))
+        return 1;
+    *quick = clean;
+    return walk_gate(s, len, &big5_signs) == clean && !big5_signs;
 }
 
 static void swap(cpvec *a, cpvec *b)
