@@ -12,6 +12,9 @@
 
 #include "internal.h"
 #include "mojibake_codecs.h"
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define WINDOW 10    /* characters after a '?' in which a shifted run may start */
 #define MAX_CHARS 4096
@@ -94,18 +97,29 @@ static unsigned long run_cost(uint32_t prev, const uint32_t *c, size_t n, uint32
     return t;
 }
 
-/* U+E000..U+F8FF in UTF-8: EE xx xx, or EF 80..A3 xx (EF is also the lead of the full-width
- * punctuation that Chinese text is full of, so its second byte decides). */
-static int has_private_use(const unsigned char *s, size_t len)
+/* Whether s holds a '?' or a BMP private-use character (U+E000..U+F8FF in UTF-8: EE xx xx, or
+ * EF 80..A3 xx; EF also leads the full-width punctuation Chinese text is full of, so its second
+ * byte decides): what a shifted run shows itself by. One pass, 16 bytes at a time where SSE2 is
+ * there, since every line of text goes through here whole. */
+static int shows_shift(const unsigned char *s, size_t len)
 {
-    if (memchr(s, 0xEE, len))
-        return 1;
-    const unsigned char *end = s + len, *q = s;
-    while (end - q >= 2 && (q = memchr(q, 0xEF, (size_t)(end - q - 1))) != NULL) {
-        if (q[1] <= 0xA3)
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i question = _mm_set1_epi8('?'), ee = _mm_set1_epi8((char)0xEE);
+    const __m128i ef = _mm_set1_epi8((char)0xEF), a3 = _mm_set1_epi8((char)0xA3);
+    for (; i + 17 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i next = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, question), _mm_cmpeq_epi8(v, ee)),
+                                 _mm_and_si128(_mm_cmpeq_epi8(v, ef),
+                                               _mm_cmpeq_epi8(_mm_min_epu8(next, a3), next)));
+        if (_mm_movemask_epi8(m))
             return 1;
-        q += 2;
     }
+#endif
+    for (; i < len; i++)
+        if (s[i] == '?' || s[i] == 0xEE || (s[i] == 0xEF && i + 1 < len && s[i + 1] <= 0xA3))
+            return 1;
     return 0;
 }
 
@@ -114,7 +128,7 @@ int ft_shifted_repair(void *unused, const char *in, size_t len, ft_buf *out, ft_
     (void)unused;
     const unsigned char *s = (const unsigned char *)in;
     /* hot path: a shifted run shows itself by a '?' or a private-use character */
-    if (!memchr(in, '?', len) && !has_private_use(s, len))
+    if (!shows_shift(s, len))
         return 0;
     if (mb_codecs_init())
         return 0;
