@@ -129,6 +129,20 @@ with open(fixture("single_ibm850_eaten_letters", ".txt"), "rb") as raw_lines, \
             wrong.append(expected.rstrip("\n"))
     check("IBM850 lines alone, letters eaten by double-byte codes", not wrong, repr(wrong[:5]))
 
+# Lines alone in IBM437 ending in an accented letter and a small letter (gen_fixtures.py's
+# build_dos_line_ends, held-out Spanish catalogues): GB18030 read the two bytes as a private-use
+# character that ate the word's last letter ("campos de uni\uE554" for "unión") and won 23 of
+# these 48 lines.
+with open(fixture("single_ibm437_line_ends", ".txt"), "rb") as raw_lines, \
+        open(fixture("single_ibm437_line_ends", ".expected"), encoding="utf-8") as expected_lines:
+    wrong = []
+    for raw, expected in zip(raw_lines, expected_lines):
+        r = run(PLAIN, raw)
+        if r.stdout.decode("utf-8", "replace") != expected:
+            wrong.append(expected.rstrip("\n"))
+    check("IBM437 lines alone, a line's last letter eaten by a private-use code", not wrong,
+          repr(wrong[:5]))
+
 # A file of Japanese in EUC-JP that opens with a line of katakana, which GBK reads alike: the
 # lines after it were kept in GB18030 by the prefix test, their kanji read as hanzi ("を指定した
 # 終了" as "を回年した姜位"). Lines of Debian's Japanese man pages (the development source).
