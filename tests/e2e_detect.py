@@ -116,32 +116,30 @@ r = run(PLAIN, subprocess.run(["iconv", "-t", "IBM850"], input=line.encode(), ca
 check("IBM850 line alone, half-width bracket", r.stdout.decode("utf-8", "replace") == line + "\n",
       repr(r.stdout))
 
+def wrong_alone(name):
+    """The expected lines of fixture `name` that do not come back when each line is fed alone."""
+    wrong = []
+    with open(fixture(name, ".txt"), "rb") as raw_lines, \
+            open(fixture(name, ".expected"), encoding="utf-8") as expected_lines:
+        for raw, expected in zip(raw_lines, expected_lines):
+            if run(PLAIN, raw).stdout.decode("utf-8", "replace") != expected:
+                wrong.append(expected.rstrip("\n"))
+    return wrong
+
+
 # Lines alone in IBM850 whose one accented letter a double-byte code reads with the letter after
 # it (gen_fixtures.py's build_eaten_letters, from held-out catalogues): Shift_JIS and Big5 made
 # punctuation, symbols and letters of them that ate a letter of the word, "Verf“ung" for
 # "Verfügung", "i Ｔ un" for Catalan "i és un", and won 9 of these 24 lines.
-with open(fixture("single_ibm850_eaten_letters", ".txt"), "rb") as raw_lines, \
-        open(fixture("single_ibm850_eaten_letters", ".expected"), encoding="utf-8") as expected_lines:
-    wrong = []
-    for raw, expected in zip(raw_lines, expected_lines):
-        r = run(PLAIN, raw)
-        if r.stdout.decode("utf-8", "replace") != expected:
-            wrong.append(expected.rstrip("\n"))
-    check("IBM850 lines alone, letters eaten by double-byte codes", not wrong, repr(wrong[:5]))
+wrong = wrong_alone("single_ibm850_eaten_letters")
+check("IBM850 lines alone, letters eaten by double-byte codes", not wrong, repr(wrong[:5]))
 
 # Lines alone in IBM437 ending in an accented letter and a small letter (gen_fixtures.py's
 # build_dos_line_ends, held-out Spanish catalogues): GB18030 read the two bytes as a private-use
 # character that ate the word's last letter ("campos de uni\uE554" for "unión") and won 23 of
 # these 48 lines.
-with open(fixture("single_ibm437_line_ends", ".txt"), "rb") as raw_lines, \
-        open(fixture("single_ibm437_line_ends", ".expected"), encoding="utf-8") as expected_lines:
-    wrong = []
-    for raw, expected in zip(raw_lines, expected_lines):
-        r = run(PLAIN, raw)
-        if r.stdout.decode("utf-8", "replace") != expected:
-            wrong.append(expected.rstrip("\n"))
-    check("IBM437 lines alone, a line's last letter eaten by a private-use code", not wrong,
-          repr(wrong[:5]))
+wrong = wrong_alone("single_ibm437_line_ends")
+check("IBM437 lines alone, a line's last letter eaten by a private-use code", not wrong, repr(wrong[:5]))
 
 # A file of Japanese in EUC-JP that opens with a line of katakana, which GBK reads alike: the
 # lines after it were kept in GB18030 by the prefix test, their kanji read as hanzi ("を指定した
