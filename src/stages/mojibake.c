@@ -1117,7 +1117,9 @@ enum { GATE_RARE_CJK_BITS = 17, GATE_RARE_SYMBOL_BITS = 16 };
  * and 1/3 the same 6,796 are restored and no negative is changed; at 2/5 6,793 (UTF-8 read as
  * Shift_JIS, "聽" for no-break spaces), at 1/2 6,787. 3/10 keeps a step from that edge. Real
  * Chinese text, where verse is what passes (bench/work/real-zh.txt, 125,858 lines): at 1/4
- * 7,022 lines went on past the gate to the readings, at 3/10 4,813; default run 53.4 -> 50.3 ms. */
+ * 7,022 lines went on past the gate to the readings, at 3/10 4,813; default run 53.4 -> 50.3 ms.
+ * The price, on bench/bench_mojibake.sh's 105,084 garbled lines: one fewer restored (104,716),
+ * "--tag ぃや穿 --text 家Α", Big5 read as GBK with one rare character of four. */
 enum { GATE_RARE_SHARE_NUM = 3, GATE_RARE_SHARE_DEN = 10 };
 static uint64_t rare_bits[0x10000 / 64]; /* bit ch & 63 of word ch >> 6: the word of a three-byte
                                             UTF-8 character is its first two bytes' payload */
