@@ -265,6 +265,9 @@ static void shifted_runs_of_the_seeds(void **state)
        trail); and one whose first misread pair is a symbol ("⒊" for 立 lost before 潮) */
     check(ft_shifted_repair, m, "為14億?嗳嗣竦慕】当ｑ{護航", "為14億?\xEF\xBF\xBD人民的健康保駕護航", NULL);
     check(ft_shifted_repair, m, "勇?⒊鳖^逐浪高。", "勇?\xEF\xBF\xBD潮頭逐浪高。", NULL);
+    /* ... with its '?' among the last 16 bytes of a longer line (47 bytes, '?' at 33): the
+       stage's look for a sign reads a line's rest as the 16 bytes that end it */
+    check(ft_shifted_repair, m, "大江東去浪淘盡千古風勇?⒊鳖^逐浪", "大江東去浪淘盡千古風勇?\xEF\xBF\xBD潮頭逐浪", NULL);
     /* seed 000:126: not clearly better realigned: left as it is, reported */
     memset(&info, 0, sizeof info);
     check(ft_shifted_repair, m, "一條丘陵山地?cái)?shù)字農(nóng)業(yè)", NULL, &info);

@@ -460,20 +460,38 @@ static size_t close_paren(const unsigned char *p, size_t i, size_t len)
 /* Offset of the first byte that may begin an annotation: '(', ')' (whose '(' was lost), or the
  * EF of a full-width '（' (EF BC 88); len when there is none. 16 bytes at a time where SSE2 is
  * there (every x86-64), since every line of clean text goes through here whole. */
+#ifdef __SSE2__
+/* next_trigger's test of the 16 bytes at p (the EF test reads two more): one bit per byte. */
+static inline unsigned trigger_bits(const unsigned char *p)
+{
+    const __m128i open = _mm_set1_epi8('('), close = _mm_set1_epi8(')');
+    const __m128i ef = _mm_set1_epi8((char)0xEF), x88 = _mm_set1_epi8((char)0x88);
+    __m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + 2));
+    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(a, open), _mm_cmpeq_epi8(a, close)),
+                             _mm_and_si128(_mm_cmpeq_epi8(a, ef), _mm_cmpeq_epi8(c, x88)));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
 static size_t next_trigger(const unsigned char *p, size_t len)
 {
     size_t i = 0;
 #ifdef __SSE2__
-    const __m128i open = _mm_set1_epi8('('), close = _mm_set1_epi8(')');
-    const __m128i ef = _mm_set1_epi8((char)0xEF), x88 = _mm_set1_epi8((char)0x88);
     for (; i + 18 <= len; i += 16) {
-        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 2));
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(a, open), _mm_cmpeq_epi8(a, close)),
-                                 _mm_and_si128(_mm_cmpeq_epi8(a, ef), _mm_cmpeq_epi8(c, x88)));
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        unsigned bits = trigger_bits(p + i);
         if (bits)
             return i + (size_t)__builtin_ctz(bits);
+    }
+    /* the rest of a line of 18 bytes or more: the 16 bytes that end two before its end, less
+       those already seen (short lines are mostly such rests: byte by byte, they were half the
+       time of this function) */
+    if (len >= 18 && i < len - 2) {
+        size_t from = len - 18;
+        unsigned bits = trigger_bits(p + from) & (~0u << (i - from));
+        if (bits)
+            return from + (size_t)__builtin_ctz(bits);
+        i = len - 2;
     }
 #endif
     for (; i < len; i++)

@@ -101,20 +101,31 @@ static unsigned long run_cost(uint32_t prev, const uint32_t *c, size_t n, uint32
  * EF 80..A3 xx; EF also leads the full-width punctuation Chinese text is full of, so its second
  * byte decides): what a shifted run shows itself by. One pass, 16 bytes at a time where SSE2 is
  * there, since every line of text goes through here whole. */
+#ifdef __SSE2__
+/* shows_shift's test of the 16 bytes at s (the EF test reads one more): any of them. */
+static inline int shift_sign16(const unsigned char *s)
+{
+    const __m128i question = _mm_set1_epi8('?'), ee = _mm_set1_epi8((char)0xEE);
+    const __m128i ef = _mm_set1_epi8((char)0xEF), a3 = _mm_set1_epi8((char)0xA3);
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+    __m128i next = _mm_loadu_si128((const __m128i *)(const void *)(s + 1));
+    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, question), _mm_cmpeq_epi8(v, ee)),
+                             _mm_and_si128(_mm_cmpeq_epi8(v, ef), _mm_cmpeq_epi8(_mm_min_epu8(next, a3), next)));
+    return _mm_movemask_epi8(m) != 0;
+}
+#endif
+
 static int shows_shift(const unsigned char *s, size_t len)
 {
     size_t i = 0;
 #ifdef __SSE2__
-    const __m128i question = _mm_set1_epi8('?'), ee = _mm_set1_epi8((char)0xEE);
-    const __m128i ef = _mm_set1_epi8((char)0xEF), a3 = _mm_set1_epi8((char)0xA3);
-    for (; i + 17 <= len; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        __m128i next = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, question), _mm_cmpeq_epi8(v, ee)),
-                                 _mm_and_si128(_mm_cmpeq_epi8(v, ef),
-                                               _mm_cmpeq_epi8(_mm_min_epu8(next, a3), next)));
-        if (_mm_movemask_epi8(m))
+    for (; i + 17 <= len; i += 16)
+        if (shift_sign16(s + i))
             return 1;
+    if (len >= 17 && i < len - 1) { /* (the rest: the 16 bytes that end one before the end) */
+        if (shift_sign16(s + len - 17))
+            return 1;
+        i = len - 1;
     }
 #endif
     for (; i < len; i++)
