@@ -37,7 +37,10 @@ int ft_buf_append(ft_buf *b, const void *p, size_t n);
 int ft_buf_putc(ft_buf *b, char c);
 int ft_buf_put_cp(ft_buf *b, uint32_t cp); /* appends cp encoded as UTF-8 */
 int ft_buf_vprintf(ft_buf *b, const char *fmt, va_list ap);
-void ft_buf_clear(ft_buf *b);
+static inline void ft_buf_clear(ft_buf *b) /* (inline: every stage clears one for every line) */
+{
+    b->len = 0;
+}
 void ft_buf_free(ft_buf *b);
 char *ft_buf_release(ft_buf *b); /* the data, for the caller to free(); b left empty */
 

@@ -141,11 +141,6 @@ int ft_buf_vprintf(ft_buf *b, const char *fmt, va_list ap)
     return 0;
 }
 
-void ft_buf_clear(ft_buf *b)
-{
-    b->len = 0;
-}
-
 void ft_buf_free(ft_buf *b)
 {
     ft_block_free(b->data);
