@@ -200,8 +200,14 @@ static inline size_t ft_next_high(const unsigned char *p, size_t i, size_t n)
     for (; i + 8 <= n; i += 8) {
         uint64_t x;
         memcpy(&x, p + i, 8);
-        if (x & 0x8080808080808080ull)
-            break;
+        uint64_t high = x & 0x8080808080808080ull;
+        if (!high)
+            continue;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        return i + (size_t)(__builtin_ctzll(high) >> 3); /* (the word's first byte is its lowest) */
+#else
+        break;
+#endif
     }
     while (i < n && p[i] < 0x80)
         i++;
