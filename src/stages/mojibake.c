@@ -1136,7 +1136,7 @@ static inline int in_reading_repertoire(uint32_t ch)
 /* Which characters of U+3000..303F (bits 0-63) and U+FF00..FF7F (bits 64-191) are CJK (the
  * Han 々 〇 〡..〩 are): clean_by_bytes() takes a shortcut over the others without a look-up. */
 static uint64_t punct_blocks_cjk[3];
-/* U+3000..U+303F and U+FF00..U+FF3F, U+FF40..U+FF7F as punct_blocks_cjk: the characters of those
+/* U+3000..U+303F and U+FF00..U+FF7F, indexed as punct_blocks_cjk: the characters of those
  * blocks that clean_by_bytes passes over without a look-up (plain_cjk_gate's "plain punctuation":
  * not CJK, and nothing the run of ideographs after them looks at) */
 static uint64_t punct_blocks_plain[3];
@@ -1547,8 +1547,7 @@ static int walk_gate(const unsigned char *s, size_t len, int *big5_signs)
             /* the bulk of CJK text: a run of them in a tight loop */
             uint32_t ch = g.prev, before;
             if (ch < 0x10000 && ((gbk_letter_rows[ch >> 3] >> (ch & 7) & 1) ||
-                                 (ft_is_kana(ch) && gbk_only_ideograph(
-                                      (uint32_t)(s[i] & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F)))))
+                                 (ft_is_kana(ch) && gbk_only_ideograph(ideograph_at(s + i)))))
                 g.big5_signs = 1; /* (a letter glued before an ideograph: gbk_letter_rows) */
             size_t first = i;
             do {
