@@ -431,6 +431,12 @@ void ft_letters_unigrams(const uint32_t *letters, const unsigned *counts, size_t
  * are the same in every single-byte reading of a line. */
 unsigned ft_letters_cost(const uint32_t *tokens, size_t n, unsigned symbols, int lang,
                          unsigned limit, int high);
+/* The other pairs (!high) of tokens[0..n) as indexes into every language's table of ASCII pairs
+ * (room for n; (size_t)-1 when the tables could not be built), for a text judged in several
+ * languages: ft_letters_low_cost is then what ft_letters_cost(..., ~0u, 0) gives, at one
+ * load a pair. */
+size_t ft_letters_low_pairs(const uint32_t *tokens, size_t n, uint16_t *pairs);
+unsigned ft_letters_low_cost(const uint16_t *pairs, size_t n, int lang);
 
 /* ---- pool.c: worker threads for independent tasks ---- */
 typedef struct ft_pool ft_pool;

@@ -119,12 +119,35 @@ static void symbols_and_capitals_cost(void **state)
     assert_true(symbol_cost_of("&Zamie\xC2\xB1...") > symbol_cost_of("&Zamie\xE2\x80\x9D..."));
 }
 
+/* The ASCII pairs listed once (ft_letters_low_pairs) cost in every language what the walk over
+ * all the tokens (ft_letters_cost, !high) makes of them, for right and wrong readings alike:
+ * the detector takes the list for the pairs every reading of a line shares. */
+static void listed_pairs_cost_as_walked(void **state)
+{
+    (void)state;
+    size_t compared = 0;
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        for (int side = 0; side < 2; side++) {
+            uint32_t cps[256], tokens[258];
+            uint16_t listed[258];
+            size_t n = code_points(pairs[i][side], cps, 256);
+            unsigned shape;
+            size_t t = ft_letters_tokens(cps, n, tokens, 258, &shape);
+            size_t k = ft_letters_low_pairs(tokens, t, listed);
+            assert_true(k != (size_t)-1 && k < t);
+            for (int l = 0; l < ft_letters_langs(); l++, compared++)
+                assert_int_equal(ft_letters_low_cost(listed, k, l), ft_letters_cost(tokens, t, shape, l, ~0u, 0));
+        }
+    assert_true(compared > 100);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(right_reading_costs_less),
         cmocka_unit_test(own_language_reads_best),
         cmocka_unit_test(symbols_and_capitals_cost),
+        cmocka_unit_test(listed_pairs_cost_as_walked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

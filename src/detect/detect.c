@@ -168,6 +168,8 @@
 typedef struct letter_text {
     uint32_t tokens[LETTER_MAX_CPS + 2]; /* ft_letters_tokens */
     size_t ntokens;
+    uint16_t low_pairs[LETTER_MAX_CPS + 2]; /* ft_letters_low_pairs, made when first asked */
+    size_t nlow;                            /* (size_t)-2: not made yet; (size_t)-1: none */
     unsigned symbols;
     unsigned unigrams[FT_MAX_LETTER_LANGS]; /* its non-ASCII letters one by one, per language */
     unsigned cost[FT_MAX_LETTER_LANGS];     /* its exact cost per language (~0u: not known) */
@@ -1308,6 +1310,7 @@ static unsigned foreign_cost(const ft_detector *d, int k, int l)
 static void letter_text_of(letter_text *x, const uint32_t *cps, size_t m)
 {
     x->ntokens = ft_letters_tokens(cps, m, x->tokens, LETTER_MAX_CPS + 2, &x->symbols);
+    x->nlow = (size_t)-2;
     memset(x->cost, 0xFF, sizeof x->cost);
     x->known = 0;
     memset(x->unigrams, 0, sizeof x->unigrams);
@@ -1373,8 +1376,12 @@ static unsigned letter_fit(ft_detector *d, int k, letter_text *x, unsigned ceili
         unsigned foreign = foreign_cost(d, k, l);
         if (foreign >= best || text_cost[l] != ~0u)
             continue;
-        if (low_pairs[l] == ~0u)
-            low_pairs[l] = ft_letters_cost(tokens, t, symbols, l, ~0u, 0);
+        if (low_pairs[l] == ~0u) {
+            if (x->nlow == (size_t)-2)
+                x->nlow = ft_letters_low_pairs(tokens, t, x->low_pairs);
+            low_pairs[l] = x->nlow != (size_t)-1 ? ft_letters_low_cost(x->low_pairs, x->nlow, l)
+                                                 : ft_letters_cost(tokens, t, symbols, l, ~0u, 0);
+        }
         if (low_pairs[l] + foreign >= best)
             continue;
         unsigned limit = best - foreign - low_pairs[l];

@@ -311,6 +311,30 @@ size_t ft_letters_tokens(const uint32_t *cps, size_t n, uint32_t *tokens, size_t
     return m;
 }
 
+size_t ft_letters_low_pairs(const uint32_t *tokens, size_t n, uint16_t *pairs)
+{
+    dense_init();
+    if (!dense)
+        return (size_t)-1;
+    size_t k = 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((tokens[i - 1] | tokens[i]) & FROM_HIGH)
+            continue;
+        /* (tokens without a non-ASCII character are ASCII letters or boundaries: indexed) */
+        pairs[k++] = (uint16_t)(ascii_index(tokens[i - 1]) * ASCII_TOKENS + ascii_index(tokens[i]));
+    }
+    return k;
+}
+
+unsigned ft_letters_low_cost(const uint16_t *pairs, size_t n, int lang)
+{
+    const uint16_t *table = &dense[lang].ascii_pair[0][0];
+    unsigned cost = 0;
+    for (size_t j = 0; j < n; j++)
+        cost += table[pairs[j]];
+    return cost;
+}
+
 unsigned ft_letters_cost(const uint32_t *tokens, size_t n, unsigned symbols, int lang,
                          unsigned limit, int high)
 {
