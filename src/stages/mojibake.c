@@ -1516,9 +1516,9 @@ static int plain_cjk_gate(const unsigned char *s, size_t len, int *clean)
         }
         if (hexagram)
             return 0; /* (a Yijing hexagram, U+4DC0..U+4DFF: not starts_ideograph) */
-        uint64_t ideo = w.ideo;
-        /* ideographs alone between other characters (the window's edges checked again below) */
-        for (uint64_t m = ideo & ~(ideo << 3) & ~(ideo >> 3); m; m &= m - 1) {
+        /* ideographs alone between other characters: the masks' candidates, each checked on the
+           bytes (a neighbour across the window's edge is not in the masks) */
+        for (uint64_t m = w.ideo & ~(w.ideo << 3) & ~(w.ideo >> 3); m; m &= m - 1) {
             size_t p = base + (size_t)__builtin_ctzll(m);
             int after_one = p >= 3 && (unsigned)(s[p - 3] - 0xE4) <= 0xE9 - 0xE4;
             int before_one = p + 3 < len && (unsigned)(s[p + 3] - 0xE4) <= 0xE9 - 0xE4;
