@@ -311,6 +311,13 @@ size_t ft_letters_tokens(const uint32_t *cps, size_t n, uint32_t *tokens, size_t
     return m;
 }
 
+/* Whether the pair of tokens i-1, i touches a non-ASCII character: what differs between the
+ * single-byte readings of a line (the "high" pairs of ft_letters_cost). */
+static inline int high_pair(const uint32_t *tokens, size_t i)
+{
+    return ((tokens[i - 1] | tokens[i]) & FROM_HIGH) != 0;
+}
+
 size_t ft_letters_low_pairs(const uint32_t *tokens, size_t n, uint16_t *pairs)
 {
     dense_init();
@@ -318,7 +325,7 @@ size_t ft_letters_low_pairs(const uint32_t *tokens, size_t n, uint16_t *pairs)
         return (size_t)-1;
     size_t k = 0;
     for (size_t i = 1; i < n; i++) {
-        if ((tokens[i - 1] | tokens[i]) & FROM_HIGH)
+        if (high_pair(tokens, i))
             continue;
         /* (tokens without a non-ASCII character are ASCII letters or boundaries: indexed) */
         pairs[k++] = (uint16_t)(ascii_index(tokens[i - 1]) * ASCII_TOKENS + ascii_index(tokens[i]));
@@ -341,7 +348,7 @@ unsigned ft_letters_cost(const uint32_t *tokens, size_t n, unsigned symbols, int
     dense_init();
     unsigned cost = high ? symbols : 0;
     for (size_t i = 1; i < n && cost <= limit; i++)
-        if (!((tokens[i - 1] | tokens[i]) & FROM_HIGH) == !high)
+        if (high_pair(tokens, i) == !!high)
             cost += pair_cost(lang, tokens[i - 1] & ~FROM_HIGH, tokens[i] & ~FROM_HIGH);
     return cost;
 }
